@@ -1,0 +1,40 @@
+import { Hono } from 'hono'
+import { requestId } from 'hono/request-id'
+import { demoRoutes } from './demo.js'
+import { createCsrf } from './http/csrf.js'
+import type { AppDeps, AppEnv } from './http.js'
+import { errorHandler, notFoundHandler } from './middleware/error-handler.js'
+import { securityHeaders } from './middleware/security-headers.js'
+import { tenant } from './middleware/tenant.js'
+import { consentRoutes } from './routes/consent.routes.js'
+import { systemRoutes } from './routes/system.routes.js'
+
+export interface AppOptions {
+  /** Serve `GET /demo` (DESIGN §8 `ASSENT_DEMO`). */
+  readonly demo: boolean
+}
+
+/** Builds the HTTP application from its dependencies; nothing here opens a file or a socket. */
+export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) {
+  const app = new Hono<AppEnv>()
+  const csrf = createCsrf(deps.store)
+
+  app.use(requestId({ limitLength: 64 }))
+  app.use(securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' }))
+  app.route('/', systemRoutes(deps))
+
+  app.use('/consent/*', tenant(deps))
+  app.route('/consent', consentRoutes(deps, csrf))
+
+  if (options.demo) {
+    app.use('/demo', tenant(deps))
+    app.use('/demo/*', tenant(deps))
+    app.route('/demo', demoRoutes(deps))
+  }
+
+  app.notFound(notFoundHandler(deps))
+  app.onError(errorHandler(deps))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

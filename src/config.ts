@@ -1,0 +1,107 @@
+import { dirname } from 'node:path'
+import { z } from 'zod'
+
+/**
+ * Configuration (DESIGN §8). This module is the only reader of `process.env`: every variable is
+ * validated at start, and every bad one is named before the process exits.
+ */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value))
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<file> or postgres://…')
+      .default('sqlite:./data/assent.sqlite'),
+    ASSENT_PUBLIC_URL: httpUrl.optional(),
+    ASSENT_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    ASSENT_ALLOWED_RETURN_URLS: z
+      .string()
+      .optional()
+      .transform((value) =>
+        (value ?? '')
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(httpUrl)),
+    ASSENT_MGMT_JWKS_URL: httpUrl.optional(),
+    ASSENT_MGMT_ISSUER: z.string().min(1).optional(),
+    ASSENT_DEMO: flag.optional(),
+    ASSENT_REQUEST_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+    ASSENT_DATA_DIR: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .refine((env) => !env.ASSENT_MGMT_JWKS_URL === !env.ASSENT_MGMT_ISSUER, {
+    message: 'ASSENT_MGMT_JWKS_URL and ASSENT_MGMT_ISSUER go together',
+    path: ['ASSENT_MGMT_ISSUER'],
+  })
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly databaseUrl: string
+  /** Where the admin token and the SQLite file live unless configured otherwise. */
+  readonly dataDir: string
+  readonly publicUrl: URL
+  readonly adminToken: string | undefined
+  readonly allowedReturnUrls: readonly string[]
+  readonly managementJwt: { readonly jwksUrl: string; readonly issuer: string } | undefined
+  /** `undefined`: decided at start — on for a database this start created (DESIGN §8). */
+  readonly demo: boolean | undefined
+  readonly requestTtlSeconds: number
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses the environment; throws `ConfigError` naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  )
+  const parsed = schema.safeParse(present)
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
+      ),
+    )
+  }
+  const e = parsed.data
+  const publicUrl = new URL(e.ASSENT_PUBLIC_URL ?? `http://localhost:${e.PORT}`)
+  const sqliteFile = e.DATABASE_URL.startsWith('sqlite:')
+    ? e.DATABASE_URL.slice('sqlite:'.length)
+    : undefined
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir:
+      e.ASSENT_DATA_DIR ??
+      (sqliteFile && sqliteFile !== ':memory:' ? dirname(sqliteFile) : './data'),
+    publicUrl,
+    adminToken: e.ASSENT_ADMIN_TOKEN,
+    allowedReturnUrls:
+      e.ASSENT_ALLOWED_RETURN_URLS.length > 0 ? e.ASSENT_ALLOWED_RETURN_URLS : [publicUrl.origin],
+    managementJwt:
+      e.ASSENT_MGMT_JWKS_URL && e.ASSENT_MGMT_ISSUER
+        ? { jwksUrl: e.ASSENT_MGMT_JWKS_URL, issuer: e.ASSENT_MGMT_ISSUER }
+        : undefined,
+    demo: e.ASSENT_DEMO,
+    requestTtlSeconds: e.ASSENT_REQUEST_TTL_SECONDS,
+    logLevel: e.LOG_LEVEL,
+  }
+}

@@ -1,0 +1,39 @@
+import type { EffectiveScopes } from './effective-scopes.js'
+import { isLoopbackUrl } from './loopback.js'
+import type { Api } from './types.js'
+
+export type Decision =
+  /** `ask`: the scopes the page asks about. */
+  | { readonly status: 'pending'; readonly ask: readonly string[] }
+  | { readonly status: 'accepted'; readonly granted: readonly string[] }
+  | { readonly status: 'denied'; readonly error: 'consent_required' }
+
+export interface DecideInput {
+  readonly scopes: EffectiveScopes
+  /** The OIDC `prompt` parameter: space-separated values (OpenID Connect Core §3.1.2.1). */
+  readonly prompt: string | undefined
+  readonly api: Api | null
+  readonly client: { readonly isFirstParty: boolean }
+  readonly redirectUri: string
+}
+
+/**
+ * Whether the user must see a page (DESIGN §3.3). No page when nothing new is asked, or when a
+ * first-party client may skip consent on this API and is not redirecting to loopback (any local
+ * app could claim a loopback redirect). `prompt=consent` always shows the page; `prompt=none`
+ * with a page needed is refused with `consent_required` (OpenID Connect Core §3.1.2.6).
+ */
+export function decide(input: DecideInput): Decision {
+  const prompt = new Set((input.prompt ?? '').split(' ').filter(Boolean))
+  const { scopes, api, client } = input
+  const skipFirstParty =
+    client.isFirstParty &&
+    api?.skipConsentForVerifiableFirstPartyClients === true &&
+    !isLoopbackUrl(input.redirectUri)
+  const needsPage = prompt.has('consent') || (scopes.toPrompt.length > 0 && !skipFirstParty)
+
+  if (!needsPage) return { status: 'accepted', granted: scopes.effective }
+  if (prompt.has('none')) return { status: 'denied', error: 'consent_required' }
+  // A forced prompt asks about everything again, so the user can see what the app holds.
+  return { status: 'pending', ask: prompt.has('consent') ? scopes.effective : scopes.toPrompt }
+}

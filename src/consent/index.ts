@@ -1,0 +1,7 @@
+export * from './decide.js'
+export * from './effective-scopes.js'
+export * from './loopback.js'
+export * from './return-to.js'
+export * from './scope.js'
+export * from './scope-lines.js'
+export type * from './types.js'

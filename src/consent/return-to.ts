@@ -1,0 +1,28 @@
+/**
+ * Whether `returnTo` starts with one of the allowed URL prefixes (DESIGN §3.1), compared as URLs,
+ * not as strings: the same scheme, host and port, and a path under the prefix's path on a segment
+ * boundary. `https://as.example` does not allow `https://as.example.evil` nor `https://as.example@evil`.
+ */
+export function isAllowedReturnTo(returnTo: string, allowed: readonly string[]): boolean {
+  let target: URL
+  try {
+    target = new URL(returnTo)
+  } catch {
+    return false
+  }
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') return false
+  if (target.username !== '' || target.password !== '') return false
+  return allowed.some((prefix) => {
+    let base: URL
+    try {
+      base = new URL(prefix)
+    } catch {
+      return false
+    }
+    if (base.origin !== target.origin) return false
+    const basePath = base.pathname
+    if (basePath === '/' || target.pathname === basePath) return true
+    const withSlash = basePath.endsWith('/') ? basePath : `${basePath}/`
+    return target.pathname.startsWith(withSlash)
+  })
+}

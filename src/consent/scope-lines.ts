@@ -1,0 +1,162 @@
+import { isStandardScope, parseScope } from './scope.js'
+import type { Api, ApiScope } from './types.js'
+
+/** Actions that have a translation (DESIGN §1.3); any other action is shown as written. */
+export const KNOWN_ACTIONS = [
+  'read',
+  'create',
+  'write',
+  'update',
+  'delete',
+  'manage',
+  'list',
+  'view',
+  'edit',
+  'share',
+  'send',
+  'upload',
+  'download',
+] as const
+
+const knownActions: ReadonlySet<string> = new Set(KNOWN_ACTIONS)
+
+export type ActionLabel =
+  | { readonly kind: 'known'; readonly key: `actions.${string}` }
+  | { readonly kind: 'raw'; readonly text: string }
+
+/**
+ * One line of a prompt, as translation keys and values; the view layer turns it into text.
+ * Every line names the scopes it stands for, so a prompt can be checked against what it asks.
+ */
+export type PromptLine =
+  | {
+      readonly kind: 'standard'
+      readonly scopes: readonly string[]
+      readonly key: `standard.${string}`
+    }
+  | {
+      readonly kind: 'resource'
+      readonly scopes: readonly string[]
+      readonly key: 'line.resource'
+      /** `{{Resource}}`: the heading, e.g. `Calendar events`. */
+      readonly heading: string
+      /** `{{resource}}`: the same words in lower case, e.g. `calendar events`. */
+      readonly resource: string
+      /** `{{actions}}`: joined with the locale's conjunction. */
+      readonly actions: readonly ActionLabel[]
+    }
+  /** Text the admin wrote (a description) or a raw scope value: shown as it is, escaped. */
+  | { readonly kind: 'text'; readonly scopes: readonly string[]; readonly text: string }
+
+export type PromptMode = 'grouped' | 'descriptions'
+
+/** `openid` asks for nothing the user can weigh (DESIGN §1.3), so it has no line of its own. */
+function standardLine(scope: string): PromptLine | null {
+  if (scope === 'openid') return null
+  return { kind: 'standard', scopes: [scope], key: `standard.${scope}` }
+}
+
+function words(resource: string): string {
+  return resource.replace(/[_\-:]+/g, ' ').trim()
+}
+
+/**
+ * Grouped mode (DESIGN §1.3): API scopes that share a resource become one line, in the order
+ * of the first scope of each resource; actions keep the API's order within a line.
+ * `scopes` must already be in prompt order (see `effectiveScopes`).
+ */
+export function groupedLines(scopes: readonly string[]): PromptLine[] {
+  const lines: PromptLine[] = []
+  const byResource = new Map<string, { scopes: string[]; actions: ActionLabel[] }>()
+
+  for (const value of scopes) {
+    if (isStandardScope(value)) {
+      const line = standardLine(value)
+      if (line) lines.push(line)
+      continue
+    }
+    const parsed = parseScope(value)
+    if (parsed.kind === 'plain') {
+      lines.push({ kind: 'text', scopes: [value], text: value })
+      continue
+    }
+    const label: ActionLabel = knownActions.has(parsed.action)
+      ? { kind: 'known', key: `actions.${parsed.action}` }
+      : { kind: 'raw', text: parsed.action }
+    const group = byResource.get(parsed.resource)
+    if (group) {
+      group.scopes.push(value)
+      group.actions.push(label)
+      continue
+    }
+    const spaced = words(parsed.resource)
+    const created = { scopes: [value], actions: [label] }
+    byResource.set(parsed.resource, created)
+    lines.push({
+      kind: 'resource',
+      key: 'line.resource',
+      // The arrays are shared with the map so later scopes of this resource land in this line.
+      scopes: created.scopes,
+      actions: created.actions,
+      heading: spaced.charAt(0).toLocaleUpperCase('en') + spaced.slice(1),
+      resource: spaced.toLocaleLowerCase('en'),
+    })
+  }
+  return lines
+}
+
+/**
+ * The description that best fits `locale` (DESIGN §1.4): an exact per-locale text, then one for
+ * the same language, then `description`, then the scope's value.
+ */
+export function describeScope(scope: ApiScope, locale: string): string {
+  const texts = scope.descriptions ?? {}
+  const wanted = locale.toLowerCase()
+  const language = wanted.split('-')[0]
+  let sameLanguage: string | undefined
+  for (const [tag, text] of Object.entries(texts)) {
+    if (text.trim() === '') continue
+    const candidate = tag.toLowerCase()
+    if (candidate === wanted) return text
+    if (sameLanguage === undefined && candidate.split('-')[0] === language) sameLanguage = text
+  }
+  if (sameLanguage !== undefined) return sameLanguage
+  return scope.description.trim() === '' ? scope.value : scope.description
+}
+
+/**
+ * Descriptions mode (DESIGN §1.4, tenant flag `use_scope_descriptions_for_consent`): one line
+ * per scope, in prompt order, with the admin's text for the page's locale.
+ */
+export function descriptionLines(
+  scopes: readonly string[],
+  api: Api | null,
+  locale: string,
+): PromptLine[] {
+  const defined = new Map((api?.scopes ?? []).map((scope) => [scope.value, scope]))
+  const lines: PromptLine[] = []
+  for (const value of scopes) {
+    if (isStandardScope(value)) {
+      const line = standardLine(value)
+      if (line) lines.push(line)
+      continue
+    }
+    const scope = defined.get(value)
+    lines.push({
+      kind: 'text',
+      scopes: [value],
+      text: scope ? describeScope(scope, locale) : value,
+    })
+  }
+  return lines
+}
+
+/** The lines of a prompt in the tenant's mode. */
+export function promptLines(
+  mode: PromptMode,
+  scopes: readonly string[],
+  api: Api | null,
+  locale: string,
+): PromptLine[] {
+  return mode === 'descriptions' ? descriptionLines(scopes, api, locale) : groupedLines(scopes)
+}

@@ -1,0 +1,69 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/** Error codes of the Management API (DESIGN §4.1). */
+export type ErrorCode =
+  | 'invalid_body'
+  | 'invalid_query_string'
+  | 'invalid_uri'
+  | 'insufficient_scope'
+  | 'invalid_token'
+  | 'inexistent_resource_server'
+  | 'inexistent_client'
+  | 'inexistent_role'
+  | 'inexistent_grant'
+  | 'inexistent_consent_request'
+  | 'inexistent_user'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'too_many_requests'
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'expired'
+  | 'already_answered'
+  | 'invalid_csrf'
+  | 'internal_error'
+
+export const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+/**
+ * The one error type: thrown anywhere, turned into a JSON body (API) or a translated page
+ * (browser) by the error handler. `expose` is false for 5xx, whose message stays in the log.
+ */
+export class AppError extends Error {
+  readonly expose: boolean
+
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+    this.name = 'AppError'
+    this.expose = status < 500
+  }
+}
+
+/** The JSON body of an error (DESIGN §4.1). */
+export function errorBody(error: AppError) {
+  return {
+    statusCode: error.status,
+    error: STATUS_TEXT[error.status] ?? 'Error',
+    message: error.expose ? error.message : 'Internal error',
+    errorCode: error.code,
+  }
+}

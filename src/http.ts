@@ -1,0 +1,29 @@
+import type { Assets } from './assets.js'
+import type { Config } from './config.js'
+import type { I18n } from './i18n/i18n.js'
+import type { Logger } from './logger.js'
+import type { Store, Tenant } from './store/port.js'
+import type { Views } from './views.js'
+
+/** What `createApp` is given: every dependency, no singletons (STYLE "No I/O singletons"). */
+export interface AppDeps {
+  readonly config: Config
+  readonly store: Store
+  readonly i18n: I18n
+  readonly views: Views
+  readonly assets: Assets
+  readonly log: Logger
+  readonly now: () => Date
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    tenant: Tenant
+    /** The locale a page was negotiated in, so an error page thrown later speaks it too. */
+    locale: string | undefined
+    styleNonce: string
+    /** Origins the page's form may lead to (CSP `form-action`). */
+    formActions: string[]
+  }
+}

@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import i18next, { type TFunction } from 'i18next'
+
+export const NAMESPACE = 'consent'
+
+export type Direction = 'ltr' | 'rtl'
+
+/** Text for one locale: translated strings and the locale's list formatting. */
+export interface Translator {
+  readonly locale: string
+  readonly dir: Direction
+  t(key: string, values?: Record<string, unknown>): string
+  /** Joins with the locale's conjunction: "read and write", "lire et écrire", "قراءة وكتابة". */
+  list(items: readonly string[]): string
+  /**
+   * Wraps text someone else wrote (a client name, a resource) in Unicode isolates on a
+   * right-to-left page, so Latin words keep their order inside Arabic sentences (UAX #9).
+   */
+  isolate(text: string): string
+}
+
+export interface I18n {
+  /** Every locale with a translation file, `en` first. */
+  readonly locales: readonly string[]
+  translator(locale: string): Translator
+}
+
+/** Reads `locales/<lng>/consent.json` once, at start. */
+export function loadLocaleResources(dir: string): Record<string, Record<string, unknown>> {
+  const resources: Record<string, Record<string, unknown>> = {}
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue
+    const file = join(dir, entry.name, `${NAMESPACE}.json`)
+    resources[entry.name] = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  }
+  return resources
+}
+
+export function createI18n(resources: Record<string, Record<string, unknown>>): I18n {
+  const locales = Object.keys(resources).sort((a, b) =>
+    a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b),
+  )
+  const instance = i18next.createInstance()
+  void instance.init({
+    initAsync: false,
+    resources: Object.fromEntries(
+      locales.map((lng) => [lng, { [NAMESPACE]: resources[lng] ?? {} }]),
+    ),
+    ns: [NAMESPACE],
+    defaultNS: NAMESPACE,
+    supportedLngs: locales,
+    // `pt-BR` and `zh-CN` are looked up as they are written, never cut down to `pt` or `zh`.
+    load: 'currentOnly',
+    lng: 'en',
+    fallbackLng: 'en',
+    nsSeparator: false,
+    // Eta escapes everything a view prints; escaping here too would show `&amp;` to users.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  })
+
+  const translators = new Map<string, Translator>()
+  const make = (locale: string): Translator => {
+    const t: TFunction = instance.getFixedT(locale, NAMESPACE)
+    const conjunction = new Intl.ListFormat(locale, { type: 'conjunction' })
+    const rtl = t('meta.dir') === 'rtl'
+    return {
+      locale,
+      dir: rtl ? 'rtl' : 'ltr',
+      t: (key, values) => t(key, values ?? {}) as string,
+      list: (items) => conjunction.format(items),
+      isolate: rtl ? (text) => `\u2068${text}\u2069` : (text) => text,
+    }
+  }
+  for (const locale of locales) translators.set(locale, make(locale))
+
+  return {
+    locales,
+    translator(locale) {
+      const found = translators.get(locale) ?? translators.get('en')
+      if (!found) throw new Error('the en locale is missing')
+      return found
+    },
+  }
+}

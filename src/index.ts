@@ -1,0 +1,85 @@
+import { serve } from '@hono/node-server'
+import { createApp } from './app.js'
+import { loadAssets } from './assets.js'
+import { bootstrap } from './bootstrap.js'
+import { ConfigError, loadConfig } from './config.js'
+import { createI18n, loadLocaleResources } from './i18n/i18n.js'
+import { createLogger } from './logger.js'
+import { paths } from './paths.js'
+import { openStore } from './store/open-database.js'
+import { createViews } from './views.js'
+
+/** The composition root: reads the environment, opens the store, serves, and drains on SIGTERM. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+
+  const log = createLogger(config.logLevel)
+  const store = await openStore(config.databaseUrl)
+  const ready = await bootstrap(config, store)
+  const app = createApp(
+    {
+      config,
+      store,
+      i18n: createI18n(loadLocaleResources(paths.locales)),
+      views: createViews(paths.views),
+      assets: loadAssets(paths.assets),
+      log,
+      now: () => new Date(),
+    },
+    { demo: ready.demo },
+  )
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const base = config.publicUrl.href.replace(/\/$/, '')
+    log.info('listening', { address: info.address, port: info.port, publicUrl: base })
+    const lines = [``, `  Assent is listening on ${base}`]
+    if (ready.demo) lines.push(`  Demo consent page:   ${base}/demo`)
+    if (ready.adminTokenCreated) {
+      lines.push(
+        `  Admin token (shown once, kept in ${ready.adminTokenFile}):`,
+        `    ${ready.adminToken}`,
+      )
+    } else if (ready.adminTokenFile) {
+      lines.push(`  Admin token:         in ${ready.adminTokenFile}`)
+    }
+    if (config.logLevel !== 'silent') process.stdout.write(`${lines.join('\n')}\n\n`)
+  })
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('stopping', { signal })
+    // Stop accepting, let requests in flight finish, then close the store.
+    const force = setTimeout(() => {
+      log.warn('requests still open after 10 s; closing them')
+      if ('closeAllConnections' in server) server.closeAllConnections()
+    }, 10_000)
+    force.unref()
+    server.close(() => {
+      void store.close().then(() => {
+        log.info('stopped')
+        process.exit(0)
+      })
+    })
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Assent failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  )
+  process.exit(1)
+})

@@ -1,0 +1,14 @@
+import type { MiddlewareHandler } from 'hono'
+import { AppError } from '../errors.js'
+import { requestHostname } from '../http/host.js'
+import type { AppDeps, AppEnv } from '../http.js'
+
+/** Finds the tenant by the `Host` the request was sent to (DESIGN §2). */
+export function tenant(deps: Pick<AppDeps, 'store'>): MiddlewareHandler<AppEnv> {
+  return async function tenantMiddleware(c, next) {
+    const found = await deps.store.tenants.forHost(requestHostname(c.req.header('host')))
+    if (!found) throw new AppError(404, 'not_found', 'No tenant serves this host')
+    c.set('tenant', found)
+    await next()
+  }
+}

@@ -1,0 +1,29 @@
+import { Hono } from 'hono'
+import type { AppDeps, AppEnv } from '../http.js'
+
+/** `/healthz` and the static assets. */
+export function systemRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+
+  // Ready once the store answers (DESIGN §8); a load balancer takes the instance out otherwise.
+  app.get('/healthz', async (c) => {
+    c.header('Cache-Control', 'no-store')
+    const ready = await deps.store.ping()
+    return c.json({ status: ready ? 'ok' : 'unavailable' }, ready ? 200 : 503)
+  })
+
+  app.get('/assets/:name', (c) => {
+    const found = deps.assets.lookup(c.req.path)
+    if (!found) return c.notFound()
+    const { asset, immutable } = found
+    c.header(
+      'Cache-Control',
+      immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
+    )
+    c.header('ETag', asset.etag)
+    if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304)
+    return c.body(asset.body, 200, { 'Content-Type': asset.type })
+  })
+
+  return app
+}

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto'
+import { decide, effectiveScopes, isAllowedReturnTo, splitScopeString } from '../consent/index.js'
+import { AppError } from '../errors.js'
+import type { ConsentRequest, Store, Tenant } from '../store/port.js'
+
+export interface CreateConsentRequestInput {
+  readonly clientId: string
+  readonly userId: string
+  readonly userName?: string | undefined
+  readonly userEmail?: string | undefined
+  readonly audience?: string | undefined
+  readonly scope: string
+  readonly redirectUri: string
+  readonly returnTo: string
+  readonly state?: string | undefined
+  readonly prompt?: string | undefined
+  readonly uiLocales?: string | undefined
+}
+
+export interface ConsentRequestDeps {
+  readonly store: Store
+  readonly now: () => Date
+  readonly ttlSeconds: number
+  /** Return URL prefixes of a tenant that sets none of its own. */
+  readonly defaultReturnUrls: readonly string[]
+}
+
+/** 128 random bits, URL-safe (DESIGN §3.1). */
+export function newConsentRequestId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/**
+ * Opens a consent request for the AS (DESIGN §3.1): computes the effective and dropped scopes and
+ * whether a page is needed at all (§3.3), and stores the request.
+ */
+export async function createConsentRequest(
+  deps: ConsentRequestDeps,
+  tenant: Tenant,
+  input: CreateConsentRequestInput,
+): Promise<ConsentRequest> {
+  const { store } = deps
+  const allowed = tenant.settings.allowed_return_urls ?? deps.defaultReturnUrls
+  if (!isAllowedReturnTo(input.returnTo, allowed)) {
+    throw new AppError(400, 'invalid_body', 'return_to is not an allowed return URL of this tenant')
+  }
+
+  const client = await store.clients.get(tenant.id, input.clientId)
+  if (!client)
+    throw new AppError(404, 'inexistent_client', `The client ${input.clientId} does not exist`)
+  if (client.callbacks.length > 0 && !client.callbacks.includes(input.redirectUri)) {
+    throw new AppError(400, 'invalid_body', 'redirect_uri is not one of the client callbacks')
+  }
+
+  const api = input.audience
+    ? ((await store.resourceServers.find(tenant.id, input.audience)) ?? null)
+    : null
+  if (input.audience && !api) {
+    throw new AppError(
+      404,
+      'inexistent_resource_server',
+      `The resource server ${input.audience} does not exist`,
+    )
+  }
+  // Requests are matched on the API's identifier, whichever of id or identifier the AS sent.
+  const audience = api?.identifier ?? ''
+
+  const [permissions, grant] = await Promise.all([
+    api?.enforcePolicies
+      ? store.permissions.namesFor(tenant.id, input.userId, audience)
+      : new Set<string>(),
+    store.grants.find(tenant.id, input.userId, client.clientId, audience),
+  ])
+  const requested = splitScopeString(input.scope)
+  const scopes = effectiveScopes({ requested, api, permissions, granted: grant?.scope ?? [] })
+  const decision = decide({
+    scopes,
+    prompt: input.prompt,
+    api,
+    client,
+    redirectUri: input.redirectUri,
+  })
+
+  await store.users.remember(tenant.id, {
+    userId: input.userId,
+    name: input.userName ?? null,
+    email: input.userEmail ?? null,
+  })
+
+  const createdAt = deps.now()
+  return store.consentRequests.create({
+    id: newConsentRequestId(),
+    tenantId: tenant.id,
+    clientId: client.clientId,
+    userId: input.userId,
+    userName: input.userName ?? input.userEmail ?? null,
+    audience: api ? audience : null,
+    requestedScopes: requested,
+    effectiveScopes: scopes.effective,
+    droppedScopes: scopes.dropped,
+    promptScopes: decision.status === 'pending' ? [...decision.ask] : [],
+    grantedScopes: decision.status === 'accepted' ? [...decision.granted] : null,
+    prompt: input.prompt ?? null,
+    uiLocales: input.uiLocales ?? null,
+    returnTo: input.returnTo,
+    state: input.state ?? null,
+    redirectUri: input.redirectUri,
+    status: decision.status,
+    error: decision.status === 'denied' ? decision.error : null,
+    createdAt,
+    expiresAt: new Date(createdAt.getTime() + deps.ttlSeconds * 1000),
+  })
+}

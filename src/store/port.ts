@@ -1,0 +1,183 @@
+import type { Api, ApiScope, TokenDialect } from '../consent/index.js'
+
+/** Tenant settings, with Auth0's field names where Auth0 has them (DESIGN §2, §4.2). */
+export interface TenantSettings {
+  friendly_name: string
+  picture_url?: string
+  default_locale?: string
+  enabled_locales?: string[]
+  flags: { use_scope_descriptions_for_consent?: boolean } & Record<string, boolean | undefined>
+  branding?: { logo_url?: string; primary_color?: string }
+  /** URL prefixes `return_to` may start with. */
+  allowed_return_urls?: string[]
+}
+
+export interface Tenant {
+  readonly id: string
+  readonly domains: readonly string[]
+  readonly settings: TenantSettings
+  readonly createdAt: Date
+}
+
+export interface ResourceServer extends Api {
+  readonly id: string
+  readonly tokenLifetime: number
+  readonly signingAlg: string
+  readonly isSystem: boolean
+  readonly createdAt: Date
+  readonly updatedAt: Date
+}
+
+export type NewResourceServer = Omit<ResourceServer, 'createdAt' | 'updatedAt'>
+
+export interface Client {
+  readonly clientId: string
+  readonly name: string
+  readonly description: string
+  readonly logoUri: string | null
+  readonly isFirstParty: boolean
+  readonly callbacks: readonly string[]
+  readonly appType: string | null
+  readonly createdAt: Date
+  readonly updatedAt: Date
+}
+
+export type NewClient = Omit<Client, 'createdAt' | 'updatedAt'>
+
+export interface User {
+  readonly userId: string
+  readonly name: string | null
+  readonly email: string | null
+  readonly createdAt: Date
+  readonly lastSeenAt: Date
+}
+
+export interface Grant {
+  readonly id: string
+  readonly userId: string
+  readonly clientId: string
+  readonly audience: string
+  readonly scope: readonly string[]
+  readonly createdAt: Date
+  readonly updatedAt: Date
+}
+
+export type ConsentStatus = 'pending' | 'accepted' | 'denied'
+
+export interface ConsentRequest {
+  readonly id: string
+  readonly tenantId: string
+  readonly clientId: string
+  readonly userId: string
+  readonly userName: string | null
+  /** `null` when only OpenID Connect scopes were asked for. */
+  readonly audience: string | null
+  readonly requestedScopes: readonly string[]
+  readonly effectiveScopes: readonly string[]
+  readonly droppedScopes: readonly string[]
+  /** The effective scopes not yet granted: what the page asks about. */
+  readonly promptScopes: readonly string[]
+  readonly grantedScopes: readonly string[] | null
+  readonly prompt: string | null
+  readonly uiLocales: string | null
+  readonly returnTo: string
+  readonly state: string | null
+  readonly redirectUri: string
+  readonly status: ConsentStatus
+  readonly error: string | null
+  readonly createdAt: Date
+  readonly expiresAt: Date
+  readonly answeredAt: Date | null
+}
+
+export type NewConsentRequest = Omit<ConsentRequest, 'answeredAt'>
+
+export interface Page {
+  readonly page: number
+  readonly perPage: number
+}
+
+export interface Paged<T> {
+  readonly items: T[]
+  readonly total: number
+}
+
+/**
+ * Everything Assent keeps. One interface, one contract test suite (test/store), several engines.
+ * Every method that reads or writes tenant data takes the tenant id first.
+ */
+export interface Store {
+  /** Runs pending migrations; safe to call from several instances at once. */
+  migrate(): Promise<void>
+  close(): Promise<void>
+  /** Whether the store answers a trivial query (readiness). */
+  ping(): Promise<boolean>
+
+  meta: {
+    get(key: string): Promise<string | undefined>
+    set(key: string, value: string): Promise<void>
+  }
+
+  /** Named secrets shared by every instance (for example the key that signs CSRF tokens). */
+  keys: {
+    /** Returns the stored secret, or stores `create()`'s if none exists yet (the first writer wins). */
+    getOrCreate(id: string, create: () => string): Promise<string>
+  }
+
+  tenants: {
+    count(): Promise<number>
+    create(tenant: { id: string; domains: string[]; settings: TenantSettings }): Promise<Tenant>
+    get(id: string): Promise<Tenant | undefined>
+    /** The tenant serving `host`; with a single tenant, that tenant whatever the host. */
+    forHost(host: string): Promise<Tenant | undefined>
+    updateSettings(id: string, settings: TenantSettings): Promise<Tenant | undefined>
+  }
+
+  resourceServers: {
+    create(tenantId: string, server: NewResourceServer): Promise<ResourceServer>
+    /** By `id`, or else by `identifier` (the audience). */
+    find(tenantId: string, idOrIdentifier: string): Promise<ResourceServer | undefined>
+    list(tenantId: string, page: Page): Promise<Paged<ResourceServer>>
+  }
+
+  clients: {
+    create(tenantId: string, client: NewClient): Promise<Client>
+    get(tenantId: string, clientId: string): Promise<Client | undefined>
+  }
+
+  users: {
+    /** Records the user as last seen in a consent request. */
+    remember(
+      tenantId: string,
+      user: { userId: string; name: string | null; email: string | null },
+    ): Promise<void>
+    get(tenantId: string, userId: string): Promise<User | undefined>
+  }
+
+  permissions: {
+    grantToUser(
+      tenantId: string,
+      userId: string,
+      audience: string,
+      names: readonly string[],
+    ): Promise<void>
+    /** Permission names the user holds on the API, directly or through any of their roles. */
+    namesFor(tenantId: string, userId: string, audience: string): Promise<Set<string>>
+  }
+
+  grants: {
+    find(
+      tenantId: string,
+      userId: string,
+      clientId: string,
+      audience: string,
+    ): Promise<Grant | undefined>
+  }
+
+  consentRequests: {
+    create(request: NewConsentRequest): Promise<ConsentRequest>
+    get(tenantId: string, id: string): Promise<ConsentRequest | undefined>
+  }
+}
+
+export type { ApiScope, TokenDialect }

@@ -1,0 +1,94 @@
+/**
+ * Table shapes as stored. Every row carries `tenant_id` (DESIGN §2). Portable across SQLite and
+ * PostgreSQL: booleans are integers 0/1, lists and objects are JSON text, times are ISO 8601 text.
+ */
+export interface Database {
+  assent_meta: { key: string; value: string }
+  signing_keys: { id: string; secret: string; created_at: string }
+  tenants: { id: string; settings: string; created_at: string; updated_at: string }
+  tenant_domains: { domain: string; tenant_id: string }
+  resource_servers: {
+    tenant_id: string
+    id: string
+    identifier: string
+    name: string
+    scopes: string
+    enforce_policies: number
+    allow_offline_access: number
+    skip_consent_for_verifiable_first_party_clients: number
+    token_dialect: string
+    token_lifetime: number
+    signing_alg: string
+    is_system: number
+    created_at: string
+    updated_at: string
+  }
+  clients: {
+    tenant_id: string
+    client_id: string
+    name: string
+    description: string
+    logo_uri: string | null
+    is_first_party: number
+    callbacks: string
+    app_type: string | null
+    created_at: string
+    updated_at: string
+  }
+  users: {
+    tenant_id: string
+    user_id: string
+    name: string | null
+    email: string | null
+    created_at: string
+    last_seen_at: string
+  }
+  roles: { tenant_id: string; id: string; name: string; description: string; created_at: string }
+  role_permissions: {
+    tenant_id: string
+    role_id: string
+    resource_server_identifier: string
+    permission_name: string
+  }
+  user_permissions: {
+    tenant_id: string
+    user_id: string
+    resource_server_identifier: string
+    permission_name: string
+  }
+  user_roles: { tenant_id: string; user_id: string; role_id: string }
+  grants: {
+    tenant_id: string
+    id: string
+    user_id: string
+    client_id: string
+    audience: string
+    scope: string
+    created_at: string
+    updated_at: string
+  }
+  consent_requests: {
+    tenant_id: string
+    id: string
+    client_id: string
+    user_id: string
+    user_name: string | null
+    /** `''` when the request names no API (OIDC scopes only). */
+    audience: string
+    requested_scopes: string
+    effective_scopes: string
+    dropped_scopes: string
+    prompt_scopes: string
+    granted_scopes: string | null
+    prompt: string | null
+    ui_locales: string | null
+    return_to: string
+    state: string | null
+    redirect_uri: string
+    status: string
+    error: string | null
+    created_at: string
+    expires_at: string
+    answered_at: string | null
+  }
+}

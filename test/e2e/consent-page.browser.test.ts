@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { freePort, listen } from '../support/serve.js'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+const axeSource: string = createRequire(import.meta.url)('axe-core').source
+
+let t: TestApp
+let server: Awaited<ReturnType<typeof listen>>
+let browser: Browser
+
+beforeAll(async () => {
+  // The page is reached at the public URL, as a browser of a real deployment would.
+  const port = await freePort()
+  t = await createTestApp({
+    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`, ASSENT_DEMO: '1' },
+  })
+  server = await listen(t.app, port)
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  await t?.close()
+})
+
+describe.each([
+  {
+    locale: 'en',
+    acceptLanguage: 'en-US',
+    dir: 'ltr',
+    line: 'Messages: read and write your messages',
+    accept: 'Accept',
+  },
+  {
+    locale: 'fr',
+    acceptLanguage: 'fr-FR',
+    dir: 'ltr',
+    line: 'Messages : lire et écrire vos messages',
+    accept: 'Accepter',
+  },
+  { locale: 'ar', acceptLanguage: 'ar', dir: 'rtl', line: 'قراءة وكتابة', accept: 'قبول' },
+])('the demo page in Chromium ($locale)', ({ locale, acceptLanguage, dir, line, accept }) => {
+  it('shows the prompt, mirrored where it should be, with no serious accessibility violation', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({
+        locale: acceptLanguage,
+        extraHTTPHeaders: { 'accept-language': acceptLanguage },
+        colorScheme,
+        viewport: { width: 1024, height: 820 },
+      })
+      const page = await context.newPage()
+      const blocked: string[] = []
+      page.on('console', (message) => {
+        if (message.type() === 'error') blocked.push(message.text())
+      })
+      await page.goto(`${server.url}/demo`)
+      expect(page.url()).toMatch(/\/consent\/[A-Za-z0-9_-]{22}$/)
+      await expect.poll(() => page.locator('html').getAttribute('dir')).toBe(dir)
+      expect(await page.locator('html').getAttribute('lang')).toBe(locale)
+
+      const lines = await page.locator('[data-testid="scope-lines"] li').allInnerTexts()
+      expect(lines.some((text) => text.includes(line))).toBe(true)
+      expect(await page.getByRole('button', { name: accept }).count()).toBe(1)
+
+      // Right-to-left: Accept (primary) sits left of Decline, mirrored from the LTR layout.
+      const acceptBox = await page.locator('button[value="accept"]').boundingBox()
+      const declineBox = await page.locator('button[value="deny"]').boundingBox()
+      expect(acceptBox && declineBox).toBeTruthy()
+      if (acceptBox && declineBox)
+        expect(dir === 'rtl' ? acceptBox.x < declineBox.x : acceptBox.x > declineBox.x).toBe(true)
+
+      // The stylesheet applied (a card, not raw HTML) and every image loaded.
+      expect(
+        await page.locator('main.card').evaluate((el) => getComputedStyle(el).borderRadius),
+      ).toBe('12px')
+      const images = await page
+        .locator('img')
+        .evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth))
+      expect(images.every((width) => width > 0)).toBe(true)
+      expect(blocked).toEqual([])
+
+      await page.screenshot({
+        path: `${ARTIFACTS}consent-${locale}-${colorScheme}.png`,
+        fullPage: true,
+      })
+
+      await page.evaluate(axeSource)
+      const violations = await page.evaluate(async () => {
+        // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time
+        const result = await (globalThis as any).axe.run(document, { resultTypes: ['violations'] })
+        return (result.violations as { id: string; impact: string; nodes: unknown[] }[]).map(
+          (v) => ({ id: v.id, impact: v.impact }),
+        )
+      })
+      expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual(
+        [],
+      )
+      await context.close()
+    }
+  })
+})
+
+describe('the demo page on a phone', () => {
+  it('fills the width and keeps the buttons reachable', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/demo`)
+    const card = await page.locator('main.card').boundingBox()
+    expect(card?.width).toBe(375)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await page.screenshot({ path: `${ARTIFACTS}consent-en-phone.png`, fullPage: true })
+
+    // Keyboard: Tab reaches Decline, then Accept, with a visible focus ring.
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement
+      return { value: el.getAttribute('value'), outline: getComputedStyle(el).outlineStyle }
+    })
+    expect(focused).toEqual({ value: 'accept', outline: 'solid' })
+    await context.close()
+  })
+})

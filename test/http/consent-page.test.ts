@@ -1,0 +1,234 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEMO } from '../../src/demo.js'
+import { createConsentRequest } from '../../src/services/consent-requests.js'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+let t: TestApp
+
+beforeEach(async () => {
+  t = await createTestApp()
+})
+afterEach(async () => {
+  await t.close()
+})
+
+async function openRequest(overrides: Partial<Parameters<typeof createConsentRequest>[2]> = {}) {
+  return createConsentRequest(
+    {
+      store: t.store,
+      now: t.clock.now,
+      ttlSeconds: 600,
+      defaultReturnUrls: ['http://localhost:3000'],
+    },
+    t.tenant,
+    {
+      clientId: DEMO.clientId,
+      userId: DEMO.userId,
+      userName: DEMO.userName,
+      audience: DEMO.audience,
+      scope: DEMO.scope,
+      redirectUri: DEMO.redirectUri,
+      returnTo: 'http://localhost:3000/demo/done',
+      state: 'xyz',
+      ...overrides,
+    },
+  )
+}
+
+function lines(html: string): string[] {
+  const list = /<ul[^>]*data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
+  return [...list.matchAll(/<li>[\s\S]*?<span>([\s\S]*?)<\/span><\/li>/g)].map((m) => m[1] ?? '')
+}
+
+describe('GET /consent/{id} (DESIGN §3.2)', () => {
+  it('renders the grouped prompt with the contract markup', async () => {
+    const request = await openRequest()
+    const res = await t.app.request(`/consent/${request.id}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    const html = await res.text()
+    expect(html).toContain('<html lang="en" dir="ltr">')
+    expect(lines(html)).toEqual([
+      'Profile: access your name and picture',
+      'Offline access: keep access when you are not using the app',
+      'Messages: read and write your messages',
+      'Contacts: read your contacts',
+    ])
+    expect(html).toContain(`<form method="post" action="/consent/${request.id}"`)
+    expect(html).toContain('name="action" value="accept"')
+    expect(html).toContain('name="action" value="deny"')
+    expect(html).toMatch(/<input type="hidden" name="csrf" value="[A-Za-z0-9_-]{43}">/)
+    expect(html).toContain('Authorize Mail Helper')
+    expect(html).toContain('Mail Helper is requesting access to your Acme account.')
+    expect(html).toContain('You will be sent to mail-helper.example')
+    expect(html).toContain('Hi ana@example.com,')
+    expect(html).not.toMatch(/<script/i)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^assent_csrf=[^;]+; Path=\/consent; HttpOnly; SameSite=Lax$/,
+    )
+  })
+
+  it('sends the security headers of DESIGN §6, and lets the form lead to the return URL', async () => {
+    const request = await openRequest()
+    const res = await t.app.request(`/consent/${request.id}`)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).toContain("script-src 'none'")
+    expect(csp).toContain("form-action 'self' http://localhost:3000")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
+  it('speaks the language of ui_locales, then Accept-Language', async () => {
+    const fr = await openRequest({ uiLocales: 'fr-CA en' })
+    const html = await (
+      await t.app.request(`/consent/${fr.id}`, { headers: { 'accept-language': 'de' } })
+    ).text()
+    expect(html).toContain('<html lang="fr" dir="ltr">')
+    expect(lines(html)).toContain('Messages : lire et écrire vos messages')
+
+    const plain = await openRequest()
+    const de = await (
+      await t.app.request(`/consent/${plain.id}`, {
+        headers: { 'accept-language': 'de-AT,de;q=0.9' },
+      })
+    ).text()
+    expect(de).toContain('<html lang="de" dir="ltr">')
+    expect(lines(de)).toContain('Messages: Ihre messages lesen und schreiben')
+  })
+
+  it('renders Arabic right to left', async () => {
+    const request = await openRequest({ uiLocales: 'ar' })
+    const html = await (await t.app.request(`/consent/${request.id}`)).text()
+    expect(html).toContain('<html lang="ar" dir="rtl">')
+    expect(html).toContain('قبول')
+  })
+
+  it('lists descriptions when the tenant flag is on', async () => {
+    await t.store.tenants.updateSettings(t.tenant.id, {
+      ...t.tenant.settings,
+      flags: { use_scope_descriptions_for_consent: true },
+    })
+    const request = await openRequest()
+    const html = await (await t.app.request(`/consent/${request.id}`)).text()
+    expect(lines(html)).toEqual([
+      'Profile: access your name and picture',
+      'Offline access: keep access when you are not using the app',
+      'Read your messages',
+      'Send messages as you',
+      'See your contacts',
+    ])
+  })
+
+  it('escapes what admins and users wrote, and hides logos that are not https', async () => {
+    await t.store.clients.create(t.tenant.id, {
+      clientId: 'evil',
+      name: '<img src=x onerror=alert(1)>',
+      description: '',
+      logoUri: 'javascript:alert(1)',
+      isFirstParty: false,
+      callbacks: [],
+      appType: null,
+    })
+    const request = await openRequest({
+      clientId: 'evil',
+      userName: '"><script>alert(1)</script>',
+      redirectUri: 'https://x.example/cb',
+    })
+    const html = await (await t.app.request(`/consent/${request.id}`)).text()
+    expect(html).not.toContain('<img src=x')
+    expect(html).not.toContain('<script>')
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(html).not.toContain('javascript:')
+    expect(html).toContain('class="client-logo client-initial"')
+  })
+})
+
+describe('error pages', () => {
+  it('answers an unknown id with a translated 404 page', async () => {
+    const res = await t.app.request('/consent/AAAAAAAAAAAAAAAAAAAAAA', {
+      headers: { 'accept-language': 'fr' },
+    })
+    expect(res.status).toBe(404)
+    const html = await res.text()
+    expect(html).toContain('<html lang="fr" dir="ltr">')
+    expect(html).toContain('Cette demande est introuvable')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+  })
+
+  it('answers a malformed id with the same 404 page, not an error', async () => {
+    const res = await t.app.request(`/consent/${encodeURIComponent("'; drop table x; --")}`)
+    expect(res.status).toBe(404)
+    expect(await res.text()).toContain('We can&#39;t find this request')
+  })
+
+  it('answers an expired request with a 410 page in the request’s language', async () => {
+    const request = await openRequest({ uiLocales: 'ja' })
+    t.clock.advance(601_000)
+    const res = await t.app.request(`/consent/${request.id}`)
+    expect(res.status).toBe(410)
+    const html = await res.text()
+    expect(html).toContain('<html lang="ja" dir="ltr">')
+    expect(html).toContain('このリクエストは期限切れです')
+  })
+
+  it('answers a request that needs no page with 409', async () => {
+    const request = await openRequest({ prompt: 'none' })
+    expect(request.status).toBe('denied')
+    const res = await t.app.request(`/consent/${request.id}`)
+    expect(res.status).toBe(409)
+  })
+
+  it('answers JSON to API clients', async () => {
+    const res = await t.app.request('/consent/AAAAAAAAAAAAAAAAAAAAAA', {
+      headers: { accept: 'application/json' },
+    })
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Consent request not found',
+      errorCode: 'inexistent_consent_request',
+    })
+  })
+
+  it('answers unknown paths with a 404 page', async () => {
+    const res = await t.app.request('/nope')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+  })
+})
+
+describe('demo, health and assets', () => {
+  it('GET /demo opens a fresh request and redirects to its page', async () => {
+    const res = await t.app.request('/demo')
+    expect(res.status).toBe(303)
+    const location = res.headers.get('location') ?? ''
+    expect(location).toMatch(/^\/consent\/[A-Za-z0-9_-]{22}$/)
+    const page = await t.app.request(location)
+    expect(lines(await page.text())).toContain('Messages: read and write your messages')
+  })
+
+  it('GET /healthz is 200 once the store answers', async () => {
+    const res = await t.app.request('/healthz')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok' })
+  })
+
+  it('serves the stylesheet fingerprinted, cached for a year', async () => {
+    const request = await openRequest()
+    const html = await (await t.app.request(`/consent/${request.id}`)).text()
+    const href = /<link rel="stylesheet" href="([^"]+)">/.exec(html)?.[1] ?? ''
+    expect(href).toMatch(/^\/assets\/assent\.[0-9a-f]{12}\.css$/)
+    const css = await t.app.request(href)
+    expect(css.status).toBe(200)
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8')
+    expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    const etag = css.headers.get('etag') ?? ''
+    expect((await t.app.request(href, { headers: { 'if-none-match': etag } })).status).toBe(304)
+    expect((await t.app.request('/assets/nothing.css')).status).toBe(404)
+  })
+})

@@ -1,0 +1,61 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+let built = false
+
+/** Compiles `src/` to `dist/` once per test worker, as `npm start` does. */
+export function buildOnce(): void {
+  if (built) return
+  execFileSync(
+    process.execPath,
+    [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'pipe',
+    },
+  )
+  built = true
+}
+
+export interface Started {
+  readonly child: ChildProcess
+  /** Everything printed so far on stdout and stderr. */
+  output(): string
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>
+}
+
+/** Starts `node dist/index.js` with `env` added to a clean environment. */
+export function startAssent(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['dist/index.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let text = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    text += chunk.toString()
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text += chunk.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => text, exited }
+}
+
+/** Polls `url` until it answers 200, or fails after `ms`. */
+export async function waitForHttp(url: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    try {
+      const res = await fetch(url)
+      if (res.ok) return
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${ms} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}

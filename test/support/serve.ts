@@ -1,0 +1,37 @@
+import { type AddressInfo, createServer } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
+
+/** Serves an app on a free loopback port; `close()` stops it. */
+export async function listen(
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its environment type
+  app: Hono<any>,
+  port = 0,
+  hostname = '127.0.0.1',
+): Promise<{ url: string; port: number; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+      resolve({
+        url: `http://${hostname}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            if ('closeAllConnections' in server) server.closeAllConnections()
+            server.close(() => done())
+          }),
+      })
+    })
+  })
+}
+
+/** A loopback port free right now, for a server whose URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path'
+import { createApp } from '../../src/app.js'
+import { loadAssets } from '../../src/assets.js'
+import { bootstrap } from '../../src/bootstrap.js'
+import { loadConfig } from '../../src/config.js'
+import type { AppDeps } from '../../src/http.js'
+import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
+import { silentLogger } from '../../src/logger.js'
+import { paths } from '../../src/paths.js'
+import { openStore } from '../../src/store/open-database.js'
+import { createViews } from '../../src/views.js'
+import { tempDir } from './temp.js'
+
+export interface TestClock {
+  now: () => Date
+  advance(ms: number): void
+}
+
+export function testClock(start = new Date('2026-11-24T10:00:00Z')): TestClock {
+  let at = start.getTime()
+  return { now: () => new Date(at), advance: (ms) => (at += ms) }
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>
+  clock?: TestClock
+}
+
+/** The real app over a real SQLite file in a temp folder, with the demo data; no socket. */
+export async function createTestApp(options: TestAppOptions = {}) {
+  const temp = tempDir()
+  const clock = options.clock ?? testClock()
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(temp.dir, 'assent.sqlite')}`,
+    ASSENT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijkl',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  })
+  const store = await openStore(config.databaseUrl, { now: clock.now })
+  const ready = await bootstrap(config, store)
+  const deps: AppDeps = {
+    config,
+    store,
+    i18n: createI18n(loadLocaleResources(paths.locales)),
+    views: createViews(paths.views),
+    assets: loadAssets(paths.assets),
+    log: silentLogger,
+    now: clock.now,
+  }
+  const app = createApp(deps, { demo: ready.demo })
+  return {
+    app,
+    deps,
+    store,
+    clock,
+    tenant: ready.tenant,
+    adminToken: ready.adminToken,
+    async close() {
+      await store.close()
+      temp.remove()
+    },
+  }
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import { KNOWN_ACTIONS, STANDARD_SCOPES } from '../../src/consent/index.js'
+import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
+import { paths } from '../../src/paths.js'
+
+const resources = loadLocaleResources(paths.locales)
+const REQUIRED = ['en', 'fr', 'de', 'es', 'pt-BR', 'ja', 'zh-CN', 'ar']
+
+/** Flattens a translation file to its keys, with plural suffixes folded into the base key. */
+function keysOf(tree: Record<string, unknown>, prefix = ''): Map<string, Set<string>> {
+  const keys = new Map<string, Set<string>>()
+  for (const [name, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${name}` : name
+    if (value !== null && typeof value === 'object') {
+      for (const [key, forms] of keysOf(value as Record<string, unknown>, path))
+        keys.set(key, forms)
+      continue
+    }
+    const plural = /^(.*)_(zero|one|two|few|many|other)$/.exec(path)
+    const base = plural?.[1] ?? path
+    const forms = keys.get(base) ?? new Set<string>()
+    if (plural?.[2]) forms.add(plural[2])
+    keys.set(base, forms)
+  }
+  return keys
+}
+
+describe('translations', () => {
+  it('has every required locale', () => {
+    expect(Object.keys(resources).sort()).toEqual([...REQUIRED].sort())
+  })
+
+  const english = keysOf(resources.en ?? {})
+
+  it('covers every standard scope and known action in English', () => {
+    for (const scope of STANDARD_SCOPES.filter((s) => s !== 'openid'))
+      expect(english.has(`standard.${scope}`)).toBe(true)
+    for (const action of KNOWN_ACTIONS) expect(english.has(`actions.${action}`)).toBe(true)
+  })
+
+  it.each(REQUIRED)(
+    '%s has exactly the keys of en, with every plural form its language needs',
+    (locale) => {
+      const keys = keysOf(resources[locale] ?? {})
+      expect([...keys.keys()].sort()).toEqual([...english.keys()].sort())
+      const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories
+      for (const [key, forms] of keys) {
+        if (english.get(key)?.size === 0) continue
+        expect({ key, forms: [...forms].sort() }).toEqual({ key, forms: [...categories].sort() })
+      }
+    },
+  )
+
+  it.each(REQUIRED)('%s keeps every {{placeholder}} of en', (locale) => {
+    const placeholders = (text: string) =>
+      [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
+    const flat = (tree: Record<string, unknown>, prefix = ''): [string, string][] =>
+      Object.entries(tree).flatMap(([k, v]) =>
+        typeof v === 'object' && v !== null
+          ? flat(v as Record<string, unknown>, `${prefix}${k}.`)
+          : [[`${prefix}${k}`, String(v)]],
+      )
+    const en = new Map(
+      flat(resources.en ?? {}).map(([k, v]) => [
+        k.replace(/_(zero|one|two|few|many|other)$/, ''),
+        v,
+      ]),
+    )
+    for (const [key, text] of flat(resources[locale] ?? {})) {
+      const base = key.replace(/_(zero|one|two|few|many|other)$/, '')
+      // Languages may spell out small counts ("إذنين"), so {{count}} may be absent from a plural form.
+      const wanted = placeholders(en.get(base) ?? '').filter(
+        (p) => !(p === 'count' && base !== key),
+      )
+      for (const placeholder of wanted)
+        expect({ key, text }).toEqual({ key, text: expect.stringContaining(`{{${placeholder}}}`) })
+    }
+  })
+
+  it('marks Arabic right-to-left and the others left-to-right', () => {
+    const i18n = createI18n(resources)
+    for (const locale of REQUIRED)
+      expect(i18n.translator(locale).dir).toBe(locale === 'ar' ? 'rtl' : 'ltr')
+  })
+
+  it('uses each language’s plural rules', () => {
+    const i18n = createI18n(resources)
+    expect(i18n.translator('en').t('page.alreadyGranted', { count: 1 })).toBe(
+      'You already allowed this app 1 other permission.',
+    )
+    expect(i18n.translator('en').t('page.alreadyGranted', { count: 2 })).toBe(
+      'You already allowed this app 2 other permissions.',
+    )
+    expect(i18n.translator('ar').t('page.alreadyGranted', { count: 2 })).toBe(
+      'سبق أن منحت هذا التطبيق إذنين آخرين.',
+    )
+    expect(i18n.translator('ar').t('page.alreadyGranted', { count: 5 })).toBe(
+      'سبق أن منحت هذا التطبيق 5 أذونات أخرى.',
+    )
+  })
+})

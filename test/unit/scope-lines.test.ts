@@ -1,0 +1,162 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  descriptionLines,
+  effectiveScopes,
+  groupedLines,
+  type PromptLine,
+  STANDARD_SCOPES,
+} from '../../src/consent/index.js'
+import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
+import { linesText } from '../../src/i18n/lines.js'
+import { paths } from '../../src/paths.js'
+import { api } from '../support/domain.js'
+
+const i18n = createI18n(loadLocaleResources(paths.locales))
+const en = i18n.translator('en')
+const fr = i18n.translator('fr')
+
+describe('grouped mode (DESIGN §1.3)', () => {
+  it.each([
+    ['read:messages write:messages', 'Messages: read and write your messages'],
+    ['read:messages', 'Messages: read your messages'],
+    ['read:posts write:posts delete:posts', 'Posts: read, write, and delete your posts'],
+    ['read:calendar_events', 'Calendar events: read your calendar events'],
+    ['read:users:admin', 'Users admin: read your users admin'],
+    ['admin', 'admin'],
+    ['read:user-settings', 'User settings: read your user settings'],
+    ['approve:invoices', 'Invoices: approve your invoices'],
+  ])('%s → %s', (scopes, line) => {
+    expect(linesText(groupedLines(scopes.split(' ')), en)).toEqual([line])
+  })
+
+  it('returns keys and values, never text', () => {
+    expect(groupedLines(['read:calendar_events', 'frobnicate:calendar_events'])).toEqual([
+      {
+        kind: 'resource',
+        key: 'line.resource',
+        scopes: ['read:calendar_events', 'frobnicate:calendar_events'],
+        heading: 'Calendar events',
+        resource: 'calendar events',
+        actions: [
+          { kind: 'known', key: 'actions.read' },
+          { kind: 'raw', text: 'frobnicate' },
+        ],
+      },
+    ])
+  })
+
+  it('reads naturally in French', () => {
+    expect(linesText(groupedLines(['read:messages', 'write:messages']), fr)).toEqual([
+      'Messages : lire et écrire vos messages',
+    ])
+  })
+
+  it('gives standard scopes their fixed lines, and openid none', () => {
+    expect(linesText(groupedLines([...STANDARD_SCOPES]), en)).toEqual([
+      'Profile: access your name and picture',
+      'Email: access your email address',
+      'Address: access your postal address',
+      'Phone: access your phone number',
+      'Offline access: keep access when you are not using the app',
+    ])
+  })
+
+  it('orders lines by the first scope of each resource, actions in API order', () => {
+    const messages = api(['write:messages', 'read:contacts', 'read:messages', 'admin'])
+    const { effective } = effectiveScopes({
+      requested: ['admin', 'read:messages', 'read:contacts', 'write:messages', 'openid'],
+      api: messages,
+      permissions: new Set(),
+      granted: [],
+    })
+    expect(linesText(groupedLines(effective), en)).toEqual([
+      'Messages: write and read your messages',
+      'Contacts: read your contacts',
+      'admin',
+    ])
+  })
+})
+
+describe('descriptions mode (DESIGN §1.4)', () => {
+  const messages = api([
+    {
+      value: 'read:messages',
+      description: 'Read your messages',
+      descriptions: { fr: 'Lire vos messages', 'pt-BR': 'Ler suas mensagens' },
+    },
+    { value: 'write:messages', description: 'Send messages as you' },
+    { value: 'read:contacts', description: '   ' },
+    { value: 'admin', description: 'Administer <everything>' },
+  ])
+
+  it('lists one line per scope with the admin’s text, falling back to the value', () => {
+    const lines = descriptionLines(
+      ['openid', 'email', 'read:messages', 'write:messages', 'read:contacts', 'admin'],
+      messages,
+      'en',
+    )
+    expect(linesText(lines, en)).toEqual([
+      'Email: access your email address',
+      'Read your messages',
+      'Send messages as you',
+      'read:contacts',
+      'Administer <everything>',
+    ])
+  })
+
+  it('picks the per-locale description that best fits the page', () => {
+    const texts = (locale: string) =>
+      descriptionLines(['read:messages'], messages, locale).map(
+        (line) => (line as { text: string }).text,
+      )
+    expect(texts('fr')).toEqual(['Lire vos messages'])
+    expect(texts('fr-CA')).toEqual(['Lire vos messages'])
+    expect(texts('pt-BR')).toEqual(['Ler suas mensagens'])
+    expect(texts('pt')).toEqual(['Ler suas mensagens'])
+    expect(texts('de')).toEqual(['Read your messages'])
+  })
+
+  it('translates standard scopes', () => {
+    expect(linesText(descriptionLines(['profile'], messages, 'fr'), fr)).toEqual([
+      'Profil : accéder à votre nom et à votre photo',
+    ])
+  })
+})
+
+describe('every effective scope appears in exactly one line, in both modes (property)', () => {
+  const action = fc.constantFrom('read', 'write', 'delete', 'approve', 'manage', 'x')
+  const resource = fc.constantFrom('messages', 'contacts', 'calendar_events', 'users:admin', 'a-b')
+  const apiScope = fc.oneof(
+    fc.tuple(action, resource).map(([a, r]) => `${a}:${r}`),
+    fc.constantFrom('admin', 'root', ':odd', 'odd:'),
+  )
+
+  it('holds for any API and request', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(apiScope, { maxLength: 20 }),
+        fc.array(fc.oneof(apiScope, fc.constantFrom(...STANDARD_SCOPES)), { maxLength: 30 }),
+        fc.boolean(),
+        (defined, requested, offline) => {
+          const theApi = api(defined, { allowOfflineAccess: offline })
+          const { effective } = effectiveScopes({
+            requested: [...new Set(requested)],
+            api: theApi,
+            permissions: new Set(),
+            granted: [],
+          })
+          const shown = effective.filter((scope) => scope !== 'openid')
+          for (const lines of [
+            groupedLines(effective),
+            descriptionLines(effective, theApi, 'en'),
+          ] as PromptLine[][]) {
+            const covered = lines.flatMap((line) => line.scopes)
+            expect(covered.sort()).toEqual([...shown].sort())
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+})
