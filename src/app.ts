@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { tenant } from './middleware/tenant.js'
 import { consentRoutes } from './routes/consent.routes.js'
+import { managementRoutes } from './routes/management/index.js'
 import { systemRoutes } from './routes/system.routes.js'
 
 export interface AppOptions {
@@ -25,6 +26,8 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
 
   app.use('/consent/*', tenant(deps))
   app.route('/consent', consentRoutes(deps, csrf))
+
+  app.route('/api/v2', managementRoutes(deps))
 
   if (options.demo) {
     app.use('/demo', tenant(deps))

@@ -14,6 +14,8 @@ export interface AppDeps {
   readonly assets: Assets
   readonly log: Logger
   readonly now: () => Date
+  /** The static admin token (configured, or generated at first start). */
+  readonly adminToken: string
 }
 
 export interface AppEnv {
@@ -25,5 +27,7 @@ export interface AppEnv {
     styleNonce: string
     /** Origins the page's form may lead to (CSP `form-action`). */
     formActions: string[]
+    /** Scopes of the Management API caller; `all` for the static admin token. */
+    scopes: ReadonlySet<string> | 'all'
   }
 }

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       assets: loadAssets(paths.assets),
       log,
       now: () => new Date(),
+      adminToken: ready.adminToken,
     },
     { demo: ready.demo },
   )

@@ -1,19 +1,26 @@
-import { type Kysely, Migrator, type Selectable } from 'kysely'
+import { type Kysely, Migrator, type Selectable, type SelectQueryBuilder } from 'kysely'
 import type { ApiScope, TokenDialect } from '../consent/index.js'
+import { randomAlphanumeric } from '../ids.js'
 import { migrations } from './migrations/index.js'
-import type {
-  Client,
-  ConsentRequest,
-  ConsentStatus,
-  Grant,
-  NewClient,
-  NewConsentRequest,
-  NewResourceServer,
-  ResourceServer,
-  Store,
-  Tenant,
-  TenantSettings,
-  User,
+import {
+  type Client,
+  ConflictError,
+  type ConsentRequest,
+  type ConsentStatus,
+  type Grant,
+  type NewClient,
+  type NewConsentRequest,
+  type NewResourceServer,
+  type Page,
+  type Paged,
+  type PermissionRef,
+  type ResourceServer,
+  type Role,
+  type Store,
+  type Tenant,
+  type TenantSettings,
+  type User,
+  type UserPermission,
 } from './port.js'
 import type { Database } from './schema.js'
 
@@ -23,6 +30,104 @@ const json = (value: unknown): string => JSON.stringify(value)
 const list = (text: string): string[] => JSON.parse(text) as string[]
 const iso = (date: Date): string => date.toISOString()
 const bit = (value: boolean): number => (value ? 1 : 0)
+
+/**
+ * Adds scopes to a grant inside a transaction. The row is created first (or left as it is), then
+ * read and rewritten under the transaction's write lock, so two merges never drop each other's scopes.
+ */
+async function mergeGrant(
+  trx: Kysely<Database>,
+  at: string,
+  key: { tenantId: string; userId: string; clientId: string; audience: string },
+  scopes: readonly string[],
+): Promise<Grant> {
+  await trx
+    .insertInto('grants')
+    .values({
+      tenant_id: key.tenantId,
+      id: `cgr_${randomAlphanumeric(16)}`,
+      user_id: key.userId,
+      client_id: key.clientId,
+      audience: key.audience,
+      scope: '[]',
+      created_at: at,
+      updated_at: at,
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'client_id', 'audience']).doNothing())
+    .execute()
+  // Touching the row first takes its write lock (PostgreSQL) before the read below.
+  await trx
+    .updateTable('grants')
+    .set({ updated_at: at })
+    .where('tenant_id', '=', key.tenantId)
+    .where('user_id', '=', key.userId)
+    .where('client_id', '=', key.clientId)
+    .where('audience', '=', key.audience)
+    .execute()
+  const row = await trx
+    .selectFrom('grants')
+    .selectAll()
+    .where('tenant_id', '=', key.tenantId)
+    .where('user_id', '=', key.userId)
+    .where('client_id', '=', key.clientId)
+    .where('audience', '=', key.audience)
+    .executeTakeFirstOrThrow()
+  const merged = [...new Set([...list(row.scope), ...scopes])]
+  await trx
+    .updateTable('grants')
+    .set({ scope: json(merged) })
+    .where('id', '=', row.id)
+    .execute()
+  return toGrant({ ...row, scope: json(merged), updated_at: at })
+}
+
+/** A unique or primary key violation, in SQLite's or PostgreSQL's words. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505'
+  )
+}
+
+async function conflictAs<T>(message: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(message)
+    throw error
+  }
+}
+
+/** Runs a list query for one page and its total count. */
+async function paged<TB extends keyof Database, O>(
+  query: SelectQueryBuilder<Database, TB, O>,
+  { page, perPage }: Page,
+): Promise<Paged<O>> {
+  const [items, total] = await Promise.all([
+    query
+      .limit(perPage)
+      .offset(page * perPage)
+      .execute(),
+    query
+      .clearSelect()
+      .clearOrderBy()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow() as Promise<{ n: number }>,
+  ])
+  return { items, total: Number(total.n) }
+}
+
+function pageOf<T>(all: T[], { page, perPage }: Page): Paged<T> {
+  return { items: all.slice(page * perPage, page * perPage + perPage), total: all.length }
+}
+
+const toRole = (row: Row<'roles'>): Role => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+})
 
 function toResourceServer(row: Row<'resource_servers'>): ResourceServer {
   return {
@@ -258,7 +363,9 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           created_at: at,
           updated_at: at,
         }
-        await db.insertInto('resource_servers').values(row).execute()
+        await conflictAs('A resource server with the same identifier already exists', () =>
+          db.insertInto('resource_servers').values(row).execute(),
+        )
         return toResourceServer(row)
       },
 
@@ -275,24 +382,79 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         return row ? toResourceServer(row) : undefined
       },
 
-      async list(tenantId, { page, perPage }) {
-        const [rows, total] = await Promise.all([
+      async list(tenantId, page) {
+        const result = await paged(
           db
             .selectFrom('resource_servers')
             .selectAll()
             .where('tenant_id', '=', tenantId)
             .orderBy('created_at')
-            .orderBy('id')
-            .limit(perPage)
-            .offset(page * perPage)
-            .execute(),
-          db
+            .orderBy('id'),
+          page,
+        )
+        return { items: result.items.map(toResourceServer), total: result.total }
+      },
+
+      async update(tenantId, id, changes) {
+        return db.transaction().execute(async (trx) => {
+          const current = await trx
             .selectFrom('resource_servers')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .selectAll()
             .where('tenant_id', '=', tenantId)
-            .executeTakeFirstOrThrow(),
-        ])
-        return { items: rows.map(toResourceServer), total: Number(total.n) }
+            .where('id', '=', id)
+            .executeTakeFirst()
+          if (!current) return undefined
+          const set: Partial<Row<'resource_servers'>> = { updated_at: iso(now()) }
+          if (changes.name !== undefined) set.name = changes.name
+          if (changes.scopes !== undefined) set.scopes = json(changes.scopes)
+          if (changes.enforcePolicies !== undefined)
+            set.enforce_policies = bit(changes.enforcePolicies)
+          if (changes.allowOfflineAccess !== undefined)
+            set.allow_offline_access = bit(changes.allowOfflineAccess)
+          if (changes.skipConsentForVerifiableFirstPartyClients !== undefined) {
+            set.skip_consent_for_verifiable_first_party_clients = bit(
+              changes.skipConsentForVerifiableFirstPartyClients,
+            )
+          }
+          if (changes.tokenDialect !== undefined) set.token_dialect = changes.tokenDialect
+          if (changes.tokenLifetime !== undefined) set.token_lifetime = changes.tokenLifetime
+          if (changes.signingAlg !== undefined) set.signing_alg = changes.signingAlg
+          await trx.updateTable('resource_servers').set(set).where('id', '=', id).execute()
+          if (changes.scopes !== undefined) {
+            // A permission names a scope of the API; with the scope gone, so is the permission.
+            const kept = changes.scopes.map((scope) => scope.value)
+            for (const table of ['user_permissions', 'role_permissions'] as const) {
+              let removal = trx
+                .deleteFrom(table)
+                .where('tenant_id', '=', tenantId)
+                .where('resource_server_identifier', '=', current.identifier)
+              if (kept.length > 0) removal = removal.where('permission_name', 'not in', kept)
+              await removal.execute()
+            }
+          }
+          return toResourceServer({ ...current, ...set })
+        })
+      },
+
+      async delete(tenantId, id) {
+        return db.transaction().execute(async (trx) => {
+          const current = await trx
+            .selectFrom('resource_servers')
+            .select('identifier')
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .executeTakeFirst()
+          if (!current) return false
+          for (const table of ['user_permissions', 'role_permissions'] as const) {
+            await trx
+              .deleteFrom(table)
+              .where('tenant_id', '=', tenantId)
+              .where('resource_server_identifier', '=', current.identifier)
+              .execute()
+          }
+          await trx.deleteFrom('resource_servers').where('id', '=', id).execute()
+          return true
+        })
       },
     },
 
@@ -311,8 +473,57 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           created_at: at,
           updated_at: at,
         }
-        await db.insertInto('clients').values(row).execute()
+        await conflictAs('A client with the same client_id already exists', () =>
+          db.insertInto('clients').values(row).execute(),
+        )
         return toClient(row)
+      },
+
+      async list(tenantId, page) {
+        const result = await paged(
+          db
+            .selectFrom('clients')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .orderBy('created_at')
+            .orderBy('client_id'),
+          page,
+        )
+        return { items: result.items.map(toClient), total: result.total }
+      },
+
+      async update(tenantId, clientId, changes) {
+        const set: Partial<Row<'clients'>> = { updated_at: iso(now()) }
+        if (changes.name !== undefined) set.name = changes.name
+        if (changes.description !== undefined) set.description = changes.description
+        if (changes.logoUri !== undefined) set.logo_uri = changes.logoUri
+        if (changes.isFirstParty !== undefined) set.is_first_party = bit(changes.isFirstParty)
+        if (changes.callbacks !== undefined) set.callbacks = json(changes.callbacks)
+        if (changes.appType !== undefined) set.app_type = changes.appType
+        const result = await db
+          .updateTable('clients')
+          .set(set)
+          .where('tenant_id', '=', tenantId)
+          .where('client_id', '=', clientId)
+          .executeTakeFirst()
+        return result.numUpdatedRows > 0n ? store.clients.get(tenantId, clientId) : undefined
+      },
+
+      async delete(tenantId, clientId) {
+        return db.transaction().execute(async (trx) => {
+          const result = await trx
+            .deleteFrom('clients')
+            .where('tenant_id', '=', tenantId)
+            .where('client_id', '=', clientId)
+            .executeTakeFirst()
+          // What a user granted this client goes with it.
+          await trx
+            .deleteFrom('grants')
+            .where('tenant_id', '=', tenantId)
+            .where('client_id', '=', clientId)
+            .execute()
+          return result.numDeletedRows > 0n
+        })
       },
 
       async get(tenantId, clientId) {
@@ -366,6 +577,182 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
+    roles: {
+      async create(tenantId, role) {
+        await conflictAs('A role with the same name already exists', () =>
+          db
+            .insertInto('roles')
+            .values({ tenant_id: tenantId, ...role, created_at: iso(now()) })
+            .execute(),
+        )
+        return role
+      },
+
+      async get(tenantId, id) {
+        const row = await db
+          .selectFrom('roles')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .executeTakeFirst()
+        return row ? toRole(row) : undefined
+      },
+
+      async list(tenantId, page, nameFilter) {
+        let query = db.selectFrom('roles').selectAll().where('tenant_id', '=', tenantId)
+        if (nameFilter)
+          query = query.where('name', 'like', `%${nameFilter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+        const result = await paged(query.orderBy('name').orderBy('id'), page)
+        return { items: result.items.map(toRole), total: result.total }
+      },
+
+      async update(tenantId, id, changes) {
+        const current = await store.roles.get(tenantId, id)
+        if (!current) return undefined
+        const next = { ...current, ...changes }
+        await conflictAs('A role with the same name already exists', () =>
+          db
+            .updateTable('roles')
+            .set({ name: next.name, description: next.description })
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .execute(),
+        )
+        return next
+      },
+
+      async delete(tenantId, id) {
+        const result = await db
+          .deleteFrom('roles')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .executeTakeFirst()
+        return result.numDeletedRows > 0n
+      },
+
+      async permissions(tenantId, id, page) {
+        const result = await paged(
+          db
+            .selectFrom('role_permissions')
+            .select(['resource_server_identifier', 'permission_name'])
+            .where('tenant_id', '=', tenantId)
+            .where('role_id', '=', id)
+            .orderBy('resource_server_identifier')
+            .orderBy('permission_name'),
+          page,
+        )
+        return {
+          items: result.items.map((row) => ({
+            resourceServerIdentifier: row.resource_server_identifier,
+            permissionName: row.permission_name,
+          })),
+          total: result.total,
+        }
+      },
+
+      async addPermissions(tenantId, id, permissions) {
+        if (permissions.length === 0) return
+        await db
+          .insertInto('role_permissions')
+          .values(
+            permissions.map((p) => ({
+              tenant_id: tenantId,
+              role_id: id,
+              resource_server_identifier: p.resourceServerIdentifier,
+              permission_name: p.permissionName,
+            })),
+          )
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+      },
+
+      async removePermissions(tenantId, id, permissions) {
+        await db.transaction().execute(async (trx) => {
+          for (const p of permissions) {
+            await trx
+              .deleteFrom('role_permissions')
+              .where('tenant_id', '=', tenantId)
+              .where('role_id', '=', id)
+              .where('resource_server_identifier', '=', p.resourceServerIdentifier)
+              .where('permission_name', '=', p.permissionName)
+              .execute()
+          }
+        })
+      },
+
+      async users(tenantId, id, page) {
+        const result = await paged(
+          db
+            .selectFrom('user_roles')
+            .leftJoin('users', (join) =>
+              join
+                .onRef('users.tenant_id', '=', 'user_roles.tenant_id')
+                .onRef('users.user_id', '=', 'user_roles.user_id'),
+            )
+            .select(['user_roles.user_id', 'users.name', 'users.email'])
+            .where('user_roles.tenant_id', '=', tenantId)
+            .where('user_roles.role_id', '=', id)
+            .orderBy('user_roles.user_id'),
+          page,
+        )
+        return {
+          items: result.items.map((row) => ({
+            userId: row.user_id,
+            name: row.name ?? null,
+            email: row.email ?? null,
+          })),
+          total: result.total,
+        }
+      },
+
+      async addUsers(tenantId, id, userIds) {
+        if (userIds.length === 0) return
+        await db
+          .insertInto('user_roles')
+          .values(userIds.map((userId) => ({ tenant_id: tenantId, user_id: userId, role_id: id })))
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+      },
+    },
+
+    userRoles: {
+      async list(tenantId, userId, page) {
+        const result = await paged(
+          db
+            .selectFrom('user_roles')
+            .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+            .select(['roles.id', 'roles.name', 'roles.description'])
+            .where('user_roles.tenant_id', '=', tenantId)
+            .where('user_roles.user_id', '=', userId)
+            .orderBy('roles.name')
+            .orderBy('roles.id'),
+          page,
+        )
+        return result
+      },
+
+      async add(tenantId, userId, roleIds) {
+        if (roleIds.length === 0) return
+        await db
+          .insertInto('user_roles')
+          .values(
+            roleIds.map((roleId) => ({ tenant_id: tenantId, user_id: userId, role_id: roleId })),
+          )
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+      },
+
+      async remove(tenantId, userId, roleIds) {
+        if (roleIds.length === 0) return
+        await db
+          .deleteFrom('user_roles')
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', userId)
+          .where('role_id', 'in', roleIds)
+          .execute()
+      },
+    },
+
     permissions: {
       async grantToUser(tenantId, userId, audience, names) {
         if (names.length === 0) return
@@ -381,6 +768,80 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           )
           .onConflict((oc) => oc.doNothing())
           .execute()
+      },
+
+      async removeFromUser(tenantId, userId, permissions) {
+        await db.transaction().execute(async (trx) => {
+          for (const p of permissions) {
+            await trx
+              .deleteFrom('user_permissions')
+              .where('tenant_id', '=', tenantId)
+              .where('user_id', '=', userId)
+              .where('resource_server_identifier', '=', p.resourceServerIdentifier)
+              .where('permission_name', '=', p.permissionName)
+              .execute()
+          }
+        })
+      },
+
+      async ofUser(tenantId, userId, page) {
+        const [direct, fromRoles] = await Promise.all([
+          db
+            .selectFrom('user_permissions')
+            .select(['resource_server_identifier', 'permission_name'])
+            .where('tenant_id', '=', tenantId)
+            .where('user_id', '=', userId)
+            .execute(),
+          db
+            .selectFrom('user_roles')
+            .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+            .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+            .select([
+              'role_permissions.resource_server_identifier',
+              'role_permissions.permission_name',
+              'roles.id as role_id',
+              'roles.name as role_name',
+            ])
+            .where('user_roles.tenant_id', '=', tenantId)
+            .where('user_roles.user_id', '=', userId)
+            .orderBy('roles.name')
+            .execute(),
+        ])
+        const byKey = new Map<
+          string,
+          { ref: PermissionRef; sources: UserPermission['sources'][number][] }
+        >()
+        const entry = (identifier: string, name: string) => {
+          const key = `${identifier}\u0000${name}`
+          let found = byKey.get(key)
+          if (!found) {
+            found = {
+              ref: { resourceServerIdentifier: identifier, permissionName: name },
+              sources: [],
+            }
+            byKey.set(key, found)
+          }
+          return found
+        }
+        for (const row of direct)
+          entry(row.resource_server_identifier, row.permission_name).sources.push({
+            type: 'DIRECT',
+          })
+        for (const row of fromRoles) {
+          entry(row.resource_server_identifier, row.permission_name).sources.push({
+            type: 'ROLE',
+            roleId: row.role_id,
+            roleName: row.role_name,
+          })
+        }
+        const all = [...byKey.values()]
+          .map(({ ref, sources }) => ({ ...ref, sources }))
+          .sort(
+            (a, b) =>
+              a.resourceServerIdentifier.localeCompare(b.resourceServerIdentifier) ||
+              a.permissionName.localeCompare(b.permissionName),
+          )
+        return pageOf(all, page)
       },
 
       async namesFor(tenantId, userId, audience) {
@@ -415,6 +876,41 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           .where('audience', '=', audience)
           .executeTakeFirst()
         return row ? toGrant(row) : undefined
+      },
+
+      async list(tenantId, filter, page) {
+        let query = db.selectFrom('grants').selectAll().where('tenant_id', '=', tenantId)
+        if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId)
+        if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId)
+        if (filter.audience !== undefined) query = query.where('audience', '=', filter.audience)
+        const result = await paged(query.orderBy('created_at').orderBy('id'), page)
+        return { items: result.items.map(toGrant), total: result.total }
+      },
+
+      async merge(tenantId, userId, clientId, audience, scopes) {
+        return db
+          .transaction()
+          .execute((trx) =>
+            mergeGrant(trx, iso(now()), { tenantId, userId, clientId, audience }, scopes),
+          )
+      },
+
+      async delete(tenantId, id) {
+        const result = await db
+          .deleteFrom('grants')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .executeTakeFirst()
+        return result.numDeletedRows > 0n
+      },
+
+      async deleteForUser(tenantId, userId) {
+        const result = await db
+          .deleteFrom('grants')
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+        return Number(result.numDeletedRows)
       },
     },
 

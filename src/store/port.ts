@@ -44,6 +44,30 @@ export interface Client {
 
 export type NewClient = Omit<Client, 'createdAt' | 'updatedAt'>
 
+export type ResourceServerChanges = Partial<
+  Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>
+>
+export type ClientChanges = Partial<Omit<NewClient, 'clientId'>>
+
+export interface Role {
+  readonly id: string
+  readonly name: string
+  readonly description: string
+}
+
+export interface PermissionRef {
+  readonly resourceServerIdentifier: string
+  readonly permissionName: string
+}
+
+/** A permission a user holds, with where it comes from (DESIGN §4 `sources`). */
+export interface UserPermission extends PermissionRef {
+  readonly sources: readonly (
+    | { readonly type: 'DIRECT' }
+    | { readonly type: 'ROLE'; readonly roleId: string; readonly roleName: string }
+  )[]
+}
+
 export interface User {
   readonly userId: string
   readonly name: string | null
@@ -134,15 +158,62 @@ export interface Store {
   }
 
   resourceServers: {
+    /** Throws `ConflictError` when the identifier is taken in this tenant. */
     create(tenantId: string, server: NewResourceServer): Promise<ResourceServer>
     /** By `id`, or else by `identifier` (the audience). */
     find(tenantId: string, idOrIdentifier: string): Promise<ResourceServer | undefined>
     list(tenantId: string, page: Page): Promise<Paged<ResourceServer>>
+    /**
+     * Applies the changes; `scopes` replaces the whole list, and permissions (of users and roles)
+     * on scopes no longer defined go with them, in the same transaction.
+     */
+    update(
+      tenantId: string,
+      id: string,
+      changes: ResourceServerChanges,
+    ): Promise<ResourceServer | undefined>
+    /** Removes the API and every permission on it. */
+    delete(tenantId: string, id: string): Promise<boolean>
   }
 
   clients: {
+    /** Throws `ConflictError` when the client id is taken. */
     create(tenantId: string, client: NewClient): Promise<Client>
     get(tenantId: string, clientId: string): Promise<Client | undefined>
+    list(tenantId: string, page: Page): Promise<Paged<Client>>
+    update(tenantId: string, clientId: string, changes: ClientChanges): Promise<Client | undefined>
+    delete(tenantId: string, clientId: string): Promise<boolean>
+  }
+
+  roles: {
+    /** Throws `ConflictError` when the name is taken in this tenant. */
+    create(tenantId: string, role: Role): Promise<Role>
+    get(tenantId: string, id: string): Promise<Role | undefined>
+    list(tenantId: string, page: Page, nameFilter?: string): Promise<Paged<Role>>
+    update(
+      tenantId: string,
+      id: string,
+      changes: Partial<Omit<Role, 'id'>>,
+    ): Promise<Role | undefined>
+    delete(tenantId: string, id: string): Promise<boolean>
+    permissions(tenantId: string, id: string, page: Page): Promise<Paged<PermissionRef>>
+    addPermissions(
+      tenantId: string,
+      id: string,
+      permissions: readonly PermissionRef[],
+    ): Promise<void>
+    removePermissions(
+      tenantId: string,
+      id: string,
+      permissions: readonly PermissionRef[],
+    ): Promise<void>
+    users(
+      tenantId: string,
+      id: string,
+      page: Page,
+    ): Promise<Paged<Pick<User, 'userId' | 'name' | 'email'>>>
+    /** Assigns the role to each user (assigning twice is no change). */
+    addUsers(tenantId: string, id: string, userIds: readonly string[]): Promise<void>
   }
 
   users: {
@@ -161,8 +232,21 @@ export interface Store {
       audience: string,
       names: readonly string[],
     ): Promise<void>
+    removeFromUser(
+      tenantId: string,
+      userId: string,
+      permissions: readonly PermissionRef[],
+    ): Promise<void>
     /** Permission names the user holds on the API, directly or through any of their roles. */
     namesFor(tenantId: string, userId: string, audience: string): Promise<Set<string>>
+    /** Every permission of the user, each with its sources, ordered by API then name. */
+    ofUser(tenantId: string, userId: string, page: Page): Promise<Paged<UserPermission>>
+  }
+
+  userRoles: {
+    list(tenantId: string, userId: string, page: Page): Promise<Paged<Role>>
+    add(tenantId: string, userId: string, roleIds: readonly string[]): Promise<void>
+    remove(tenantId: string, userId: string, roleIds: readonly string[]): Promise<void>
   }
 
   grants: {
@@ -172,11 +256,38 @@ export interface Store {
       clientId: string,
       audience: string,
     ): Promise<Grant | undefined>
+    list(
+      tenantId: string,
+      filter: {
+        userId?: string | undefined
+        clientId?: string | undefined
+        audience?: string | undefined
+      },
+      page: Page,
+    ): Promise<Paged<Grant>>
+    /** Adds `scopes` to the user's grant for this client and API, creating it if needed; no scope is lost to a concurrent merge. */
+    merge(
+      tenantId: string,
+      userId: string,
+      clientId: string,
+      audience: string,
+      scopes: readonly string[],
+    ): Promise<Grant>
+    delete(tenantId: string, id: string): Promise<boolean>
+    deleteForUser(tenantId: string, userId: string): Promise<number>
   }
 
   consentRequests: {
     create(request: NewConsentRequest): Promise<ConsentRequest>
     get(tenantId: string, id: string): Promise<ConsentRequest | undefined>
+  }
+}
+
+/** A unique value (identifier, name, id) is already taken. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConflictError'
   }
 }
 

@@ -46,6 +46,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     assets: loadAssets(paths.assets),
     log: silentLogger,
     now: clock.now,
+    adminToken: ready.adminToken,
   }
   const app = createApp(deps, { demo: ready.demo })
   return {

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto'
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/** `length` random letters and digits (rejection sampling keeps every character equally likely). */
+export function randomAlphanumeric(length: number): string {
+  let out = ''
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62]
+    }
+  }
+  return out
+}
+
+const processTag = randomBytes(3).toString('hex')
+let counter = randomBytes(3).readUIntBE(0, 3)
+
+/**
+ * 24 hex digits like Auth0's resource server ids: milliseconds, a per-process tag and a counter,
+ * so ids sort in creation order and lists page in a stable order.
+ */
+export function sortableId(): string {
+  counter = (counter + 1) % 0xffffff
+  return `${Date.now().toString(16).padStart(12, '0')}${processTag}${counter.toString(16).padStart(6, '0')}`
+}
+
+/** Client ids look like Auth0's: 32 letters and digits. */
+export const newClientId = (): string => randomAlphanumeric(32)
+
+/** Role ids look like Auth0's: `rol_` and 16 letters and digits. */
+export const newRoleId = (): string => `rol_${randomAlphanumeric(16)}`

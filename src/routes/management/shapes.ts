@@ -1,0 +1,266 @@
+import { z } from 'zod'
+import { isValidScopeValue, RESERVED_SCOPE_NAMES, SCOPE_LIMITS } from '../../consent/index.js'
+import type {
+  Client,
+  Grant,
+  Page,
+  ResourceServer,
+  Role,
+  TenantSettings,
+  UserPermission,
+} from '../../store/port.js'
+
+/* ---------- request pieces ---------- */
+
+/** Names shown to users: no `<` or `>` (as Auth0 requires), no control characters. */
+export const displayName = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !/[<>\p{Cc}]/u.test(value), 'must not contain <, > or control characters')
+
+export const localeTag = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag')
+
+const scopeValue = z
+  .string()
+  .refine(
+    isValidScopeValue,
+    `must be 1–${SCOPE_LIMITS.valueMaxLength} characters without spaces or control characters`,
+  )
+  .refine((value) => !RESERVED_SCOPE_NAMES.has(value), 'is a reserved scope name')
+
+const description = z
+  .string()
+  .max(SCOPE_LIMITS.descriptionMaxLength)
+  .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters')
+
+export const scopeInput = z.strictObject({
+  value: scopeValue,
+  description: description.optional(),
+  descriptions: z.record(localeTag, description).optional(),
+})
+
+export const scopesInput = z
+  .array(scopeInput)
+  .max(SCOPE_LIMITS.scopesPerApi)
+  .superRefine((scopes, ctx) => {
+    const seen = new Set<string>()
+    scopes.forEach((scope, index) => {
+      if (seen.has(scope.value))
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate scope ${scope.value}`,
+          path: [index, 'value'],
+        })
+      seen.add(scope.value)
+    })
+  })
+
+export const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000)
+
+export const paginationQuery = z.strictObject({
+  page: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  per_page: z.coerce.number().int().min(1).max(100).default(50),
+  include_totals: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+})
+
+export type Pagination = z.output<typeof paginationQuery>
+
+export const pageOf = (query: Pagination): Page => ({ page: query.page, perPage: query.per_page })
+
+/* ---------- responses ---------- */
+
+export const resourceServerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  identifier: z.string(),
+  is_system: z.boolean(),
+  scopes: z.array(
+    z.object({
+      value: z.string(),
+      description: z.string(),
+      descriptions: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
+  signing_alg: z.string(),
+  allow_offline_access: z.boolean(),
+  skip_consent_for_verifiable_first_party_clients: z.boolean(),
+  token_lifetime: z.number().int(),
+  token_dialect: z.enum(['access_token', 'access_token_authz']),
+  enforce_policies: z.boolean(),
+})
+
+export function resourceServerJson(server: ResourceServer): z.output<typeof resourceServerSchema> {
+  return {
+    id: server.id,
+    name: server.name,
+    identifier: server.identifier,
+    is_system: server.isSystem,
+    scopes: server.scopes.map((scope) => ({
+      value: scope.value,
+      description: scope.description,
+      ...(scope.descriptions && Object.keys(scope.descriptions).length > 0
+        ? { descriptions: { ...scope.descriptions } }
+        : {}),
+    })),
+    signing_alg: server.signingAlg,
+    allow_offline_access: server.allowOfflineAccess,
+    skip_consent_for_verifiable_first_party_clients:
+      server.skipConsentForVerifiableFirstPartyClients,
+    token_lifetime: server.tokenLifetime,
+    token_dialect: server.tokenDialect,
+    enforce_policies: server.enforcePolicies,
+  }
+}
+
+export const clientSchema = z.object({
+  client_id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  logo_uri: z.string().optional(),
+  is_first_party: z.boolean(),
+  callbacks: z.array(z.string()),
+  app_type: z.string().optional(),
+})
+
+export function clientJson(client: Client): z.output<typeof clientSchema> {
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    description: client.description,
+    ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
+    is_first_party: client.isFirstParty,
+    callbacks: [...client.callbacks],
+    ...(client.appType ? { app_type: client.appType } : {}),
+  }
+}
+
+export const tenantSettingsSchema = z.object({
+  friendly_name: z.string(),
+  picture_url: z.string().optional(),
+  default_locale: z.string(),
+  enabled_locales: z.array(z.string()),
+  flags: z.record(z.string(), z.boolean()),
+  branding: z
+    .object({ logo_url: z.string().optional(), primary_color: z.string().optional() })
+    .optional(),
+  allowed_return_urls: z.array(z.string()).optional(),
+})
+
+export function tenantSettingsJson(
+  settings: TenantSettings,
+  locales: readonly string[],
+): z.output<typeof tenantSettingsSchema> {
+  const flags: Record<string, boolean> = { use_scope_descriptions_for_consent: false }
+  for (const [name, value] of Object.entries(settings.flags))
+    if (typeof value === 'boolean') flags[name] = value
+  return {
+    friendly_name: settings.friendly_name,
+    ...(settings.picture_url ? { picture_url: settings.picture_url } : {}),
+    default_locale: settings.default_locale ?? 'en',
+    enabled_locales: settings.enabled_locales ?? [...locales],
+    flags,
+    ...(settings.branding ? { branding: { ...settings.branding } } : {}),
+    ...(settings.allowed_return_urls
+      ? { allowed_return_urls: [...settings.allowed_return_urls] }
+      : {}),
+  }
+}
+
+export const roleSchema = z.object({ id: z.string(), name: z.string(), description: z.string() })
+
+export const roleJson = (role: Role): z.output<typeof roleSchema> => ({
+  id: role.id,
+  name: role.name,
+  description: role.description,
+})
+
+export const permissionSchema = z.object({
+  permission_name: z.string(),
+  description: z.string(),
+  resource_server_name: z.string(),
+  resource_server_identifier: z.string(),
+})
+
+export const userPermissionSchema = permissionSchema.extend({
+  sources: z.array(
+    z.object({
+      source_id: z.string(),
+      source_name: z.string(),
+      source_type: z.enum(['DIRECT', 'ROLE']),
+    }),
+  ),
+})
+
+export function permissionJson(
+  ref: { resourceServerIdentifier: string; permissionName: string },
+  api: ResourceServer | undefined,
+): z.output<typeof permissionSchema> {
+  return {
+    permission_name: ref.permissionName,
+    description: api?.scopes.find((scope) => scope.value === ref.permissionName)?.description ?? '',
+    resource_server_name: api?.name ?? '',
+    resource_server_identifier: ref.resourceServerIdentifier,
+  }
+}
+
+export function userPermissionJson(
+  permission: UserPermission,
+  api: ResourceServer | undefined,
+): z.output<typeof userPermissionSchema> {
+  return {
+    ...permissionJson(permission, api),
+    sources: permission.sources.map((source) =>
+      source.type === 'DIRECT'
+        ? { source_id: '', source_name: '', source_type: 'DIRECT' as const }
+        : { source_id: source.roleId, source_name: source.roleName, source_type: 'ROLE' as const },
+    ),
+  }
+}
+
+export const roleUserSchema = z.object({
+  user_id: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+})
+
+export const grantSchema = z.object({
+  id: z.string(),
+  clientID: z.string(),
+  user_id: z.string(),
+  audience: z.string(),
+  scope: z.array(z.string()),
+})
+
+export const grantJson = (grant: Grant): z.output<typeof grantSchema> => ({
+  id: grant.id,
+  clientID: grant.clientId,
+  user_id: grant.userId,
+  audience: grant.audience,
+  scope: [...grant.scope],
+})
+
+/** A list answer (DESIGN §4): the bare array, or with `include_totals` `{ start, limit, total, <name> }`. */
+export function listSchema<T extends z.ZodType>(name: string, item: T) {
+  return z.union([
+    z.array(item),
+    z.object({
+      start: z.number().int(),
+      limit: z.number().int(),
+      total: z.number().int(),
+      [name]: z.array(item),
+    }),
+  ])
+}
+
+export function listJson<T>(name: string, items: T[], total: number, query: Pagination) {
+  if (!query.include_totals) return items
+  return { start: query.page * query.per_page, limit: query.per_page, total, [name]: items }
+}

@@ -1,0 +1,38 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose'
+
+/** A token issuer: an RSA key, its JWKS served over loopback, and a way to sign tokens. */
+export async function startIssuer() {
+  const { privateKey, publicKey } = await generateKeyPair('RS256')
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' }
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/.well-known/jwks.json') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ keys: [jwk] }))
+      return
+    }
+    res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const issuer = `http://127.0.0.1:${port}/`
+
+  return {
+    issuer,
+    jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    /** Signs a token; `payload` may override `iss`, `aud`, `exp` and `scope`. */
+    async sign(payload: JWTPayload & { scope?: string }, key = privateKey): Promise<string> {
+      return new SignJWT({ ...payload })
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+        .setIssuer(payload.iss ?? issuer)
+        .setIssuedAt()
+        .setExpirationTime(payload.exp ?? '5m')
+        .sign(key)
+    },
+    async otherKey() {
+      return (await generateKeyPair('RS256')).privateKey
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
