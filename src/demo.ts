@@ -1,6 +1,10 @@
 import { Hono } from 'hono'
+import { AppError } from './errors.js'
 import type { AppDeps, AppEnv } from './http.js'
-import { createConsentRequest } from './services/consent-requests.js'
+import { promptLineTexts, promptMode } from './pages/consent-page.js'
+import { pageShell, pageTranslator } from './pages/page.js'
+import { consentIdSchema } from './routes/consent.routes.js'
+import { createConsentRequest, readDecision } from './services/consent-requests.js'
 import type { Store, Tenant } from './store/port.js'
 
 /** The demo data of a first start: one API, one third-party client, one user. */
@@ -86,6 +90,41 @@ export function demoRoutes(deps: AppDeps) {
     )
     c.header('Cache-Control', 'no-store')
     return c.redirect(`/consent/${request.id}`, 303)
+  })
+
+  // Where the answer comes back: stands in for the authorization server, and shows the decision.
+  app.get('/done', async (c) => {
+    const tenant = c.get('tenant')
+    const id = consentIdSchema.safeParse(c.req.query('consent_request'))
+    const request = id.success
+      ? await deps.store.consentRequests.get(tenant.id, id.data)
+      : undefined
+    if (!request) throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+    const tr = pageTranslator(c, deps, request.uiLocales)
+    const [decision, client, api] = await Promise.all([
+      readDecision(deps.store, tenant, request),
+      deps.store.clients.get(tenant.id, request.clientId),
+      request.audience ? deps.store.resourceServers.find(tenant.id, request.audience) : undefined,
+    ])
+    const values = { client: tr.isolate(client?.name ?? request.clientId) }
+    const outcome = tr.t(`demo.${decision.status}`, values)
+    c.header('Cache-Control', 'no-store')
+    return c.html(
+      deps.views.render('demo-done', {
+        page: pageShell(c, deps, tr, tr.t('demo.title')),
+        lines:
+          decision.status === 'accepted'
+            ? promptLineTexts(promptMode(tenant), decision.granted_scopes, api ?? null, tr)
+            : [],
+        scope: decision.status === 'accepted' ? decision.scope : null,
+        text: {
+          title: tr.t('demo.title'),
+          outcome,
+          scopeClaim: tr.t('demo.scopeClaim'),
+          again: tr.t('demo.again'),
+        },
+      }),
+    )
   })
 
   return app

@@ -1,9 +1,10 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { stillDefined } from '../consent/index.js'
 import { AppError } from '../errors.js'
-import { CSRF_COOKIE, type Csrf } from '../http/csrf.js'
+import { CSRF_COOKIE, CSRF_FIELD, type Csrf } from '../http/csrf.js'
 import type { AppDeps, AppEnv } from '../http.js'
 import { consentPageModel } from '../pages/consent-page.js'
 import { pageShell, pageTranslator } from '../pages/page.js'
@@ -11,7 +12,27 @@ import { pageShell, pageTranslator } from '../pages/page.js'
 /** Consent request ids are 128-bit base64url strings (DESIGN §3.1). */
 export const consentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
 
-/** `GET /consent/{id}`: the prompt (DESIGN §3.2). */
+const answerForm = z.object({
+  action: z.enum(['accept', 'deny']),
+  [CSRF_FIELD]: z.string().min(1).max(128),
+})
+
+/**
+ * Refuses a form posted from another site. The page sends no referrer, so browsers send
+ * `Origin: null` with its form (Fetch §3.1); `Sec-Fetch-Site` still tells a cross-site post.
+ */
+function assertSameOrigin(c: Context<AppEnv>, publicUrl: URL): void {
+  const origin = c.req.header('origin')
+  const site = c.req.header('sec-fetch-site')
+  const requestOrigin = new URL(c.req.url).origin
+  if (origin && origin !== 'null' && origin !== publicUrl.origin && origin !== requestOrigin) {
+    throw new AppError(403, 'invalid_csrf', 'Cross-origin form post')
+  }
+  if (site && site !== 'same-origin' && site !== 'none')
+    throw new AppError(403, 'invalid_csrf', 'Cross-site form post')
+}
+
+/** `GET /consent/{id}` shows the prompt; `POST /consent/{id}` answers it (DESIGN §3.2). */
 export function consentRoutes(deps: AppDeps, csrf: Csrf) {
   const app = new Hono<AppEnv>()
 
@@ -73,6 +94,70 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
       deps.views.render('consent', { ...model, page: pageShell(c, deps, tr, model.text.title) }),
     )
   })
+
+  app.post(
+    '/:id',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', 'Form larger than 64 KiB')
+      },
+    }),
+    async (c) => {
+      const tenant = c.get('tenant')
+      pageTranslator(c, deps)
+      const id = consentIdSchema.safeParse(c.req.param('id'))
+      const request = id.success
+        ? await deps.store.consentRequests.get(tenant.id, id.data)
+        : undefined
+      if (!request)
+        throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+      pageTranslator(c, deps, request.uiLocales)
+      assertSameOrigin(c, deps.config.publicUrl)
+
+      if (
+        !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(
+          c.req.header('content-type') ?? '',
+        )
+      ) {
+        throw new AppError(400, 'invalid_body', 'Expected a form')
+      }
+      const form = answerForm.safeParse(await c.req.parseBody())
+      if (!form.success)
+        throw new AppError(
+          400,
+          'invalid_body',
+          'The form must carry action=accept|deny and its token',
+        )
+      if (!(await csrf.verify(request.id, getCookie(c, CSRF_COOKIE), form.data[CSRF_FIELD]))) {
+        throw new AppError(403, 'invalid_csrf', 'The form token does not match')
+      }
+
+      const api = request.audience
+        ? await deps.store.resourceServers.find(tenant.id, request.audience)
+        : undefined
+      const at = deps.now()
+      const answered = await deps.store.consentRequests.answer(
+        tenant.id,
+        request.id,
+        form.data.action === 'accept'
+          ? { action: 'accept', at, scopes: stillDefined(request.effectiveScopes, api ?? null) }
+          : { action: 'deny', at },
+      )
+      if (answered.outcome === 'already_answered')
+        throw new AppError(409, 'already_answered', 'Consent request already answered')
+      if (answered.outcome === 'expired')
+        throw new AppError(410, 'expired', 'Consent request expired')
+      if (answered.outcome === 'not_found')
+        throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+
+      const back = new URL(request.returnTo)
+      back.searchParams.set('consent_request', request.id)
+      if (request.state !== null) back.searchParams.set('state', request.state)
+      c.header('Cache-Control', 'no-store')
+      return c.redirect(back.href, 303)
+    },
+  )
 
   return app
 }

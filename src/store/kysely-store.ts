@@ -3,6 +3,7 @@ import type { ApiScope, TokenDialect } from '../consent/index.js'
 import { randomAlphanumeric } from '../ids.js'
 import { migrations } from './migrations/index.js'
 import {
+  type AnswerOutcome,
   type Client,
   ConflictError,
   type ConsentRequest,
@@ -943,6 +944,45 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           })
           .execute()
         return { ...request, answeredAt: request.status === 'pending' ? null : request.createdAt }
+      },
+
+      async answer(tenantId, id, answer) {
+        const at = iso(answer.at)
+        return db.transaction().execute(async (trx): Promise<AnswerOutcome> => {
+          const granted = answer.action === 'accept' ? [...new Set(answer.scopes)] : null
+          // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
+          const updated = await trx
+            .updateTable('consent_requests')
+            .set({
+              status: answer.action === 'accept' ? 'accepted' : 'denied',
+              granted_scopes: granted === null ? null : json(granted),
+              error: answer.action === 'accept' ? null : 'access_denied',
+              answered_at: at,
+            })
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .where('status', '=', 'pending')
+            .where('expires_at', '>', at)
+            .executeTakeFirst()
+          const row = await trx
+            .selectFrom('consent_requests')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .executeTakeFirst()
+          if (!row) return { outcome: 'not_found' }
+          if (updated.numUpdatedRows === 0n)
+            return { outcome: row.status === 'pending' ? 'expired' : 'already_answered' }
+          if (granted !== null) {
+            await mergeGrant(
+              trx,
+              at,
+              { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
+              granted,
+            )
+          }
+          return { outcome: 'answered', request: toConsentRequest(row) }
+        })
       },
 
       async get(tenantId, id) {

@@ -116,6 +116,14 @@ export interface ConsentRequest {
 
 export type NewConsentRequest = Omit<ConsentRequest, 'answeredAt'>
 
+export type ConsentAnswer =
+  | { readonly action: 'accept'; readonly at: Date; readonly scopes: readonly string[] }
+  | { readonly action: 'deny'; readonly at: Date }
+
+export type AnswerOutcome =
+  | { readonly outcome: 'answered'; readonly request: ConsentRequest }
+  | { readonly outcome: 'not_found' | 'already_answered' | 'expired' }
+
 export interface Page {
   readonly page: number
   readonly perPage: number
@@ -280,6 +288,11 @@ export interface Store {
   consentRequests: {
     create(request: NewConsentRequest): Promise<ConsentRequest>
     get(tenantId: string, id: string): Promise<ConsentRequest | undefined>
+    /**
+     * Answers a pending, unexpired request, once: of two racing answers exactly one is
+     * `answered`. Accepting merges `scopes` into the user's grant in the same transaction.
+     */
+    answer(tenantId: string, id: string, answer: ConsentAnswer): Promise<AnswerOutcome>
   }
 }
 

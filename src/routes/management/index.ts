@@ -6,6 +6,7 @@ import { managementAuth } from '../../middleware/management-auth.js'
 import { tenant } from '../../middleware/tenant.js'
 import { apiDocsModel } from '../../pages/api-docs.js'
 import { clientOperations } from './clients.js'
+import { consentRequestOperations } from './consent-requests.js'
 import { grantOperations } from './grants.js'
 import { mountOperations, type Operation, openApiDocument } from './operation.js'
 import { resourceServerOperations } from './resource-servers.js'
@@ -24,6 +25,7 @@ export function managementOperations(deps: AppDeps, extra: readonly Operation[] 
     ...userOperations(deps),
     ...roleOperations(deps),
     ...grantOperations(deps),
+    ...consentRequestOperations(deps),
     ...extra,
   ]
 }

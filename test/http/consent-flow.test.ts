@@ -1,0 +1,386 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEMO } from '../../src/demo.js'
+import { expectError, management } from '../support/management.js'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+let t: TestApp
+let api: ReturnType<typeof management>
+
+const RETURN_TO = 'http://localhost:3000/demo/done'
+
+beforeEach(async () => {
+  t = await createTestApp()
+  api = management(t)
+})
+afterEach(async () => {
+  await t.close()
+})
+
+async function open(overrides: Record<string, unknown> = {}) {
+  const created = await api('POST', '/consent-requests', {
+    client_id: DEMO.clientId,
+    user_id: DEMO.userId,
+    user_name: DEMO.userName,
+    audience: DEMO.audience,
+    scope: 'openid profile read:messages write:messages',
+    redirect_uri: DEMO.redirectUri,
+    return_to: RETURN_TO,
+    state: 'af0ifjsldkj',
+    ...overrides,
+  })
+  return created
+}
+
+/** Loads the page as a browser does: its cookie and the form's token. */
+async function visit(id: string, cookie?: string) {
+  const res = await t.app.request(`/consent/${id}`, { headers: cookie ? { cookie } : {} })
+  const html = await res.text()
+  const setCookie = res.headers.get('set-cookie')
+  return {
+    status: res.status,
+    html,
+    cookie: setCookie ? (setCookie.split(';')[0] ?? '') : (cookie ?? ''),
+    csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+  }
+}
+
+function answer(
+  id: string,
+  action: string,
+  session: { cookie: string; csrf: string },
+  headers: Record<string, string> = {},
+) {
+  return t.app.request(`/consent/${id}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: session.cookie,
+      origin: 'null',
+      'sec-fetch-site': 'same-origin',
+      ...headers,
+    },
+    body: new URLSearchParams({ action, csrf: session.csrf }).toString(),
+  })
+}
+
+const decision = async (id: string) => (await api('GET', `/consent-requests/${id}`)).body
+const lines = (html: string) =>
+  [
+    ...(/data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '').matchAll(
+      /<span>([^<]*)<\/span>/g,
+    ),
+  ].map((m) => m[1])
+
+describe('POST /api/v2/consent-requests (DESIGN §3.1)', () => {
+  it('opens a pending request with a 128-bit id and the scopes it is about', async () => {
+    const created = await open({ scope: 'openid read:messages delete:everything offline_access' })
+    expect(created.status).toBe(201)
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      status: 'pending',
+      consent_url: `http://localhost:3000/consent/${created.body.id}`,
+      effective_scopes: ['openid', 'offline_access', 'read:messages'],
+      dropped_scopes: ['delete:everything'],
+      granted_scopes: [],
+      expires_at: new Date(t.clock.now().getTime() + 600_000).toISOString(),
+    })
+  })
+
+  it.each([
+    [{ client_id: 'nope' }, 404, 'inexistent_client'],
+    [{ audience: 'https://nope/' }, 404, 'inexistent_resource_server'],
+    [{ return_to: 'https://evil.example/steal' }, 400, 'invalid_body'],
+    [{ return_to: 'http://localhost:3000.evil.example/' }, 400, 'invalid_body'],
+    [{ redirect_uri: 'https://elsewhere.example/cb' }, 400, 'invalid_body'],
+    [{ prompt: 'sometimes' }, 400, 'invalid_body'],
+    [{ scope: undefined }, 400, 'invalid_body'],
+    [{ extra: 1 }, 400, 'invalid_body'],
+  ])('refuses %j', async (overrides, status, code) => {
+    expectError(await open(overrides), status, code)
+  })
+
+  it('needs the create:consent_requests scope', async () => {
+    const res = await t.app.request('/api/v2/consent-requests', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(401)
+  })
+
+  it('answers prompt=none with consent_required when a page is needed', async () => {
+    const created = await open({ prompt: 'none' })
+    expect(created.body).toMatchObject({
+      status: 'denied',
+      error: 'consent_required',
+      granted_scopes: [],
+    })
+    expect(await decision(created.body.id)).toMatchObject({
+      status: 'denied',
+      error: 'consent_required',
+      scope: '',
+    })
+  })
+})
+
+describe('answering the prompt (DESIGN §3.2)', () => {
+  it('accept: 303 back to the AS, the grant holds the scopes, the decision carries them', async () => {
+    const created = await open()
+    const page = await visit(created.body.id)
+    expect(page.status).toBe(200)
+    const res = await answer(created.body.id, 'accept', page)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe(
+      `${RETURN_TO}?consent_request=${created.body.id}&state=af0ifjsldkj`,
+    )
+    expect(await decision(created.body.id)).toEqual({
+      id: created.body.id,
+      status: 'accepted',
+      user_id: DEMO.userId,
+      client_id: DEMO.clientId,
+      audience: DEMO.audience,
+      granted_scopes: ['openid', 'profile', 'read:messages', 'write:messages'],
+      scope: 'openid profile read:messages write:messages',
+    })
+    const grants = await api('GET', `/grants?user_id=${encodeURIComponent(DEMO.userId)}`)
+    expect(grants.body).toEqual([
+      expect.objectContaining({
+        clientID: DEMO.clientId,
+        audience: DEMO.audience,
+        scope: ['openid', 'profile', 'read:messages', 'write:messages'],
+      }),
+    ])
+  })
+
+  it('deny: 303 back, the decision says access_denied, nothing is granted', async () => {
+    const created = await open()
+    const res = await answer(created.body.id, 'deny', await visit(created.body.id))
+    expect(res.status).toBe(303)
+    expect(await decision(created.body.id)).toMatchObject({
+      status: 'denied',
+      error: 'access_denied',
+      granted_scopes: [],
+      scope: '',
+    })
+    expect((await api('GET', '/grants')).body).toEqual([])
+  })
+
+  it('a replayed answer gets a translated 409 page and changes nothing', async () => {
+    const created = await open({ ui_locales: 'de' })
+    const session = await visit(created.body.id)
+    expect((await answer(created.body.id, 'deny', session)).status).toBe(303)
+    const replay = await answer(created.body.id, 'accept', session)
+    expect(replay.status).toBe(409)
+    expect(await replay.text()).toContain('Diese Anfrage wurde bereits beantwortet')
+    expect((await decision(created.body.id)).status).toBe('denied')
+    expect((await api('GET', '/grants')).body).toEqual([])
+    expect((await visit(created.body.id)).status).toBe(409)
+  })
+
+  it.each([
+    [
+      'a forged token',
+      (s: { cookie: string; csrf: string }) => ({ ...s, csrf: 'A'.repeat(43) }),
+      {},
+    ],
+    ['no cookie', (s: { cookie: string; csrf: string }) => ({ ...s, cookie: '' }), {}],
+    [
+      'another browser’s cookie',
+      (s: { cookie: string; csrf: string }) => ({ ...s, cookie: 'assent_csrf=someone-else' }),
+      {},
+    ],
+    [
+      'a cross-site post',
+      (s: { cookie: string; csrf: string }) => s,
+      { 'sec-fetch-site': 'cross-site' },
+    ],
+    [
+      'a post from another origin',
+      (s: { cookie: string; csrf: string }) => s,
+      { origin: 'https://evil.example' },
+    ],
+  ])('refuses %s with a 403 page and changes nothing', async (_, tamper, headers) => {
+    const created = await open()
+    const res = await answer(
+      created.body.id,
+      'accept',
+      tamper(await visit(created.body.id)),
+      headers,
+    )
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('We couldn&#39;t verify this form')
+    expect((await decision(created.body.id)).status).toBe('pending')
+    expect((await api('GET', '/grants')).body).toEqual([])
+  })
+
+  it('a token for one request does not answer another', async () => {
+    const first = await open()
+    const second = await open()
+    const session = await visit(first.body.id)
+    expect((await answer(second.body.id, 'accept', session)).status).toBe(403)
+  })
+
+  it('an expired request gets a 410 page and changes nothing', async () => {
+    const created = await open({ ui_locales: 'es' })
+    const session = await visit(created.body.id)
+    t.clock.advance(600_001)
+    const res = await answer(created.body.id, 'accept', session)
+    expect(res.status).toBe(410)
+    expect(await res.text()).toContain('Esta solicitud ha caducado')
+    expect((await decision(created.body.id)).status).toBe('pending')
+  })
+
+  it.each([
+    ['no action', 'csrf=x', 'application/x-www-form-urlencoded', 400],
+    ['an unknown action', 'action=maybe&csrf=x', 'application/x-www-form-urlencoded', 400],
+    ['JSON', '{"action":"accept"}', 'application/json', 400],
+    [
+      'a 70 KiB form',
+      `action=accept&csrf=${'x'.repeat(70_000)}`,
+      'application/x-www-form-urlencoded',
+      413,
+    ],
+  ])('answers a form with %s with a clear 4xx page', async (_, body, type, status) => {
+    const created = await open()
+    const session = await visit(created.body.id)
+    const res = await t.app.request(`/consent/${created.body.id}`, {
+      method: 'POST',
+      headers: { 'content-type': type, cookie: session.cookie },
+      body,
+    })
+    expect(res.status).toBe(status)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect((await decision(created.body.id)).status).toBe('pending')
+  })
+
+  it('of two racing answers, exactly one wins', async () => {
+    const created = await open()
+    const session = await visit(created.body.id)
+    const results = await Promise.all([
+      answer(created.body.id, 'accept', session),
+      answer(created.body.id, 'deny', session),
+      answer(created.body.id, 'accept', session),
+    ])
+    expect(results.map((r) => r.status).sort()).toEqual([303, 409, 409])
+    const final = await decision(created.body.id)
+    const winner = results.find((r) => r.status === 303)
+    expect(winner).toBeDefined()
+    expect(['accepted', 'denied']).toContain(final.status)
+  })
+})
+
+describe('no page needed (DESIGN §3.3) and incremental consent', () => {
+  async function acceptAll(overrides: Record<string, unknown> = {}) {
+    const created = await open(overrides)
+    await answer(created.body.id, 'accept', await visit(created.body.id))
+    return created
+  }
+
+  it('a second request for what was granted is accepted at once', async () => {
+    await acceptAll()
+    const again = await open()
+    expect(again.body).toMatchObject({
+      status: 'accepted',
+      granted_scopes: ['openid', 'profile', 'read:messages', 'write:messages'],
+    })
+  })
+
+  it('a new scope asks for that scope only', async () => {
+    await acceptAll({ scope: 'openid read:messages' })
+    const more = await open({ scope: 'openid read:messages read:contacts' })
+    expect(more.body.status).toBe('pending')
+    const page = await visit(more.body.id)
+    expect(lines(page.html)).toEqual(['Contacts: read your contacts'])
+    expect(page.html).toContain('You already allowed this app 1 other permission.')
+    await answer(more.body.id, 'accept', page)
+    expect((await decision(more.body.id)).scope).toBe('openid read:messages read:contacts')
+  })
+
+  it('prompt=consent shows the page again, for everything', async () => {
+    await acceptAll()
+    const forced = await open({ prompt: 'consent' })
+    expect(forced.body.status).toBe('pending')
+    expect(lines((await visit(forced.body.id)).html)).toEqual([
+      'Profile: access your name and picture',
+      'Messages: read and write your messages',
+    ])
+  })
+
+  it('a first-party client skips the page unless it redirects to loopback', async () => {
+    await api('POST', '/clients', {
+      client_id: 'first',
+      name: 'First',
+      is_first_party: true,
+      callbacks: ['https://first.example/cb', 'http://127.0.0.1:8080/cb'],
+    })
+    expect(
+      (await open({ client_id: 'first', redirect_uri: 'https://first.example/cb' })).body.status,
+    ).toBe('accepted')
+    expect(
+      (await open({ client_id: 'first', redirect_uri: 'http://127.0.0.1:8080/cb' })).body.status,
+    ).toBe('pending')
+  })
+})
+
+describe('RBAC (DESIGN §1.2 step 3, §3.4)', () => {
+  beforeEach(async () => {
+    await api('PATCH', `/resource-servers/${encodeURIComponent(DEMO.audience)}`, {
+      enforce_policies: true,
+      token_dialect: 'access_token_authz',
+    })
+    const role = (await api('POST', '/roles', { name: 'Reader' })).body
+    await api('POST', `/roles/${role.id}/permissions`, {
+      permissions: [
+        { resource_server_identifier: DEMO.audience, permission_name: 'read:messages' },
+      ],
+    })
+    await api('POST', `/users/${encodeURIComponent(DEMO.userId)}/roles`, { roles: [role.id] })
+    await api('POST', `/users/${encodeURIComponent(DEMO.userId)}/permissions`, {
+      permissions: [
+        { resource_server_identifier: DEMO.audience, permission_name: 'read:contacts' },
+      ],
+    })
+  })
+
+  it('narrows the prompt and the token to the user’s permissions, and lists them all', async () => {
+    const created = await open({ scope: 'openid read:messages write:messages' })
+    expect(created.body).toMatchObject({
+      effective_scopes: ['openid', 'read:messages'],
+      dropped_scopes: ['write:messages'],
+    })
+    const page = await visit(created.body.id)
+    expect(lines(page.html)).toEqual(['Messages: read your messages'])
+    await answer(created.body.id, 'accept', page)
+    expect(await decision(created.body.id)).toMatchObject({
+      scope: 'openid read:messages',
+      permissions: ['read:messages', 'read:contacts'],
+    })
+  })
+
+  it('drops from the decision a permission taken away after the answer', async () => {
+    const created = await open({ scope: 'openid read:contacts' })
+    await answer(created.body.id, 'accept', await visit(created.body.id))
+    await api('DELETE', `/users/${encodeURIComponent(DEMO.userId)}/permissions`, {
+      permissions: [
+        { resource_server_identifier: DEMO.audience, permission_name: 'read:contacts' },
+      ],
+    })
+    expect((await decision(created.body.id)).scope).toBe('openid')
+  })
+})
+
+describe('the demo', () => {
+  it('comes back to a page that shows the decision', async () => {
+    const start = await t.app.request('/demo')
+    const id = start.headers.get('location')?.split('/').pop() ?? ''
+    const res = await answer(id, 'accept', await visit(id))
+    const back = new URL(res.headers.get('location') ?? '')
+    const done = await t.app.request(`${back.pathname}${back.search}`)
+    const html = await done.text()
+    expect(done.status).toBe(200)
+    expect(html).toContain('You accepted. This is what Mail Helper may now do:')
+    expect(html).toContain(
+      'openid profile offline_access read:messages write:messages read:contacts',
+    )
+  })
+})
