@@ -72,8 +72,9 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
         secure: deps.config.publicUrl.protocol === 'https:',
       })
     }
-    // The answer's 303 leads to the AS; browsers hold redirects after a form post to form-action.
-    c.get('formActions').push(new URL(request.returnTo).origin)
+    // Browsers hold every redirect after a form post to form-action (CSP3 §6.2.1): the answer's
+    // 303 leads to the AS, which sends the browser on to the client's redirect URI.
+    c.get('formActions').push(new URL(request.returnTo).origin, new URL(request.redirectUri).origin)
 
     const model = consentPageModel(
       {

@@ -75,7 +75,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     const csp = res.headers.get('content-security-policy') ?? ''
     expect(csp).toContain("frame-ancestors 'none'")
     expect(csp).toContain("script-src 'none'")
-    expect(csp).toContain("form-action 'self' http://localhost:3000")
+    expect(csp).toContain("form-action 'self' http://localhost:3000 https://mail-helper.example;")
     expect(csp).not.toContain('unsafe-inline')
     expect(res.headers.get('x-frame-options')).toBe('DENY')
     expect(res.headers.get('referrer-policy')).toBe('no-referrer')

@@ -1,0 +1,263 @@
+/**
+ * An OpenID Connect authorization server (oidc-provider) whose consent prompt is Assent.
+ *
+ * When oidc-provider needs consent, this server opens a consent request in Assent, sends the
+ * browser to its page, and, when Assent sends the browser back, reads the decision and finishes
+ * the interaction with a Grant holding exactly the scopes the user granted (and the rest
+ * rejected, so oidc-provider does not ask again). Access tokens are JWTs for the API, through
+ * resource indicators (RFC 8707). The login form is the smallest that works: any user name.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair } from 'jose'
+import Provider, { type ClientMetadata, errors, type KoaContextWithOIDC } from 'oidc-provider'
+
+export interface AssentConnection {
+  /** Where Assent is, e.g. `http://localhost:3000`. */
+  readonly url: string
+  /** A management token with `create:consent_requests read:consent_requests read:resource_servers`. */
+  readonly token: string
+}
+
+export interface AuthorizationServerOptions {
+  readonly port?: number
+  readonly host?: string
+  readonly assent: AssentConnection
+  readonly clients: ClientMetadata[]
+  /** The API a request is about when it names none (`resource` parameter). */
+  readonly defaultAudience: string
+}
+
+const STANDARD = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access'])
+
+async function assent(connection: AssentConnection, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${connection.url}/api/v2${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${connection.token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : undefined }
+}
+
+interface AssentDecision {
+  status: 'pending' | 'accepted' | 'denied'
+  user_id: string
+  client_id: string
+  audience: string | null
+  granted_scopes: string[]
+  error?: string
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let body = ''
+  for await (const chunk of req) {
+    body += chunk
+    if (body.length > 16_384) throw new Error('form too large')
+  }
+  return new URLSearchParams(body)
+}
+
+export async function startAuthorizationServer(options: AuthorizationServerOptions) {
+  const host = options.host ?? '127.0.0.1'
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve))
+  const { port } = server.address() as AddressInfo
+  const issuer = `http://${host}:${port}`
+
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const signingKey = { ...(await exportJWK(privateKey)), kid: 'example', alg: 'RS256', use: 'sig' }
+
+  const provider = new Provider(issuer, {
+    clients: options.clients,
+    jwks: { keys: [signingKey] },
+    cookies: { keys: ['assent-example-cookie-key-change-me'] },
+    findAccount: async (_ctx, sub) => ({
+      accountId: sub,
+      claims: async () => ({ sub, name: sub }),
+    }),
+    claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => options.defaultAudience,
+        useGrantedResource: async () => true,
+        // The API's scopes come from Assent: one source of truth for what can be asked.
+        async getResourceServerInfo(_ctx: KoaContextWithOIDC, indicator: string) {
+          const found = await assent(
+            options.assent,
+            'GET',
+            `/resource-servers/${encodeURIComponent(indicator)}`,
+          )
+          if (found.status !== 200) throw new errors.InvalidTarget()
+          return {
+            scope: (found.body.scopes as { value: string }[]).map((scope) => scope.value).join(' '),
+            audience: found.body.identifier as string,
+            accessTokenFormat: 'jwt' as const,
+            jwt: { sign: { alg: 'RS256' as const } },
+          }
+        },
+      },
+    },
+  })
+
+  /** Ends the interaction with a Grant of exactly what Assent says the user granted. */
+  async function finishWith(req: IncomingMessage, res: ServerResponse, decision: AssentDecision) {
+    const details = await provider.interactionDetails(req, res)
+    if (decision.status !== 'accepted') {
+      const error = decision.error === 'consent_required' ? 'consent_required' : 'access_denied'
+      await provider.interactionFinished(req, res, {
+        error,
+        error_description: 'End-User did not give consent',
+      })
+      return
+    }
+    const accountId = details.session?.accountId ?? ''
+    const clientId = String(details.params.client_id)
+    if (decision.user_id !== accountId || decision.client_id !== clientId)
+      throw new Error('decision for someone else')
+
+    const grant = details.grantId
+      ? ((await provider.Grant.find(details.grantId)) ??
+        new provider.Grant({ accountId, clientId }))
+      : new provider.Grant({ accountId, clientId })
+    const granted = new Set(decision.granted_scopes)
+    const requested = String(details.params.scope ?? '')
+      .split(' ')
+      .filter(Boolean)
+    const oidc = requested.filter((scope) => STANDARD.has(scope))
+    const api = requested.filter((scope) => !STANDARD.has(scope))
+    const take = (list: string[], keep: boolean) =>
+      list.filter((scope) => granted.has(scope) === keep).join(' ')
+    if (take(oidc, true)) grant.addOIDCScope(take(oidc, true))
+    if (take(oidc, false)) grant.rejectOIDCScope(take(oidc, false))
+    const claims = (details.prompt.details.missingOIDCClaims as string[] | undefined) ?? []
+    if (claims.length > 0) grant.addOIDCClaims(claims)
+    const audience = decision.audience ?? options.defaultAudience
+    if (take(api, true)) grant.addResourceScope(audience, take(api, true))
+    if (take(api, false)) grant.rejectResourceScope(audience, take(api, false))
+    const grantId = await grant.save()
+    await provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId } },
+      { mergeWithLastSubmission: true },
+    )
+  }
+
+  async function interaction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    uid: string,
+    action: string | undefined,
+  ) {
+    const details = await provider.interactionDetails(req, res)
+    if (details.uid !== uid) throw new errors.SessionNotFound('interaction mismatch')
+    const { params, prompt } = details
+
+    if (prompt.name === 'login') {
+      if (req.method === 'POST' && action === 'login') {
+        const name = (await readForm(req)).get('username')?.trim()
+        if (!name) throw new errors.InvalidRequest('a user name is required')
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: name } },
+          { mergeWithLastSubmission: false },
+        )
+        return
+      }
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      })
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>
+<body><main><h1>Sign in to ${escapeHtml(String(params.client_id))}</h1>
+<form method="post" action="/interaction/${uid}/login">
+<label>User name <input name="username" autocomplete="username" required autofocus></label>
+<button type="submit">Sign in</button></form></main></body></html>`)
+      return
+    }
+
+    if (prompt.name !== 'consent')
+      throw new errors.InvalidRequest(`unexpected prompt ${prompt.name}`)
+
+    // Back from Assent: read the decision and finish.
+    if (action === 'consent') {
+      const url = new URL(req.url ?? '/', issuer)
+      if (url.searchParams.get('state') !== uid) throw new errors.InvalidRequest('state mismatch')
+      const id = url.searchParams.get('consent_request') ?? ''
+      const read = await assent(
+        options.assent,
+        'GET',
+        `/consent-requests/${encodeURIComponent(id)}`,
+      )
+      if (read.status !== 200) throw new errors.InvalidRequest('unknown consent request')
+      await finishWith(req, res, read.body as AssentDecision)
+      return
+    }
+
+    // Ask Assent; it answers at once when no page is needed.
+    const opened = await assent(options.assent, 'POST', '/consent-requests', {
+      client_id: params.client_id,
+      user_id: details.session?.accountId,
+      user_name: details.session?.accountId,
+      audience: typeof params.resource === 'string' ? params.resource : options.defaultAudience,
+      scope: params.scope ?? 'openid',
+      redirect_uri: params.redirect_uri,
+      return_to: `${issuer}/interaction/${uid}/consent`,
+      state: uid,
+      ...(typeof params.prompt === 'string' && params.prompt.includes('consent')
+        ? { prompt: 'consent' }
+        : {}),
+      ...(typeof params.ui_locales === 'string' ? { ui_locales: params.ui_locales } : {}),
+    })
+    if (opened.status !== 201)
+      throw new Error(`Assent refused the consent request: ${JSON.stringify(opened.body)}`)
+    if (opened.body.status === 'pending') {
+      res.writeHead(303, { location: opened.body.consent_url, 'content-length': '0' })
+      res.end()
+      return
+    }
+    const read = await assent(
+      options.assent,
+      'GET',
+      `/consent-requests/${encodeURIComponent(opened.body.id)}`,
+    )
+    await finishWith(req, res, read.body as AssentDecision)
+  }
+
+  const callback = provider.callback()
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const match = /^\/interaction\/([\w-]+)(?:\/(login|consent))?(?:\?.*)?$/.exec(req.url ?? '')
+    if (!match?.[1]) {
+      callback(req, res)
+      return
+    }
+    interaction(req, res, match[1], match[2]).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+        res.end(error instanceof Error ? error.message : 'interaction failed')
+      }
+    })
+  })
+
+  return {
+    issuer,
+    provider,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs the example authorization server (http://localhost:4000) and a client app
+ * (http://localhost:4001) against a running Assent, and registers what they need in it.
+ *
+ *   npm start                                    # Assent with its demo data, in one terminal
+ *   npx tsx examples/oidc-provider/server.ts     # then open http://localhost:4001
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { DEMO } from '../../src/demo.js'
+import { startAuthorizationServer } from './authorization-server.js'
+import { startRelyingParty } from './relying-party.js'
+
+const assentUrl = process.env.ASSENT_URL ?? 'http://localhost:3000'
+const token =
+  process.env.ASSENT_TOKEN ??
+  (existsSync('data/admin-token') ? readFileSync('data/admin-token', 'utf8').trim() : undefined)
+if (!token)
+  throw new Error(
+    'Set ASSENT_TOKEN to a management token (npm start keeps the admin token in data/admin-token)',
+  )
+
+const AS_PORT = Number(process.env.AS_PORT ?? 4000)
+const RP_PORT = Number(process.env.RP_PORT ?? 4001)
+const client = { client_id: 'example-app', client_secret: 'example-app-secret' }
+const redirectUri = `http://localhost:${RP_PORT}/callback`
+
+async function assent(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${assentUrl}/api/v2${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  return { status: res.status, body: (await res.text()) || '' }
+}
+
+// Assent must know the client, and let consent answers return to this authorization server.
+const created = await assent('POST', '/clients', {
+  ...{ client_id: client.client_id },
+  name: 'Example App',
+  callbacks: [redirectUri],
+})
+if (created.status === 409)
+  await assent('PATCH', `/clients/${client.client_id}`, { callbacks: [redirectUri] })
+else if (created.status !== 201)
+  throw new Error(`Could not register the client in Assent: ${created.status} ${created.body}`)
+const settings = JSON.parse((await assent('GET', '/tenants/settings')).body) as {
+  allowed_return_urls?: string[]
+}
+const returnUrl = `http://localhost:${AS_PORT}/interaction/`
+const allowed = settings.allowed_return_urls ?? [new URL(assentUrl).origin]
+if (!allowed.includes(returnUrl))
+  await assent('PATCH', '/tenants/settings', { allowed_return_urls: [...allowed, returnUrl] })
+
+const as = await startAuthorizationServer({
+  host: 'localhost',
+  port: AS_PORT,
+  assent: { url: assentUrl, token },
+  defaultAudience: DEMO.audience,
+  clients: [
+    {
+      ...client,
+      redirect_uris: [redirectUri],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    },
+  ],
+})
+const rp = await startRelyingParty({
+  host: 'localhost',
+  port: RP_PORT,
+  issuer: as.issuer,
+  clientId: client.client_id,
+  clientSecret: client.client_secret,
+  scope: 'openid profile read:messages write:messages read:contacts',
+})
+console.log(
+  `Authorization server: ${as.issuer}\nClient app:           ${rp.url}  ← open this, sign in with any name`,
+)
