@@ -4,8 +4,10 @@ import { demoRoutes } from './demo.js'
 import { createCsrf } from './http/csrf.js'
 import type { AppDeps, AppEnv } from './http.js'
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js'
+import { createTokenVerifier } from './middleware/management-auth.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { tenant } from './middleware/tenant.js'
+import { adminRoutes } from './routes/admin.routes.js'
 import { consentRoutes } from './routes/consent.routes.js'
 import { managementRoutes } from './routes/management/index.js'
 import { systemRoutes } from './routes/system.routes.js'
@@ -27,7 +29,15 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   app.use('/consent/*', tenant(deps))
   app.route('/consent', consentRoutes(deps, csrf))
 
-  app.route('/api/v2', managementRoutes(deps))
+  const verifyToken = createTokenVerifier({
+    adminToken: deps.adminToken,
+    jwt: deps.config.managementJwt,
+  })
+  app.route('/api/v2', managementRoutes(deps, verifyToken))
+
+  app.use('/admin', tenant(deps))
+  app.use('/admin/*', tenant(deps))
+  app.route('/admin', adminRoutes(deps, csrf, verifyToken))
 
   if (options.demo) {
     app.use('/demo', tenant(deps))

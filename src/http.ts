@@ -2,7 +2,7 @@ import type { Assets } from './assets.js'
 import type { Config } from './config.js'
 import type { I18n } from './i18n/i18n.js'
 import type { Logger } from './logger.js'
-import type { Store, Tenant } from './store/port.js'
+import type { AdminSession, Store, Tenant } from './store/port.js'
 import type { Views } from './views.js'
 
 /** What `createApp` is given: every dependency, no singletons (STYLE "No I/O singletons"). */
@@ -29,5 +29,9 @@ export interface AppEnv {
     formActions: string[]
     /** Scopes of the Management API caller; `all` for the static admin token. */
     scopes: ReadonlySet<string> | 'all'
+    /** The signed-in admin, on `/admin/*` pages. */
+    admin: AdminSession
+    /** The raw value of the admin session cookie (the store keeps only its hash). */
+    adminCookie: string
   }
 }

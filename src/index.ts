@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     log.info('listening', { address: info.address, port: info.port, publicUrl: base })
     const lines = [``, `  Assent is listening on ${base}`]
     if (ready.demo) lines.push(`  Demo consent page:   ${base}/demo`)
+    lines.push(`  Admin preview:       ${base}/admin/preview`)
     if (ready.adminTokenCreated) {
       lines.push(
         `  Admin token (shown once, kept in ${ready.adminTokenFile}):`,

@@ -3,12 +3,15 @@ import type { MiddlewareHandler } from 'hono'
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import { AppError } from '../errors.js'
 import type { AppEnv } from '../http.js'
+import type { Tenant } from '../store/port.js'
 
 export interface ManagementAuthOptions {
   /** The static admin token: every scope, every tenant (DESIGN §4.3). */
   readonly adminToken: string
   readonly jwt?: { readonly jwksUrl: string; readonly issuer: string } | undefined
 }
+
+export type GrantedScopes = ReadonlySet<string> | 'all'
 
 /** Algorithms a management JWT may be signed with; `none` and HMAC never (RFC 8725 §3.1). */
 const ALGORITHMS = [
@@ -26,18 +29,12 @@ const ALGORITHMS = [
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
-function unauthorized(message: string): AppError {
-  // RFC 6750 §3: the challenge names the scheme, and the error when a token was sent.
-  return new AppError(401, 'invalid_token', message, {
-    'WWW-Authenticate': 'Bearer error="invalid_token"',
-  })
-}
-
 /**
- * Who may call the Management API (DESIGN §4.3): the static admin token, compared in constant
- * time, or a JWT access token from the configured issuer whose audience is this tenant's API.
+ * Checks a management token (DESIGN §4.3): the static admin token, compared in constant time,
+ * or a JWT from the configured issuer whose audience is this tenant's API. Resolves to the
+ * token's scopes, or `undefined` when the token is not good.
  */
-export function managementAuth(options: ManagementAuthOptions): MiddlewareHandler<AppEnv> {
+export function createTokenVerifier(options: ManagementAuthOptions) {
   const adminDigest = digest(options.adminToken)
   const jwks: JWTVerifyGetKey | undefined = options.jwt
     ? createRemoteJWKSet(new URL(options.jwt.jwksUrl), {
@@ -46,6 +43,30 @@ export function managementAuth(options: ManagementAuthOptions): MiddlewareHandle
       })
     : undefined
 
+  return async function verifyToken(
+    token: string,
+    tenant: Tenant,
+  ): Promise<GrantedScopes | undefined> {
+    if (timingSafeEqual(digest(token), adminDigest)) return 'all'
+    if (!jwks || !options.jwt || token.split('.').length !== 3) return undefined
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: options.jwt.issuer,
+        audience: tenant.domains.map((domain) => `https://${domain}/api/v2/`),
+        algorithms: ALGORITHMS,
+      })
+      const scope = typeof payload.scope === 'string' ? payload.scope : ''
+      return new Set(scope.split(' ').filter(Boolean))
+    } catch {
+      return undefined
+    }
+  }
+}
+
+/** The Management API's bearer authentication; sets the caller's scopes on the context. */
+export function managementAuth(
+  verify: ReturnType<typeof createTokenVerifier>,
+): MiddlewareHandler<AppEnv> {
   return async function managementAuthMiddleware(c, next) {
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim())
@@ -54,39 +75,37 @@ export function managementAuth(options: ManagementAuthOptions): MiddlewareHandle
         'WWW-Authenticate': 'Bearer',
       })
     }
-    const token = match[1]
-    if (timingSafeEqual(digest(token), adminDigest)) {
-      c.set('scopes', 'all')
-      return next()
-    }
-    if (!jwks || !options.jwt || token.split('.').length !== 3) throw unauthorized('Invalid token')
-
-    const tenant = c.get('tenant')
-    try {
-      const { payload } = await jwtVerify(token, jwks, {
-        issuer: options.jwt.issuer,
-        audience: tenant.domains.map((domain) => `https://${domain}/api/v2/`),
-        algorithms: ALGORITHMS,
+    const scopes = await verify(match[1], c.get('tenant'))
+    if (!scopes) {
+      // RFC 6750 §3: the challenge names the scheme, and the error when a token was sent.
+      throw new AppError(401, 'invalid_token', 'Invalid token', {
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
       })
-      const scope = typeof payload.scope === 'string' ? payload.scope : ''
-      c.set('scopes', new Set(scope.split(' ').filter(Boolean)))
-    } catch {
-      throw unauthorized('Invalid token')
     }
+    c.set('scopes', scopes)
     return next()
   }
 }
 
+/** Whether `granted` includes any of `scopes`. */
+export function hasAnyScope(
+  granted: GrantedScopes | undefined,
+  scopes: readonly string[],
+): boolean {
+  if (scopes.length === 0 || granted === 'all') return true
+  return granted !== undefined && scopes.some((scope) => granted.has(scope))
+}
+
 /** Fails with Auth0's 403 unless the caller holds one of `scopes`. */
 export function requireAnyScope(
-  granted: ReadonlySet<string> | 'all' | undefined,
+  granted: GrantedScopes | undefined,
   scopes: readonly string[],
 ): void {
-  if (scopes.length === 0 || granted === 'all') return
-  if (granted && scopes.some((scope) => granted.has(scope))) return
-  throw new AppError(
-    403,
-    'insufficient_scope',
-    `Insufficient scope, expected any of: ${scopes.join(',')}`,
-  )
+  if (!hasAnyScope(granted, scopes)) {
+    throw new AppError(
+      403,
+      'insufficient_scope',
+      `Insufficient scope, expected any of: ${scopes.join(',')}`,
+    )
+  }
 }

@@ -59,6 +59,8 @@ export interface ConsentPageInput {
   scopes: readonly string[]
   /** How many other scopes the user already granted this client (incremental consent). */
   alreadyGranted: number
+  /** Grouped or descriptions; the live page follows the tenant flag, the preview shows both. */
+  mode: PromptMode
   formAction: string
   csrf: string
 }
@@ -85,7 +87,7 @@ export function consentPageModel(input: ConsentPageInput, tr: Translator) {
       logoAlt: tr.t('page.clientLogo', values),
       initial: Array.from(client.name.trim())[0]?.toLocaleUpperCase(tr.locale) ?? '?',
     },
-    lines: promptLineTexts(promptMode(tenant), input.scopes, input.api, tr),
+    lines: promptLineTexts(input.mode, input.scopes, input.api, tr),
     text: {
       title: tr.t('page.title', values),
       greeting: tr.t('page.greeting', values),

@@ -6,7 +6,7 @@ import { stillDefined } from '../consent/index.js'
 import { AppError } from '../errors.js'
 import { CSRF_COOKIE, CSRF_FIELD, type Csrf } from '../http/csrf.js'
 import type { AppDeps, AppEnv } from '../http.js'
-import { consentPageModel } from '../pages/consent-page.js'
+import { consentPageModel, promptMode } from '../pages/consent-page.js'
 import { pageShell, pageTranslator } from '../pages/page.js'
 
 /** Consent request ids are 128-bit base64url strings (DESIGN §3.1). */
@@ -85,6 +85,7 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
         redirectUri: request.redirectUri,
         scopes,
         alreadyGranted,
+        mode: promptMode(tenant),
         formAction: `/consent/${request.id}`,
         csrf: await csrf.token(request.id, cookie),
       },

@@ -282,6 +282,45 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
+    adminSessions: {
+      async create(session, at) {
+        await db
+          .insertInto('admin_sessions')
+          .values({
+            id: session.id,
+            tenant_id: session.tenantId,
+            scopes: json(session.scopes),
+            created_at: iso(at),
+            expires_at: iso(session.expiresAt),
+          })
+          .execute()
+      },
+
+      async get(id, at) {
+        const row = await db
+          .selectFrom('admin_sessions')
+          .selectAll()
+          .where('id', '=', id)
+          .where('expires_at', '>', iso(at))
+          .executeTakeFirst()
+        if (!row) return undefined
+        const scopes = JSON.parse(row.scopes) as string[] | 'all'
+        return { id: row.id, tenantId: row.tenant_id, scopes, expiresAt: new Date(row.expires_at) }
+      },
+
+      async delete(id) {
+        await db.deleteFrom('admin_sessions').where('id', '=', id).execute()
+      },
+
+      async purgeExpired(at) {
+        const result = await db
+          .deleteFrom('admin_sessions')
+          .where('expires_at', '<=', iso(at))
+          .executeTakeFirst()
+        return Number(result.numDeletedRows)
+      },
+    },
+
     tenants: {
       async count() {
         const row = await db

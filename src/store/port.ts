@@ -124,6 +124,15 @@ export type AnswerOutcome =
   | { readonly outcome: 'answered'; readonly request: ConsentRequest }
   | { readonly outcome: 'not_found' | 'already_answered' | 'expired' }
 
+/** A signed-in admin (DESIGN §5): which tenant, with which Management API scopes, until when. */
+export interface AdminSession {
+  readonly id: string
+  readonly tenantId: string
+  /** `all` for the static admin token. */
+  readonly scopes: readonly string[] | 'all'
+  readonly expiresAt: Date
+}
+
 export interface Page {
   readonly page: number
   readonly perPage: number
@@ -154,6 +163,15 @@ export interface Store {
   keys: {
     /** Returns the stored secret, or stores `create()`'s if none exists yet (the first writer wins). */
     getOrCreate(id: string, create: () => string): Promise<string>
+  }
+
+  adminSessions: {
+    create(session: AdminSession, at: Date): Promise<void>
+    /** The session if it exists and has not expired at `at`. */
+    get(id: string, at: Date): Promise<AdminSession | undefined>
+    delete(id: string): Promise<void>
+    /** Removes sessions expired at `at`; returns how many. */
+    purgeExpired(at: Date): Promise<number>
   }
 
   tenants: {

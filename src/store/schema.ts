@@ -4,6 +4,13 @@
  */
 export interface Database {
   assent_meta: { key: string; value: string }
+  admin_sessions: {
+    id: string
+    tenant_id: string
+    scopes: string
+    created_at: string
+    expires_at: string
+  }
   signing_keys: { id: string; secret: string; created_at: string }
   tenants: { id: string; settings: string; created_at: string; updated_at: string }
   tenant_domains: { domain: string; tenant_id: string }

@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seriousViolations } from '../support/axe.js'
 import { ARTIFACTS, launchChromium } from '../support/browser.js'
 import { freePort, listen } from '../support/serve.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
-
-const axeSource: string = createRequire(import.meta.url)('axe-core').source
 
 let t: TestApp
 let server: Awaited<ReturnType<typeof listen>>
@@ -87,17 +85,7 @@ describe.each([
         fullPage: true,
       })
 
-      await page.evaluate(axeSource)
-      const violations = await page.evaluate(async () => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page at run time
-        const result = await (globalThis as any).axe.run(document, { resultTypes: ['violations'] })
-        return (result.violations as { id: string; impact: string; nodes: unknown[] }[]).map(
-          (v) => ({ id: v.id, impact: v.impact }),
-        )
-      })
-      expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual(
-        [],
-      )
+      expect(await seriousViolations(page)).toEqual([])
       await context.close()
     }
   })

@@ -31,6 +31,7 @@ describe('npm start (DESIGN §8)', () => {
 
     const base = `http://localhost:${port}`
     expect(first.output()).toContain(`Demo consent page:   ${base}/demo`)
+    expect(first.output()).toContain(`Admin preview:       ${base}/admin/preview`)
     const token = /Admin token \(shown once, kept in (.+)\):\n\s+(\S+)/.exec(first.output())
     expect(token?.[1]).toBe(join(temp.dir, 'db', 'admin-token'))
     expect(token?.[2]).toMatch(/^[A-Za-z0-9_-]{43}$/)

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { AppError } from '../../errors.js'
 import type { AppDeps, AppEnv } from '../../http.js'
-import { managementAuth } from '../../middleware/management-auth.js'
+import { type createTokenVerifier, managementAuth } from '../../middleware/management-auth.js'
 import { tenant } from '../../middleware/tenant.js'
 import { apiDocsModel } from '../../pages/api-docs.js'
 import { clientOperations } from './clients.js'
@@ -31,7 +31,11 @@ export function managementOperations(deps: AppDeps, extra: readonly Operation[] 
 }
 
 /** `/api/v2`: the Auth0-compatible Management API (DESIGN §4). */
-export function managementRoutes(deps: AppDeps, extra: readonly Operation[] = []) {
+export function managementRoutes(
+  deps: AppDeps,
+  verifyToken: ReturnType<typeof createTokenVerifier>,
+  extra: readonly Operation[] = [],
+) {
   const app = new Hono<AppEnv>()
   const operations = managementOperations(deps, extra)
   const document = openApiDocument(operations, { title: 'Assent Management API', version: '2' })
@@ -49,7 +53,7 @@ export function managementRoutes(deps: AppDeps, extra: readonly Operation[] = []
     }),
   )
   app.use('*', tenant(deps))
-  app.use('*', managementAuth({ adminToken: deps.adminToken, jwt: deps.config.managementJwt }))
+  app.use('*', managementAuth(verifyToken))
   mountOperations(app, operations)
   return app
 }

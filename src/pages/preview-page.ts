@@ -1,0 +1,130 @@
+import type { PromptWarning } from '../consent/index.js'
+import {
+  effectiveScopes,
+  promptWarnings,
+  STANDARD_SCOPES,
+  splitScopeString,
+} from '../consent/index.js'
+import type { Translator } from '../i18n/i18n.js'
+import type { Client, ResourceServer, Tenant } from '../store/port.js'
+import { consentPageModel, displayableLogo, promptMode } from './consent-page.js'
+
+export interface PreviewInput {
+  tenant: Tenant
+  apis: ResourceServer[]
+  clients: Client[]
+  api: ResourceServer | null
+  client: Client | null
+  /** `undefined`: every scope of the API (DESIGN §5). */
+  scope: string | undefined
+  tr: Translator
+  locales: readonly string[]
+  canFlip: boolean
+  csrf: string
+  /** The query string that shows this very preview, to come back to after flipping. */
+  back: string
+}
+
+const WARNING_TEXT: Record<PromptWarning['kind'], string> = {
+  no_description:
+    'No description for this language: with descriptions on, users read the raw scope value.',
+  untranslated_description:
+    'No description written for this language: with descriptions on, users read the default one.',
+  plain_scope: 'Not in action:resource form: grouped, users read the raw scope value.',
+  undefined_scope: 'Not defined by this API: dropped from every prompt.',
+  reserved_scope: 'Reserved names no API can define: dropped from every prompt.',
+  offline_not_allowed: 'This API does not allow offline access: offline_access is dropped.',
+  client_without_logo:
+    'This client has no logo that can be shown: the prompt shows its initial instead.',
+}
+
+/**
+ * The tenant-flag preview (DESIGN §5): the prompt as users would read it, grouped and with
+ * descriptions, built by the same domain code and view-model as the live page.
+ */
+export function previewModel(input: PreviewInput) {
+  const { tenant, api, client, tr } = input
+  const requested =
+    input.scope === undefined
+      ? (api?.scopes ?? []).map((scope) => scope.value)
+      : splitScopeString(input.scope)
+  // The preview assumes a user who holds every permission and has granted nothing yet.
+  const scopes = effectiveScopes({
+    requested,
+    api,
+    permissions: new Set((api?.scopes ?? []).map((scope) => scope.value)),
+    granted: [],
+  })
+  const live = promptMode(tenant)
+  const prompt = (mode: 'grouped' | 'descriptions') =>
+    client
+      ? consentPageModel(
+          {
+            tenant,
+            client,
+            api,
+            userName: 'user@example.com',
+            redirectUri: client.callbacks[0] ?? 'https://app.example/callback',
+            scopes: scopes.effective,
+            alreadyGranted: 0,
+            mode,
+            formAction: '',
+            csrf: '',
+          },
+          tr,
+        )
+      : null
+  const checked = new Set(requested)
+  const warnings = promptWarnings({
+    requested,
+    effective: scopes.effective,
+    api,
+    locale: tr.locale,
+    clientHasLogo: displayableLogo(client?.logoUri) !== null,
+  })
+  return {
+    tenantName: tenant.settings.friendly_name,
+    form: {
+      apis: input.apis.map((a) => ({
+        value: a.identifier,
+        label: a.name,
+        selected: a.identifier === api?.identifier,
+      })),
+      clients: input.clients.map((c) => ({
+        value: c.clientId,
+        label: c.name,
+        selected: c.clientId === client?.clientId,
+      })),
+      scopes: [
+        ...(api?.scopes ?? []).map((scope) => ({
+          value: scope.value,
+          checked: checked.has(scope.value),
+          standard: false,
+        })),
+        ...STANDARD_SCOPES.map((value) => ({ value, checked: checked.has(value), standard: true })),
+      ],
+      locales: input.locales.map((locale) => ({ value: locale, selected: locale === tr.locale })),
+    },
+    lang: tr.locale,
+    dir: tr.dir,
+    live,
+    columns: (['grouped', 'descriptions'] as const).map((mode) => ({
+      mode,
+      testid: `scope-lines-${mode}`,
+      title: mode === 'grouped' ? 'Grouped by resource (flag off)' : 'Scope descriptions (flag on)',
+      live: mode === live,
+      prompt: prompt(mode),
+    })),
+    warnings: warnings.map((warning) => ({
+      text: WARNING_TEXT[warning.kind],
+      scopes: warning.scopes,
+    })),
+    flag: {
+      on: live === 'descriptions',
+      canFlip: input.canFlip,
+      csrf: input.csrf,
+      back: input.back,
+    },
+    csrf: input.csrf,
+  }
+}
