@@ -22,42 +22,54 @@ export interface Bootstrapped {
  */
 export async function bootstrap(config: Config, store: Store): Promise<Bootstrapped> {
   await store.migrate()
-  const fresh = (await store.tenants.count()) === 0
-  if (fresh) {
-    await store.tenants.create({
-      id: DEFAULT_TENANT_ID,
-      domains: [config.publicUrl.hostname],
-      settings: {
-        friendly_name: 'Assent',
-        default_locale: 'en',
-        flags: { use_scope_descriptions_for_consent: false },
-      },
-    })
-  }
-  const tenant =
-    (await store.tenants.get(DEFAULT_TENANT_ID)) ??
-    (await store.tenants.forHost(config.publicUrl.hostname))
-  if (!tenant)
-    throw new Error('no default tenant: the database holds several tenants and none is "default"')
+  // Instances starting together on one empty database must not both create the tenant.
+  return store.exclusive('bootstrap', async () => {
+    const fresh = (await store.tenants.count()) === 0
+    if (fresh) {
+      await store.tenants.create({
+        id: DEFAULT_TENANT_ID,
+        domains: [config.publicUrl.hostname],
+        settings: {
+          friendly_name: 'Assent',
+          default_locale: 'en',
+          flags: { use_scope_descriptions_for_consent: false },
+        },
+      })
+    }
+    const tenant =
+      (await store.tenants.get(DEFAULT_TENANT_ID)) ??
+      (await store.tenants.forHost(config.publicUrl.hostname))
+    if (!tenant)
+      throw new Error('no default tenant: the database holds several tenants and none is "default"')
 
-  // Unset, the demo is on for the database a first start created, and stays on for it.
-  if (fresh && config.demo === undefined) await store.meta.set('demo', '1')
-  const demo = config.demo ?? (await store.meta.get('demo')) === '1'
-  if (demo) await seedDemo(store, tenant, config.publicUrl)
+    // Unset, the demo is on for the database a first start created, and stays on for it.
+    if (fresh && config.demo === undefined) await store.meta.set('demo', '1')
+    const demo = config.demo ?? (await store.meta.get('demo')) === '1'
+    if (demo) await seedDemo(store, tenant, config.publicUrl)
 
-  const token = adminToken(config)
-  return {
-    tenant: (await store.tenants.get(tenant.id)) ?? tenant,
-    demo,
-    ...token,
-  }
+    return {
+      tenant: (await store.tenants.get(tenant.id)) ?? tenant,
+      demo,
+      ...(await adminToken(config, store)),
+    }
+  })
 }
 
-function adminToken(
+/**
+ * The static admin token: configured, or generated once. With SQLite it is kept in the data
+ * folder (mode 0600); with PostgreSQL in the store, so that every instance accepts the same one.
+ */
+async function adminToken(
   config: Config,
-): Pick<Bootstrapped, 'adminToken' | 'adminTokenFile' | 'adminTokenCreated'> {
+  store: Store,
+): Promise<Pick<Bootstrapped, 'adminToken' | 'adminTokenFile' | 'adminTokenCreated'>> {
   if (config.adminToken)
     return { adminToken: config.adminToken, adminTokenFile: undefined, adminTokenCreated: false }
+  if (!config.databaseUrl.startsWith('sqlite:')) {
+    const candidate = randomBytes(32).toString('base64url')
+    const kept = await store.keys.getOrCreate('admin-token', () => candidate)
+    return { adminToken: kept, adminTokenFile: undefined, adminTokenCreated: kept === candidate }
+  }
   const file = join(config.dataDir, 'admin-token')
   if (existsSync(file)) {
     return {

@@ -45,13 +45,15 @@ async function main(): Promise<void> {
     const lines = [``, `  Assent is listening on ${base}`]
     if (ready.demo) lines.push(`  Demo consent page:   ${base}/demo`)
     lines.push(`  Admin preview:       ${base}/admin/preview`)
+    const kept = ready.adminTokenFile ?? 'the database'
     if (ready.adminTokenCreated) {
-      lines.push(
-        `  Admin token (shown once, kept in ${ready.adminTokenFile}):`,
-        `    ${ready.adminToken}`,
-      )
+      lines.push(`  Admin token (shown once, kept in ${kept}):`, `    ${ready.adminToken}`)
     } else if (ready.adminTokenFile) {
-      lines.push(`  Admin token:         in ${ready.adminTokenFile}`)
+      lines.push(`  Admin token:         in ${kept}`)
+    } else if (!config.adminToken) {
+      lines.push(
+        '  Admin token:         kept in the database (set ASSENT_ADMIN_TOKEN to choose your own)',
+      )
     }
     if (config.logLevel !== 'silent') process.stdout.write(`${lines.join('\n')}\n\n`)
   })

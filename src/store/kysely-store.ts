@@ -1,4 +1,4 @@
-import { type Kysely, Migrator, type Selectable, type SelectQueryBuilder } from 'kysely'
+import { type Kysely, Migrator, type Selectable, type SelectQueryBuilder, sql } from 'kysely'
 import type { ApiScope, TokenDialect } from '../consent/index.js'
 import { randomAlphanumeric } from '../ids.js'
 import { migrations } from './migrations/index.js'
@@ -204,6 +204,8 @@ function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
 export interface KyselyStoreOptions {
   /** The clock; tests pass their own. */
   readonly now?: () => Date
+  /** Mutual exclusion across instances; without it work runs as it comes (one process). */
+  readonly exclusive?: <T>(name: string, work: () => Promise<T>) => Promise<T>
 }
 
 /** The store over Kysely: the same queries for SQLite and PostgreSQL. */
@@ -225,14 +227,20 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     }
   }
 
+  const exclusive = options.exclusive ?? (<T>(_name: string, work: () => Promise<T>) => work())
+
   const store: Store = {
+    exclusive,
+
     async migrate() {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
-      const { error, results } = await migrator.migrateToLatest()
-      if (error) {
-        const failed = results?.find((result) => result.status === 'Error')?.migrationName
-        throw new Error(`migration ${failed ?? ''} failed: ${String(error)}`, { cause: error })
-      }
+      await exclusive('migrate', async () => {
+        const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+        const { error, results } = await migrator.migrateToLatest()
+        if (error) {
+          const failed = results?.find((result) => result.status === 'Error')?.migrationName
+          throw new Error(`migration ${failed ?? ''} failed: ${String(error)}`, { cause: error })
+        }
+      })
     },
 
     async close() {
@@ -640,8 +648,11 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 
       async list(tenantId, page, nameFilter) {
         let query = db.selectFrom('roles').selectAll().where('tenant_id', '=', tenantId)
-        if (nameFilter)
-          query = query.where('name', 'like', `%${nameFilter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+        if (nameFilter) {
+          // Case-insensitive, with the same escape character on SQLite and PostgreSQL.
+          const pattern = `%${nameFilter.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+          query = query.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`)
+        }
         const result = await paged(query.orderBy('name').orderBy('id'), page)
         return { items: result.items.map(toRole), total: result.total }
       },

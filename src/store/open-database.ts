@@ -1,21 +1,27 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
 import { createKyselyStore, type KyselyStoreOptions } from './kysely-store.js'
 import type { Store } from './port.js'
 import type { Database } from './schema.js'
 
 /**
  * Opens the store named by `DATABASE_URL` (DESIGN §7): `sqlite:<file>` (the default, one machine)
- * or `postgres://…` (several instances).
+ * or `postgres://…` (several instances behind a load balancer).
  */
 export async function openStore(
   databaseUrl: string,
-  options: KyselyStoreOptions = {},
+  options: Omit<KyselyStoreOptions, 'exclusive'> = {},
 ): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:'))
     return createKyselyStore(openSqlite(databaseUrl.slice(7)), options)
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const db = openPostgres(databaseUrl)
+    return createKyselyStore(db, { ...options, exclusive: advisoryLock(db) })
+  }
   throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(':')[0]}`)
 }
 
@@ -29,4 +35,26 @@ export function openSqlite(file: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+}
+
+export function openPostgres(url: string): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 })
+  // A dropped idle connection must not take the process down; the pool replaces it.
+  pool.on('error', () => {})
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+/** A session-level advisory lock (PostgreSQL §13.3.5) held on one connection while `work` runs. */
+function advisoryLock(db: Kysely<Database>) {
+  return <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const key = createHash('sha256').update(`assent:${name}`).digest().readBigInt64BE(0)
+    return db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(${key})`.execute(conn)
+      try {
+        return await work()
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(conn)
+      }
+    })
+  }
 }

@@ -150,6 +150,11 @@ export interface Paged<T> {
 export interface Store {
   /** Runs pending migrations; safe to call from several instances at once. */
   migrate(): Promise<void>
+  /**
+   * Runs `work` while no other instance sharing this store runs work under the same `name`
+   * (a PostgreSQL advisory lock; SQLite serves one process, so it just runs).
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>
   close(): Promise<void>
   /** Whether the store answers a trivial query (readiness). */
   ping(): Promise<boolean>

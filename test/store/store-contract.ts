@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Store } from '../../src/store/port.js'
+import { ConflictError, type Store } from '../../src/store/port.js'
 
 export interface StoreFactory {
   /** A migrated, empty store and a way to dispose of it. */
@@ -146,6 +146,213 @@ export function storeContract(name: string, factory: StoreFactory): void {
         'read:messages',
       ])
       expect((await store.permissions.namesFor('t1', 'u1', 'https://other/')).size).toBe(0)
+    })
+
+    const pending = (id: string, overrides: Record<string, unknown> = {}) => ({
+      id,
+      tenantId: 't1',
+      clientId: 'c1',
+      userId: 'u1',
+      userName: null,
+      audience: server.identifier,
+      requestedScopes: ['openid', 'read:messages'],
+      effectiveScopes: ['openid', 'read:messages'],
+      droppedScopes: [],
+      promptScopes: ['openid', 'read:messages'],
+      grantedScopes: null,
+      prompt: null,
+      uiLocales: null,
+      returnTo: 'https://as.example/resume',
+      state: null,
+      redirectUri: 'https://app.example/cb',
+      status: 'pending' as const,
+      error: null,
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + 600_000),
+      ...overrides,
+    })
+
+    it('answers a request once, merging the grant in the same transaction', async () => {
+      await store.consentRequests.create(pending('req_answer_0000000001'))
+      const later = new Date(at.getTime() + 1000)
+      const first = await store.consentRequests.answer('t1', 'req_answer_0000000001', {
+        action: 'accept',
+        at: later,
+        scopes: ['openid', 'read:messages'],
+      })
+      expect(first.outcome).toBe('answered')
+      const again = await store.consentRequests.answer('t1', 'req_answer_0000000001', {
+        action: 'deny',
+        at: later,
+      })
+      expect(again.outcome).toBe('already_answered')
+      expect(await store.consentRequests.get('t1', 'req_answer_0000000001')).toMatchObject({
+        status: 'accepted',
+        grantedScopes: ['openid', 'read:messages'],
+        answeredAt: later,
+      })
+      expect((await store.grants.find('t1', 'u1', 'c1', server.identifier))?.scope).toEqual([
+        'openid',
+        'read:messages',
+      ])
+      expect(
+        (await store.consentRequests.answer('t1', 'nope', { action: 'deny', at: later })).outcome,
+      ).toBe('not_found')
+      expect(
+        (
+          await store.consentRequests.answer('t2', 'req_answer_0000000001', {
+            action: 'deny',
+            at: later,
+          })
+        ).outcome,
+      ).toBe('not_found')
+    })
+
+    it('refuses an expired request, and stores nothing for a denial but the answer', async () => {
+      await store.consentRequests.create(pending('req_expired_00000001'))
+      const late = new Date(at.getTime() + 600_000)
+      expect(
+        (
+          await store.consentRequests.answer('t1', 'req_expired_00000001', {
+            action: 'accept',
+            at: late,
+            scopes: ['openid'],
+          })
+        ).outcome,
+      ).toBe('expired')
+      await store.consentRequests.create(pending('req_denied_000000001'))
+      expect(
+        (await store.consentRequests.answer('t1', 'req_denied_000000001', { action: 'deny', at }))
+          .outcome,
+      ).toBe('answered')
+      expect(await store.consentRequests.get('t1', 'req_denied_000000001')).toMatchObject({
+        status: 'denied',
+        error: 'access_denied',
+      })
+      expect(await store.grants.find('t1', 'u1', 'c1', server.identifier)).toBeUndefined()
+    })
+
+    it('lets exactly one of many racing answers win', async () => {
+      await store.consentRequests.create(pending('req_race_00000000001'))
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.consentRequests.answer(
+            't1',
+            'req_race_00000000001',
+            i % 2 === 0 ? { action: 'accept', at, scopes: ['openid'] } : { action: 'deny', at },
+          ),
+        ),
+      )
+      expect(outcomes.filter((o) => o.outcome === 'answered')).toHaveLength(1)
+      expect(outcomes.filter((o) => o.outcome === 'already_answered')).toHaveLength(7)
+    })
+
+    it('loses no scope when grants of one user and client are merged concurrently', async () => {
+      const scopes = Array.from({ length: 12 }, (_, i) => `s:${i}`)
+      await Promise.all(
+        scopes.map((scope) => store.grants.merge('t1', 'u1', 'c1', server.identifier, [scope])),
+      )
+      const grant = await store.grants.find('t1', 'u1', 'c1', server.identifier)
+      expect([...(grant?.scope ?? [])].sort()).toEqual([...scopes].sort())
+      const all = await store.grants.list('t1', { userId: 'u1' }, { page: 0, perPage: 10 })
+      expect(all.total).toBe(1)
+    })
+
+    it('creates one of two resource servers racing for an identifier, and refuses the other', async () => {
+      const results = await Promise.allSettled([
+        store.resourceServers.create('t1', { ...server, id: 'rs_a' }),
+        store.resourceServers.create('t1', { ...server, id: 'rs_b' }),
+      ])
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
+      expect(refused.reason).toBeInstanceOf(ConflictError)
+    })
+
+    it('replaces scopes and drops the permissions on scopes removed', async () => {
+      await store.resourceServers.create('t1', server)
+      await store.permissions.grantToUser('t1', 'u1', server.identifier, [
+        'read:messages',
+        'write:messages',
+      ])
+      await store.roles.create('t1', { id: 'rol_1', name: 'Reader', description: '' })
+      await store.roles.addPermissions('t1', 'rol_1', [
+        { resourceServerIdentifier: server.identifier, permissionName: 'write:messages' },
+      ])
+      const updated = await store.resourceServers.update('t1', 'rs_1', {
+        scopes: [{ value: 'read:messages', description: 'R' }],
+      })
+      expect(updated?.scopes).toEqual([{ value: 'read:messages', description: 'R' }])
+      expect([...(await store.permissions.namesFor('t1', 'u1', server.identifier))]).toEqual([
+        'read:messages',
+      ])
+      expect((await store.roles.permissions('t1', 'rol_1', { page: 0, perPage: 10 })).total).toBe(0)
+      expect(await store.resourceServers.delete('t1', 'rs_1')).toBe(true)
+      expect((await store.permissions.namesFor('t1', 'u1', server.identifier)).size).toBe(0)
+      expect(await store.resourceServers.delete('t1', 'rs_1')).toBe(false)
+    })
+
+    it('lists a user’s permissions with their sources, and roles with a name filter', async () => {
+      await store.roles.create('t1', { id: 'rol_r', name: 'Message Reader', description: 'reads' })
+      await store.roles.create('t1', { id: 'rol_w', name: 'Writer', description: '' })
+      await expect(
+        store.roles.create('t1', { id: 'rol_x', name: 'Writer', description: '' }),
+      ).rejects.toBeInstanceOf(ConflictError)
+      await store.roles.addPermissions('t1', 'rol_r', [
+        { resourceServerIdentifier: 'https://a/', permissionName: 'read:x' },
+      ])
+      await store.userRoles.add('t1', 'u1', ['rol_r'])
+      await store.permissions.grantToUser('t1', 'u1', 'https://a/', ['read:x', 'write:x'])
+      const list = await store.permissions.ofUser('t1', 'u1', { page: 0, perPage: 10 })
+      expect(list.items).toEqual([
+        {
+          resourceServerIdentifier: 'https://a/',
+          permissionName: 'read:x',
+          sources: [
+            { type: 'DIRECT' },
+            { type: 'ROLE', roleId: 'rol_r', roleName: 'Message Reader' },
+          ],
+        },
+        {
+          resourceServerIdentifier: 'https://a/',
+          permissionName: 'write:x',
+          sources: [{ type: 'DIRECT' }],
+        },
+      ])
+      expect(
+        (await store.roles.list('t1', { page: 0, perPage: 10 }, 'READ')).items.map((r) => r.id),
+      ).toEqual(['rol_r'])
+      expect((await store.roles.list('t1', { page: 0, perPage: 10 }, '%')).items).toEqual([])
+      expect(await store.roles.delete('t1', 'rol_r')).toBe(true)
+      expect(
+        (await store.permissions.ofUser('t1', 'u1', { page: 0, perPage: 10 })).items.map(
+          (p) => p.sources.length,
+        ),
+      ).toEqual([1, 1])
+    })
+
+    it('keeps admin sessions until they expire', async () => {
+      const expiresAt = new Date(at.getTime() + 1000)
+      await store.adminSessions.create(
+        { id: 'hash1', tenantId: 't1', scopes: ['read:tenant_settings'], expiresAt },
+        at,
+      )
+      expect(await store.adminSessions.get('hash1', at)).toEqual({
+        id: 'hash1',
+        tenantId: 't1',
+        scopes: ['read:tenant_settings'],
+        expiresAt,
+      })
+      expect(await store.adminSessions.get('hash1', expiresAt)).toBeUndefined()
+      expect(await store.adminSessions.purgeExpired(expiresAt)).toBe(1)
+    })
+
+    it('pages lists in a stable order', async () => {
+      for (const id of ['rs_c', 'rs_a', 'rs_b'])
+        await store.resourceServers.create('t1', { ...server, id, identifier: `urn:${id}` })
+      const first = await store.resourceServers.list('t1', { page: 0, perPage: 2 })
+      const second = await store.resourceServers.list('t1', { page: 1, perPage: 2 })
+      expect(first.total).toBe(3)
+      expect(new Set([...first.items, ...second.items].map((s) => s.id)).size).toBe(3)
     })
 
     it('stores consent requests as they were created', async () => {
