@@ -24,7 +24,6 @@ export interface AppEnv {
     tenant: Tenant
     /** The locale a page was negotiated in, so an error page thrown later speaks it too. */
     locale: string | undefined
-    styleNonce: string
     /** Origins the page's form may lead to (CSP `form-action`). */
     formActions: string[]
     /** Scopes of the Management API caller; `all` for the static admin token. */

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     throw error
   }
 
+  // A closed stdout (a log pipe gone away) must not take the service down with it.
+  process.stdout.on('error', () => {})
   const log = createLogger(config.logLevel)
   const store = await openStore(config.databaseUrl)
   const ready = await bootstrap(config, store)

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import i18next, { type TFunction } from 'i18next'
+import i18next from 'i18next'
 
 export const NAMESPACE = 'consent'
 
@@ -62,13 +62,33 @@ export function createI18n(resources: Record<string, Record<string, unknown>>): 
 
   const translators = new Map<string, Translator>()
   const make = (locale: string): Translator => {
-    const t: TFunction = instance.getFixedT(locale, NAMESPACE)
+    const t = (key: string, values?: Record<string, unknown>) =>
+      instance.t(key, { ...values, lng: locale, ns: NAMESPACE }) as string
+    // A string of this locale with only {{value}} placeholders compiles to its parts once, so a
+    // page fills it by plain substitution; plurals, nesting and fallbacks stay with i18next.
+    const compiled = new Map<string, string[] | null>()
+    const compile = (key: string): string[] | null => {
+      let parts = compiled.get(key)
+      if (parts === undefined) {
+        const raw = instance.getResource(locale, NAMESPACE, key) as unknown
+        parts = typeof raw === 'string' && !raw.includes('$t(') ? raw.split(/\{\{(\w+)\}\}/) : null
+        compiled.set(key, parts)
+      }
+      return parts
+    }
     const conjunction = new Intl.ListFormat(locale, { type: 'conjunction' })
     const rtl = t('meta.dir') === 'rtl'
     return {
       locale,
       dir: rtl ? 'rtl' : 'ltr',
-      t: (key, values) => t(key, values ?? {}) as string,
+      t(key, values) {
+        const parts = values && 'count' in values ? null : compile(key)
+        if (!parts) return t(key, values)
+        let text = ''
+        for (let i = 0; i < parts.length; i++)
+          text += i % 2 === 0 ? parts[i] : String(values?.[parts[i] ?? ''] ?? '')
+        return text
+      },
       list: (items) => conjunction.format(items),
       isolate: rtl ? (text) => `\u2068${text}\u2069` : (text) => text,
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../http.js'
 
 export interface SecurityHeadersOptions {
@@ -13,35 +13,50 @@ export interface SecurityHeadersOptions {
  */
 const IMAGE_SOURCES = "'self' https: http://localhost:* http://127.0.0.1:*"
 
+/** A fresh nonce for the one `<style>` that carries tenant branding (CSP3 §7.1). */
+export function styleNonce(): string {
+  return randomBytes(12).toString('base64')
+}
+
+/** The Content-Security-Policy of DESIGN §6: no script at all, no framing, forms to `formActions`. */
+export function contentSecurityPolicy(
+  options: { nonce?: string | undefined; formActions?: readonly string[] } = {},
+): string {
+  return [
+    "default-src 'none'",
+    "script-src 'none'",
+    options.nonce ? `style-src 'self' 'nonce-${options.nonce}'` : "style-src 'self'",
+    `img-src ${IMAGE_SOURCES}`,
+    `form-action ${["'self'", ...(options.formActions ?? [])].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ')
+}
+
 /**
- * The headers of DESIGN §6 on every response. No script runs on any page, so the policy allows
- * none; a page may add an origin to `form-action` (where its form's 303 leads) and uses the
- * per-response nonce for the one `<style>` that carries tenant branding.
+ * Sets the page's policy: where its form's 303 may lead, and the nonce of its branding style.
+ * Called as the page renders, before its response exists, like every header here: changing the
+ * headers of a response already made costs a copy of it on every request.
  */
+export function setPagePolicy(c: Context<AppEnv>, nonce: string | undefined): void {
+  c.header(
+    'Content-Security-Policy',
+    contentSecurityPolicy({ nonce, formActions: c.get('formActions') }),
+  )
+}
+
+/** The headers of DESIGN §6 on every response, set before the handler runs. */
 export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHandler<AppEnv> {
+  const policy = contentSecurityPolicy()
   return async function securityHeadersMiddleware(c, next) {
-    const nonce = randomBytes(12).toString('base64')
-    c.set('styleNonce', nonce)
     c.set('formActions', [])
-    await next()
-    const formActions = ["'self'", ...c.get('formActions')].join(' ')
-    c.header(
-      'Content-Security-Policy',
-      [
-        "default-src 'none'",
-        "script-src 'none'",
-        `style-src 'self' 'nonce-${nonce}'`,
-        `img-src ${IMAGE_SOURCES}`,
-        `form-action ${formActions}`,
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-      ].join('; '),
-    )
+    c.header('Content-Security-Policy', policy)
     c.header('X-Frame-Options', 'DENY')
     c.header('Referrer-Policy', 'no-referrer')
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Cross-Origin-Opener-Policy', 'same-origin')
     c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()')
     if (options.https) c.header('Strict-Transport-Security', 'max-age=31536000')
+    await next()
   }
 }

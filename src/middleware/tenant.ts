@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from '../http.js'
 /** Finds the tenant by the `Host` the request was sent to (DESIGN §2). */
 export function tenant(deps: Pick<AppDeps, 'store'>): MiddlewareHandler<AppEnv> {
   return async function tenantMiddleware(c, next) {
+    await deps.store.sync()
     const found = await deps.store.tenants.forHost(requestHostname(c.req.header('host')))
     if (!found) throw new AppError(404, 'not_found', 'No tenant serves this host')
     c.set('tenant', found)

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { AppDeps, AppEnv } from '../http.js'
 import type { Translator } from '../i18n/i18n.js'
 import { negotiateLocale } from '../i18n/negotiate.js'
+import { setPagePolicy, styleNonce } from '../middleware/security-headers.js'
 import type { Tenant } from '../store/port.js'
 
 /** What the layout needs: language, direction, title, stylesheet, branding. */
@@ -22,14 +23,17 @@ export function pageShell(
   title: string,
 ): PageShell {
   const tenant = c.get('tenant') as Tenant | undefined
+  const brandColor = tenant?.settings.branding?.primary_color ?? null
+  const nonce = brandColor ? styleNonce() : ''
+  setPagePolicy(c, nonce || undefined)
   return {
     lang: tr.locale,
     dir: tr.dir,
     title,
     css: deps.assets.url('assent.css'),
     icon: deps.assets.url('favicon.svg'),
-    nonce: c.get('styleNonce'),
-    brandColor: tenant?.settings.branding?.primary_color ?? null,
+    nonce,
+    brandColor,
   }
 }
 

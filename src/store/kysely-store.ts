@@ -6,6 +6,7 @@ import {
   type AnswerOutcome,
   type Client,
   ConflictError,
+  type ConsentAnswer,
   type ConsentRequest,
   type ConsentStatus,
   type Grant,
@@ -80,6 +81,49 @@ async function mergeGrant(
     .where('id', '=', row.id)
     .execute()
   return toGrant({ ...row, scope: json(merged), updated_at: at })
+}
+
+/** Answers one consent request inside `trx` (see `Store.consentRequests.answer`). */
+async function answerIn(
+  trx: Kysely<Database>,
+  tenantId: string,
+  id: string,
+  answer: ConsentAnswer,
+): Promise<AnswerOutcome> {
+  const at = iso(answer.at)
+  const granted = answer.action === 'accept' ? [...new Set(answer.scopes)] : null
+  // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
+  const updated = await trx
+    .updateTable('consent_requests')
+    .set({
+      status: answer.action === 'accept' ? 'accepted' : 'denied',
+      granted_scopes: granted === null ? null : json(granted),
+      error: answer.action === 'accept' ? null : 'access_denied',
+      answered_at: at,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', at)
+    .executeTakeFirst()
+  const row = await trx
+    .selectFrom('consent_requests')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!row) return { outcome: 'not_found' }
+  if (updated.numUpdatedRows === 0n)
+    return { outcome: row.status === 'pending' ? 'expired' : 'already_answered' }
+  if (granted !== null) {
+    await mergeGrant(
+      trx,
+      at,
+      { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
+      granted,
+    )
+  }
+  return { outcome: 'answered', request: toConsentRequest(row) }
 }
 
 /** A unique or primary key violation, in SQLite's or PostgreSQL's words. */
@@ -206,6 +250,11 @@ export interface KyselyStoreOptions {
   readonly now?: () => Date
   /** Mutual exclusion across instances; without it work runs as it comes (one process). */
   readonly exclusive?: <T>(name: string, work: () => Promise<T>) => Promise<T>
+  /**
+   * Commit answers that arrive together in one transaction: one durable commit (one fsync on
+   * SQLite) for the batch, each answer acknowledged only once it is committed.
+   */
+  readonly groupCommit?: boolean
 }
 
 /** The store over Kysely: the same queries for SQLite and PostgreSQL. */
@@ -229,6 +278,36 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 
   const exclusive = options.exclusive ?? (<T>(_name: string, work: () => Promise<T>) => work())
 
+  type AnswerJob = {
+    run: (trx: Kysely<Database>) => Promise<AnswerOutcome>
+    resolve: (outcome: AnswerOutcome) => void
+    reject: (error: unknown) => void
+  }
+  const answerQueue: AnswerJob[] = []
+  function flushAnswers(): void {
+    const jobs = answerQueue.splice(0)
+    db.transaction()
+      .execute(async (trx) => {
+        const outcomes: AnswerOutcome[] = []
+        for (const job of jobs) outcomes.push(await job.run(trx))
+        return outcomes
+      })
+      .then(
+        (outcomes) => {
+          for (const [i, job] of jobs.entries()) job.resolve(outcomes[i] as AnswerOutcome)
+        },
+        // The batch rolled back whole: each answer gets its own transaction, and its own fate.
+        async () => {
+          for (const job of jobs) {
+            await db
+              .transaction()
+              .execute((trx) => job.run(trx))
+              .then(job.resolve, job.reject)
+          }
+        },
+      )
+  }
+
   const store: Store = {
     exclusive,
 
@@ -246,6 +325,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     async close() {
       await db.destroy()
     },
+
+    async sync() {},
 
     async ping() {
       try {
@@ -996,42 +1077,12 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         return { ...request, answeredAt: request.status === 'pending' ? null : request.createdAt }
       },
 
-      async answer(tenantId, id, answer) {
-        const at = iso(answer.at)
-        return db.transaction().execute(async (trx): Promise<AnswerOutcome> => {
-          const granted = answer.action === 'accept' ? [...new Set(answer.scopes)] : null
-          // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
-          const updated = await trx
-            .updateTable('consent_requests')
-            .set({
-              status: answer.action === 'accept' ? 'accepted' : 'denied',
-              granted_scopes: granted === null ? null : json(granted),
-              error: answer.action === 'accept' ? null : 'access_denied',
-              answered_at: at,
-            })
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', id)
-            .where('status', '=', 'pending')
-            .where('expires_at', '>', at)
-            .executeTakeFirst()
-          const row = await trx
-            .selectFrom('consent_requests')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', id)
-            .executeTakeFirst()
-          if (!row) return { outcome: 'not_found' }
-          if (updated.numUpdatedRows === 0n)
-            return { outcome: row.status === 'pending' ? 'expired' : 'already_answered' }
-          if (granted !== null) {
-            await mergeGrant(
-              trx,
-              at,
-              { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
-              granted,
-            )
-          }
-          return { outcome: 'answered', request: toConsentRequest(row) }
+      answer(tenantId, id, answer) {
+        if (!options.groupCommit)
+          return db.transaction().execute((trx) => answerIn(trx, tenantId, id, answer))
+        return new Promise<AnswerOutcome>((resolve, reject) => {
+          answerQueue.push({ run: (trx) => answerIn(trx, tenantId, id, answer), resolve, reject })
+          if (answerQueue.length === 1) setImmediate(flushAnswers)
         })
       },
 

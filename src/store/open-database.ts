@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
+import { withConfigCache } from './cached-store.js'
 import { createKyselyStore, type KyselyStoreOptions } from './kysely-store.js'
 import type { Store } from './port.js'
 import type { Database } from './schema.js'
@@ -16,11 +17,20 @@ export async function openStore(
   databaseUrl: string,
   options: Omit<KyselyStoreOptions, 'exclusive'> = {},
 ): Promise<Store> {
-  if (databaseUrl.startsWith('sqlite:'))
-    return createKyselyStore(openSqlite(databaseUrl.slice(7)), options)
+  if (databaseUrl.startsWith('sqlite:')) {
+    // One process owns a SQLite file: its own writes are all there is to forget.
+    return withConfigCache(
+      createKyselyStore(openSqlite(databaseUrl.slice(7)), { ...options, groupCommit: true }),
+      {
+        shared: false,
+      },
+    )
+  }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgres(databaseUrl)
-    return createKyselyStore(db, { ...options, exclusive: advisoryLock(db) })
+    return withConfigCache(createKyselyStore(db, { ...options, exclusive: advisoryLock(db) }), {
+      shared: true,
+    })
   }
   throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(':')[0]}`)
 }
@@ -34,7 +44,22 @@ export function openSqlite(file: string): Kysely<Database> {
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  // Kysely prepares every query it runs; preparing costs more than running these small
+  // statements, so each distinct SQL text is prepared once and reused.
+  const statements = new Map<string, SqliteDatabase.Statement>()
+  const database = {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text)
+      if (!statement) {
+        if (statements.size >= 1000) statements.clear()
+        statement = sqlite.prepare(text)
+        statements.set(text, statement)
+      }
+      return statement
+    },
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
 }
 
 export function openPostgres(url: string): Kysely<Database> {

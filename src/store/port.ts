@@ -158,6 +158,11 @@ export interface Store {
   close(): Promise<void>
   /** Whether the store answers a trivial query (readiness). */
   ping(): Promise<boolean>
+  /**
+   * Called once per request before reading configuration: makes what other instances wrote
+   * visible to this one (a no-op where nothing is cached or one process owns the store).
+   */
+  sync(): Promise<void>
 
   meta: {
     get(key: string): Promise<string | undefined>

@@ -5,7 +5,8 @@
 export class FormBrowser {
   private readonly jar = new Map<string, Map<string, string>>()
 
-  private cookieHeader(url: URL): string {
+  /** The Cookie header this browser sends to `url`. */
+  cookieHeader(url: URL): string {
     return [...(this.jar.get(url.host) ?? new Map<string, string>())]
       .map(([name, value]) => `${name}=${value}`)
       .join('; ')
