@@ -88,35 +88,32 @@ export async function createConsentRequest(
     redirectUri: input.redirectUri,
   })
 
-  await store.users.remember(tenant.id, {
-    userId: input.userId,
-    name: input.userName ?? null,
-    email: input.userEmail ?? null,
-  })
-
   const createdAt = deps.now()
-  return store.consentRequests.create({
-    id: newConsentRequestId(),
-    tenantId: tenant.id,
-    clientId: client.clientId,
-    userId: input.userId,
-    userName: input.userName ?? input.userEmail ?? null,
-    audience: api ? audience : null,
-    requestedScopes: requested,
-    effectiveScopes: scopes.effective,
-    droppedScopes: scopes.dropped,
-    promptScopes: decision.status === 'pending' ? [...decision.ask] : [],
-    grantedScopes: decision.status === 'accepted' ? [...decision.granted] : null,
-    prompt: input.prompt ?? null,
-    uiLocales: input.uiLocales ?? null,
-    returnTo: input.returnTo,
-    state: input.state ?? null,
-    redirectUri: input.redirectUri,
-    status: decision.status,
-    error: decision.status === 'denied' ? decision.error : null,
-    createdAt,
-    expiresAt: new Date(createdAt.getTime() + deps.ttlSeconds * 1000),
-  })
+  return store.consentRequests.create(
+    {
+      id: newConsentRequestId(),
+      tenantId: tenant.id,
+      clientId: client.clientId,
+      userId: input.userId,
+      userName: input.userName ?? input.userEmail ?? null,
+      audience: api ? audience : null,
+      requestedScopes: requested,
+      effectiveScopes: scopes.effective,
+      droppedScopes: scopes.dropped,
+      promptScopes: decision.status === 'pending' ? [...decision.ask] : [],
+      grantedScopes: decision.status === 'accepted' ? [...decision.granted] : null,
+      prompt: input.prompt ?? null,
+      uiLocales: input.uiLocales ?? null,
+      returnTo: input.returnTo,
+      state: input.state ?? null,
+      redirectUri: input.redirectUri,
+      status: decision.status,
+      error: decision.status === 'denied' ? decision.error : null,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + deps.ttlSeconds * 1000),
+    },
+    { name: input.userName ?? null, email: input.userEmail ?? null },
+  )
 }
 
 /** The origin browsers reach a tenant at: the public URL for its domain, else its first domain. */

@@ -35,10 +35,11 @@ const bit = (value: boolean): number => (value ? 1 : 0)
 
 /**
  * Adds scopes to a grant inside a transaction. The row is created first (or left as it is), then
- * read and rewritten under the transaction's write lock, so two merges never drop each other's scopes.
+ * read under lock and rewritten, so two merges never drop each other's scopes.
  */
 async function mergeGrant(
   trx: Kysely<Database>,
+  lockRows: boolean,
   at: string,
   key: { tenantId: string; userId: string; clientId: string; audience: string },
   scopes: readonly string[],
@@ -57,23 +58,17 @@ async function mergeGrant(
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'client_id', 'audience']).doNothing())
     .execute()
-  // Touching the row first takes its write lock (PostgreSQL) before the read below.
-  await trx
-    .updateTable('grants')
-    .set({ updated_at: at })
-    .where('tenant_id', '=', key.tenantId)
-    .where('user_id', '=', key.userId)
-    .where('client_id', '=', key.clientId)
-    .where('audience', '=', key.audience)
-    .execute()
-  const row = await trx
+  // On PostgreSQL the read takes the row's lock, so a concurrent merge waits for this one;
+  // SQLite runs one write transaction at a time, and has no FOR UPDATE.
+  let read = trx
     .selectFrom('grants')
     .selectAll()
     .where('tenant_id', '=', key.tenantId)
     .where('user_id', '=', key.userId)
     .where('client_id', '=', key.clientId)
     .where('audience', '=', key.audience)
-    .executeTakeFirstOrThrow()
+  if (lockRows) read = read.forUpdate()
+  const row = await read.executeTakeFirstOrThrow()
   const merged = [...new Set([...list(row.scope), ...scopes])]
   await trx
     .updateTable('grants')
@@ -83,9 +78,35 @@ async function mergeGrant(
   return toGrant({ ...row, scope: json(merged), updated_at: at })
 }
 
+/** Records a user as last seen now (DESIGN §2: users are what consent requests told us). */
+async function rememberUser(
+  trx: Kysely<Database>,
+  at: string,
+  tenantId: string,
+  user: { userId: string; name: string | null; email: string | null },
+): Promise<void> {
+  await trx
+    .insertInto('users')
+    .values({
+      tenant_id: tenantId,
+      user_id: user.userId,
+      name: user.name,
+      email: user.email,
+      created_at: at,
+      last_seen_at: at,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'user_id'])
+        .doUpdateSet({ name: user.name, email: user.email, last_seen_at: at }),
+    )
+    .execute()
+}
+
 /** Answers one consent request inside `trx` (see `Store.consentRequests.answer`). */
 async function answerIn(
   trx: Kysely<Database>,
+  lockRows: boolean,
   tenantId: string,
   id: string,
   answer: ConsentAnswer,
@@ -118,6 +139,7 @@ async function answerIn(
   if (granted !== null) {
     await mergeGrant(
       trx,
+      lockRows,
       at,
       { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
       granted,
@@ -255,6 +277,8 @@ export interface KyselyStoreOptions {
    * SQLite) for the batch, each answer acknowledged only once it is committed.
    */
   readonly groupCommit?: boolean
+  /** Take row locks with `SELECT … FOR UPDATE` (PostgreSQL); SQLite serializes writers instead. */
+  readonly lockRows?: boolean
 }
 
 /** The store over Kysely: the same queries for SQLite and PostgreSQL. */
@@ -277,24 +301,25 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
   }
 
   const exclusive = options.exclusive ?? (<T>(_name: string, work: () => Promise<T>) => work())
+  const lockRows = options.lockRows ?? false
 
-  type AnswerJob = {
-    run: (trx: Kysely<Database>) => Promise<AnswerOutcome>
-    resolve: (outcome: AnswerOutcome) => void
+  type WriteJob = {
+    run: (trx: Kysely<Database>) => Promise<unknown>
+    resolve: (outcome: unknown) => void
     reject: (error: unknown) => void
   }
-  const answerQueue: AnswerJob[] = []
-  function flushAnswers(): void {
-    const jobs = answerQueue.splice(0)
+  const writeQueue: WriteJob[] = []
+  function flushWrites(): void {
+    const jobs = writeQueue.splice(0)
     db.transaction()
       .execute(async (trx) => {
-        const outcomes: AnswerOutcome[] = []
+        const outcomes: unknown[] = []
         for (const job of jobs) outcomes.push(await job.run(trx))
         return outcomes
       })
       .then(
         (outcomes) => {
-          for (const [i, job] of jobs.entries()) job.resolve(outcomes[i] as AnswerOutcome)
+          for (const [i, job] of jobs.entries()) job.resolve(outcomes[i])
         },
         // The batch rolled back whole: each answer gets its own transaction, and its own fate.
         async () => {
@@ -306,6 +331,14 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           }
         },
       )
+  }
+  /** A write transaction of the request path: batched with those arriving together, when grouped. */
+  function batched<T>(run: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (!options.groupCommit) return db.transaction().execute(run)
+    return new Promise<T>((resolve, reject) => {
+      writeQueue.push({ run, resolve: resolve as (outcome: unknown) => void, reject })
+      if (writeQueue.length === 1) setImmediate(flushWrites)
+    })
   }
 
   const store: Store = {
@@ -668,23 +701,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 
     users: {
       async remember(tenantId, user) {
-        const at = iso(now())
-        await db
-          .insertInto('users')
-          .values({
-            tenant_id: tenantId,
-            user_id: user.userId,
-            name: user.name,
-            email: user.email,
-            created_at: at,
-            last_seen_at: at,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['tenant_id', 'user_id'])
-              .doUpdateSet({ name: user.name, email: user.email, last_seen_at: at }),
-          )
-          .execute()
+        await rememberUser(db, iso(now()), tenantId, user)
       },
 
       async get(tenantId, userId): Promise<User | undefined> {
@@ -1023,7 +1040,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         return db
           .transaction()
           .execute((trx) =>
-            mergeGrant(trx, iso(now()), { tenantId, userId, clientId, audience }, scopes),
+            mergeGrant(trx, lockRows, iso(now()), { tenantId, userId, clientId, audience }, scopes),
           )
       },
 
@@ -1047,43 +1064,45 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     },
 
     consentRequests: {
-      async create(request: NewConsentRequest) {
-        await db
-          .insertInto('consent_requests')
-          .values({
-            tenant_id: request.tenantId,
-            id: request.id,
-            client_id: request.clientId,
-            user_id: request.userId,
-            user_name: request.userName,
-            audience: request.audience ?? '',
-            requested_scopes: json(request.requestedScopes),
-            effective_scopes: json(request.effectiveScopes),
-            dropped_scopes: json(request.droppedScopes),
-            prompt_scopes: json(request.promptScopes),
-            granted_scopes: request.grantedScopes === null ? null : json(request.grantedScopes),
-            prompt: request.prompt,
-            ui_locales: request.uiLocales,
-            return_to: request.returnTo,
-            state: request.state,
-            redirect_uri: request.redirectUri,
-            status: request.status,
-            error: request.error,
-            created_at: iso(request.createdAt),
-            expires_at: iso(request.expiresAt),
-            answered_at: request.status === 'pending' ? null : iso(request.createdAt),
-          })
-          .execute()
+      async create(request: NewConsentRequest, user) {
+        await batched(async (trx) => {
+          if (user)
+            await rememberUser(trx, iso(request.createdAt), request.tenantId, {
+              userId: request.userId,
+              ...user,
+            })
+          await trx
+            .insertInto('consent_requests')
+            .values({
+              tenant_id: request.tenantId,
+              id: request.id,
+              client_id: request.clientId,
+              user_id: request.userId,
+              user_name: request.userName,
+              audience: request.audience ?? '',
+              requested_scopes: json(request.requestedScopes),
+              effective_scopes: json(request.effectiveScopes),
+              dropped_scopes: json(request.droppedScopes),
+              prompt_scopes: json(request.promptScopes),
+              granted_scopes: request.grantedScopes === null ? null : json(request.grantedScopes),
+              prompt: request.prompt,
+              ui_locales: request.uiLocales,
+              return_to: request.returnTo,
+              state: request.state,
+              redirect_uri: request.redirectUri,
+              status: request.status,
+              error: request.error,
+              created_at: iso(request.createdAt),
+              expires_at: iso(request.expiresAt),
+              answered_at: request.status === 'pending' ? null : iso(request.createdAt),
+            })
+            .execute()
+        })
         return { ...request, answeredAt: request.status === 'pending' ? null : request.createdAt }
       },
 
       answer(tenantId, id, answer) {
-        if (!options.groupCommit)
-          return db.transaction().execute((trx) => answerIn(trx, tenantId, id, answer))
-        return new Promise<AnswerOutcome>((resolve, reject) => {
-          answerQueue.push({ run: (trx) => answerIn(trx, tenantId, id, answer), resolve, reject })
-          if (answerQueue.length === 1) setImmediate(flushAnswers)
-        })
+        return batched((trx) => answerIn(trx, lockRows, tenantId, id, answer))
       },
 
       async get(tenantId, id) {

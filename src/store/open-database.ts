@@ -28,9 +28,12 @@ export async function openStore(
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgres(databaseUrl)
-    return withConfigCache(createKyselyStore(db, { ...options, exclusive: advisoryLock(db) }), {
-      shared: true,
-    })
+    return withConfigCache(
+      createKyselyStore(db, { ...options, exclusive: advisoryLock(db), lockRows: true }),
+      {
+        shared: true,
+      },
+    )
   }
   throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(':')[0]}`)
 }

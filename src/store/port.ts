@@ -314,7 +314,11 @@ export interface Store {
   }
 
   consentRequests: {
-    create(request: NewConsentRequest): Promise<ConsentRequest>
+    /** Stores the request, and remembers `user` as last seen, in one transaction. */
+    create(
+      request: NewConsentRequest,
+      user?: { name: string | null; email: string | null },
+    ): Promise<ConsentRequest>
     get(tenantId: string, id: string): Promise<ConsentRequest | undefined>
     /**
      * Answers a pending, unexpired request, once: of two racing answers exactly one is
