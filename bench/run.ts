@@ -5,6 +5,8 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -132,17 +134,24 @@ async function main() {
     stdio: 'inherit',
   })
 
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
   const assent = startProcess(process.execPath, ['dist/index.js'], {
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: `sqlite:${join(temp, 'bench.sqlite')}`,
     ASSENT_ADMIN_TOKEN: TOKEN,
     ASSENT_DEMO: '0',
     ASSENT_REQUEST_TTL_SECONDS: '86400',
     ASSENT_ALLOWED_RETURN_URLS: 'https://as.bench.example/',
-    LOG_LEVEL: 'info',
+    ASSENT_RATE_LIMIT_ANSWERS: '0',
+    ASSENT_RATE_LIMIT_CREATES: '0',
+    LOG_LEVEL: 'warn',
   })
-  const port = Number(/"port":(\d+)/.exec(await assent.firstLine)?.[1])
   const base = `http://127.0.0.1:${port}`
   await waitFor(`${base}/healthz`)
 

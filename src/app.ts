@@ -5,6 +5,7 @@ import { createCsrf } from './http/csrf.js'
 import type { AppDeps, AppEnv } from './http.js'
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js'
 import { createTokenVerifier } from './middleware/management-auth.js'
+import { requestLog } from './middleware/request-log.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { tenant } from './middleware/tenant.js'
 import { adminRoutes } from './routes/admin.routes.js'
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   const csrf = createCsrf(deps.store)
 
   app.use(requestId({ limitLength: 64 }))
+  app.use(requestLog(deps))
   app.use(securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' }))
   app.route('/', systemRoutes(deps))
 

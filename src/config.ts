@@ -36,6 +36,8 @@ const schema = z
     ASSENT_DEMO: flag.optional(),
     ASSENT_REQUEST_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
     ASSENT_DATA_DIR: z.string().min(1).optional(),
+    ASSENT_RATE_LIMIT_ANSWERS: z.coerce.number().int().min(0).max(1_000_000).default(120),
+    ASSENT_RATE_LIMIT_CREATES: z.coerce.number().int().min(0).max(10_000_000).default(1200),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .refine((env) => !env.ASSENT_MGMT_JWKS_URL === !env.ASSENT_MGMT_ISSUER, {
@@ -56,6 +58,8 @@ export interface Config {
   /** `undefined`: decided at start — on for a database this start created (DESIGN §8). */
   readonly demo: boolean | undefined
   readonly requestTtlSeconds: number
+  /** Answers per minute from one IP address, and consent requests per minute for one client (×5 from one IP); 0 is no limit. */
+  readonly rateLimits: { readonly answersPerIp: number; readonly createsPerClient: number }
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
 }
 
@@ -102,6 +106,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     demo: e.ASSENT_DEMO,
     requestTtlSeconds: e.ASSENT_REQUEST_TTL_SECONDS,
+    rateLimits: {
+      answersPerIp: e.ASSENT_RATE_LIMIT_ANSWERS,
+      createsPerClient: e.ASSENT_RATE_LIMIT_CREATES,
+    },
     logLevel: e.LOG_LEVEL,
   }
 }

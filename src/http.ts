@@ -2,6 +2,8 @@ import type { Assets } from './assets.js'
 import type { Config } from './config.js'
 import type { I18n } from './i18n/i18n.js'
 import type { Logger } from './logger.js'
+import type { Metrics } from './metrics.js'
+import type { RateLimiter } from './middleware/rate-limit.js'
 import type { AdminSession, Store, Tenant } from './store/port.js'
 import type { Views } from './views.js'
 
@@ -16,6 +18,12 @@ export interface AppDeps {
   readonly now: () => Date
   /** The static admin token (configured, or generated at first start). */
   readonly adminToken: string
+  readonly metrics: Metrics
+  readonly limits: {
+    readonly answersPerIp: RateLimiter
+    readonly createsPerClient: RateLimiter
+    readonly createsPerIp: RateLimiter
+  }
 }
 
 export interface AppEnv {

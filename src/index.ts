@@ -3,6 +3,7 @@ import { createApp } from './app.js'
 import { loadAssets } from './assets.js'
 import { bootstrap } from './bootstrap.js'
 import { ConfigError, loadConfig } from './config.js'
+import { appDeps } from './deps.js'
 import { createI18n, loadLocaleResources } from './i18n/i18n.js'
 import { createLogger } from './logger.js'
 import { paths } from './paths.js'
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const store = await openStore(config.databaseUrl)
   const ready = await bootstrap(config, store)
   const app = createApp(
-    {
+    appDeps({
       config,
       store,
       i18n: createI18n(loadLocaleResources(paths.locales)),
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
       log,
       now: () => new Date(),
       adminToken: ready.adminToken,
-    },
+    }),
     { demo: ready.demo },
   )
 
@@ -77,7 +78,11 @@ async function main(): Promise<void> {
         process.exit(0)
       })
     })
-    if ('closeIdleConnections' in server) server.closeIdleConnections()
+    // Keep-alive connections go as soon as their request in flight is answered.
+    if ('closeIdleConnections' in server) {
+      server.closeIdleConnections()
+      setInterval(() => server.closeIdleConnections(), 50).unref()
+    }
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

@@ -1,3 +1,5 @@
+import pino from 'pino'
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 export interface Logger {
@@ -7,26 +9,45 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
-const ORDER: Record<LogLevel | 'silent', number> = {
-  debug: 10,
-  info: 20,
-  warn: 30,
-  error: 40,
-  silent: 99,
-}
+/**
+ * Fields that could carry a credential. Nothing logs them on purpose; if one ever reaches a log
+ * line, pino writes `[redacted]` in its place.
+ */
+const REDACT = [
+  'token',
+  'csrf',
+  'authorization',
+  'cookie',
+  'password',
+  'secret',
+  '*.token',
+  '*.csrf',
+  '*.authorization',
+  '*.cookie',
+  '*.secret',
+]
 
-/** One JSON object per line on stdout, from `level` up. */
+/** JSON lines (pino): `time`, `level`, `msg` and the fields, from `level` up. */
 export function createLogger(
   level: LogLevel | 'silent',
-  write: (line: string) => void = (line) => process.stdout.write(line),
+  destination: { write(line: string): void } = process.stdout,
 ): Logger {
-  const at =
-    (lvl: LogLevel) =>
-    (msg: string, fields: Record<string, unknown> = {}) => {
-      if (ORDER[lvl] < ORDER[level]) return
-      write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`)
-    }
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+  const logger = pino(
+    {
+      level,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    destination,
+  )
+  return {
+    debug: (msg, fields) => logger.debug(fields ?? {}, msg),
+    info: (msg, fields) => logger.info(fields ?? {}, msg),
+    warn: (msg, fields) => logger.warn(fields ?? {}, msg),
+    error: (msg, fields) => logger.error(fields ?? {}, msg),
+  }
 }
 
 export const silentLogger: Logger = createLogger('silent')

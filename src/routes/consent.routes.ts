@@ -4,8 +4,10 @@ import { getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { stillDefined } from '../consent/index.js'
 import { AppError } from '../errors.js'
+import { clientIp } from '../http/client-ip.js'
 import { CSRF_COOKIE, CSRF_FIELD, type Csrf } from '../http/csrf.js'
 import type { AppDeps, AppEnv } from '../http.js'
+import { rateLimit } from '../middleware/rate-limit.js'
 import { consentPageModel, promptMode } from '../pages/consent-page.js'
 import { pageShell, pageTranslator } from '../pages/page.js'
 
@@ -91,6 +93,7 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
       },
       tr,
     )
+    deps.metrics.promptsShown.inc({ mode: promptMode(tenant) })
     c.header('Cache-Control', 'no-store')
     return c.html(
       deps.views.render('consent', { ...model, page: pageShell(c, deps, tr, model.text.title) }),
@@ -99,6 +102,7 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
 
   app.post(
     '/:id',
+    rateLimit('answers_per_ip', deps.limits.answersPerIp, clientIp, deps.metrics),
     bodyLimit({
       maxSize: 64 * 1024,
       onError: () => {
@@ -132,6 +136,7 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
           'The form must carry action=accept|deny and its token',
         )
       if (!(await csrf.verify(request.id, getCookie(c, CSRF_COOKIE), form.data[CSRF_FIELD]))) {
+        deps.metrics.answers.inc({ outcome: 'forbidden' })
         throw new AppError(403, 'invalid_csrf', 'The form token does not match')
       }
 
@@ -146,6 +151,9 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
           ? { action: 'accept', at, scopes: stillDefined(request.effectiveScopes, api ?? null) }
           : { action: 'deny', at },
       )
+      deps.metrics.answers.inc({
+        outcome: answered.outcome === 'answered' ? answered.request.status : answered.outcome,
+      })
       if (answered.outcome === 'already_answered')
         throw new AppError(409, 'already_answered', 'Consent request already answered')
       if (answered.outcome === 'expired')

@@ -12,6 +12,14 @@ export function systemRoutes(deps: AppDeps) {
     return c.json({ status: ready ? 'ok' : 'unavailable' }, ready ? 200 : 503)
   })
 
+  // Prometheus scrapes this (counts only: no tenant data, no identifiers).
+  app.get('/metrics', (c) => {
+    c.header('Cache-Control', 'no-store')
+    return c.text(deps.metrics.render(), 200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+    })
+  })
+
   app.get('/assets/:name', (c) => {
     const found = deps.assets.lookup(c.req.path)
     if (!found) return c.notFound()

@@ -3,9 +3,10 @@ import { createApp } from '../../src/app.js'
 import { loadAssets } from '../../src/assets.js'
 import { bootstrap } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
+import { appDeps } from '../../src/deps.js'
 import type { AppDeps } from '../../src/http.js'
 import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
-import { silentLogger } from '../../src/logger.js'
+import { type Logger, silentLogger } from '../../src/logger.js'
 import { paths } from '../../src/paths.js'
 import { openStore } from '../../src/store/open-database.js'
 import { createViews } from '../../src/views.js'
@@ -24,6 +25,8 @@ export function testClock(start = new Date('2026-11-24T10:00:00Z')): TestClock {
 export interface TestAppOptions {
   env?: Record<string, string>
   clock?: TestClock
+  /** Where the app's log lines go (silent when absent). */
+  log?: Logger
 }
 
 /** The real app over a real SQLite file in a temp folder, with the demo data; no socket. */
@@ -34,20 +37,23 @@ export async function createTestApp(options: TestAppOptions = {}) {
     DATABASE_URL: `sqlite:${join(temp.dir, 'assent.sqlite')}`,
     ASSENT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijkl',
     LOG_LEVEL: 'silent',
+    // Suites answer many prompts from one address; the rate-limit suite turns the limits on.
+    ASSENT_RATE_LIMIT_ANSWERS: '0',
+    ASSENT_RATE_LIMIT_CREATES: '0',
     ...options.env,
   })
   const store = await openStore(config.databaseUrl, { now: clock.now })
   const ready = await bootstrap(config, store)
-  const deps: AppDeps = {
+  const deps: AppDeps = appDeps({
     config,
     store,
     i18n: createI18n(loadLocaleResources(paths.locales)),
     views: createViews(paths.views),
     assets: loadAssets(paths.assets),
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     now: clock.now,
     adminToken: ready.adminToken,
-  }
+  })
   const app = createApp(deps, { demo: ready.demo })
   return {
     app,

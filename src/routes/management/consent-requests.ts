@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
+import { clientIp } from '../../http/client-ip.js'
 import type { AppDeps } from '../../http.js'
 import {
   createConsentRequest,
@@ -63,7 +64,25 @@ export function consentRequestOperations(deps: AppDeps) {
       body: createBody,
       response: { status: 201, schema: createdSchema, description: 'The consent request' },
       errors: [404, 413, 429],
-      async handle({ tenant, body }) {
+      async handle({ c, tenant, body }) {
+        // An AS calls for all of its users from few addresses: the limit that matters is per client.
+        for (const [limiter, key] of [
+          [deps.limits.createsPerClient, `${tenant.id}\u0000${body.client_id}`],
+          [deps.limits.createsPerIp, clientIp(c)],
+        ] as const) {
+          const wait = limiter.take(key)
+          if (wait > 0) {
+            deps.metrics.rateLimited.inc({ limit: 'creates' })
+            throw new AppError(
+              429,
+              'too_many_requests',
+              'Too many consent requests, try again later',
+              {
+                'Retry-After': String(Math.ceil(wait / 1000)),
+              },
+            )
+          }
+        }
         const request = await createConsentRequest(
           {
             store,
@@ -86,6 +105,7 @@ export function consentRequestOperations(deps: AppDeps) {
             uiLocales: body.ui_locales,
           },
         )
+        deps.metrics.requestsCreated.inc({ status: request.status })
         return {
           id: request.id,
           status: request.status,

@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { DEMO } from '../../src/demo.js'
+import { createLogger } from '../../src/logger.js'
+import { adminSignIn } from '../support/admin.js'
+import { management } from '../support/management.js'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+let t: TestApp | undefined
+afterEach(async () => {
+  await t?.close()
+  t = undefined
+})
+
+const body = (overrides: Record<string, unknown> = {}) => ({
+  client_id: DEMO.clientId,
+  user_id: DEMO.userId,
+  audience: DEMO.audience,
+  scope: 'openid read:messages',
+  redirect_uri: DEMO.redirectUri,
+  return_to: 'http://localhost:3000/demo/done',
+  state: 'state-value-that-must-not-be-logged',
+  ...overrides,
+})
+
+async function visitAndAnswer(app: TestApp, id: string, action = 'accept') {
+  const page = await app.app.request(`/consent/${id}`)
+  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
+  const res = await app.app.request(`/consent/${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ action, csrf }).toString(),
+  })
+  return { res, cookie, csrf }
+}
+
+describe('logs', () => {
+  it('log every request as JSON with its id, and never a token, a cookie, a CSRF value or state', async () => {
+    const lines: string[] = []
+    t = await createTestApp({ log: createLogger('info', { write: (line) => lines.push(line) }) })
+    const created = await management(t)('POST', '/consent-requests', body())
+    const { res, cookie, csrf } = await visitAndAnswer(t, created.body.id)
+    expect(res.status).toBe(303)
+    const admin = await adminSignIn(t)
+    await t.app.request('/api/v2/clients', {
+      headers: { authorization: 'Bearer wrong-token-value-xyz' },
+    })
+
+    const records = lines.map((line) => JSON.parse(line))
+    expect(records.length).toBeGreaterThanOrEqual(5)
+    for (const record of records) {
+      expect(record).toMatchObject({
+        level: 'info',
+        msg: 'request',
+        requestId: expect.any(String),
+        status: expect.any(Number),
+      })
+    }
+    expect(records.map((r) => r.route)).toEqual(
+      expect.arrayContaining(['/api/v2/consent-requests', '/consent/:id', '/admin/login']),
+    )
+    const all = lines.join('\n')
+    for (const secret of [
+      t.adminToken,
+      csrf,
+      cookie.split('=')[1] ?? 'x',
+      admin.cookie.split('=')[1] ?? 'x',
+      'wrong-token-value-xyz',
+      'state-value-that-must-not-be-logged',
+    ]) {
+      expect(secret.length).toBeGreaterThan(5)
+      expect(all).not.toContain(secret)
+    }
+  })
+
+  it('redacts a credential if one ever reaches a log line', () => {
+    const lines: string[] = []
+    createLogger('info', { write: (line) => lines.push(line) }).info('oops', {
+      token: 'abc',
+      nested: { authorization: 'Bearer x' },
+    })
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      token: '[redacted]',
+      nested: { authorization: '[redacted]' },
+    })
+  })
+})
+
+describe('GET /metrics', () => {
+  it('counts prompts shown, answers by outcome, requests created, and request latency', async () => {
+    t = await createTestApp()
+    const api = management(t)
+    const first = await api('POST', '/consent-requests', body())
+    const session = await visitAndAnswer(t, first.body.id, 'accept')
+    // The same form posted again: already answered.
+    await t.app.request(`/consent/${first.body.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie },
+      body: new URLSearchParams({ action: 'deny', csrf: session.csrf }).toString(),
+    })
+    const second = await api('POST', '/consent-requests', body({ user_id: 'other' }))
+    await visitAndAnswer(t, second.body.id, 'deny')
+    const res = await t.app.request('/metrics')
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await res.text()
+    expect(text).toContain('assent_prompts_shown_total{mode="grouped"} 2')
+    expect(text).toContain('assent_answers_total{outcome="accepted"} 1')
+    expect(text).toContain('assent_answers_total{outcome="denied"} 1')
+    expect(text).toContain('assent_answers_total{outcome="already_answered"} 1')
+    expect(text).toContain('assent_consent_requests_created_total{status="pending"} 2')
+    expect(text).toMatch(
+      /assent_http_request_duration_seconds_bucket\{method="POST",route="\/consent\/:id",status="3xx",le="\+Inf"\} 2/,
+    )
+    expect(text).toMatch(/# TYPE assent_http_request_duration_seconds histogram/)
+  })
+})
+
+describe('rate limits (429 with Retry-After)', () => {
+  it('limits answers from one address, with a translated page, and lets them through again later', async () => {
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_ANSWERS: '4' } })
+    const api = management(t)
+    const statuses: number[] = []
+    let last: Response | undefined
+    for (let i = 0; i < 3; i++) {
+      const created = await api(
+        'POST',
+        '/consent-requests',
+        body({ user_id: `u${i}`, ui_locales: 'fr' }),
+      )
+      last = (await visitAndAnswer(t, created.body.id)).res
+      statuses.push(last.status)
+    }
+    expect(statuses).toEqual([303, 429, 429])
+    expect(last?.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(await last?.text()).toContain('Too many attempts')
+    t.clock.advance(60_000)
+    const created = await api('POST', '/consent-requests', body({ user_id: 'later' }))
+    expect((await visitAndAnswer(t, created.body.id)).res.status).toBe(303)
+  })
+
+  it('limits consent requests per client, in the error format', async () => {
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_CREATES: '6' } })
+    const api = management(t)
+    expect((await api('POST', '/consent-requests', body())).status).toBe(201)
+    const refused = await api('POST', '/consent-requests', body())
+    expect(refused.status).toBe(429)
+    expect(refused.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'Too many consent requests, try again later',
+      errorCode: 'too_many_requests',
+    })
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    const metrics = await (await t.app.request('/metrics')).text()
+    expect(metrics).toContain('assent_rate_limited_total{limit="creates"} 1')
+  })
+})
