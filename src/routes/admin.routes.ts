@@ -49,7 +49,7 @@ async function readForm<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Pro
   ) {
     throw new AppError(400, 'invalid_body', 'Expected a form')
   }
-  const parsed = schema.safeParse(await c.req.parseBody())
+  const parsed = schema.safeParse(await c.req.parseBody().catch(() => undefined))
   if (!parsed.success) throw new AppError(400, 'invalid_body', 'The form is incomplete')
   return parsed.data
 }

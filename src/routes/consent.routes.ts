@@ -128,7 +128,8 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
       ) {
         throw new AppError(400, 'invalid_body', 'Expected a form')
       }
-      const form = answerForm.safeParse(await c.req.parseBody())
+      // A malformed multipart body throws while parsing: that is the sender's error, a 400.
+      const form = answerForm.safeParse(await c.req.parseBody().catch(() => undefined))
       if (!form.success)
         throw new AppError(
           400,

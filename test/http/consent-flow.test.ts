@@ -234,6 +234,7 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     ['no action', 'csrf=x', 'application/x-www-form-urlencoded', 400],
     ['an unknown action', 'action=maybe&csrf=x', 'application/x-www-form-urlencoded', 400],
     ['JSON', '{"action":"accept"}', 'application/json', 400],
+    ['a malformed multipart body', 'action=accept', 'multipart/form-data; boundary=x', 400],
     [
       'a 70 KiB form',
       `action=accept&csrf=${'x'.repeat(70_000)}`,
