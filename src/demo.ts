@@ -1,9 +1,8 @@
 import { Hono } from 'hono'
-import { AppError } from './errors.js'
 import type { AppDeps, AppEnv } from './http.js'
 import { promptLineTexts, promptMode } from './pages/consent-page.js'
-import { pageShell, pageTranslator } from './pages/page.js'
-import { consentIdSchema } from './routes/consent.routes.js'
+import { pageShell } from './pages/page.js'
+import { pageRequest } from './routes/consent.routes.js'
 import { createConsentRequest, readDecision } from './services/consent-requests.js'
 import type { Store, Tenant } from './store/port.js'
 
@@ -95,12 +94,7 @@ export function demoRoutes(deps: AppDeps) {
   // Where the answer comes back: stands in for the authorization server, and shows the decision.
   app.get('/done', async (c) => {
     const tenant = c.get('tenant')
-    const id = consentIdSchema.safeParse(c.req.query('consent_request'))
-    const request = id.success
-      ? await deps.store.consentRequests.get(tenant.id, id.data)
-      : undefined
-    if (!request) throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
-    const tr = pageTranslator(c, deps, request.uiLocales)
+    const { request, tr } = await pageRequest(c, deps, c.req.query('consent_request'))
     const [decision, client, api] = await Promise.all([
       readDecision(deps.store, tenant, request),
       deps.store.clients.get(tenant.id, request.clientId),

@@ -14,6 +14,20 @@ import { pageShell, pageTranslator } from '../pages/page.js'
 /** Consent request ids are 128-bit base64url strings (DESIGN §3.1). */
 export const consentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
 
+/**
+ * The consent request a page is about, by an id from the URL, or a translated 404 page; the
+ * page's language is then the request's (`ui_locales` first).
+ */
+export async function pageRequest(c: Context<AppEnv>, deps: AppDeps, rawId: string | undefined) {
+  pageTranslator(c, deps)
+  const id = consentIdSchema.safeParse(rawId)
+  const request = id.success
+    ? await deps.store.consentRequests.get(c.get('tenant').id, id.data)
+    : undefined
+  if (!request) throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+  return { request, tr: pageTranslator(c, deps, request.uiLocales) }
+}
+
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
   [CSRF_FIELD]: z.string().min(1).max(128),
@@ -40,13 +54,7 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
 
   app.get('/:id', async (c) => {
     const tenant = c.get('tenant')
-    pageTranslator(c, deps)
-    const id = consentIdSchema.safeParse(c.req.param('id'))
-    const request = id.success
-      ? await deps.store.consentRequests.get(tenant.id, id.data)
-      : undefined
-    if (!request) throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
-    const tr = pageTranslator(c, deps, request.uiLocales)
+    const { request, tr } = await pageRequest(c, deps, c.req.param('id'))
     if (request.status !== 'pending')
       throw new AppError(409, 'already_answered', 'Consent request already answered')
     if (deps.now() >= request.expiresAt)
@@ -111,14 +119,7 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
     }),
     async (c) => {
       const tenant = c.get('tenant')
-      pageTranslator(c, deps)
-      const id = consentIdSchema.safeParse(c.req.param('id'))
-      const request = id.success
-        ? await deps.store.consentRequests.get(tenant.id, id.data)
-        : undefined
-      if (!request)
-        throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
-      pageTranslator(c, deps, request.uiLocales)
+      const { request } = await pageRequest(c, deps, c.req.param('id'))
       assertSameOrigin(c, deps.config.publicUrl)
 
       if (

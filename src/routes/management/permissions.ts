@@ -65,3 +65,17 @@ export async function checkPermissions(
     return { resourceServerIdentifier: api.identifier, permissionName: p.permission_name }
   })
 }
+
+/** Each permission with the API it belongs to (for its name and the scope's description). */
+export async function withApis<T extends PermissionRef>(
+  store: Store,
+  tenantId: string,
+  items: readonly T[],
+): Promise<[T, ResourceServer | undefined][]> {
+  const apis = await apisByIdentifier(
+    store,
+    tenantId,
+    items.map((p) => p.resourceServerIdentifier),
+  )
+  return items.map((p) => [p, apis.get(p.resourceServerIdentifier)])
+}

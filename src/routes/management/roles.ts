@@ -4,7 +4,7 @@ import type { AppDeps } from '../../http.js'
 import { newRoleId } from '../../ids.js'
 import { ConflictError, type Role, type Store } from '../../store/port.js'
 import { defineOperation } from './operation.js'
-import { apisByIdentifier, checkPermissions, permissionsBody } from './permissions.js'
+import { checkPermissions, permissionsBody, withApis } from './permissions.js'
 import {
   displayName,
   listJson,
@@ -137,14 +137,10 @@ export function roleOperations({ store }: AppDeps) {
       async handle({ tenant, params, query }) {
         const role = await findRole(store, tenant.id, params.id ?? '')
         const { items, total } = await store.roles.permissions(tenant.id, role.id, pageOf(query))
-        const apis = await apisByIdentifier(
-          store,
-          tenant.id,
-          items.map((p) => p.resourceServerIdentifier),
-        )
+        const listed = await withApis(store, tenant.id, items)
         return listJson(
           'permissions',
-          items.map((p) => permissionJson(p, apis.get(p.resourceServerIdentifier))),
+          listed.map(([p, api]) => permissionJson(p, api)),
           total,
           query,
         )

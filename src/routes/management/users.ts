@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import type { AppDeps } from '../../http.js'
 import { defineOperation } from './operation.js'
-import { apisByIdentifier, checkPermissions, permissionsBody } from './permissions.js'
+import { checkPermissions, permissionsBody, withApis } from './permissions.js'
 import {
   listJson,
   listSchema,
@@ -41,14 +41,10 @@ export function userOperations({ store }: AppDeps) {
           params.id ?? '',
           pageOf(query),
         )
-        const apis = await apisByIdentifier(
-          store,
-          tenant.id,
-          items.map((p) => p.resourceServerIdentifier),
-        )
+        const listed = await withApis(store, tenant.id, items)
         return listJson(
           'permissions',
-          items.map((p) => userPermissionJson(p, apis.get(p.resourceServerIdentifier))),
+          listed.map(([p, api]) => userPermissionJson(p, api)),
           total,
           query,
         )
