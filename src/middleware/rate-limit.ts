@@ -35,22 +35,30 @@ export function createRateLimiter(options: {
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>
 
-/** Refuses with 429 and `Retry-After` when any of the keys is over its limit. */
+/** Takes a token for `key`, or refuses with 429 and `Retry-After` (counted under `name`). */
+export function enforceLimit(
+  name: string,
+  limiter: RateLimiter,
+  key: string,
+  metrics: Metrics,
+): void {
+  const wait = limiter.take(key)
+  if (wait <= 0) return
+  metrics.rateLimited.inc({ limit: name })
+  throw new AppError(429, 'too_many_requests', 'Too many requests, try again later', {
+    'Retry-After': String(Math.ceil(wait / 1000)),
+  })
+}
+
+/** `enforceLimit` as middleware, keyed by something of the request. */
 export function rateLimit(
   name: string,
   limiter: RateLimiter,
-  keyOf: (c: Context<AppEnv>) => string | Promise<string | undefined> | undefined,
+  keyOf: (c: Context<AppEnv>) => string,
   metrics: Metrics,
 ): MiddlewareHandler<AppEnv> {
   return async function rateLimitMiddleware(c, next) {
-    const key = await keyOf(c)
-    const wait = key === undefined ? 0 : limiter.take(key)
-    if (wait > 0) {
-      metrics.rateLimited.inc({ limit: name })
-      throw new AppError(429, 'too_many_requests', 'Too many requests, try again later', {
-        'Retry-After': String(Math.ceil(wait / 1000)),
-      })
-    }
+    enforceLimit(name, limiter, keyOf(c), metrics)
     await next()
   }
 }

@@ -177,20 +177,25 @@ describe('hostile input rendered in Chromium', () => {
   })
 })
 
+/** A plain demo request for `userId`, on this server. */
+function demoRequest(userId: string) {
+  return createConsentRequest(
+    { store: t.store, now: t.clock.now, ttlSeconds: 600, defaultReturnUrls: [server.url] },
+    t.tenant,
+    {
+      clientId: DEMO.clientId,
+      userId,
+      audience: DEMO.audience,
+      scope: 'openid read:messages',
+      redirectUri: DEMO.redirectUri,
+      returnTo: `${server.url}/demo/done`,
+    },
+  )
+}
+
 describe('framing and cross-site posts', () => {
   it('refuses to be framed by a page of another origin', async () => {
-    const request = await createConsentRequest(
-      { store: t.store, now: t.clock.now, ttlSeconds: 600, defaultReturnUrls: [server.url] },
-      t.tenant,
-      {
-        clientId: DEMO.clientId,
-        userId: 'framed',
-        audience: DEMO.audience,
-        scope: 'openid read:messages',
-        redirectUri: DEMO.redirectUri,
-        returnTo: `${server.url}/demo/done`,
-      },
-    )
+    const request = await demoRequest('framed')
     const context = await browser.newContext()
     const page = await context.newPage()
     const refused: string[] = []
@@ -209,18 +214,7 @@ describe('framing and cross-site posts', () => {
   })
 
   it('refuses a form posted from another site, and the request stays pending', async () => {
-    const request = await createConsentRequest(
-      { store: t.store, now: t.clock.now, ttlSeconds: 600, defaultReturnUrls: [server.url] },
-      t.tenant,
-      {
-        clientId: DEMO.clientId,
-        userId: 'csrf-victim',
-        audience: DEMO.audience,
-        scope: 'openid read:messages',
-        redirectUri: DEMO.redirectUri,
-        returnTo: `${server.url}/demo/done`,
-      },
-    )
+    const request = await demoRequest('csrf-victim')
     const context = await browser.newContext()
     const page = await context.newPage()
     // The victim has seen the prompt, so the browser holds Assent's cookie.

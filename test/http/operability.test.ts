@@ -147,7 +147,7 @@ describe('rate limits (429 with Retry-After)', () => {
     expect(refused.body).toEqual({
       statusCode: 429,
       error: 'Too Many Requests',
-      message: 'Too many consent requests, try again later',
+      message: 'Too many requests, try again later',
       errorCode: 'too_many_requests',
     })
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)

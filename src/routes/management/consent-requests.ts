@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { clientIp } from '../../http/client-ip.js'
 import type { AppDeps } from '../../http.js'
+import { enforceLimit } from '../../middleware/rate-limit.js'
 import {
   createConsentRequest,
   readDecision,
@@ -66,23 +67,13 @@ export function consentRequestOperations(deps: AppDeps) {
       errors: [404, 413, 429],
       async handle({ c, tenant, body }) {
         // An AS calls for all of its users from few addresses: the limit that matters is per client.
-        for (const [limiter, key] of [
-          [deps.limits.createsPerClient, `${tenant.id}\u0000${body.client_id}`],
-          [deps.limits.createsPerIp, clientIp(c)],
-        ] as const) {
-          const wait = limiter.take(key)
-          if (wait > 0) {
-            deps.metrics.rateLimited.inc({ limit: 'creates' })
-            throw new AppError(
-              429,
-              'too_many_requests',
-              'Too many consent requests, try again later',
-              {
-                'Retry-After': String(Math.ceil(wait / 1000)),
-              },
-            )
-          }
-        }
+        enforceLimit(
+          'creates',
+          deps.limits.createsPerClient,
+          `${tenant.id}\u0000${body.client_id}`,
+          deps.metrics,
+        )
+        enforceLimit('creates', deps.limits.createsPerIp, clientIp(c), deps.metrics)
         const request = await createConsentRequest(
           {
             store,
