@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { withConfigCache } from './cached-store.js'
 import { createKyselyStore, type KyselyStoreOptions } from './kysely-store.js'
 import type { Store } from './port.js'
 import type { Database } from './schema.js'
+import { SqliteDatabase, type SqliteStatement } from './sqlite-driver.js'
 
 /**
  * Opens the store named by `DATABASE_URL` (DESIGN §7): `sqlite:<file>` (the default, one machine)
@@ -49,7 +49,7 @@ export function openSqlite(file: string): Kysely<Database> {
   sqlite.pragma('busy_timeout = 5000')
   // Kysely prepares every query it runs; preparing costs more than running these small
   // statements, so each distinct SQL text is prepared once and reused.
-  const statements = new Map<string, SqliteDatabase.Statement>()
+  const statements = new Map<string, SqliteStatement>()
   const database = {
     close: () => sqlite.close(),
     prepare(text: string) {
