@@ -15,7 +15,9 @@ import { effectiveScopes, groupedLines } from '../src/consent/index.js'
 import { startPeer } from './peer.js'
 
 const quick = process.argv.includes('--quick')
+const profile = process.argv.includes('--profile')
 const DURATION = quick ? 3 : 10
+const WARM_UP = quick ? 1 : 3
 const CONNECTIONS = 32
 const ANSWERS = quick ? 2_000 : 10_000
 const ROOT = new URL('../', import.meta.url).pathname
@@ -71,7 +73,13 @@ async function waitFor(url: string) {
   throw new Error(`${url} did not come up`)
 }
 
+/** Load that is not measured, so the JIT has compiled the hot path before the measured run. */
+async function warmUp(options: autocannon.Options): Promise<void> {
+  await autocannon({ connections: CONNECTIONS, duration: WARM_UP, ...options })
+}
+
 async function load(options: autocannon.Options): Promise<Load> {
+  await warmUp(options)
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options })
   return {
     requestsPerSecond: Math.round(result.requests.average),
@@ -140,7 +148,11 @@ async function main() {
       probe.close(() => resolve(port))
     })
   })
-  const assent = startProcess(process.execPath, ['dist/index.js'], {
+  // `--profile` writes Assent's CPU profile of the whole run, for `node --cpu-prof` readers.
+  const profileArgs = profile
+    ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench', 'results', 'profile')]
+    : []
+  const assent = startProcess(process.execPath, [...profileArgs, 'dist/index.js'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: `sqlite:${join(temp, 'bench.sqlite')}`,
@@ -310,8 +322,11 @@ async function main() {
   const domain = domainBench()
   console.log('domain', domain)
 
+  // Wait for Assent's drain and exit: that is when a profile is written.
+  const assentExit = new Promise((resolve) => assent.child.once('exit', resolve))
   assent.child.kill('SIGTERM')
   ceiling.child.kill('SIGTERM')
+  await assentExit
 
   Object.assign(results, {
     when: new Date().toISOString(),

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomToken } from '../ids.js'
 import type { Store } from '../store/port.js'
 
 export const CSRF_COOKIE = 'assent_csrf'
@@ -37,7 +38,7 @@ export function createCsrf(store: Store): Csrf {
       .digest()
 
   return {
-    newCookieValue: () => randomBytes(32).toString('base64url'),
+    newCookieValue: () => randomToken(32),
     token: async (requestId, cookieValue) =>
       (await mac(requestId, cookieValue)).toString('base64url'),
     async verify(requestId, cookieValue, token) {

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../http.js'
+import { randomToken } from '../ids.js'
 
 export interface SecurityHeadersOptions {
   /** Whether the service is reached over https: cookies get `Secure`, HSTS is sent. */
@@ -15,7 +15,7 @@ const IMAGE_SOURCES = "'self' https: http://localhost:* http://127.0.0.1:*"
 
 /** A fresh nonce for the one `<style>` that carries tenant branding (CSP3 §7.1). */
 export function styleNonce(): string {
-  return randomBytes(12).toString('base64')
+  return randomToken(12, 'base64')
 }
 
 /** The Content-Security-Policy of DESIGN §6: no script at all, no framing, forms to `formActions`. */

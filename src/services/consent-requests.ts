@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import {
   decide,
   effectiveScopes,
@@ -8,6 +7,7 @@ import {
   stillDefined,
 } from '../consent/index.js'
 import { AppError } from '../errors.js'
+import { randomToken } from '../ids.js'
 import type { ConsentRequest, Store, Tenant } from '../store/port.js'
 
 export interface CreateConsentRequestInput {
@@ -34,7 +34,7 @@ export interface ConsentRequestDeps {
 
 /** 128 random bits, URL-safe (DESIGN §3.1). */
 export function newConsentRequestId(): string {
-  return randomBytes(16).toString('base64url')
+  return randomToken(16)
 }
 
 /**

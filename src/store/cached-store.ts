@@ -1,19 +1,31 @@
 import { randomBytes } from 'node:crypto'
-import type { Client, ResourceServer, Store, Tenant } from './port.js'
+import type { Client, ConsentRequest, ResourceServer, Store, Tenant } from './port.js'
 
 const VERSION_KEY = 'config_version'
+/** Consent requests kept in memory when one process owns the database (see below). */
+const REQUESTS_KEPT = 4096
 
 /**
  * Keeps what every page reads — tenants, APIs, clients — in memory, and forgets it on any write
  * to them. With `shared` (several instances on one database) a write also changes a version row,
  * and `sync()`, called once per request, forgets what another instance changed: a write is
- * visible on the very next page any instance renders.
+ * visible on the very next page any instance renders. Without `shared`, consent requests are kept
+ * too, from creation to answer.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const tenantsByHost = new Map<string, Promise<Tenant | undefined>>()
   const tenantsById = new Map<string, Promise<Tenant | undefined>>()
   const servers = new Map<string, Promise<ResourceServer | undefined>>()
   const clients = new Map<string, Promise<Client | undefined>>()
+  // With one process on the database (SQLite), a consent request is kept from its creation until
+  // it is answered, so the page the browser asks for next needs no read: every write to a
+  // request goes through this process and forgets it. The oldest are dropped first.
+  const requests = new Map<string, ConsentRequest>()
+  const keepRequest = (request: ConsentRequest) => {
+    if (options.shared) return
+    requests.set(`${request.tenantId}\u0000${request.id}`, request)
+    if (requests.size > REQUESTS_KEPT) requests.delete(requests.keys().next().value as string)
+  }
   let seenVersion: string | undefined
 
   const forget = () => {
@@ -75,6 +87,29 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       delete: (tenantId, id) => write(() => store.resourceServers.delete(tenantId, id)),
       find: (tenantId, key) =>
         cached(servers, `${tenantId}\u0000${key}`, () => store.resourceServers.find(tenantId, key)),
+    },
+
+    consentRequests: {
+      ...store.consentRequests,
+      async create(request, user) {
+        const created = await store.consentRequests.create(request, user)
+        keepRequest(created)
+        return created
+      },
+      async get(tenantId, id) {
+        const kept = requests.get(`${tenantId}\u0000${id}`)
+        if (kept) return kept
+        const found = await store.consentRequests.get(tenantId, id)
+        if (found) keepRequest(found)
+        return found
+      },
+      async answer(tenantId, id, answer) {
+        try {
+          return await store.consentRequests.answer(tenantId, id, answer)
+        } finally {
+          requests.delete(`${tenantId}\u0000${id}`)
+        }
+      },
     },
 
     clients: {

@@ -174,6 +174,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('answers a request once, merging the grant in the same transaction', async () => {
       await store.consentRequests.create(pending('req_answer_0000000001'))
+      // Read before the answer too: what a store keeps of a request must not outlive the answer.
+      expect((await store.consentRequests.get('t1', 'req_answer_0000000001'))?.status).toBe(
+        'pending',
+      )
       const later = new Date(at.getTime() + 1000)
       const first = await store.consentRequests.answer('t1', 'req_answer_0000000001', {
         action: 'accept',
