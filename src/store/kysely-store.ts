@@ -114,7 +114,7 @@ async function answerIn(
   const at = iso(answer.at)
   const granted = answer.action === 'accept' ? [...new Set(answer.scopes)] : null
   // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
-  const updated = await trx
+  const row = await trx
     .updateTable('consent_requests')
     .set({
       status: answer.action === 'accept' ? 'accepted' : 'denied',
@@ -126,16 +126,19 @@ async function answerIn(
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .where('expires_at', '>', at)
+    .returningAll()
     .executeTakeFirst()
-  const row = await trx
-    .selectFrom('consent_requests')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst()
-  if (!row) return { outcome: 'not_found' }
-  if (updated.numUpdatedRows === 0n)
-    return { outcome: row.status === 'pending' ? 'expired' : 'already_answered' }
+  if (!row) {
+    // Nothing changed: say why.
+    const found = await trx
+      .selectFrom('consent_requests')
+      .select('status')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!found) return { outcome: 'not_found' }
+    return { outcome: found.status === 'pending' ? 'expired' : 'already_answered' }
+  }
   if (granted !== null) {
     await mergeGrant(
       trx,
