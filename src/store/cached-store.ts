@@ -5,6 +5,9 @@ const VERSION_KEY = 'config_version'
 /** Consent requests kept in memory when one process owns the database (see below). */
 const REQUESTS_KEPT = 4096
 
+/** The key of something that belongs to one tenant. */
+const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
+
 /**
  * Keeps what every page reads — tenants, APIs, clients — in memory, and forgets it on any write
  * to them. With `shared` (several instances on one database) a write also changes a version row,
@@ -23,7 +26,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   const requests = new Map<string, ConsentRequest>()
   const keepRequest = (request: ConsentRequest) => {
     if (options.shared) return
-    requests.set(`${request.tenantId}\u0000${request.id}`, request)
+    requests.set(scoped(request.tenantId, request.id), request)
     if (requests.size > REQUESTS_KEPT) requests.delete(requests.keys().next().value as string)
   }
   let seenVersion: string | undefined
@@ -86,7 +89,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
         write(() => store.resourceServers.update(tenantId, id, changes)),
       delete: (tenantId, id) => write(() => store.resourceServers.delete(tenantId, id)),
       find: (tenantId, key) =>
-        cached(servers, `${tenantId}\u0000${key}`, () => store.resourceServers.find(tenantId, key)),
+        cached(servers, scoped(tenantId, key), () => store.resourceServers.find(tenantId, key)),
     },
 
     consentRequests: {
@@ -97,7 +100,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
         return created
       },
       async get(tenantId, id) {
-        const kept = requests.get(`${tenantId}\u0000${id}`)
+        const kept = requests.get(scoped(tenantId, id))
         if (kept) return kept
         const found = await store.consentRequests.get(tenantId, id)
         if (found) keepRequest(found)
@@ -107,7 +110,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
         try {
           return await store.consentRequests.answer(tenantId, id, answer)
         } finally {
-          requests.delete(`${tenantId}\u0000${id}`)
+          requests.delete(scoped(tenantId, id))
         }
       },
     },
@@ -119,9 +122,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
         write(() => store.clients.update(tenantId, clientId, changes)),
       delete: (tenantId, clientId) => write(() => store.clients.delete(tenantId, clientId)),
       get: (tenantId, clientId) =>
-        cached(clients, `${tenantId}\u0000${clientId}`, () =>
-          store.clients.get(tenantId, clientId),
-        ),
+        cached(clients, scoped(tenantId, clientId), () => store.clients.get(tenantId, clientId)),
     },
   }
 }
