@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from './config.js'
-import { seedDemo } from './demo.js'
-import type { Store, Tenant } from './store/port.js'
+import type { Tenant } from './entities.js'
+import { seedDemo } from './routes/demo.routes.js'
+import type { Store } from './store/port.js'
 
 export const DEFAULT_TENANT_ID = 'default'
 

@@ -67,3 +67,11 @@ export function errorBody(error: AppError) {
     errorCode: error.code,
   }
 }
+
+/** A unique value (identifier, name, id) is already taken. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConflictError'
+  }
+}

@@ -1,8 +1,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import type { AppDeps, AppEnv } from '../app/types.js'
 import { AppError, errorBody } from '../errors.js'
-import type { AppDeps, AppEnv } from '../http.js'
-import { pageShell, pageTranslator } from '../pages/page.js'
+import { pageShell, pageTranslator } from '../presenters/page.js'
 
 /** The translated page for each status a browser can meet (DESIGN §3.2). */
 const PAGE_KIND: Record<number, string> = {

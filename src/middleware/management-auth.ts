@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose'
+import type { AppEnv } from '../app/types.js'
+import type { Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
-import type { AppEnv } from '../http.js'
-import type { Tenant } from '../store/port.js'
 
 export interface ManagementAuthOptions {
   /** The static admin token: every scope, every tenant (DESIGN §4.3). */

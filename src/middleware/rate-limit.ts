@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app/types.js'
 import { AppError } from '../errors.js'
-import type { AppEnv } from '../http.js'
 import type { Metrics } from '../metrics.js'
 
 /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { MiddlewareHandler } from 'hono'
-import type { AppDeps, AppEnv } from '../http.js'
+import type { AppDeps, AppEnv } from '../app/types.js'
 
 /**
  * One log line and one latency observation per request: the request id, the method, the route

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
+import type { AppDeps, AppEnv } from '../app/types.js'
 import { AppError } from '../errors.js'
 import { requestHostname } from '../http/host.js'
-import type { AppDeps, AppEnv } from '../http.js'
 
 /** Finds the tenant by the `Host` the request was sent to (DESIGN §2). */
 export function tenant(deps: Pick<AppDeps, 'store'>): MiddlewareHandler<AppEnv> {

@@ -2,14 +2,14 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
+import type { AppDeps, AppEnv } from '../app/types.js'
 import { stillDefined } from '../consent/index.js'
 import { AppError } from '../errors.js'
 import { clientIp } from '../http/client-ip.js'
 import { CSRF_COOKIE, CSRF_FIELD, type Csrf } from '../http/csrf.js'
-import type { AppDeps, AppEnv } from '../http.js'
 import { rateLimit } from '../middleware/rate-limit.js'
-import { consentPageModel, promptMode } from '../pages/consent-page.js'
-import { pageShell, pageTranslator } from '../pages/page.js'
+import { consentPageModel, promptMode } from '../presenters/consent-page.js'
+import { pageShell, pageTranslator } from '../presenters/page.js'
 
 /** Consent request ids are 128-bit base64url strings (DESIGN §3.1). */
 export const consentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)

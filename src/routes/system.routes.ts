@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { AppDeps, AppEnv } from '../http.js'
+import type { AppDeps, AppEnv } from '../app/types.js'
 
 /** `/healthz` and the static assets. */
 export function systemRoutes(deps: AppDeps) {

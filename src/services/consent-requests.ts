@@ -6,9 +6,10 @@ import {
   splitScopeString,
   stillDefined,
 } from '../consent/index.js'
+import type { ConsentRequest, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
-import type { ConsentRequest, Store, Tenant } from '../store/port.js'
+import type { Store } from '../store/port.js'
 
 export interface CreateConsentRequestInput {
   readonly clientId: string

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { Client, ConsentRequest, ResourceServer, Store, Tenant } from './port.js'
+import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
+import type { Store } from './port.js'
 
 const VERSION_KEY = 'config_version'
 /** Consent requests kept in memory when one process owns the database (see below). */

@@ -1,29 +1,25 @@
 import { type Kysely, Migrator, type Selectable, type SelectQueryBuilder, sql } from 'kysely'
 import type { ApiScope, TokenDialect } from '../consent/index.js'
+import type {
+  Client,
+  ConsentRequest,
+  ConsentStatus,
+  Grant,
+  NewClient,
+  NewConsentRequest,
+  NewResourceServer,
+  PermissionRef,
+  ResourceServer,
+  Role,
+  Tenant,
+  TenantSettings,
+  User,
+  UserPermission,
+} from '../entities.js'
+import { ConflictError } from '../errors.js'
 import { randomAlphanumeric } from '../ids.js'
 import { migrations } from './migrations/index.js'
-import {
-  type AnswerOutcome,
-  type Client,
-  ConflictError,
-  type ConsentAnswer,
-  type ConsentRequest,
-  type ConsentStatus,
-  type Grant,
-  type NewClient,
-  type NewConsentRequest,
-  type NewResourceServer,
-  type Page,
-  type Paged,
-  type PermissionRef,
-  type ResourceServer,
-  type Role,
-  type Store,
-  type Tenant,
-  type TenantSettings,
-  type User,
-  type UserPermission,
-} from './port.js'
+import type { AnswerOutcome, ConsentAnswer, Page, Paged, Store } from './port.js'
 import type { Database } from './schema.js'
 
 type Row<T extends keyof Database> = Selectable<Database[T]>

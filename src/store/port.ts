@@ -1,120 +1,21 @@
-import type { Api, ApiScope, TokenDialect } from '../consent/index.js'
-
-/** Tenant settings, with Auth0's field names where Auth0 has them (DESIGN §2, §4.2). */
-export interface TenantSettings {
-  friendly_name: string
-  picture_url?: string
-  default_locale?: string
-  enabled_locales?: string[]
-  flags: { use_scope_descriptions_for_consent?: boolean } & Record<string, boolean | undefined>
-  branding?: { logo_url?: string; primary_color?: string }
-  /** URL prefixes `return_to` may start with. */
-  allowed_return_urls?: string[]
-}
-
-export interface Tenant {
-  readonly id: string
-  readonly domains: readonly string[]
-  readonly settings: TenantSettings
-  readonly createdAt: Date
-}
-
-export interface ResourceServer extends Api {
-  readonly id: string
-  readonly tokenLifetime: number
-  readonly signingAlg: string
-  readonly isSystem: boolean
-  readonly createdAt: Date
-  readonly updatedAt: Date
-}
-
-export type NewResourceServer = Omit<ResourceServer, 'createdAt' | 'updatedAt'>
-
-export interface Client {
-  readonly clientId: string
-  readonly name: string
-  readonly description: string
-  readonly logoUri: string | null
-  readonly isFirstParty: boolean
-  readonly callbacks: readonly string[]
-  readonly appType: string | null
-  readonly createdAt: Date
-  readonly updatedAt: Date
-}
-
-export type NewClient = Omit<Client, 'createdAt' | 'updatedAt'>
-
-export type ResourceServerChanges = Partial<
-  Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>
->
-export type ClientChanges = Partial<Omit<NewClient, 'clientId'>>
-
-export interface Role {
-  readonly id: string
-  readonly name: string
-  readonly description: string
-}
-
-export interface PermissionRef {
-  readonly resourceServerIdentifier: string
-  readonly permissionName: string
-}
-
-/** A permission a user holds, with where it comes from (DESIGN §4 `sources`). */
-export interface UserPermission extends PermissionRef {
-  readonly sources: readonly (
-    | { readonly type: 'DIRECT' }
-    | { readonly type: 'ROLE'; readonly roleId: string; readonly roleName: string }
-  )[]
-}
-
-export interface User {
-  readonly userId: string
-  readonly name: string | null
-  readonly email: string | null
-  readonly createdAt: Date
-  readonly lastSeenAt: Date
-}
-
-export interface Grant {
-  readonly id: string
-  readonly userId: string
-  readonly clientId: string
-  readonly audience: string
-  readonly scope: readonly string[]
-  readonly createdAt: Date
-  readonly updatedAt: Date
-}
-
-export type ConsentStatus = 'pending' | 'accepted' | 'denied'
-
-export interface ConsentRequest {
-  readonly id: string
-  readonly tenantId: string
-  readonly clientId: string
-  readonly userId: string
-  readonly userName: string | null
-  /** `null` when only OpenID Connect scopes were asked for. */
-  readonly audience: string | null
-  readonly requestedScopes: readonly string[]
-  readonly effectiveScopes: readonly string[]
-  readonly droppedScopes: readonly string[]
-  /** The effective scopes not yet granted: what the page asks about. */
-  readonly promptScopes: readonly string[]
-  readonly grantedScopes: readonly string[] | null
-  readonly prompt: string | null
-  readonly uiLocales: string | null
-  readonly returnTo: string
-  readonly state: string | null
-  readonly redirectUri: string
-  readonly status: ConsentStatus
-  readonly error: string | null
-  readonly createdAt: Date
-  readonly expiresAt: Date
-  readonly answeredAt: Date | null
-}
-
-export type NewConsentRequest = Omit<ConsentRequest, 'answeredAt'>
+import type {
+  AdminSession,
+  Client,
+  ClientChanges,
+  ConsentRequest,
+  Grant,
+  NewClient,
+  NewConsentRequest,
+  NewResourceServer,
+  PermissionRef,
+  ResourceServer,
+  ResourceServerChanges,
+  Role,
+  Tenant,
+  TenantSettings,
+  User,
+  UserPermission,
+} from '../entities.js'
 
 export type ConsentAnswer =
   | { readonly action: 'accept'; readonly at: Date; readonly scopes: readonly string[] }
@@ -123,15 +24,6 @@ export type ConsentAnswer =
 export type AnswerOutcome =
   | { readonly outcome: 'answered'; readonly request: ConsentRequest }
   | { readonly outcome: 'not_found' | 'already_answered' | 'expired' }
-
-/** A signed-in admin (DESIGN §5): which tenant, with which Management API scopes, until when. */
-export interface AdminSession {
-  readonly id: string
-  readonly tenantId: string
-  /** `all` for the static admin token. */
-  readonly scopes: readonly string[] | 'all'
-  readonly expiresAt: Date
-}
 
 export interface Page {
   readonly page: number
@@ -327,13 +219,3 @@ export interface Store {
     answer(tenantId: string, id: string, answer: ConsentAnswer): Promise<AnswerOutcome>
   }
 }
-
-/** A unique value (identifier, name, id) is already taken. */
-export class ConflictError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'ConflictError'
-  }
-}
-
-export type { ApiScope, TokenDialect }

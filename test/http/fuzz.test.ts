@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/demo.js'
+import { DEMO } from '../../src/routes/demo.routes.js'
 import { createConsentRequest } from '../../src/services/consent-requests.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/demo.js'
 import { createLogger } from '../../src/logger.js'
+import { DEMO } from '../../src/routes/demo.routes.js'
 import { adminSignIn } from '../support/admin.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'

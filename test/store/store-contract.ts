@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ConflictError, type Store } from '../../src/store/port.js'
+import { ConflictError } from '../../src/errors.js'
+import type { Store } from '../../src/store/port.js'
 
 export interface StoreFactory {
   /** A migrated, empty store and a way to dispose of it. */

@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
-import type { AppDeps } from '../../http.js'
+import type { AppDeps } from '../../app/types.js'
+import { AppError, ConflictError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
-import { ConflictError } from '../../store/port.js'
 import { defineOperation } from './operation.js'
 import {
   clientJson,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
+import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
 import { clientIp } from '../../http/client-ip.js'
-import type { AppDeps } from '../../http.js'
 import { enforceLimit } from '../../middleware/rate-limit.js'
 import {
   createConsentRequest,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
-import type { AppDeps } from '../../http.js'
 import { defineOperation } from './operation.js'
 import { grantJson, grantSchema, listJson, listSchema, pageOf, paginationQuery } from './shapes.js'
 

@@ -1,10 +1,10 @@
 import type { Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
+import type { AppEnv } from '../../app/types.js'
+import type { Tenant } from '../../entities.js'
 import { parseJsonBody, parseQuery } from '../../http/validate.js'
-import type { AppEnv } from '../../http.js'
 import { requireAnyScope } from '../../middleware/management-auth.js'
-import type { Tenant } from '../../store/port.js'
 
 type Method = 'get' | 'post' | 'patch' | 'delete'
 type Input<T> = T extends z.ZodType ? z.output<T> : undefined

@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import type { PermissionRef, ResourceServer } from '../../entities.js'
 import { AppError } from '../../errors.js'
-import type { PermissionRef, ResourceServer, Store } from '../../store/port.js'
+import type { Store } from '../../store/port.js'
 
 export const permissionsBody = z.strictObject({
   permissions: z

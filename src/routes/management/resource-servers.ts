@@ -1,8 +1,9 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
-import type { AppDeps } from '../../http.js'
+import type { AppDeps } from '../../app/types.js'
+import type { ResourceServer } from '../../entities.js'
+import { AppError, ConflictError } from '../../errors.js'
 import { sortableId } from '../../ids.js'
-import { ConflictError, type ResourceServer, type Store } from '../../store/port.js'
+import type { Store } from '../../store/port.js'
 import { defineOperation } from './operation.js'
 import {
   displayName,

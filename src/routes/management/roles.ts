@@ -1,8 +1,9 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
-import type { AppDeps } from '../../http.js'
+import type { AppDeps } from '../../app/types.js'
+import type { Role } from '../../entities.js'
+import { AppError, ConflictError } from '../../errors.js'
 import { newRoleId } from '../../ids.js'
-import { ConflictError, type Role, type Store } from '../../store/port.js'
+import type { Store } from '../../store/port.js'
 import { defineOperation } from './operation.js'
 import { checkPermissions, permissionsBody, withApis } from './permissions.js'
 import {

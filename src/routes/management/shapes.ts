@@ -3,12 +3,12 @@ import { isValidScopeValue, RESERVED_SCOPE_NAMES, SCOPE_LIMITS } from '../../con
 import type {
   Client,
   Grant,
-  Page,
   ResourceServer,
   Role,
   TenantSettings,
   UserPermission,
-} from '../../store/port.js'
+} from '../../entities.js'
+import type { Page } from '../../store/port.js'
 
 /* ---------- request pieces ---------- */
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
+import type { AppDeps } from '../../app/types.js'
+import type { TenantSettings } from '../../entities.js'
 import { AppError } from '../../errors.js'
-import type { AppDeps } from '../../http.js'
-import type { TenantSettings } from '../../store/port.js'
 import { defineOperation } from './operation.js'
 import { displayName, httpsUrl, tenantSettingsJson, tenantSettingsSchema } from './shapes.js'
 

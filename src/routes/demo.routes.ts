@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
-import type { AppDeps, AppEnv } from './http.js'
-import { promptLineTexts, promptMode } from './pages/consent-page.js'
-import { pageShell } from './pages/page.js'
-import { pageRequest } from './routes/consent.routes.js'
-import { createConsentRequest, readDecision } from './services/consent-requests.js'
-import type { Store, Tenant } from './store/port.js'
+import type { AppDeps, AppEnv } from '../app/types.js'
+import type { Tenant } from '../entities.js'
+import { promptLineTexts, promptMode } from '../presenters/consent-page.js'
+import { pageShell } from '../presenters/page.js'
+import { createConsentRequest, readDecision } from '../services/consent-requests.js'
+import type { Store } from '../store/port.js'
+import { pageRequest } from './consent.routes.js'
 
 /** The demo data of a first start: one API, one third-party client, one user. */
 export const DEMO = {

@@ -1,12 +1,12 @@
-import type { Assets } from './assets.js'
-import type { Config } from './config.js'
-import type { AppDeps } from './http.js'
-import type { I18n } from './i18n/i18n.js'
-import type { Logger } from './logger.js'
-import { createMetrics } from './metrics.js'
-import { createRateLimiter } from './middleware/rate-limit.js'
-import type { Store } from './store/port.js'
-import type { Views } from './views.js'
+import type { Assets } from '../assets.js'
+import type { Config } from '../config.js'
+import type { I18n } from '../i18n/i18n.js'
+import type { Logger } from '../logger.js'
+import { createMetrics } from '../metrics.js'
+import { createRateLimiter } from '../middleware/rate-limit.js'
+import type { Store } from '../store/port.js'
+import type { Views } from '../views.js'
+import type { AppDeps } from './types.js'
 
 /** The dependencies of `createApp` built from their parts; the clock drives the rate limits too. */
 export function appDeps(parts: {

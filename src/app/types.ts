@@ -1,11 +1,12 @@
-import type { Assets } from './assets.js'
-import type { Config } from './config.js'
-import type { I18n } from './i18n/i18n.js'
-import type { Logger } from './logger.js'
-import type { Metrics } from './metrics.js'
-import type { RateLimiter } from './middleware/rate-limit.js'
-import type { AdminSession, Store, Tenant } from './store/port.js'
-import type { Views } from './views.js'
+import type { Assets } from '../assets.js'
+import type { Config } from '../config.js'
+import type { AdminSession, Tenant } from '../entities.js'
+import type { I18n } from '../i18n/i18n.js'
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics.js'
+import type { RateLimiter } from '../middleware/rate-limit.js'
+import type { Store } from '../store/port.js'
+import type { Views } from '../views.js'
 
 /** What `createApp` is given: every dependency, no singletons (STYLE "No I/O singletons"). */
 export interface AppDeps {

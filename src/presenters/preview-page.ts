@@ -5,8 +5,8 @@ import {
   STANDARD_SCOPES,
   splitScopeString,
 } from '../consent/index.js'
+import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
-import type { Client, ResourceServer, Tenant } from '../store/port.js'
 import { consentPageModel, displayableLogo, promptMode } from './consent-page.js'
 
 export interface PreviewInput {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { AppDeps, AppEnv } from '../http.js'
+import type { AppDeps, AppEnv } from '../app/types.js'
 import { pageShell } from './page.js'
 
 interface DocumentOperation {

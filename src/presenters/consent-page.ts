@@ -1,8 +1,8 @@
 import type { PromptMode } from '../consent/index.js'
 import { promptLines } from '../consent/index.js'
+import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { linesText } from '../i18n/lines.js'
-import type { Client, ResourceServer, Tenant } from '../store/port.js'
 
 /** The lines of a prompt as text: the same code for the live page and the admin preview. */
 export function promptLineTexts(

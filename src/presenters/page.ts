@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
-import type { AppDeps, AppEnv } from '../http.js'
+import type { AppDeps, AppEnv } from '../app/types.js'
+import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { negotiateLocale } from '../i18n/negotiate.js'
 import { setPagePolicy, styleNonce } from '../middleware/security-headers.js'
-import type { Tenant } from '../store/port.js'
 
 /** What the layout needs: language, direction, title, stylesheet, branding. */
 export interface PageShell {
