@@ -113,3 +113,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
   }
 }
+
+/** Policy constants: the bounds the service holds to whatever the environment says. */
+export const limits = {
+  /** Page forms (consent answer, admin forms): DESIGN §6. */
+  formBodyBytes: 64 * 1024,
+  /** Management API bodies: an API with 1000 scopes and per-locale descriptions (DESIGN §4). */
+  managementBodyBytes: 1024 * 1024,
+} as const
