@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path'
 import type { Config } from './config.js'
 import type { Tenant } from './entities.js'
-import { seedDemo } from './routes/demo.routes.js'
+import { seedDemo } from './services/demo.js'
 import type { Store } from './store/port.js'
 
 export const DEFAULT_TENANT_ID = 'default'

@@ -6,7 +6,7 @@
  *   npx tsx examples/oidc-provider/server.ts     # then open http://localhost:4001
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { DEMO } from '../../src/routes/demo.routes.js'
+import { DEMO } from '../../src/services/demo.js'
 import { startAuthorizationServer } from './authorization-server.js'
 import { startRelyingParty } from './relying-party.js'
 

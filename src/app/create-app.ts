@@ -1,9 +1,10 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
-import { createCsrf } from '../http/csrf.js'
 import { errorHandler, notFoundHandler } from '../middleware/error-handler.js'
+import { i18n } from '../middleware/i18n.js'
 import { createTokenVerifier } from '../middleware/management-auth.js'
 import { requestLog } from '../middleware/request-log.js'
+import { sameOrigin } from '../middleware/same-origin.js'
 import { securityHeaders } from '../middleware/security-headers.js'
 import { tenant } from '../middleware/tenant.js'
 import { adminRoutes } from '../routes/admin.routes.js'
@@ -21,15 +22,16 @@ export interface AppOptions {
 /** Builds the HTTP application from its dependencies; nothing here opens a file or a socket. */
 export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) {
   const app = new Hono<AppEnv>()
-  const csrf = createCsrf(deps.store)
 
   app.use(requestId({ limitLength: 64 }))
   app.use(requestLog(deps))
   app.use(securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' }))
   app.route('/', systemRoutes(deps))
 
-  app.use('/consent/*', tenant(deps))
-  app.route('/consent', consentRoutes(deps, csrf))
+  // Pages: the tenant, the locale negotiated once, and a same-origin check on every form post.
+  const pages = [tenant(deps), i18n(deps), sameOrigin(deps.config.publicUrl)] as const
+  app.use('/consent/*', ...pages)
+  app.route('/consent', consentRoutes(deps))
 
   const verifyToken = createTokenVerifier({
     adminToken: deps.adminToken,
@@ -37,13 +39,13 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   })
   app.route('/api/v2', managementRoutes(deps, verifyToken))
 
-  app.use('/admin', tenant(deps))
-  app.use('/admin/*', tenant(deps))
-  app.route('/admin', adminRoutes(deps, csrf, verifyToken))
+  app.use('/admin', ...pages)
+  app.use('/admin/*', ...pages)
+  app.route('/admin', adminRoutes(deps, verifyToken))
 
   if (options.demo) {
-    app.use('/demo', tenant(deps))
-    app.use('/demo/*', tenant(deps))
+    app.use('/demo', ...pages)
+    app.use('/demo/*', ...pages)
     app.route('/demo', demoRoutes(deps))
   }
 

@@ -1,9 +1,11 @@
 import type { Assets } from '../assets.js'
 import type { Config } from '../config.js'
+import { createCsrf } from '../http/csrf.js'
 import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
+import { createConsentFlow } from '../services/consent-flow.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 import type { AppDeps } from './types.js'
@@ -21,9 +23,19 @@ export function appDeps(parts: {
 }): AppDeps {
   const clock = () => parts.now().getTime()
   const { answersPerIp, createsPerClient } = parts.config.rateLimits
+  const metrics = createMetrics()
   return {
     ...parts,
-    metrics: createMetrics(),
+    metrics,
+    consentFlow: createConsentFlow({
+      store: parts.store,
+      now: parts.now,
+      ttlSeconds: parts.config.requestTtlSeconds,
+      defaultReturnUrls: parts.config.allowedReturnUrls,
+      publicUrl: parts.config.publicUrl,
+      metrics,
+    }),
+    csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
     limits: {
       answersPerIp: createRateLimiter({
         perMinute: answersPerIp,

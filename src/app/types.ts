@@ -1,10 +1,12 @@
 import type { Assets } from '../assets.js'
 import type { Config } from '../config.js'
 import type { AdminSession, Tenant } from '../entities.js'
-import type { I18n } from '../i18n/i18n.js'
+import type { Csrf } from '../http/csrf.js'
+import type { I18n, Translator } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { RateLimiter } from '../middleware/rate-limit.js'
+import type { ConsentFlow } from '../services/consent-flow.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 
@@ -20,6 +22,10 @@ export interface AppDeps {
   /** The static admin token (configured, or generated at first start). */
   readonly adminToken: string
   readonly metrics: Metrics
+  /** The browser consent flow (open, prompt, answer, decision), built once. */
+  readonly consentFlow: ConsentFlow
+  /** Form tokens for every page form. */
+  readonly csrf: Csrf
   readonly limits: {
     readonly answersPerIp: RateLimiter
     readonly createsPerClient: RateLimiter
@@ -33,6 +39,8 @@ export interface AppEnv {
     tenant: Tenant
     /** The locale a page was negotiated in, so an error page thrown later speaks it too. */
     locale: string | undefined
+    /** The page's translator, in that locale. */
+    tr: Translator
     /** Origins the page's form may lead to (CSP `form-action`). */
     formActions: string[]
     /** Scopes of the Management API caller; `all` for the static admin token. */

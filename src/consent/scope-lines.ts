@@ -50,6 +50,13 @@ export type PromptLine =
 
 export type PromptMode = 'grouped' | 'descriptions'
 
+/** The tenant flag decides the mode of every prompt of the tenant (DESIGN §1.4). */
+export function promptModeFor(flags: {
+  readonly use_scope_descriptions_for_consent?: boolean | undefined
+}): PromptMode {
+  return flags.use_scope_descriptions_for_consent === true ? 'descriptions' : 'grouped'
+}
+
 /** `openid` asks for nothing the user can weigh (DESIGN §1.3), so it has no line of its own. */
 function standardLine(scope: string): PromptLine | null {
   if (scope === 'openid') return null

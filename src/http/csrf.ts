@@ -1,26 +1,49 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Context } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import type { AppEnv } from '../app/types.js'
+import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Store } from '../store/port.js'
 
-export const CSRF_COOKIE = 'assent_csrf'
 export const CSRF_FIELD = 'csrf'
 
+/** A browser cookie that a form token is bound to. */
+export interface CsrfCookie {
+  readonly name: string
+  readonly path: string
+  readonly sameSite: 'Lax' | 'Strict'
+}
+
+/** The consent page's cookie, scoped to `/consent` (DESIGN §6: `SameSite=Lax`). */
+export const CONSENT_CSRF_COOKIE: CsrfCookie = {
+  name: 'assent_csrf',
+  path: '/consent',
+  sameSite: 'Lax',
+}
+
+const MAX_LENGTH = 128
+
 /**
- * Double-submit CSRF tokens bound to one consent request and one browser: the form carries
- * HMAC(key, request id ‖ cookie). The key lives in the store, so every instance that shares the
- * store checks every other instance's tokens.
+ * Double-submit CSRF tokens for every form, consent page and admin pages alike: the form carries
+ * HMAC(key, purpose ‖ cookie), where the purpose is what the form is about (a consent request id,
+ * `admin`) and the cookie is this browser's. The key lives in the store, so every instance that
+ * shares the store checks every other instance's tokens.
  */
 export interface Csrf {
-  newCookieValue(): string
-  token(requestId: string, cookieValue: string): Promise<string>
+  /** This browser's value of `cookie`, set now when it has none (or a malformed one). */
+  browserCookie(c: Context<AppEnv>, cookie: CsrfCookie): string
+  token(purpose: string, cookieValue: string): Promise<string>
   verify(
-    requestId: string,
+    purpose: string,
     cookieValue: string | undefined,
     token: string | undefined,
   ): Promise<boolean>
+  /** Throws 403 `invalid_csrf` unless `token` is this browser's token for `purpose`. */
+  check(purpose: string, cookieValue: string | undefined, token: string | undefined): Promise<void>
 }
 
-export function createCsrf(store: Store): Csrf {
+export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
   let key: Promise<Buffer> | undefined
   const loadKey = () => {
     key ??= store.keys
@@ -32,20 +55,36 @@ export function createCsrf(store: Store): Csrf {
       })
     return key
   }
-  const mac = async (requestId: string, cookieValue: string) =>
+  const mac = async (purpose: string, cookieValue: string) =>
     createHmac('sha256', await loadKey())
-      .update(`${requestId}\u0000${cookieValue}`)
+      .update(`${purpose}\u0000${cookieValue}`)
       .digest()
 
-  return {
-    newCookieValue: () => randomToken(32),
-    token: async (requestId, cookieValue) =>
-      (await mac(requestId, cookieValue)).toString('base64url'),
-    async verify(requestId, cookieValue, token) {
-      if (!cookieValue || !token || cookieValue.length > 128 || token.length > 128) return false
-      const expected = await mac(requestId, cookieValue)
+  const csrf: Csrf = {
+    browserCookie(c, cookie) {
+      const value = getCookie(c, cookie.name)
+      if (value && value.length <= MAX_LENGTH) return value
+      const fresh = randomToken(32)
+      setCookie(c, cookie.name, fresh, {
+        path: cookie.path,
+        httpOnly: true,
+        sameSite: cookie.sameSite,
+        secure: options.secure,
+      })
+      return fresh
+    },
+    token: async (purpose, cookieValue) => (await mac(purpose, cookieValue)).toString('base64url'),
+    async verify(purpose, cookieValue, token) {
+      if (!cookieValue || !token || cookieValue.length > MAX_LENGTH || token.length > MAX_LENGTH)
+        return false
+      const expected = await mac(purpose, cookieValue)
       const given = Buffer.from(token, 'base64url')
       return given.length === expected.length && timingSafeEqual(given, expected)
     },
+    async check(purpose, cookieValue, token) {
+      if (!(await csrf.verify(purpose, cookieValue, token)))
+        throw new AppError(403, 'invalid_csrf', 'The form token does not match')
+    },
   }
+  return csrf
 }

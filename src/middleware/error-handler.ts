@@ -2,7 +2,8 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps, AppEnv } from '../app/types.js'
 import { AppError, errorBody } from '../errors.js'
-import { pageShell, pageTranslator } from '../presenters/page.js'
+import { renderPage } from '../http/render.js'
+import { translatorOf } from './i18n.js'
 
 /** The translated page for each status a browser can meet (DESIGN §3.2). */
 const PAGE_KIND: Record<number, string> = {
@@ -38,18 +39,15 @@ export function respondWithError(c: Context<AppEnv>, deps: AppDeps, error: AppEr
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
   c.header('Cache-Control', 'no-store')
   if (wantsJson(c)) return c.json(errorBody(error), error.status)
-  const tr = deps.i18n.translator(c.get('locale') ?? pageTranslator(c, deps).locale)
+  const tr = translatorOf(c, deps)
   const kind = PAGE_KIND[error.status] ?? 'server'
   const title = tr.t(`errors.${kind}.title`)
-  const html = deps.views.render('error', {
-    page: pageShell(c, deps, tr, title),
-    text: {
-      status: tr.t('errors.status', { status: error.status }),
-      title,
-      body: tr.t(`errors.${kind}.body`),
-    },
-  })
-  return c.html(html, error.status)
+  const text = {
+    status: tr.t('errors.status', { status: error.status }),
+    title,
+    body: tr.t(`errors.${kind}.body`),
+  }
+  return renderPage(c, deps, 'error', { text }, { title, tr, status: error.status })
 }
 
 export function errorHandler(deps: AppDeps): ErrorHandler<AppEnv> {

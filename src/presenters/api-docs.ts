@@ -1,7 +1,3 @@
-import type { Context } from 'hono'
-import type { AppDeps, AppEnv } from '../app/types.js'
-import { pageShell } from './page.js'
-
 interface DocumentOperation {
   summary: string
   tags: string[]
@@ -14,11 +10,7 @@ interface DocumentOperation {
 const pretty = (value: unknown) => JSON.stringify(value, null, 2)
 
 /** The view-model of `views/api-docs.eta`: the OpenAPI document, grouped by tag, for people. */
-export function apiDocsModel(
-  c: Context<AppEnv>,
-  deps: AppDeps,
-  document: { paths: Record<string, Record<string, unknown>> },
-) {
+export function apiDocsModel(document: { paths: Record<string, Record<string, unknown>> }) {
   const groups = new Map<string, { tag: string; id: string; operations: unknown[] }>()
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, raw] of Object.entries(operations)) {
@@ -49,9 +41,7 @@ export function apiDocsModel(
       })
     }
   }
-  const tr = deps.i18n.translator('en')
   return {
-    page: pageShell(c, deps, tr, 'Assent Management API'),
     title: 'Assent Management API',
     specUrl: '/api/v2/openapi.json',
     groups: [...groups.values()],

@@ -1,5 +1,5 @@
 import type { PromptMode } from '../consent/index.js'
-import { promptLines } from '../consent/index.js'
+import { promptLines, promptModeFor } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { linesText } from '../i18n/lines.js'
@@ -15,9 +15,7 @@ export function promptLineTexts(
 }
 
 export function promptMode(tenant: Tenant): PromptMode {
-  return tenant.settings.flags.use_scope_descriptions_for_consent === true
-    ? 'descriptions'
-    : 'grouped'
+  return promptModeFor(tenant.settings.flags)
 }
 
 /**

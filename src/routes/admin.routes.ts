@@ -1,17 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppDeps, AppEnv } from '../app/types.js'
 import { AppError } from '../errors.js'
-import type { Csrf } from '../http/csrf.js'
+import { limitBody } from '../http/body-limit.js'
+import type { CsrfCookie } from '../http/csrf.js'
+import { readForm } from '../http/forms.js'
+import { renderPage } from '../http/render.js'
 import { type createTokenVerifier, hasAnyScope } from '../middleware/management-auth.js'
-import { pageShell } from '../presenters/page.js'
 import { previewModel } from '../presenters/preview-page.js'
 
 export const ADMIN_COOKIE = 'assent_admin'
-const LOGIN_COOKIE = 'assent_admin_login'
+const LOGIN_COOKIE: CsrfCookie = { name: 'assent_admin_login', path: '/admin', sameSite: 'Strict' }
 const SESSION_SECONDS = 8 * 60 * 60
 const FLIP_SCOPE = 'update:tenant_settings'
 
@@ -32,63 +33,29 @@ const flagForm = z.object({
 })
 const logoutForm = z.object({ csrf: z.string().min(1).max(128) })
 
-function formLimit() {
-  return bodyLimit({
-    maxSize: 64 * 1024,
-    onError: () => {
-      throw new AppError(413, 'payload_too_large', 'Form larger than 64 KiB')
-    },
-  })
-}
-
-async function readForm<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
-  if (
-    !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(
-      c.req.header('content-type') ?? '',
-    )
-  ) {
-    throw new AppError(400, 'invalid_body', 'Expected a form')
-  }
-  const parsed = schema.safeParse(await c.req.parseBody().catch(() => undefined))
-  if (!parsed.success) throw new AppError(400, 'invalid_body', 'The form is incomplete')
-  return parsed.data
-}
-
 /**
  * The admin pages (DESIGN §5): sign-in with a management token, a server-side session of eight
  * hours, and the tenant-flag preview. Admin text is English; the previewed prompt speaks the
  * chosen locale.
  */
-export function adminRoutes(
-  deps: AppDeps,
-  csrf: Csrf,
-  verifyToken: ReturnType<typeof createTokenVerifier>,
-) {
+export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof createTokenVerifier>) {
   const app = new Hono<AppEnv>()
+  const { csrf } = deps
   const secure = deps.config.publicUrl.protocol === 'https:'
   const en = deps.i18n.translator('en')
 
   async function renderLogin(c: Context<AppEnv>, status: 200 | 400 | 401, error: string | null) {
-    let cookie = getCookie(c, LOGIN_COOKIE)
-    if (!cookie || cookie.length > 128) {
-      cookie = csrf.newCookieValue()
-      setCookie(c, LOGIN_COOKIE, cookie, {
-        path: '/admin',
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure,
-      })
+    const cookie = csrf.browserCookie(c, LOGIN_COOKIE)
+    const model = {
+      tenantName: c.get('tenant').settings.friendly_name,
+      csrf: await csrf.token('admin-login', cookie),
+      error,
     }
-    c.header('Cache-Control', 'no-store')
-    return c.html(
-      deps.views.render('admin-login', {
-        page: pageShell(c, deps, en, 'Sign in · Assent admin'),
-        tenantName: c.get('tenant').settings.friendly_name,
-        csrf: await csrf.token('admin-login', cookie),
-        error,
-      }),
+    return renderPage(c, deps, 'admin-login', model, {
+      title: 'Sign in · Assent admin',
+      tr: en,
       status,
-    )
+    })
   }
 
   const requireSession: MiddlewareHandler<AppEnv> = async function requireAdminSession(c, next) {
@@ -108,12 +75,10 @@ export function adminRoutes(
 
   app.get('/login', (c) => renderLogin(c, 200, null))
 
-  app.post('/login', formLimit(), async (c) => {
+  app.post('/login', limitBody('form'), async (c) => {
     const form = await readForm(c, loginForm).catch(() => undefined)
     if (!form) return renderLogin(c, 400, 'Paste a management token to sign in.')
-    if (!(await csrf.verify('admin-login', getCookie(c, LOGIN_COOKIE), form.csrf))) {
-      throw new AppError(403, 'invalid_csrf', 'The sign-in form could not be verified')
-    }
+    await csrf.check('admin-login', getCookie(c, LOGIN_COOKIE.name), form.csrf)
     const tenant = c.get('tenant')
     const scopes = await verifyToken(form.token, tenant)
     if (!scopes)
@@ -135,7 +100,7 @@ export function adminRoutes(
       },
       now,
     )
-    deleteCookie(c, LOGIN_COOKIE, { path: '/admin' })
+    deleteCookie(c, LOGIN_COOKIE.name, { path: LOGIN_COOKIE.path })
     setCookie(c, ADMIN_COOKIE, id, {
       path: '/admin',
       httpOnly: true,
@@ -148,11 +113,9 @@ export function adminRoutes(
 
   app.use('*', requireSession)
 
-  app.post('/logout', formLimit(), async (c) => {
+  app.post('/logout', limitBody('form'), async (c) => {
     const form = await readForm(c, logoutForm)
-    if (!(await csrf.verify('admin', c.get('adminCookie'), form.csrf))) {
-      throw new AppError(403, 'invalid_csrf', 'The form could not be verified')
-    }
+    await csrf.check('admin', c.get('adminCookie'), form.csrf)
     await deps.store.adminSessions.delete(c.get('admin').id)
     deleteCookie(c, ADMIN_COOKIE, { path: '/admin' })
     return c.redirect('/admin/login', 303)
@@ -195,20 +158,15 @@ export function adminRoutes(
       csrf: await csrf.token('admin', c.get('adminCookie')),
       back: search.length <= 4000 ? search : '',
     })
-    c.header('Cache-Control', 'no-store')
-    return c.html(
-      deps.views.render('preview', {
-        ...model,
-        page: pageShell(c, deps, en, 'Consent prompt preview · Assent admin'),
-      }),
-    )
+    return renderPage(c, deps, 'preview', model, {
+      title: 'Consent prompt preview · Assent admin',
+      tr: en,
+    })
   })
 
-  app.post('/preview/flag', formLimit(), async (c) => {
+  app.post('/preview/flag', limitBody('form'), async (c) => {
     const form = await readForm(c, flagForm)
-    if (!(await csrf.verify('admin', c.get('adminCookie'), form.csrf))) {
-      throw new AppError(403, 'invalid_csrf', 'The form could not be verified')
-    }
+    await csrf.check('admin', c.get('adminCookie'), form.csrf)
     const admin = c.get('admin')
     if (!hasAnyScope(admin.scopes === 'all' ? 'all' : new Set(admin.scopes), [FLIP_SCOPE])) {
       throw new AppError(

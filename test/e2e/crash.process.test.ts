@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
+import { DEMO } from '../../src/services/demo.js'
 import { buildOnce, type Started, startAssent, waitForHttp } from '../support/process.js'
 import { freePort } from '../support/serve.js'
 import { tempDir } from '../support/temp.js'

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
-import { createConsentRequest } from '../../src/services/consent-requests.js'
+
+import { DEMO } from '../../src/services/demo.js'
 import { ARTIFACTS, launchChromium } from '../support/browser.js'
 import { freePort, listen } from '../support/serve.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -28,22 +28,18 @@ let attackerUrl: string
 let browser: Browser
 
 async function hostileRequest(payload: string, uiLocales = 'en') {
-  return createConsentRequest(
-    { store: t.store, now: t.clock.now, ttlSeconds: 600, defaultReturnUrls: [server.url] },
-    (await t.store.tenants.get(t.tenant.id)) ?? t.tenant,
-    {
-      clientId: 'hostile',
-      userId: `user-${Math.random()}`,
-      userName: payload,
-      audience: 'urn:hostile',
-      scope: `openid read:${encodeURIComponent(payload).slice(0, 60)} write:things plain`,
-      redirectUri: 'https://hostile.example/cb',
-      returnTo: `${server.url}/demo/done`,
-      state: payload,
-      prompt: 'consent',
-      uiLocales,
-    },
-  )
+  return t.deps.consentFlow.open((await t.store.tenants.get(t.tenant.id)) ?? t.tenant, {
+    clientId: 'hostile',
+    userId: `user-${Math.random()}`,
+    userName: payload,
+    audience: 'urn:hostile',
+    scope: `openid read:${encodeURIComponent(payload).slice(0, 60)} write:things plain`,
+    redirectUri: 'https://hostile.example/cb',
+    returnTo: `${server.url}/demo/done`,
+    state: payload,
+    prompt: 'consent',
+    uiLocales,
+  })
 }
 
 beforeAll(async () => {
@@ -179,18 +175,14 @@ describe('hostile input rendered in Chromium', () => {
 
 /** A plain demo request for `userId`, on this server. */
 function demoRequest(userId: string) {
-  return createConsentRequest(
-    { store: t.store, now: t.clock.now, ttlSeconds: 600, defaultReturnUrls: [server.url] },
-    t.tenant,
-    {
-      clientId: DEMO.clientId,
-      userId,
-      audience: DEMO.audience,
-      scope: 'openid read:messages',
-      redirectUri: DEMO.redirectUri,
-      returnTo: `${server.url}/demo/done`,
-    },
-  )
+  return t.deps.consentFlow.open(t.tenant, {
+    clientId: DEMO.clientId,
+    userId,
+    audience: DEMO.audience,
+    scope: 'openid read:messages',
+    redirectUri: DEMO.redirectUri,
+    returnTo: `${server.url}/demo/done`,
+  })
 }
 
 describe('framing and cross-site posts', () => {

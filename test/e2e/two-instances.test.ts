@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
+import { DEMO } from '../../src/services/demo.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
 import { buildOnce, type Started, startAssent, waitForHttp } from '../support/process.js'
 import { freePort } from '../support/serve.js'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
-import { createConsentRequest } from '../../src/services/consent-requests.js'
+
+import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn, listLines } from '../support/admin.js'
 import { startIssuer } from '../support/jwks.js'
 import { management } from '../support/management.js'
@@ -108,24 +108,15 @@ describe('the preview', () => {
           flags: { use_scope_descriptions_for_consent: flag },
         })
         const tenant = (await t.store.tenants.get(t.tenant.id)) ?? t.tenant
-        const request = await createConsentRequest(
-          {
-            store: t.store,
-            now: t.clock.now,
-            ttlSeconds: 600,
-            defaultReturnUrls: ['http://localhost:3000'],
-          },
-          tenant,
-          {
-            clientId: DEMO.clientId,
-            userId: `preview-${locale}`,
-            audience: DEMO.audience,
-            scope,
-            redirectUri: DEMO.redirectUri,
-            returnTo: 'http://localhost:3000/demo/done',
-            uiLocales: locale,
-          },
-        )
+        const request = await t.deps.consentFlow.open(tenant, {
+          clientId: DEMO.clientId,
+          userId: `preview-${locale}`,
+          audience: DEMO.audience,
+          scope,
+          redirectUri: DEMO.redirectUri,
+          returnTo: 'http://localhost:3000/demo/done',
+          uiLocales: locale,
+        })
         const live = await (await t.app.request(`/consent/${request.id}`)).text()
         expect(listLines(live, 'scope-lines')).toEqual(lines)
       }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
+import { DEMO } from '../../src/services/demo.js'
 import { expectError, management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 

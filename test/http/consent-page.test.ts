@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
-import { createConsentRequest } from '../../src/services/consent-requests.js'
+import type { CreateConsentRequestInput } from '../../src/services/consent-flow.js'
+import { DEMO } from '../../src/services/demo.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -12,27 +12,18 @@ afterEach(async () => {
   await t.close()
 })
 
-async function openRequest(overrides: Partial<Parameters<typeof createConsentRequest>[2]> = {}) {
-  return createConsentRequest(
-    {
-      store: t.store,
-      now: t.clock.now,
-      ttlSeconds: 600,
-      defaultReturnUrls: ['http://localhost:3000'],
-    },
-    t.tenant,
-    {
-      clientId: DEMO.clientId,
-      userId: DEMO.userId,
-      userName: DEMO.userName,
-      audience: DEMO.audience,
-      scope: DEMO.scope,
-      redirectUri: DEMO.redirectUri,
-      returnTo: 'http://localhost:3000/demo/done',
-      state: 'xyz',
-      ...overrides,
-    },
-  )
+async function openRequest(overrides: Partial<CreateConsentRequestInput> = {}) {
+  return t.deps.consentFlow.open(t.tenant, {
+    clientId: DEMO.clientId,
+    userId: DEMO.userId,
+    userName: DEMO.userName,
+    audience: DEMO.audience,
+    scope: DEMO.scope,
+    redirectUri: DEMO.redirectUri,
+    returnTo: 'http://localhost:3000/demo/done',
+    state: 'xyz',
+    ...overrides,
+  })
 }
 
 function lines(html: string): string[] {

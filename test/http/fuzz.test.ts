@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
-import { createConsentRequest } from '../../src/services/consent-requests.js'
+
+import { DEMO } from '../../src/services/demo.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -194,22 +194,13 @@ describe('fuzzing the consent form (property)', () => {
       callbacks: [],
       appType: null,
     })
-    const request = await createConsentRequest(
-      {
-        store: t.store,
-        now: t.clock.now,
-        ttlSeconds: 3600,
-        defaultReturnUrls: ['http://localhost:3000'],
-      },
-      t.tenant,
-      {
-        clientId: 'form-fuzz-client',
-        userId: 'form-fuzz',
-        scope: 'openid profile',
-        redirectUri: DEMO.redirectUri,
-        returnTo: 'http://localhost:3000/demo/done',
-      },
-    )
+    const request = await t.deps.consentFlow.open(t.tenant, {
+      clientId: 'form-fuzz-client',
+      userId: 'form-fuzz',
+      scope: 'openid profile',
+      redirectUri: DEMO.redirectUri,
+      returnTo: 'http://localhost:3000/demo/done',
+    })
     const form = fc.dictionary(
       fc.constantFrom('action', 'csrf', 'x', ''),
       fc.oneof(fc.string(), fc.constantFrom('accept', 'deny', 'ACCEPT')),

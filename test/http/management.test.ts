@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/routes/demo.routes.js'
-import { createConsentRequest } from '../../src/services/consent-requests.js'
+
+import { DEMO } from '../../src/services/demo.js'
 import { expectError, management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -358,24 +358,15 @@ describe('errors of every kind (DESIGN §4.1)', () => {
 describe('freshness: what the consent page reads is current on the next render', () => {
   it('follows the flag, the scope descriptions and the client name', async () => {
     const open = () =>
-      createConsentRequest(
-        {
-          store: t.store,
-          now: t.clock.now,
-          ttlSeconds: 600,
-          defaultReturnUrls: ['http://localhost:3000'],
-        },
-        t.tenant,
-        {
-          clientId: DEMO.clientId,
-          userId: DEMO.userId,
-          userName: DEMO.userName,
-          audience: DEMO.audience,
-          scope: 'openid read:messages',
-          redirectUri: DEMO.redirectUri,
-          returnTo: 'http://localhost:3000/demo/done',
-        },
-      )
+      t.deps.consentFlow.open(t.tenant, {
+        clientId: DEMO.clientId,
+        userId: DEMO.userId,
+        userName: DEMO.userName,
+        audience: DEMO.audience,
+        scope: 'openid read:messages',
+        redirectUri: DEMO.redirectUri,
+        returnTo: 'http://localhost:3000/demo/done',
+      })
     const request = await open()
     const page = async () => (await t.app.request(`/consent/${request.id}`)).text()
     expect(await page()).toContain('Messages: read your messages')

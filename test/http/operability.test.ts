@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/logger.js'
-import { DEMO } from '../../src/routes/demo.routes.js'
+import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'

@@ -3,11 +3,7 @@ import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
 import { clientIp } from '../../http/client-ip.js'
 import { enforceLimit } from '../../middleware/rate-limit.js'
-import {
-  createConsentRequest,
-  readDecision,
-  tenantBaseUrl,
-} from '../../services/consent-requests.js'
+import { createConsentRequest, readDecision, tenantBaseUrl } from '../../services/consent-flow.js'
 import { defineOperation } from './operation.js'
 
 const promptValue = /^(none|login|consent|select_account)( (none|login|consent|select_account))*$/

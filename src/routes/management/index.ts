@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps, AppEnv } from '../../app/types.js'
 import { AppError } from '../../errors.js'
+import { renderPage } from '../../http/render.js'
 import { type createTokenVerifier, managementAuth } from '../../middleware/management-auth.js'
 import { tenant } from '../../middleware/tenant.js'
 import { apiDocsModel } from '../../presenters/api-docs.js'
@@ -41,7 +42,9 @@ export function managementRoutes(
   const document = openApiDocument(operations, { title: 'Assent Management API', version: '2' })
 
   app.get('/openapi.json', (c) => c.json(document))
-  app.get('/docs', (c) => c.html(deps.views.render('api-docs', apiDocsModel(c, deps, document))))
+  const docs = apiDocsModel(document)
+  const en = deps.i18n.translator('en')
+  app.get('/docs', (c) => renderPage(c, deps, 'api-docs', docs, { title: docs.title, tr: en }))
 
   app.use(
     '*',

@@ -1,15 +1,21 @@
+import { z } from 'zod'
 import {
   decide,
   effectiveScopes,
   isAllowedReturnTo,
   isStandardScope,
+  promptModeFor,
   splitScopeString,
   stillDefined,
 } from '../consent/index.js'
-import type { ConsentRequest, Tenant } from '../entities.js'
+import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
+import type { Metrics } from '../metrics.js'
 import type { Store } from '../store/port.js'
+
+/** Consent request ids are 128-bit base64url strings (DESIGN §3.1). */
+export const consentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
 
 export interface CreateConsentRequestInput {
   readonly clientId: string
@@ -175,5 +181,138 @@ export async function readDecision(
             .filter((value) => permissions.has(value)),
         }
       : {}),
+  }
+}
+
+export type AnswerAction = 'accept' | 'deny'
+
+export interface OpenOptions {
+  /** Return URL prefixes for this request instead of the tenant's (the demo returns to itself). */
+  readonly allowedReturnUrls?: readonly string[]
+}
+
+/** What the consent page shows: the request and what it is about (DESIGN §3.2). */
+export interface PromptData {
+  readonly request: ConsentRequest
+  readonly client: Client
+  readonly api: ResourceServer | null
+  /** The scopes the page asks about, still defined by the API, in prompt order. */
+  readonly scopes: readonly string[]
+  /** How many other scopes the user already granted this client (incremental consent). */
+  readonly alreadyGranted: number
+}
+
+/**
+ * The browser flow of a consent request, built once with the app (STYLE "one service per flow"):
+ * the AS opens a request, the page loads it, the user answers, the AS reads the decision. Every
+ * status rule lives here; the routes parse input, call one method and render.
+ */
+export interface ConsentFlow {
+  /** `POST /api/v2/consent-requests` (DESIGN §3.1). */
+  open(
+    tenant: Tenant,
+    input: CreateConsentRequestInput,
+    options?: OpenOptions,
+  ): Promise<ConsentRequest>
+  /** The request an id from a URL names, or a 404 `inexistent_consent_request`. */
+  find(tenant: Tenant, rawId: string | undefined): Promise<ConsentRequest>
+  /** What the page needs, or 409 (answered), 410 (expired), 404 (the client is gone). */
+  prompt(tenant: Tenant, request: ConsentRequest): Promise<PromptData>
+  /** Records the answer; returns where the browser goes next (DESIGN §3.2). */
+  answer(tenant: Tenant, request: ConsentRequest, action: AnswerAction): Promise<URL>
+  /** What the AS puts in the token (DESIGN §3.4). */
+  decision(tenant: Tenant, request: ConsentRequest): Promise<Decision>
+  /** The page a browser is sent to for `request`. */
+  consentUrl(tenant: Tenant, request: ConsentRequest): string
+}
+
+export interface ConsentFlowDeps extends ConsentRequestDeps {
+  readonly publicUrl: URL
+  readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
+}
+
+const withoutReturnUrls = (tenant: Tenant): Tenant => {
+  const { allowed_return_urls: _ignored, ...settings } = tenant.settings
+  return { ...tenant, settings }
+}
+
+export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
+  const { store } = deps
+  const apiOf = async (tenant: Tenant, request: ConsentRequest) =>
+    request.audience
+      ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
+      : null
+
+  return {
+    async open(tenant, input, options = {}) {
+      const request = await createConsentRequest(
+        options.allowedReturnUrls
+          ? { ...deps, defaultReturnUrls: options.allowedReturnUrls }
+          : deps,
+        options.allowedReturnUrls ? withoutReturnUrls(tenant) : tenant,
+        input,
+      )
+      deps.metrics.requestsCreated.inc({ status: request.status })
+      return request
+    },
+
+    async find(tenant, rawId) {
+      const id = consentIdSchema.safeParse(rawId)
+      const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
+      if (!request)
+        throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+      return request
+    },
+
+    async prompt(tenant, request) {
+      if (request.status !== 'pending')
+        throw new AppError(409, 'already_answered', 'Consent request already answered')
+      if (deps.now() >= request.expiresAt)
+        throw new AppError(410, 'expired', 'Consent request expired')
+      const [client, api] = await Promise.all([
+        store.clients.get(tenant.id, request.clientId),
+        apiOf(tenant, request),
+      ])
+      if (!client)
+        throw new AppError(404, 'inexistent_client', 'The client of this request no longer exists')
+      const scopes = stillDefined(request.promptScopes, api)
+      const asked = new Set(scopes)
+      const alreadyGranted = stillDefined(request.effectiveScopes, api).filter(
+        (scope) => !asked.has(scope) && scope !== 'openid',
+      ).length
+      deps.metrics.promptsShown.inc({ mode: promptModeFor(tenant.settings.flags) })
+      return { request, client, api, scopes, alreadyGranted }
+    },
+
+    async answer(tenant, request, action) {
+      const at = deps.now()
+      const answer =
+        action === 'accept'
+          ? {
+              action,
+              at,
+              scopes: stillDefined(request.effectiveScopes, await apiOf(tenant, request)),
+            }
+          : { action, at }
+      const answered = await store.consentRequests.answer(tenant.id, request.id, answer)
+      deps.metrics.answers.inc({
+        outcome: answered.outcome === 'answered' ? answered.request.status : answered.outcome,
+      })
+      if (answered.outcome === 'already_answered')
+        throw new AppError(409, 'already_answered', 'Consent request already answered')
+      if (answered.outcome === 'expired')
+        throw new AppError(410, 'expired', 'Consent request expired')
+      if (answered.outcome === 'not_found')
+        throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+      const back = new URL(request.returnTo)
+      back.searchParams.set('consent_request', request.id)
+      if (request.state !== null) back.searchParams.set('state', request.state)
+      return back
+    },
+
+    decision: (tenant, request) => readDecision(store, tenant, request),
+
+    consentUrl: (tenant, request) =>
+      new URL(`consent/${request.id}`, tenantBaseUrl(deps.publicUrl, tenant)).href,
   }
 }

@@ -1,0 +1,41 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppDeps, AppEnv } from '../app/types.js'
+import type { Tenant } from '../entities.js'
+import type { Translator } from '../i18n/i18n.js'
+import { translatorOf } from '../middleware/i18n.js'
+import { setPagePolicy, styleNonce } from '../middleware/security-headers.js'
+import { brandColorOf, pageShell } from '../presenters/page.js'
+
+export interface RenderOptions {
+  readonly title: string
+  /** The page's translator; the request's negotiated one when absent. */
+  readonly tr?: Translator
+  readonly status?: ContentfulStatusCode
+}
+
+/**
+ * The one render step of every page: the layout's view-model, the page's Content-Security-Policy
+ * (its `form-action` origins and the branding style's nonce), `no-store`, and the HTML. Presenters
+ * stay free of side effects; headers are set here.
+ */
+export function renderPage(
+  c: Context<AppEnv>,
+  deps: Pick<AppDeps, 'views' | 'assets' | 'i18n'>,
+  view: string,
+  model: object,
+  options: RenderOptions,
+): Response {
+  const tenant = c.get('tenant') as Tenant | undefined
+  const nonce = brandColorOf(tenant) ? styleNonce() : ''
+  setPagePolicy(c, nonce || undefined)
+  c.header('Cache-Control', 'no-store')
+  const page = pageShell({
+    tenant,
+    tr: options.tr ?? translatorOf(c, deps),
+    title: options.title,
+    assets: deps.assets,
+    nonce,
+  })
+  return c.html(deps.views.render(view, { ...model, page }), options.status ?? 200)
+}

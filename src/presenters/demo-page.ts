@@ -1,0 +1,32 @@
+import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
+import type { Translator } from '../i18n/i18n.js'
+import type { Decision } from '../services/consent-flow.js'
+import { promptLineTexts, promptMode } from './consent-page.js'
+
+/** The view-model of `views/demo-done.eta`: what the demo's stand-in AS received. */
+export function demoDoneModel(
+  input: {
+    tenant: Tenant
+    request: ConsentRequest
+    decision: Decision
+    client: Client | undefined
+    api: ResourceServer | null
+  },
+  tr: Translator,
+) {
+  const { decision } = input
+  const accepted = decision.status === 'accepted'
+  const values = { client: tr.isolate(input.client?.name ?? input.request.clientId) }
+  return {
+    lines: accepted
+      ? promptLineTexts(promptMode(input.tenant), decision.granted_scopes, input.api, tr)
+      : [],
+    scope: accepted ? decision.scope : null,
+    text: {
+      title: tr.t('demo.title'),
+      outcome: tr.t(`demo.${decision.status}`, values),
+      scopeClaim: tr.t('demo.scopeClaim'),
+      again: tr.t('demo.again'),
+    },
+  }
+}
