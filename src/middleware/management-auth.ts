@@ -13,6 +13,15 @@ export interface ManagementAuthOptions {
 
 export type GrantedScopes = ReadonlySet<string> | 'all'
 
+/** A good token: its scopes, and how long it stays good (`null`: the static token, no end). */
+export interface VerifiedToken {
+  readonly scopes: GrantedScopes
+  readonly secondsLeft: number | null
+}
+
+/** Leeway for clocks that disagree a little (RFC 7519 §4.1.4 "some small leeway"). */
+const CLOCK_TOLERANCE_SECONDS = 30
+
 /** Algorithms a management JWT may be signed with; `none` and HMAC never (RFC 8725 §3.1). */
 const ALGORITHMS = [
   'RS256',
@@ -46,17 +55,27 @@ export function createTokenVerifier(options: ManagementAuthOptions) {
   return async function verifyToken(
     token: string,
     tenant: Tenant,
-  ): Promise<GrantedScopes | undefined> {
-    if (timingSafeEqual(digest(token), adminDigest)) return 'all'
+  ): Promise<VerifiedToken | undefined> {
+    if (timingSafeEqual(digest(token), adminDigest)) return { scopes: 'all', secondsLeft: null }
     if (!jwks || !options.jwt || token.split('.').length !== 3) return undefined
     try {
+      // DESIGN §6: a management JWT must say when it ends; one that never does is refused.
       const { payload } = await jwtVerify(token, jwks, {
         issuer: options.jwt.issuer,
         audience: tenant.domains.map((domain) => `https://${domain}/api/v2/`),
         algorithms: ALGORITHMS,
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       })
+      const now = Date.now() / 1000
+      // jose checks `iat` only against a maximum age; a token issued in the future is refused.
+      if (typeof payload.iat === 'number' && payload.iat > now + CLOCK_TOLERANCE_SECONDS)
+        return undefined
       const scope = typeof payload.scope === 'string' ? payload.scope : ''
-      return new Set(scope.split(' ').filter(Boolean))
+      return {
+        scopes: new Set(scope.split(' ').filter(Boolean)),
+        secondsLeft: Math.max(0, (payload.exp as number) - now),
+      }
     } catch {
       return undefined
     }
@@ -75,14 +94,14 @@ export function managementAuth(
         'WWW-Authenticate': 'Bearer',
       })
     }
-    const scopes = await verify(match[1], c.get('tenant'))
-    if (!scopes) {
+    const verified = await verify(match[1], c.get('tenant'))
+    if (!verified) {
       // RFC 6750 §3: the challenge names the scheme, and the error when a token was sent.
       throw new AppError(401, 'invalid_token', 'Invalid token', {
         'WWW-Authenticate': 'Bearer error="invalid_token"',
       })
     }
-    c.set('scopes', scopes)
+    c.set('scopes', verified.scopes)
     return next()
   }
 }

@@ -3,10 +3,12 @@ import type { AppEnv } from '../app/types.js'
 import { AppError } from '../errors.js'
 
 /**
- * Refuses a form posted from another site, on every form POST (consent and admin pages). Kept by
- * hand rather than hono's `csrf()` middleware: that one checks `Origin` alone and lets a request
- * without it through, while a browser's `Sec-Fetch-Site` (Fetch Metadata) still tells a
- * cross-site post when `Origin` is `null` or absent.
+ * Refuses a form posted from another site, on every form POST (consent and admin pages). Pages
+ * send `Referrer-Policy: strict-origin`, so a browser's same-origin post carries its real
+ * `Origin` (Fetch §3.1); `Origin: null` comes from a sandboxed frame or a `data:` page and is
+ * refused. Kept by hand rather than hono's `csrf()` middleware: that one checks `Origin` alone,
+ * while `Sec-Fetch-Site` (Fetch Metadata) also tells a cross-site post by a browser that sends
+ * no `Origin`.
  */
 export function sameOrigin(publicUrl: URL): MiddlewareHandler<AppEnv> {
   return async function sameOriginMiddleware(c, next) {
@@ -14,7 +16,7 @@ export function sameOrigin(publicUrl: URL): MiddlewareHandler<AppEnv> {
       const origin = c.req.header('origin')
       const site = c.req.header('sec-fetch-site')
       const requestOrigin = new URL(c.req.url).origin
-      if (origin && origin !== 'null' && origin !== publicUrl.origin && origin !== requestOrigin) {
+      if (origin !== undefined && origin !== publicUrl.origin && origin !== requestOrigin) {
         throw new AppError(403, 'invalid_csrf', 'Cross-origin form post')
       }
       if (site && site !== 'same-origin' && site !== 'none')

@@ -52,7 +52,9 @@ export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHand
     c.set('formActions', [])
     c.header('Content-Security-Policy', policy)
     c.header('X-Frame-Options', 'DENY')
-    c.header('Referrer-Policy', 'no-referrer')
+    // DESIGN §6: only the origin leaves a page (never a path or an id), and form posts keep a
+    // real `Origin` for the same-origin check.
+    c.header('Referrer-Policy', 'strict-origin')
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Cross-Origin-Opener-Policy', 'same-origin')
     c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()')

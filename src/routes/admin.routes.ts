@@ -20,18 +20,18 @@ const hash = (value: string) => createHash('sha256').update(value).digest('hex')
 
 const loginForm = z.object({
   token: z.string().trim().min(1).max(8192),
-  csrf: z.string().min(1).max(128),
+  csrf: z.string().max(128).optional(),
 })
 const flagForm = z.object({
   value: z.enum(['on', 'off']),
-  csrf: z.string().min(1).max(128),
+  csrf: z.string().max(128).optional(),
   back: z
     .string()
     .max(4000)
     .regex(/^(\?[^\s#]*)?$/)
     .optional(),
 })
-const logoutForm = z.object({ csrf: z.string().min(1).max(128) })
+const logoutForm = z.object({ csrf: z.string().max(128).optional() })
 
 /**
  * The admin pages (DESIGN §5): sign-in with a management token, a server-side session of eight
@@ -80,8 +80,8 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
     if (!form) return renderLogin(c, 400, 'Paste a management token to sign in.')
     await csrf.check('admin-login', getCookie(c, LOGIN_COOKIE.name), form.csrf)
     const tenant = c.get('tenant')
-    const scopes = await verifyToken(form.token, tenant)
-    if (!scopes)
+    const verified = await verifyToken(form.token, tenant)
+    if (!verified)
       return renderLogin(
         c,
         401,
@@ -90,13 +90,16 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
 
     const id = randomBytes(32).toString('base64url')
     const now = deps.now()
+    // A session ends no later than the token it was opened with (DESIGN §6).
+    const seconds = Math.min(SESSION_SECONDS, verified.secondsLeft ?? SESSION_SECONDS)
+    const expiresAt = new Date(now.getTime() + seconds * 1000)
     await deps.store.adminSessions.purgeExpired(now)
     await deps.store.adminSessions.create(
       {
         id: hash(id),
         tenantId: tenant.id,
-        scopes: scopes === 'all' ? 'all' : [...scopes],
-        expiresAt: new Date(now.getTime() + SESSION_SECONDS * 1000),
+        scopes: verified.scopes === 'all' ? 'all' : [...verified.scopes],
+        expiresAt,
       },
       now,
     )
@@ -106,7 +109,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       httpOnly: true,
       sameSite: 'Strict',
       secure,
-      maxAge: SESSION_SECONDS,
+      maxAge: Math.max(1, Math.floor(seconds)),
     })
     return c.redirect('/admin/preview', 303)
   })

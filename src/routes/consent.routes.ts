@@ -13,7 +13,8 @@ import { consentPageModel, promptMode } from '../presenters/consent-page.js'
 
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
-  [CSRF_FIELD]: z.string().min(1).max(128),
+  // A missing or wrong token is a 403 (DESIGN §3.2), checked after the form parses.
+  [CSRF_FIELD]: z.string().max(128).optional(),
 })
 
 /** `GET /consent/{id}` shows the prompt; `POST /consent/{id}` answers it (DESIGN §3.2). */

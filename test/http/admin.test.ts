@@ -66,13 +66,23 @@ describe('admin sign-in (DESIGN §5)', () => {
     expect(setCookie).toBeUndefined()
   })
 
-  it('refuses a sign-in without the form token', async () => {
+  it.each([
+    ['a forged form token', { token: 'x', csrf: 'forged' }, {}],
+    ['no form token', { token: 'x' }, {}],
+    [
+      'a post from another site',
+      { token: 'x', csrf: 'forged' },
+      { 'sec-fetch-site': 'cross-site' },
+    ],
+    ['a post from an opaque origin', { token: 'x' }, { origin: 'null' }],
+  ])('refuses a sign-in with %s: 403, no session', async (_, form, headers) => {
     const res = await t.app.request('/admin/login', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: t.adminToken, csrf: 'forged' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ ...form, token: t.adminToken }).toString(),
     })
     expect(res.status).toBe(403)
+    expect(res.headers.get('set-cookie') ?? '').not.toContain('assent_admin=')
   })
 
   it('ends the session after eight hours, and on sign-out', async () => {
@@ -86,6 +96,29 @@ describe('admin sign-in (DESIGN §5)', () => {
     const again = await adminSignIn(t)
     t.clock.advance(8 * 60 * 60 * 1000 + 1)
     expect((await get('/admin/preview', again.cookie)).status).toBe(303)
+  })
+
+  it('ends no later than the management token it was opened with', async () => {
+    const issuer = await startIssuer()
+    const scoped = await createTestApp({
+      env: { ASSENT_MGMT_JWKS_URL: issuer.jwksUrl, ASSENT_MGMT_ISSUER: issuer.issuer },
+    })
+    try {
+      const token = await issuer.sign({
+        aud: 'https://localhost/api/v2/',
+        scope: 'read:tenant_settings',
+        exp: Math.floor(Date.now() / 1000) + 120,
+      })
+      const { cookie, setCookie } = await adminSignIn(scoped, token)
+      expect(setCookie).toMatch(/Max-Age=(1[01]\d|120)\b/)
+      const preview = () => scoped.app.request('/admin/preview', { headers: { cookie } })
+      expect((await preview()).status).toBe(200)
+      scoped.clock.advance(121_000)
+      expect((await preview()).status).toBe(303)
+    } finally {
+      await scoped.close()
+      await issuer.close()
+    }
   })
 })
 
@@ -184,6 +217,7 @@ describe('flipping the flag', () => {
     expect(
       (await post('/admin/preview/flag', cookie, { value: 'on', back, csrf: 'forged' })).status,
     ).toBe(403)
+    expect((await post('/admin/preview/flag', cookie, { value: 'on', back })).status).toBe(403)
     expect(
       (await t.store.tenants.get(t.tenant.id))?.settings.flags.use_scope_descriptions_for_consent,
     ).toBe(false)

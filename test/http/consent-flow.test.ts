@@ -55,7 +55,7 @@ function answer(
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       cookie: session.cookie,
-      origin: 'null',
+      origin: 'http://localhost:3000',
       'sec-fetch-site': 'same-origin',
       ...headers,
     },
@@ -199,6 +199,12 @@ describe('answering the prompt (DESIGN §3.2)', () => {
       (s: { cookie: string; csrf: string }) => s,
       { origin: 'https://evil.example' },
     ],
+    [
+      'a post from an opaque origin (sandboxed frame, data: page)',
+      (s: { cookie: string; csrf: string }) => s,
+      { origin: 'null' },
+    ],
+    ['no form token at all', (s: { cookie: string; csrf: string }) => ({ ...s, csrf: '' }), {}],
   ])('refuses %s with a 403 page and changes nothing', async (_, tamper, headers) => {
     const created = await open()
     const res = await answer(

@@ -69,7 +69,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     expect(csp).toContain("form-action 'self' http://localhost:3000 https://mail-helper.example;")
     expect(csp).not.toContain('unsafe-inline')
     expect(res.headers.get('x-frame-options')).toBe('DENY')
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(res.headers.get('referrer-policy')).toBe('strict-origin')
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
   })
 

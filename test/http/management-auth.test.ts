@@ -86,6 +86,20 @@ describe('who may call the Management API (DESIGN §4.3)', () => {
         }),
     ],
     [
+      'a token without exp',
+      async () => issuer.sign({ aud: audience(HOST), scope: 'read:clients', exp: null }),
+    ],
+    [
+      'a token issued in the future',
+      async () =>
+        issuer.sign({
+          aud: audience(HOST),
+          scope: 'read:clients',
+          iat: Math.floor(Date.now() / 1000) + 600,
+          exp: Math.floor(Date.now() / 1000) + 900,
+        }),
+    ],
+    [
       'a token for another audience',
       async () => issuer.sign({ aud: 'https://api.example.com/', scope: 'read:clients' }),
     ],

@@ -21,14 +21,21 @@ export async function startIssuer() {
   return {
     issuer,
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    /** Signs a token; `payload` may override `iss`, `aud`, `exp` and `scope`. */
-    async sign(payload: JWTPayload & { scope?: string }, key = privateKey): Promise<string> {
-      return new SignJWT({ ...payload })
+    /**
+     * Signs a token; `payload` may override `iss`, `aud`, `exp`, `iat` and `scope`;
+     * `exp: null` signs one without `exp`.
+     */
+    async sign(
+      payload: Omit<JWTPayload, 'exp'> & { scope?: string; exp?: number | null },
+      key = privateKey,
+    ): Promise<string> {
+      const { exp, ...claims } = payload
+      const jwt = new SignJWT({ ...claims })
         .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
-        .setIssuer(payload.iss ?? issuer)
-        .setIssuedAt()
-        .setExpirationTime(payload.exp ?? '5m')
-        .sign(key)
+        .setIssuer((payload.iss as string | undefined) ?? issuer)
+        .setIssuedAt(payload.iat as number | undefined)
+      if (exp !== null) jwt.setExpirationTime(exp ?? '5m')
+      return jwt.sign(key)
     },
     async otherKey() {
       return (await generateKeyPair('RS256')).privateKey
