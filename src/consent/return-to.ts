@@ -12,6 +12,9 @@ export function isAllowedReturnTo(returnTo: string, allowed: readonly string[]):
   }
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return false
   if (target.username !== '' || target.password !== '') return false
+  // `%2f`, `%5c` and `%2e` in the path are `/`, `\` and `.` to many servers after the prefix check
+  // passed: `/resume/..%2f..%2fadmin` would walk out of `/resume/`. Refused outright.
+  if (/%(2f|5c|2e)/i.test(target.pathname)) return false
   return allowed.some((prefix) => {
     let base: URL
     try {

@@ -62,8 +62,16 @@ export async function createConsentRequest(
   const client = await store.clients.get(tenant.id, input.clientId)
   if (!client)
     throw new AppError(404, 'inexistent_client', `The client ${input.clientId} does not exist`)
-  if (client.callbacks.length > 0 && !client.callbacks.includes(input.redirectUri)) {
-    throw new AppError(400, 'invalid_body', 'redirect_uri is not one of the client callbacks')
+  // The browser ends up at redirect_uri: only a callback the admin registered for this client
+  // will do (RFC 6749 §3.1.2.2), so a client without any cannot ask for consent at all.
+  if (!client.callbacks.includes(input.redirectUri)) {
+    throw new AppError(
+      400,
+      'invalid_body',
+      client.callbacks.length === 0
+        ? `The client ${client.clientId} has no registered callbacks`
+        : 'redirect_uri is not one of the client callbacks',
+    )
   }
 
   const api = input.audience

@@ -95,7 +95,7 @@ describe('hostile input rendered in Chromium', () => {
       description: payload,
       logoUri: payload,
       isFirstParty: false,
-      callbacks: [],
+      callbacks: ['https://hostile.example/cb'],
       appType: null,
     })
     await t.store.resourceServers.delete(t.tenant.id, 'rs_hostile')

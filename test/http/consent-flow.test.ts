@@ -95,8 +95,17 @@ describe('POST /api/v2/consent-requests (DESIGN §3.1)', () => {
     [{ prompt: 'sometimes' }, 400, 'invalid_body'],
     [{ scope: undefined }, 400, 'invalid_body'],
     [{ extra: 1 }, 400, 'invalid_body'],
+    [{ return_to: 'http://localhost:3000/demo/..%2f..%2fadmin' }, 400, 'invalid_body'],
+    [{ redirect_uri: 'javascript:alert(1)' }, 400, 'invalid_body'],
   ])('refuses %j', async (overrides, status, code) => {
     expectError(await open(overrides), status, code)
+  })
+
+  it('refuses a client that registered no callbacks: its browser could be sent anywhere', async () => {
+    await api('POST', '/clients', { client_id: 'no-callbacks', name: 'No callbacks' })
+    const res = await open({ client_id: 'no-callbacks', redirect_uri: 'https://any.example/cb' })
+    expectError(res, 400, 'invalid_body')
+    expect(res.body.message).toContain('no registered callbacks')
   })
 
   it('needs the create:consent_requests scope', async () => {

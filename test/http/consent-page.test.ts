@@ -121,7 +121,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
       description: '',
       logoUri: 'javascript:alert(1)',
       isFirstParty: false,
-      callbacks: [],
+      callbacks: ['https://x.example/cb'],
       appType: null,
     })
     const request = await openRequest({

@@ -191,7 +191,7 @@ describe('fuzzing the consent form (property)', () => {
       description: '',
       logoUri: null,
       isFirstParty: false,
-      callbacks: [],
+      callbacks: [DEMO.redirectUri],
       appType: null,
     })
     const request = await t.deps.consentFlow.open(t.tenant, {

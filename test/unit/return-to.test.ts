@@ -19,6 +19,11 @@ describe('isAllowedReturnTo (DESIGN §3.1)', () => {
     ['javascript:alert(1)//as.example.com/resume', false],
     ['//as.example.com/resume', false],
     ['', false],
+    ['https://as.example.com/resume/..%2f..%2fadmin', false],
+    ['https://as.example.com/resume/..%2F..%2Fadmin', false],
+    ['https://as.example.com/resume/..%5cadmin', false],
+    ['https://as.example.com/resume/%2e%2e/admin', false],
+    ['https://as.example.com/resume/abc?next=%2f', true],
   ])('%s → %s', (url, ok) => {
     expect(isAllowedReturnTo(url, allowed)).toBe(ok)
   })
