@@ -1,4 +1,5 @@
 import { dirname } from 'node:path'
+import proxyaddr from 'proxy-addr'
 import { z } from 'zod'
 
 /**
@@ -38,6 +39,29 @@ const schema = z
     ASSENT_DATA_DIR: z.string().min(1).optional(),
     ASSENT_RATE_LIMIT_ANSWERS: z.coerce.number().int().min(0).max(1_000_000).default(120),
     ASSENT_RATE_LIMIT_CREATES: z.coerce.number().int().min(0).max(10_000_000).default(1200),
+    ASSENT_RATE_LIMIT_ADMIN_LOGIN: z.coerce.number().int().min(0).max(1_000_000).default(10),
+    ASSENT_RATE_LIMIT_DEMO: z.coerce.number().int().min(0).max(1_000_000).default(30),
+    ASSENT_TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .transform((value) =>
+        (value ?? '')
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (list) => {
+          try {
+            proxyaddr.compile(list)
+            return true
+          } catch {
+            return false
+          }
+        },
+        { message: 'must be comma-separated IP addresses or CIDR ranges' },
+      ),
+    ASSENT_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .refine((env) => !env.ASSENT_MGMT_JWKS_URL === !env.ASSENT_MGMT_ISSUER, {
@@ -58,8 +82,20 @@ export interface Config {
   /** `undefined`: decided at start — on for a database this start created (DESIGN §8). */
   readonly demo: boolean | undefined
   readonly requestTtlSeconds: number
-  /** Answers per minute from one IP address, and consent requests per minute for one client (×5 from one IP); 0 is no limit. */
-  readonly rateLimits: { readonly answersPerIp: number; readonly createsPerClient: number }
+  /**
+   * Per minute (0 is no limit): answers from one client address; consent requests for one client
+   * (×5 from one address); admin sign-ins from one address; demo requests from one address.
+   */
+  readonly rateLimits: {
+    readonly answersPerAddress: number
+    readonly createsPerClient: number
+    readonly adminLoginPerAddress: number
+    readonly demoPerAddress: number
+  }
+  /** Proxies whose `X-Forwarded-For` is believed (DESIGN §6); empty: none. */
+  readonly trustedProxies: readonly string[]
+  /** A bearer token `/metrics` asks for; `undefined`: open. */
+  readonly metricsToken: string | undefined
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
 }
 
@@ -107,9 +143,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demo: e.ASSENT_DEMO,
     requestTtlSeconds: e.ASSENT_REQUEST_TTL_SECONDS,
     rateLimits: {
-      answersPerIp: e.ASSENT_RATE_LIMIT_ANSWERS,
+      answersPerAddress: e.ASSENT_RATE_LIMIT_ANSWERS,
       createsPerClient: e.ASSENT_RATE_LIMIT_CREATES,
+      adminLoginPerAddress: e.ASSENT_RATE_LIMIT_ADMIN_LOGIN,
+      demoPerAddress: e.ASSENT_RATE_LIMIT_DEMO,
     },
+    trustedProxies: e.ASSENT_TRUSTED_PROXIES,
+    metricsToken: e.ASSENT_METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
   }
 }

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server'
+import pg from 'pg'
 import { createApp } from './app/create-app.js'
 import { appDeps } from './app/deps.js'
 import { loadAssets } from './assets.js'
@@ -28,6 +29,11 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel)
   const store = await openStore(config.databaseUrl)
   const ready = await bootstrap(config, store)
+  // Rate-limit counters shared by every instance of a PostgreSQL deployment (DESIGN §6).
+  const sharedCounters = config.databaseUrl.startsWith('sqlite:')
+    ? undefined
+    : new pg.Pool({ connectionString: config.databaseUrl, max: 2 })
+  sharedCounters?.on('error', () => {})
   const app = createApp(
     appDeps({
       config,
@@ -38,6 +44,7 @@ async function main(): Promise<void> {
       log,
       now: () => new Date(),
       adminToken: ready.adminToken,
+      sharedCounters,
     }),
     { demo: ready.demo },
   )
@@ -73,7 +80,7 @@ async function main(): Promise<void> {
     }, 10_000)
     force.unref()
     server.close(() => {
-      void store.close().then(() => {
+      void Promise.all([store.close(), sharedCounters?.end()]).then(() => {
         log.info('stopped')
         process.exit(0)
       })

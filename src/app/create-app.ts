@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
+import { clientAddress } from '../http/client-address.js'
 import { errorHandler, notFoundHandler } from '../middleware/error-handler.js'
 import { i18n } from '../middleware/i18n.js'
 import { createTokenVerifier } from '../middleware/management-auth.js'
@@ -24,6 +25,7 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   const app = new Hono<AppEnv>()
 
   app.use(requestId({ limitLength: 64 }))
+  app.use(clientAddress(deps.config.trustedProxies))
   app.use(requestLog(deps))
   app.use(securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' }))
   app.route('/', systemRoutes(deps))

@@ -1,3 +1,4 @@
+import type pg from 'pg'
 import type { Assets } from '../assets.js'
 import type { Config } from '../config.js'
 import { createCsrf } from '../http/csrf.js'
@@ -10,7 +11,7 @@ import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 import type { AppDeps } from './types.js'
 
-/** The dependencies of `createApp` built from their parts; the clock drives the rate limits too. */
+/** The dependencies of `createApp`, every part built once, from the configuration and the store. */
 export function appDeps(parts: {
   config: Config
   store: Store
@@ -20,9 +21,13 @@ export function appDeps(parts: {
   log: Logger
   now: () => Date
   adminToken: string
+  /** With PostgreSQL: where rate-limit counters are shared by the instances. */
+  sharedCounters?: pg.Pool | undefined
 }): AppDeps {
-  const clock = () => parts.now().getTime()
-  const { answersPerIp, createsPerClient } = parts.config.rateLimits
+  const { answersPerAddress, createsPerClient, adminLoginPerAddress, demoPerAddress } =
+    parts.config.rateLimits
+  const limiter = (name: string, perMinute: number) =>
+    createRateLimiter({ name, perMinute, pool: parts.sharedCounters })
   const metrics = createMetrics()
   return {
     ...parts,
@@ -37,21 +42,11 @@ export function appDeps(parts: {
     }),
     csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
     limits: {
-      answersPerIp: createRateLimiter({
-        perMinute: answersPerIp,
-        burst: Math.max(1, Math.ceil(answersPerIp / 4)),
-        now: clock,
-      }),
-      createsPerClient: createRateLimiter({
-        perMinute: createsPerClient,
-        burst: Math.max(1, Math.ceil(createsPerClient / 6)),
-        now: clock,
-      }),
-      createsPerIp: createRateLimiter({
-        perMinute: createsPerClient * 5,
-        burst: Math.max(1, Math.ceil((createsPerClient * 5) / 6)),
-        now: clock,
-      }),
+      answersPerAddress: limiter('answers', answersPerAddress),
+      createsPerClient: limiter('creates_client', createsPerClient),
+      createsPerAddress: limiter('creates_address', createsPerClient * 5),
+      adminLoginPerAddress: limiter('admin_login', adminLoginPerAddress),
+      demoPerAddress: limiter('demo', demoPerAddress),
     },
   }
 }

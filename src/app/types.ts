@@ -27,15 +27,19 @@ export interface AppDeps {
   /** Form tokens for every page form. */
   readonly csrf: Csrf
   readonly limits: {
-    readonly answersPerIp: RateLimiter
+    readonly answersPerAddress: RateLimiter
     readonly createsPerClient: RateLimiter
-    readonly createsPerIp: RateLimiter
+    readonly createsPerAddress: RateLimiter
+    readonly adminLoginPerAddress: RateLimiter
+    readonly demoPerAddress: RateLimiter
   }
 }
 
 export interface AppEnv {
   Variables: {
     requestId: string
+    /** The client's address, through trusted proxies (DESIGN §6). */
+    clientAddress: string
     tenant: Tenant
     /** The locale a page was negotiated in, so an error page thrown later speaks it too. */
     locale: string | undefined

@@ -1,48 +1,92 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import type pg from 'pg'
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+} from 'rate-limiter-flexible'
 import type { AppEnv } from '../app/types.js'
 import { AppError } from '../errors.js'
+import { clientAddressOf } from '../http/client-address.js'
 import type { Metrics } from '../metrics.js'
 
+/** A limit of `perMinute` hits per key and minute; 0 turns it off. */
+export interface RateLimiter {
+  /** Counts a hit; resolves to 0 when allowed, else the milliseconds until the next is. */
+  take(key: string): Promise<number>
+}
+
+export interface RateLimitOptions {
+  readonly name: string
+  readonly perMinute: number
+  /**
+   * PostgreSQL pool: the counters live in the database, shared by every instance (DESIGN §6), so
+   * N instances do not allow N times the limit. Absent (SQLite, one process): in memory.
+   */
+  readonly pool?: pg.Pool | undefined
+}
+
 /**
- * A token bucket per key: `perMinute` tokens refill evenly, up to `burst`. Per instance and in
- * memory; `perMinute` 0 turns the limit off.
+ * A fixed one-minute window per key (`rate-limiter-flexible`). In memory, a key lives only for
+ * its window, so the counters are bounded by the keys seen in one minute. With PostgreSQL, a
+ * database that does not answer falls back to a per-instance memory limiter rather than
+ * refusing or waving everyone through.
  */
-export function createRateLimiter(options: {
-  perMinute: number
-  burst: number
-  now: () => number
-}) {
-  const buckets = new Map<string, { tokens: number; at: number }>()
-  const rate = options.perMinute / 60_000
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
+  if (options.perMinute <= 0) return { take: async () => 0 }
+  const shape = { keyPrefix: `assent_${options.name}`, points: options.perMinute, duration: 60 }
+  const memory = new RateLimiterMemory(shape)
+  const limiter: RateLimiterAbstract = options.pool
+    ? new RateLimiterPostgres({
+        ...shape,
+        storeClient: options.pool,
+        storeType: 'pool',
+        tableName: 'rate_limits',
+        insuranceLimiter: memory,
+      })
+    : memory
   return {
-    /** Takes a token; returns 0 when allowed, else the milliseconds until one is back. */
-    take(key: string): number {
-      if (options.perMinute <= 0) return 0
-      const now = options.now()
-      const bucket = buckets.get(key) ?? { tokens: options.burst, at: now }
-      bucket.tokens = Math.min(options.burst, bucket.tokens + (now - bucket.at) * rate)
-      bucket.at = now
-      if (buckets.size > 100_000) buckets.clear()
-      buckets.set(key, bucket)
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1
+    async take(key) {
+      try {
+        await limiter.consume(key)
         return 0
+      } catch (refused) {
+        if (refused instanceof RateLimiterRes) return Math.max(1, refused.msBeforeNext)
+        throw refused
       }
-      return Math.ceil((1 - bucket.tokens) / rate)
     },
   }
 }
 
-export type RateLimiter = ReturnType<typeof createRateLimiter>
+/**
+ * The key of a client address: IPv4 as it is, IPv6 by its /64, which one subscriber usually
+ * holds whole — keyed per address, one host could spread a flood over 2^64 keys.
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(':')) return address
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  if (mapped?.[1]) return mapped[1]
+  const [head = '', tail = ''] = address.toLowerCase().split('::')
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const groups = address.includes('::')
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left
+  return `${groups.slice(0, 4).join(':')}::/64`
+}
 
-/** Takes a token for `key`, or refuses with 429 and `Retry-After` (counted under `name`). */
-export function enforceLimit(
+/** The rate-limit key of the request's client address. */
+export const byAddress = (c: Context<AppEnv>): string => addressKey(clientAddressOf(c))
+
+/** Takes a hit for `key`, or refuses with 429 and `Retry-After` (counted under `name`). */
+export async function enforceLimit(
   name: string,
   limiter: RateLimiter,
   key: string,
   metrics: Metrics,
-): void {
-  const wait = limiter.take(key)
+): Promise<void> {
+  const wait = await limiter.take(key)
   if (wait <= 0) return
   metrics.rateLimited.inc({ limit: name })
   throw new AppError(429, 'too_many_requests', 'Too many requests, try again later', {
@@ -58,7 +102,7 @@ export function rateLimit(
   metrics: Metrics,
 ): MiddlewareHandler<AppEnv> {
   return async function rateLimitMiddleware(c, next) {
-    enforceLimit(name, limiter, keyOf(c), metrics)
+    await enforceLimit(name, limiter, keyOf(c), metrics)
     await next()
   }
 }

@@ -3,7 +3,8 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppDeps, AppEnv } from '../app/types.js'
 
 /**
- * One log line and one latency observation per request: the request id, the method, the route
+ * One log line and one latency observation per request: the request id, the client's address
+ * (through trusted proxies), the method, the route
  * pattern (never the query string, which may carry `state`), the status and the time taken.
  */
 export function requestLog(deps: Pick<AppDeps, 'log' | 'metrics'>): MiddlewareHandler<AppEnv> {
@@ -19,6 +20,7 @@ export function requestLog(deps: Pick<AppDeps, 'log' | 'metrics'>): MiddlewareHa
     )
     deps.log.info('request', {
       requestId: c.get('requestId'),
+      address: c.get('clientAddress'),
       method: c.req.method,
       route,
       status,

@@ -9,6 +9,7 @@ import type { CsrfCookie } from '../http/csrf.js'
 import { readForm } from '../http/forms.js'
 import { renderPage } from '../http/render.js'
 import { type createTokenVerifier, hasAnyScope } from '../middleware/management-auth.js'
+import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { previewModel } from '../presenters/preview-page.js'
 
 export const ADMIN_COOKIE = 'assent_admin'
@@ -43,6 +44,13 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   const { csrf } = deps
   const secure = deps.config.publicUrl.protocol === 'https:'
   const en = deps.i18n.translator('en')
+  // Guessing a management token through the sign-in form is refused after a few tries.
+  const loginLimit = rateLimit(
+    'admin_login',
+    deps.limits.adminLoginPerAddress,
+    byAddress,
+    deps.metrics,
+  )
 
   async function renderLogin(c: Context<AppEnv>, status: 200 | 400 | 401, error: string | null) {
     const cookie = csrf.browserCookie(c, LOGIN_COOKIE)
@@ -75,7 +83,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
 
   app.get('/login', (c) => renderLogin(c, 200, null))
 
-  app.post('/login', limitBody('form'), async (c) => {
+  app.post('/login', loginLimit, limitBody('form'), async (c) => {
     const form = await readForm(c, loginForm).catch(() => undefined)
     if (!form) return renderLogin(c, 400, 'Paste a management token to sign in.')
     await csrf.check('admin-login', getCookie(c, LOGIN_COOKIE.name), form.csrf)

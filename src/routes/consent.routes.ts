@@ -3,12 +3,11 @@ import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppDeps, AppEnv } from '../app/types.js'
 import { limitBody } from '../http/body-limit.js'
-import { clientIp } from '../http/client-ip.js'
 import { CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../http/csrf.js'
 import { readForm } from '../http/forms.js'
 import { renderPage } from '../http/render.js'
 import { useLocale } from '../middleware/i18n.js'
-import { rateLimit } from '../middleware/rate-limit.js'
+import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { consentPageModel, promptMode } from '../presenters/consent-page.js'
 
 const answerForm = z.object({
@@ -48,7 +47,7 @@ export function consentRoutes(deps: AppDeps) {
 
   app.post(
     '/:id',
-    rateLimit('answers_per_ip', deps.limits.answersPerIp, clientIp, deps.metrics),
+    rateLimit('answers', deps.limits.answersPerAddress, byAddress, deps.metrics),
     limitBody('form'),
     async (c) => {
       const tenant = c.get('tenant')

@@ -1,18 +1,26 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import type { AppDeps, AppEnv } from '../app/types.js'
 import { renderPage } from '../http/render.js'
+import { parseQuery } from '../http/validate.js'
 import { useLocale } from '../middleware/i18n.js'
+import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { demoDoneModel } from '../presenters/demo-page.js'
 import { openDemoRequest } from '../services/demo.js'
+
+const demoQuery = z.object({ ui_locales: z.string().max(200).optional() })
 
 /** `GET /demo`: a fresh consent request for the demo client, and its page. */
 export function demoRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const flow = deps.consentFlow
 
-  app.get('/', async (c) => {
+  const demoLimit = rateLimit('demo', deps.limits.demoPerAddress, byAddress, deps.metrics)
+
+  // Anyone may open the demo: limited per address, and every stored field has a length cap.
+  app.get('/', demoLimit, async (c) => {
     const tenant = c.get('tenant')
-    const uiLocales = c.req.query('ui_locales')
+    const uiLocales = parseQuery(c, demoQuery).ui_locales
     const request = await openDemoRequest(flow, tenant, deps.config.publicUrl, uiLocales)
     c.header('Cache-Control', 'no-store')
     return c.redirect(`/consent/${request.id}`, 303)

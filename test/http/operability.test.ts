@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
@@ -22,15 +22,28 @@ const body = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 })
 
-async function visitAndAnswer(app: TestApp, id: string, action = 'accept') {
-  const page = await app.app.request(`/consent/${id}`)
+/** What `@hono/node-server` hands the app: the connection's peer address. */
+const peer = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } })
+
+async function visitAndAnswer(
+  app: TestApp,
+  id: string,
+  action = 'accept',
+  from = '127.0.0.1',
+  headers: Record<string, string> = {},
+) {
+  const page = await app.app.request(`/consent/${id}`, {}, peer(from))
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
   const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
-  const res = await app.app.request(`/consent/${id}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-    body: new URLSearchParams({ action, csrf }).toString(),
-  })
+  const res = await app.app.request(
+    `/consent/${id}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, ...headers },
+      body: new URLSearchParams({ action, csrf }).toString(),
+    },
+    peer(from),
+  )
   return { res, cookie, csrf }
 }
 
@@ -116,8 +129,13 @@ describe('GET /metrics', () => {
 })
 
 describe('rate limits (429 with Retry-After)', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('limits answers from one address, with a translated page, and lets them through again later', async () => {
-    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_ANSWERS: '4' } })
+    vi.useFakeTimers({ toFake: ['Date'] })
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_ANSWERS: '2' } })
     const api = management(t)
     const statuses: number[] = []
     let last: Response | undefined
@@ -127,20 +145,123 @@ describe('rate limits (429 with Retry-After)', () => {
         '/consent-requests',
         body({ user_id: `u${i}`, ui_locales: 'fr' }),
       )
-      last = (await visitAndAnswer(t, created.body.id)).res
+      last = (await visitAndAnswer(t, created.body.id, 'accept', '192.0.2.7')).res
       statuses.push(last.status)
     }
-    expect(statuses).toEqual([303, 429, 429])
-    expect(last?.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(statuses).toEqual([303, 303, 429])
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await last?.text()).toContain('Too many attempts')
-    t.clock.advance(60_000)
+    vi.setSystemTime(Date.now() + 60_001)
     const created = await api('POST', '/consent-requests', body({ user_id: 'later' }))
-    expect((await visitAndAnswer(t, created.body.id)).res.status).toBe(303)
+    expect((await visitAndAnswer(t, created.body.id, 'accept', '192.0.2.7')).res.status).toBe(303)
+  })
+
+  it('a flood of answers to unknown ids from one address does not lock out a user at another', async () => {
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_ANSWERS: '5' } })
+    for (let i = 0; i < 12; i++) {
+      const res = await t.app.request(
+        `/consent/${'A'.repeat(21)}${i % 10}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'action=accept',
+        },
+        peer('198.51.100.9'),
+      )
+      expect([404, 429]).toContain(res.status)
+    }
+    const created = await management(t)('POST', '/consent-requests', body())
+    expect((await visitAndAnswer(t, created.body.id, 'accept', '203.0.113.5')).res.status).toBe(303)
+  })
+
+  it('keys IPv6 clients by their /64, so one host cannot spread a flood over its addresses', async () => {
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_ANSWERS: '2' } })
+    const api = management(t)
+    const statuses: number[] = []
+    for (const from of [
+      '2001:db8:1:2::1',
+      '2001:db8:1:2:aaaa::9',
+      '2001:db8:1:2:ffff:ffff:ffff:ffff',
+    ]) {
+      const created = await api('POST', '/consent-requests', body({ user_id: from }))
+      statuses.push((await visitAndAnswer(t, created.body.id, 'accept', from)).res.status)
+    }
+    expect(statuses).toEqual([303, 303, 429])
+    const other = await api('POST', '/consent-requests', body({ user_id: 'other-net' }))
+    expect((await visitAndAnswer(t, other.body.id, 'accept', '2001:db8:1:3::1')).res.status).toBe(
+      303,
+    )
+  })
+
+  it('ignores X-Forwarded-For unless the peer is a trusted proxy, then keys on the real client', async () => {
+    // Untrusted: a client that rotates X-Forwarded-For is still one address.
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_ANSWERS: '1' } })
+    let api = management(t)
+    const first = await api('POST', '/consent-requests', body({ user_id: 'a' }))
+    const second = await api('POST', '/consent-requests', body({ user_id: 'b' }))
+    const spoof = (ip: string) => ({ 'x-forwarded-for': ip })
+    expect(
+      (await visitAndAnswer(t, first.body.id, 'accept', '192.0.2.1', spoof('10.1.1.1'))).res.status,
+    ).toBe(303)
+    expect(
+      (await visitAndAnswer(t, second.body.id, 'accept', '192.0.2.1', spoof('10.2.2.2'))).res
+        .status,
+    ).toBe(429)
+    await t.close()
+
+    // Trusted proxy: two clients behind it are two addresses; a third hop it appends is believed.
+    t = await createTestApp({
+      env: { ASSENT_RATE_LIMIT_ANSWERS: '1', ASSENT_TRUSTED_PROXIES: '10.0.0.0/8' },
+    })
+    api = management(t)
+    const viaProxy = async (client: string) => {
+      const created = await api('POST', '/consent-requests', body({ user_id: client }))
+      return (
+        await visitAndAnswer(t as TestApp, created.body.id, 'accept', '10.0.0.2', spoof(client))
+      ).res.status
+    }
+    expect(await viaProxy('198.51.100.1')).toBe(303)
+    expect(await viaProxy('198.51.100.2')).toBe(303)
+    expect(await viaProxy('198.51.100.1')).toBe(429)
+  })
+
+  it('limits admin sign-in attempts from one address', async () => {
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_ADMIN_LOGIN: '3' } })
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const res = await t.app.request(
+        '/admin/login',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token: `guess-${i}`, csrf: 'x' }).toString(),
+        },
+        peer('192.0.2.99'),
+      )
+      statuses.push(res.status)
+    }
+    expect(statuses).toEqual([403, 403, 403, 429])
+    const metrics = await (await t.app.request('/metrics')).text()
+    expect(metrics).toContain('assent_rate_limited_total{limit="admin_login"} 1')
+  })
+
+  it('limits the demo per address, and refuses an oversized ui_locales', async () => {
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_DEMO: '2', ASSENT_DEMO: '1' } })
+    const long = await t.app.request(
+      `/demo?ui_locales=${'fr '.repeat(100)}`,
+      {},
+      peer('192.0.2.50'),
+    )
+    expect(long.status).toBe(400)
+    expect((await t.app.request('/demo', {}, peer('192.0.2.50'))).status).toBe(303)
+    expect((await t.app.request('/demo', {}, peer('192.0.2.50'))).status).toBe(429)
+    expect((await t.app.request('/demo', {}, peer('192.0.2.51'))).status).toBe(303)
   })
 
   it('limits consent requests per client, in the error format', async () => {
-    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_CREATES: '6' } })
+    t = await createTestApp({ env: { ASSENT_RATE_LIMIT_CREATES: '2' } })
     const api = management(t)
+    expect((await api('POST', '/consent-requests', body())).status).toBe(201)
     expect((await api('POST', '/consent-requests', body())).status).toBe(201)
     const refused = await api('POST', '/consent-requests', body())
     expect(refused.status).toBe(429)

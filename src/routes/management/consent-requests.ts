@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
-import { clientIp } from '../../http/client-ip.js'
-import { enforceLimit } from '../../middleware/rate-limit.js'
+import { byAddress, enforceLimit } from '../../middleware/rate-limit.js'
 import { createConsentRequest, readDecision, tenantBaseUrl } from '../../services/consent-flow.js'
 import { defineOperation } from './operation.js'
 
@@ -63,13 +62,13 @@ export function consentRequestOperations(deps: AppDeps) {
       errors: [404, 413, 429],
       async handle({ c, tenant, body }) {
         // An AS calls for all of its users from few addresses: the limit that matters is per client.
-        enforceLimit(
+        await enforceLimit(
           'creates',
           deps.limits.createsPerClient,
-          `${tenant.id}\u0000${body.client_id}`,
+          `${tenant.id}/${encodeURIComponent(body.client_id)}`,
           deps.metrics,
         )
-        enforceLimit('creates', deps.limits.createsPerIp, clientIp(c), deps.metrics)
+        await enforceLimit('creates', deps.limits.createsPerAddress, byAddress(c), deps.metrics)
         const request = await createConsentRequest(
           {
             store,
