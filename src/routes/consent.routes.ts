@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppDeps, AppEnv } from '../app/types.js'
-import { stillDefined } from '../consent/index.js'
+import { DECLINED_ERROR, stillDefined } from '../consent/index.js'
 import { AppError } from '../errors.js'
 import { clientIp } from '../http/client-ip.js'
 import { CSRF_COOKIE, CSRF_FIELD, type Csrf } from '../http/csrf.js'
@@ -151,7 +151,7 @@ export function consentRoutes(deps: AppDeps, csrf: Csrf) {
         request.id,
         form.data.action === 'accept'
           ? { action: 'accept', at, scopes: stillDefined(request.effectiveScopes, api ?? null) }
-          : { action: 'deny', at },
+          : { action: 'deny', at, error: DECLINED_ERROR },
       )
       deps.metrics.answers.inc({
         outcome: answered.outcome === 'answered' ? answered.request.status : answered.outcome,
