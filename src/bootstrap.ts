@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Config } from './config.js'
 import type { Tenant } from './entities.js'
 import { seedDemo } from './services/demo.js'
+import { tenantForHost } from './services/tenants.js'
 import type { Store } from './store/port.js'
 
 export const DEFAULT_TENANT_ID = 'default'
@@ -39,7 +40,7 @@ export async function bootstrap(config: Config, store: Store): Promise<Bootstrap
     }
     const tenant =
       (await store.tenants.get(DEFAULT_TENANT_ID)) ??
-      (await store.tenants.forHost(config.publicUrl.hostname))
+      (await tenantForHost(store, config.publicUrl.hostname))
     if (!tenant)
       throw new Error('no default tenant: the database holds several tenants and none is "default"')
 

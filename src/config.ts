@@ -160,4 +160,18 @@ export const limits = {
   formBodyBytes: 64 * 1024,
   /** Management API bodies: an API with 1000 scopes and per-locale descriptions (DESIGN §4). */
   managementBodyBytes: 1024 * 1024,
+  /**
+   * Entries the cached store keeps in memory (src/store/cached-store.ts), least recently used
+   * dropped first: each bound holds memory whatever the traffic. Host names are cached only when
+   * they name a tenant, so random `Host` headers cannot fill the cache.
+   */
+  cache: {
+    tenantHosts: 1000,
+    tenants: 1000,
+    /** Keyed by id and by identifier, so one API may take two entries. */
+    resourceServers: 2000,
+    clients: 1000,
+    /** Pending consent requests, kept from creation to answer when one process owns the store. */
+    consentRequests: 4096,
+  },
 } as const

@@ -68,10 +68,25 @@ export function errorBody(error: AppError) {
   }
 }
 
-/** A unique value (identifier, name, id) is already taken. */
+/** What a `ConflictError` collided on: each names one unique key of the store. */
+export type ConflictSubject =
+  /** A resource server's identifier, within its tenant. */
+  | 'resource_server'
+  /** A client's client_id. */
+  | 'client'
+  /** A role's name, within its tenant. */
+  | 'role'
+
+/**
+ * A unique value (identifier, name, id) is already taken: a fact the store reports. What to tell
+ * the caller about it is the error handler's to say.
+ */
 export class ConflictError extends Error {
-  constructor(message: string) {
-    super(message)
+  constructor(
+    readonly subject: ConflictSubject,
+    options?: ErrorOptions,
+  ) {
+    super(`unique key of ${subject} already taken`, options)
     this.name = 'ConflictError'
   }
 }

@@ -49,3 +49,6 @@ export const newClientId = (): string => randomAlphanumeric(32)
 
 /** Role ids look like Auth0's: `rol_` and 16 letters and digits. */
 export const newRoleId = (): string => `rol_${randomAlphanumeric(16)}`
+
+/** Grant ids: `cgr_` and 16 letters and digits. */
+export const newGrantId = (): string => `cgr_${randomAlphanumeric(16)}`

@@ -8,6 +8,12 @@ export type Decision =
   | { readonly status: 'accepted'; readonly granted: readonly string[] }
   | { readonly status: 'denied'; readonly error: 'consent_required' }
 
+/**
+ * What a request the user declined on the page reports: "the resource owner … denied the
+ * request" (RFC 6749 §4.1.2.1).
+ */
+export const DECLINED_ERROR = 'access_denied'
+
 export interface DecideInput {
   readonly scopes: EffectiveScopes
   /** The OIDC `prompt` parameter: space-separated values (OpenID Connect Core §3.1.2.1). */

@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps, AppEnv } from '../app/types.js'
-import { AppError, errorBody } from '../errors.js'
+import { AppError, ConflictError, type ConflictSubject, errorBody } from '../errors.js'
 import { renderPage } from '../http/render.js'
 import { translatorOf } from './i18n.js'
 
@@ -24,8 +24,17 @@ function wantsJson(c: Context<AppEnv>): boolean {
   return accept.includes('application/json') && !accept.includes('text/html')
 }
 
+/** What a 409 says when the store reports a value already taken. */
+const CONFLICT_MESSAGE: Record<ConflictSubject, string> = {
+  resource_server: 'A resource server with the same identifier already exists',
+  client: 'A client with the same client_id already exists',
+  role: 'A role with the same name already exists',
+}
+
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
+  if (err instanceof ConflictError)
+    return new AppError(409, 'conflict', CONFLICT_MESSAGE[err.subject])
   if (err instanceof HTTPException) {
     if (err.status === 413)
       return new AppError(413, 'payload_too_large', 'Request body is larger than 64 KiB')

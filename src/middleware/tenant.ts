@@ -2,12 +2,13 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppDeps, AppEnv } from '../app/types.js'
 import { AppError } from '../errors.js'
 import { requestHostname } from '../http/host.js'
+import { tenantForHost } from '../services/tenants.js'
 
-/** Finds the tenant by the `Host` the request was sent to (DESIGN §2). */
+/** Finds the tenant by the `Host` the request was sent to. */
 export function tenant(deps: Pick<AppDeps, 'store'>): MiddlewareHandler<AppEnv> {
   return async function tenantMiddleware(c, next) {
     await deps.store.sync()
-    const found = await deps.store.tenants.forHost(requestHostname(c.req.header('host')))
+    const found = await tenantForHost(deps.store, requestHostname(c.req.header('host')))
     if (!found) throw new AppError(404, 'not_found', 'No tenant serves this host')
     c.set('tenant', found)
     await next()

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  DECLINED_ERROR,
   decide,
   effectiveScopes,
   isAllowedReturnTo,
@@ -301,7 +302,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               at,
               scopes: stillDefined(request.effectiveScopes, await apiOf(tenant, request)),
             }
-          : { action, at }
+          : { action, at, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)
       deps.metrics.answers.inc({
         outcome: answered.outcome === 'answered' ? answered.request.status : answered.outcome,

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+import { limits } from '../config.js'
 import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
 import type { Store } from './port.js'
 
 const VERSION_KEY = 'config_version'
-/** Consent requests kept in memory when one process owns the database (see below). */
-const REQUESTS_KEPT = 4096
 
 /** The key of something that belongs to one tenant. */
 const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
@@ -14,29 +14,35 @@ const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
  * to them. With `shared` (several instances on one database) a write also changes a version row,
  * and `sync()`, called once per request, forgets what another instance changed: a write is
  * visible on the very next page any instance renders. Without `shared`, consent requests are kept
- * too, from creation to answer.
+ * too, from creation to answer. Every cache is bounded (`limits.cache`), and keeps only what
+ * exists: a lookup that finds nothing (an unknown `Host`, a mistyped client id) takes no room.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
-  const tenantsByHost = new Map<string, Promise<Tenant | undefined>>()
-  const tenantsById = new Map<string, Promise<Tenant | undefined>>()
-  const servers = new Map<string, Promise<ResourceServer | undefined>>()
-  const clients = new Map<string, Promise<Client | undefined>>()
+  const bounds = limits.cache
+  const tenantsByHost = new LRUCache<string, Tenant>({ max: bounds.tenantHosts })
+  const tenantsById = new LRUCache<string, Tenant>({ max: bounds.tenants })
+  const servers = new LRUCache<string, ResourceServer>({ max: bounds.resourceServers })
+  const clients = new LRUCache<string, Client>({ max: bounds.clients })
+  // One answer, whatever the request: a single slot, forgotten with the rest.
+  let onlyTenant: Promise<Tenant | undefined> | undefined
   // With one process on the database (SQLite), a consent request is kept from its creation until
   // it is answered, so the page the browser asks for next needs no read: every write to a
-  // request goes through this process and forgets it. The oldest are dropped first.
-  const requests = new Map<string, ConsentRequest>()
+  // request goes through this process and forgets it.
+  const requests = new LRUCache<string, ConsentRequest>({ max: bounds.consentRequests })
   const keepRequest = (request: ConsentRequest) => {
-    if (options.shared) return
-    requests.set(scoped(request.tenantId, request.id), request)
-    if (requests.size > REQUESTS_KEPT) requests.delete(requests.keys().next().value as string)
+    if (!options.shared) requests.set(scoped(request.tenantId, request.id), request)
   }
   let seenVersion: string | undefined
+  // Bumped by every forget, so a read that started before a write does not store what it read.
+  let generation = 0
 
   const forget = () => {
+    generation += 1
     tenantsByHost.clear()
     tenantsById.clear()
     servers.clear()
     clients.clear()
+    onlyTenant = undefined
   }
 
   /** Runs a configuration write, then forgets the cache here and, when shared, everywhere. */
@@ -52,15 +58,30 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     }
   }
 
-  function cached<K, V>(map: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
-    let value = map.get(key)
-    if (!value) {
-      value = load()
-      map.set(key, value)
+  /** The value under `key`, read through `load` when not kept; a miss or a failure is not kept. */
+  async function cached<V extends object>(
+    cache: LRUCache<string, V>,
+    key: string,
+    load: () => Promise<V | undefined>,
+  ): Promise<V | undefined> {
+    const kept = cache.get(key)
+    if (kept !== undefined) return kept
+    const readAt = generation
+    const found = await load()
+    if (found !== undefined && readAt === generation) cache.set(key, found)
+    return found
+  }
+
+  function only(): Promise<Tenant | undefined> {
+    if (!onlyTenant) {
+      const loading = store.tenants.only()
+      onlyTenant = loading
       // A failed read is not remembered.
-      value.catch(() => map.delete(key))
+      loading.catch(() => {
+        if (onlyTenant === loading) onlyTenant = undefined
+      })
     }
-    return value
+    return onlyTenant
   }
 
   return {
@@ -81,6 +102,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       updateSettings: (id, settings) => write(() => store.tenants.updateSettings(id, settings)),
       get: (id) => cached(tenantsById, id, () => store.tenants.get(id)),
       forHost: (host) => cached(tenantsByHost, host, () => store.tenants.forHost(host)),
+      only,
     },
 
     resourceServers: {

@@ -19,7 +19,8 @@ import type {
 
 export type ConsentAnswer =
   | { readonly action: 'accept'; readonly at: Date; readonly scopes: readonly string[] }
-  | { readonly action: 'deny'; readonly at: Date }
+  /** `error` is what the request's decision then says (the caller's OAuth error code). */
+  | { readonly action: 'deny'; readonly at: Date; readonly error: string }
 
 export type AnswerOutcome =
   | { readonly outcome: 'answered'; readonly request: ConsentRequest }
@@ -80,8 +81,10 @@ export interface Store {
     count(): Promise<number>
     create(tenant: { id: string; domains: string[]; settings: TenantSettings }): Promise<Tenant>
     get(id: string): Promise<Tenant | undefined>
-    /** The tenant serving `host`; with a single tenant, that tenant whatever the host. */
+    /** The tenant that has `host` (any case) among its domains. */
     forHost(host: string): Promise<Tenant | undefined>
+    /** The tenant when there is exactly one; `undefined` when there are none or several. */
+    only(): Promise<Tenant | undefined>
     updateSettings(id: string, settings: TenantSettings): Promise<Tenant | undefined>
   }
 

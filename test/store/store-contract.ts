@@ -32,9 +32,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.ping()).toBe(true)
     })
 
-    it('finds a tenant by host, and the only tenant for any host', async () => {
+    it('finds a tenant by its domains only, and the tenant when there is one', async () => {
       expect((await store.tenants.forHost('ONE.example'))?.id).toBe('t1')
-      expect((await store.tenants.forHost('elsewhere.example'))?.id).toBe('t1')
+      // Which tenant an unknown host reaches is the tenant middleware's rule, not the store's.
+      expect(await store.tenants.forHost('elsewhere.example')).toBeUndefined()
+      expect((await store.tenants.only())?.id).toBe('t1')
       await store.tenants.create({
         id: 't2',
         domains: ['two.example'],
@@ -42,6 +44,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       })
       expect((await store.tenants.forHost('two.example'))?.id).toBe('t2')
       expect(await store.tenants.forHost('elsewhere.example')).toBeUndefined()
+      expect(await store.tenants.only()).toBeUndefined()
       expect(await store.tenants.count()).toBe(2)
     })
 
@@ -123,6 +126,54 @@ export function storeContract(name: string, factory: StoreFactory): void {
         callbacks: ['https://app.example/cb'],
       })
       expect(await store.clients.get('t2', 'c1')).toBeUndefined()
+      await expect(
+        store.clients.create('t1', {
+          clientId: 'c1',
+          name: 'Again',
+          description: '',
+          logoUri: null,
+          isFirstParty: false,
+          callbacks: [],
+          appType: null,
+        }),
+      ).rejects.toMatchObject({ name: 'ConflictError', subject: 'client' })
+    })
+
+    it('adds, lists and removes the permissions of a role and of a user alike', async () => {
+      const ref = (permissionName: string) => ({
+        resourceServerIdentifier: server.identifier,
+        permissionName,
+      })
+      await store.roles.create('t1', { id: 'rol_p', name: 'Poster', description: '' })
+      await store.roles.addPermissions('t1', 'rol_p', [ref('write:messages'), ref('read:messages')])
+      await store.roles.addPermissions('t1', 'rol_p', [ref('read:messages')])
+      const firstPage = await store.roles.permissions('t1', 'rol_p', { page: 0, perPage: 1 })
+      expect(firstPage).toEqual({ items: [ref('read:messages')], total: 2 })
+      await store.roles.removePermissions('t1', 'rol_p', [ref('read:messages')])
+      expect(
+        (await store.roles.permissions('t1', 'rol_p', { page: 0, perPage: 10 })).items,
+      ).toEqual([ref('write:messages')])
+
+      await store.permissions.grantToUser('t1', 'u1', server.identifier, ['read:messages'])
+      await store.permissions.grantToUser('t1', 'u2', server.identifier, ['read:messages'])
+      await store.permissions.removeFromUser('t1', 'u1', [ref('read:messages')])
+      expect((await store.permissions.namesFor('t1', 'u1', server.identifier)).size).toBe(0)
+      expect([...(await store.permissions.namesFor('t1', 'u2', server.identifier))]).toEqual([
+        'read:messages',
+      ])
+      // A role's permissions reach its users; the role's and the user's tables stay apart.
+      await store.userRoles.add('t1', 'u1', ['rol_p'])
+      expect([...(await store.permissions.namesFor('t1', 'u1', server.identifier))]).toEqual([
+        'write:messages',
+      ])
+      await store.roles.addUsers('t1', 'rol_p', ['u1', 'u3'])
+      expect(
+        (await store.roles.users('t1', 'rol_p', { page: 0, perPage: 10 })).items.map(
+          (u) => u.userId,
+        ),
+      ).toEqual(['u1', 'u3'])
+      await store.userRoles.remove('t1', 'u1', ['rol_p'])
+      expect((await store.userRoles.list('t1', 'u1', { page: 0, perPage: 10 })).total).toBe(0)
     })
 
     it('remembers users and updates their last seen name', async () => {
@@ -189,6 +240,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const again = await store.consentRequests.answer('t1', 'req_answer_0000000001', {
         action: 'deny',
         at: later,
+        error: 'access_denied',
       })
       expect(again.outcome).toBe('already_answered')
       expect(await store.consentRequests.get('t1', 'req_answer_0000000001')).toMatchObject({
@@ -201,13 +253,20 @@ export function storeContract(name: string, factory: StoreFactory): void {
         'read:messages',
       ])
       expect(
-        (await store.consentRequests.answer('t1', 'nope', { action: 'deny', at: later })).outcome,
+        (
+          await store.consentRequests.answer('t1', 'nope', {
+            action: 'deny',
+            at: later,
+            error: 'access_denied',
+          })
+        ).outcome,
       ).toBe('not_found')
       expect(
         (
           await store.consentRequests.answer('t2', 'req_answer_0000000001', {
             action: 'deny',
             at: later,
+            error: 'access_denied',
           })
         ).outcome,
       ).toBe('not_found')
@@ -227,8 +286,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ).toBe('expired')
       await store.consentRequests.create(pending('req_denied_000000001'))
       expect(
-        (await store.consentRequests.answer('t1', 'req_denied_000000001', { action: 'deny', at }))
-          .outcome,
+        (
+          await store.consentRequests.answer('t1', 'req_denied_000000001', {
+            action: 'deny',
+            at,
+            error: 'access_denied',
+          })
+        ).outcome,
       ).toBe('answered')
       expect(await store.consentRequests.get('t1', 'req_denied_000000001')).toMatchObject({
         status: 'denied',
@@ -244,7 +308,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
           store.consentRequests.answer(
             't1',
             'req_race_00000000001',
-            i % 2 === 0 ? { action: 'accept', at, scopes: ['openid'] } : { action: 'deny', at },
+            i % 2 === 0
+              ? { action: 'accept', at, scopes: ['openid'] }
+              : { action: 'deny', at, error: 'access_denied' },
           ),
         ),
       )
@@ -271,6 +337,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
       const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
       expect(refused.reason).toBeInstanceOf(ConflictError)
+      expect(refused.reason).toMatchObject({ subject: 'resource_server' })
     })
 
     it('replaces scopes and drops the permissions on scopes removed', async () => {
@@ -302,6 +369,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await expect(
         store.roles.create('t1', { id: 'rol_x', name: 'Writer', description: '' }),
       ).rejects.toBeInstanceOf(ConflictError)
+      await expect(
+        store.roles.update('t1', 'rol_w', { name: 'Message Reader' }),
+      ).rejects.toMatchObject({ subject: 'role' })
       await store.roles.addPermissions('t1', 'rol_r', [
         { resourceServerIdentifier: 'https://a/', permissionName: 'read:x' },
       ])

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { AppDeps } from '../../app/types.js'
-import { AppError, ConflictError } from '../../errors.js'
+import { AppError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import { defineOperation } from './operation.js'
 import {
@@ -67,20 +67,15 @@ export function clientOperations({ store }: AppDeps) {
       response: { status: 201, schema: clientSchema, description: 'The client' },
       errors: [409, 413],
       async handle({ tenant, body }) {
-        const created = await store.clients
-          .create(tenant.id, {
-            clientId: body.client_id ?? newClientId(),
-            name: body.name,
-            description: body.description ?? '',
-            logoUri: body.logo_uri || null,
-            isFirstParty: body.is_first_party ?? false,
-            callbacks: body.callbacks ?? [],
-            appType: body.app_type ?? null,
-          })
-          .catch((error: unknown) => {
-            if (error instanceof ConflictError) throw new AppError(409, 'conflict', error.message)
-            throw error
-          })
+        const created = await store.clients.create(tenant.id, {
+          clientId: body.client_id ?? newClientId(),
+          name: body.name,
+          description: body.description ?? '',
+          logoUri: body.logo_uri || null,
+          isFirstParty: body.is_first_party ?? false,
+          callbacks: body.callbacks ?? [],
+          appType: body.app_type ?? null,
+        })
         return clientJson(created)
       },
     }),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { AppDeps } from '../../app/types.js'
 import type { ResourceServer } from '../../entities.js'
-import { AppError, ConflictError } from '../../errors.js'
+import { AppError } from '../../errors.js'
 import { sortableId } from '../../ids.js'
 import type { Store } from '../../store/port.js'
 import { defineOperation } from './operation.js'
@@ -57,11 +57,6 @@ export async function findResourceServer(
   return found
 }
 
-function conflict(error: unknown): never {
-  if (error instanceof ConflictError) throw new AppError(409, 'conflict', error.message)
-  throw error
-}
-
 /** `/resource-servers`: APIs and their scopes (DESIGN §4). */
 export function resourceServerOperations({ store }: AppDeps) {
   return [
@@ -93,22 +88,20 @@ export function resourceServerOperations({ store }: AppDeps) {
       response: { status: 201, schema: resourceServerSchema, description: 'The resource server' },
       errors: [409, 413],
       async handle({ tenant, body }) {
-        const created = await store.resourceServers
-          .create(tenant.id, {
-            id: sortableId(),
-            identifier: body.identifier,
-            name: body.name ?? body.identifier,
-            scopes: toScopes(body.scopes ?? []),
-            enforcePolicies: body.enforce_policies ?? false,
-            allowOfflineAccess: body.allow_offline_access ?? false,
-            skipConsentForVerifiableFirstPartyClients:
-              body.skip_consent_for_verifiable_first_party_clients ?? false,
-            tokenDialect: body.token_dialect ?? 'access_token',
-            tokenLifetime: body.token_lifetime ?? 86_400,
-            signingAlg: body.signing_alg ?? 'RS256',
-            isSystem: false,
-          })
-          .catch(conflict)
+        const created = await store.resourceServers.create(tenant.id, {
+          id: sortableId(),
+          identifier: body.identifier,
+          name: body.name ?? body.identifier,
+          scopes: toScopes(body.scopes ?? []),
+          enforcePolicies: body.enforce_policies ?? false,
+          allowOfflineAccess: body.allow_offline_access ?? false,
+          skipConsentForVerifiableFirstPartyClients:
+            body.skip_consent_for_verifiable_first_party_clients ?? false,
+          tokenDialect: body.token_dialect ?? 'access_token',
+          tokenLifetime: body.token_lifetime ?? 86_400,
+          signingAlg: body.signing_alg ?? 'RS256',
+          isSystem: false,
+        })
         return resourceServerJson(created)
       },
     }),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { AppDeps } from '../../app/types.js'
 import type { Role } from '../../entities.js'
-import { AppError, ConflictError } from '../../errors.js'
+import { AppError } from '../../errors.js'
 import { newRoleId } from '../../ids.js'
 import type { Store } from '../../store/port.js'
 import { defineOperation } from './operation.js'
@@ -34,11 +34,6 @@ async function findRole(store: Store, tenantId: string, id: string): Promise<Rol
   return role
 }
 
-function conflict(error: unknown): never {
-  if (error instanceof ConflictError) throw new AppError(409, 'conflict', error.message)
-  throw error
-}
-
 /** `/roles`: named sets of permissions assigned to users (DESIGN §4). */
 export function roleOperations({ store }: AppDeps) {
   return [
@@ -66,13 +61,11 @@ export function roleOperations({ store }: AppDeps) {
       response: { status: 200, schema: roleSchema, description: 'The role' },
       errors: [409, 413],
       async handle({ tenant, body }) {
-        const role = await store.roles
-          .create(tenant.id, {
-            id: newRoleId(),
-            name: body.name,
-            description: body.description ?? '',
-          })
-          .catch(conflict)
+        const role = await store.roles.create(tenant.id, {
+          id: newRoleId(),
+          name: body.name,
+          description: body.description ?? '',
+        })
         return roleJson(role)
       },
     }),
@@ -98,12 +91,10 @@ export function roleOperations({ store }: AppDeps) {
       response: { status: 200, schema: roleSchema, description: 'The role' },
       errors: [404, 409, 413],
       async handle({ tenant, params, body }) {
-        const role = await store.roles
-          .update(tenant.id, params.id ?? '', {
-            ...(body.name !== undefined ? { name: body.name } : {}),
-            ...(body.description !== undefined ? { description: body.description } : {}),
-          })
-          .catch(conflict)
+        const role = await store.roles.update(tenant.id, params.id ?? '', {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+        })
         if (!role) throw new AppError(404, 'inexistent_role', 'The role does not exist')
         return roleJson(role)
       },

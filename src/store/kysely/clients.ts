@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely'
+import type { Client, ClientChanges, NewClient } from '../../entities.js'
+import type { Page, Paged } from '../port.js'
+import type { Database } from '../schema.js'
+import { conflictAs } from './conflict.js'
+import type { StoreContext } from './context.js'
+import { mapPage, paged } from './paging.js'
+import { bit, iso, json, type Row, toClient } from './rows.js'
+
+/** Throws `ConflictError` when the client id is taken. */
+export async function createClient(
+  { db, now }: StoreContext,
+  tenantId: string,
+  client: NewClient,
+): Promise<Client> {
+  const at = iso(now())
+  const row = {
+    tenant_id: tenantId,
+    client_id: client.clientId,
+    name: client.name,
+    description: client.description,
+    logo_uri: client.logoUri,
+    is_first_party: bit(client.isFirstParty),
+    callbacks: json(client.callbacks),
+    app_type: client.appType,
+    created_at: at,
+    updated_at: at,
+  }
+  await conflictAs('client', () => db.insertInto('clients').values(row).execute())
+  return toClient(row)
+}
+
+export async function findClient(
+  db: Kysely<Database>,
+  tenantId: string,
+  clientId: string,
+): Promise<Client | undefined> {
+  const row = await db
+    .selectFrom('clients')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst()
+  return row ? toClient(row) : undefined
+}
+
+export async function listClients(
+  db: Kysely<Database>,
+  tenantId: string,
+  page: Page,
+): Promise<Paged<Client>> {
+  const query = db
+    .selectFrom('clients')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .orderBy('client_id')
+  return mapPage(await paged(query, page), toClient)
+}
+
+export async function updateClient(
+  { db, now }: StoreContext,
+  tenantId: string,
+  clientId: string,
+  changes: ClientChanges,
+): Promise<Client | undefined> {
+  const set: Partial<Row<'clients'>> = { updated_at: iso(now()) }
+  if (changes.name !== undefined) set.name = changes.name
+  if (changes.description !== undefined) set.description = changes.description
+  if (changes.logoUri !== undefined) set.logo_uri = changes.logoUri
+  if (changes.isFirstParty !== undefined) set.is_first_party = bit(changes.isFirstParty)
+  if (changes.callbacks !== undefined) set.callbacks = json(changes.callbacks)
+  if (changes.appType !== undefined) set.app_type = changes.appType
+  const result = await db
+    .updateTable('clients')
+    .set(set)
+    .where('tenant_id', '=', tenantId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n ? findClient(db, tenantId, clientId) : undefined
+}
+
+/** Removes the client and the grants made to it (a grant names a client that must exist). */
+export async function deleteClient(
+  db: Kysely<Database>,
+  tenantId: string,
+  clientId: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .deleteFrom('clients')
+      .where('tenant_id', '=', tenantId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
+    await trx
+      .deleteFrom('grants')
+      .where('tenant_id', '=', tenantId)
+      .where('client_id', '=', clientId)
+      .execute()
+    return result.numDeletedRows > 0n
+  })
+}

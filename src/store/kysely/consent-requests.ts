@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely'
+import type { ConsentRequest, NewConsentRequest } from '../../entities.js'
+import type { AnswerOutcome, ConsentAnswer } from '../port.js'
+import type { Database } from '../schema.js'
+import { mergeGrant } from './grants.js'
+import { rememberUser } from './rbac.js'
+import { iso, json, toConsentRequest } from './rows.js'
+
+/** Stores the request, and remembers `user` as last seen; run it inside a transaction. */
+export async function insertConsentRequest(
+  trx: Kysely<Database>,
+  request: NewConsentRequest,
+  user?: { name: string | null; email: string | null },
+): Promise<ConsentRequest> {
+  // A request decided without a page (DESIGN §3.3) is answered the moment it is created.
+  const answeredAt = request.status === 'pending' ? null : request.createdAt
+  if (user) {
+    await rememberUser(trx, request.createdAt, request.tenantId, {
+      userId: request.userId,
+      ...user,
+    })
+  }
+  await trx
+    .insertInto('consent_requests')
+    .values({
+      tenant_id: request.tenantId,
+      id: request.id,
+      client_id: request.clientId,
+      user_id: request.userId,
+      user_name: request.userName,
+      audience: request.audience ?? '',
+      requested_scopes: json(request.requestedScopes),
+      effective_scopes: json(request.effectiveScopes),
+      dropped_scopes: json(request.droppedScopes),
+      prompt_scopes: json(request.promptScopes),
+      granted_scopes: request.grantedScopes === null ? null : json(request.grantedScopes),
+      prompt: request.prompt,
+      ui_locales: request.uiLocales,
+      return_to: request.returnTo,
+      state: request.state,
+      redirect_uri: request.redirectUri,
+      status: request.status,
+      error: request.error,
+      created_at: iso(request.createdAt),
+      expires_at: iso(request.expiresAt),
+      answered_at: answeredAt === null ? null : iso(answeredAt),
+    })
+    .execute()
+  return { ...request, answeredAt }
+}
+
+export async function findConsentRequest(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+): Promise<ConsentRequest | undefined> {
+  const row = await db
+    .selectFrom('consent_requests')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row ? toConsentRequest(row) : undefined
+}
+
+/**
+ * Answers a pending, unexpired request, once; run it inside a transaction. Accepting merges the
+ * scopes into the user's grant in the same transaction.
+ */
+export async function answerConsentRequest(
+  trx: Kysely<Database>,
+  lockRows: boolean,
+  tenantId: string,
+  id: string,
+  answer: ConsentAnswer,
+): Promise<AnswerOutcome> {
+  const at = iso(answer.at)
+  const granted = answer.action === 'accept' ? [...new Set(answer.scopes)] : null
+  // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
+  const row = await trx
+    .updateTable('consent_requests')
+    .set({
+      status: answer.action === 'accept' ? 'accepted' : 'denied',
+      granted_scopes: granted === null ? null : json(granted),
+      error: answer.action === 'accept' ? null : answer.error,
+      answered_at: at,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', at)
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) {
+    // Nothing changed: say why.
+    const found = await trx
+      .selectFrom('consent_requests')
+      .select('status')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!found) return { outcome: 'not_found' }
+    return { outcome: found.status === 'pending' ? 'expired' : 'already_answered' }
+  }
+  if (granted !== null) {
+    await mergeGrant(
+      trx,
+      lockRows,
+      answer.at,
+      { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
+      granted,
+    )
+  }
+  return { outcome: 'answered', request: toConsentRequest(row) }
+}

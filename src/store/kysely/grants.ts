@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely'
+import type { Grant } from '../../entities.js'
+import { newGrantId } from '../../ids.js'
+import type { Page, Paged } from '../port.js'
+import type { Database } from '../schema.js'
+import { mapPage, paged } from './paging.js'
+import { iso, json, list, toGrant } from './rows.js'
+
+/** A grant is one per user, client and API. */
+export interface GrantKey {
+  readonly tenantId: string
+  readonly userId: string
+  readonly clientId: string
+  readonly audience: string
+}
+
+/**
+ * Adds scopes to a grant; run it inside a transaction. The row is created first (or left as it
+ * is), then read under lock and rewritten, so two merges never drop each other's scopes.
+ */
+export async function mergeGrant(
+  trx: Kysely<Database>,
+  lockRows: boolean,
+  at: Date,
+  key: GrantKey,
+  scopes: readonly string[],
+): Promise<Grant> {
+  const now = iso(at)
+  await trx
+    .insertInto('grants')
+    .values({
+      tenant_id: key.tenantId,
+      id: newGrantId(),
+      user_id: key.userId,
+      client_id: key.clientId,
+      audience: key.audience,
+      scope: '[]',
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'client_id', 'audience']).doNothing())
+    .execute()
+  // On PostgreSQL the read takes the row's lock, so a concurrent merge waits for this one;
+  // SQLite runs one write transaction at a time, and has no FOR UPDATE.
+  let read = trx
+    .selectFrom('grants')
+    .selectAll()
+    .where('tenant_id', '=', key.tenantId)
+    .where('user_id', '=', key.userId)
+    .where('client_id', '=', key.clientId)
+    .where('audience', '=', key.audience)
+  if (lockRows) read = read.forUpdate()
+  const row = await read.executeTakeFirstOrThrow()
+  const merged = json([...new Set([...list(row.scope), ...scopes])])
+  await trx.updateTable('grants').set({ scope: merged }).where('id', '=', row.id).execute()
+  return toGrant({ ...row, scope: merged, updated_at: now })
+}
+
+export async function findGrant(db: Kysely<Database>, key: GrantKey): Promise<Grant | undefined> {
+  const row = await db
+    .selectFrom('grants')
+    .selectAll()
+    .where('tenant_id', '=', key.tenantId)
+    .where('user_id', '=', key.userId)
+    .where('client_id', '=', key.clientId)
+    .where('audience', '=', key.audience)
+    .executeTakeFirst()
+  return row ? toGrant(row) : undefined
+}
+
+/** Grants in creation order, narrowed by whichever of user, client and API the filter names. */
+export async function listGrants(
+  db: Kysely<Database>,
+  tenantId: string,
+  filter: {
+    userId?: string | undefined
+    clientId?: string | undefined
+    audience?: string | undefined
+  },
+  page: Page,
+): Promise<Paged<Grant>> {
+  let query = db.selectFrom('grants').selectAll().where('tenant_id', '=', tenantId)
+  if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId)
+  if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId)
+  if (filter.audience !== undefined) query = query.where('audience', '=', filter.audience)
+  return mapPage(await paged(query.orderBy('created_at').orderBy('id'), page), toGrant)
+}
+
+export async function deleteGrant(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('grants')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return result.numDeletedRows > 0n
+}
+
+/** Removes every grant of the user; returns how many. */
+export async function deleteUserGrants(
+  db: Kysely<Database>,
+  tenantId: string,
+  userId: string,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('grants')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -1,0 +1,206 @@
+import type { Kysely } from 'kysely'
+import type { Store } from '../port.js'
+import type { Database } from '../schema.js'
+import {
+  createAdminSession,
+  deleteAdminSession,
+  findAdminSession,
+  purgeExpiredAdminSessions,
+} from './admin-sessions.js'
+import { createClient, deleteClient, findClient, listClients, updateClient } from './clients.js'
+import {
+  answerConsentRequest,
+  findConsentRequest,
+  insertConsentRequest,
+} from './consent-requests.js'
+import type { StoreContext } from './context.js'
+import { deleteGrant, deleteUserGrants, findGrant, listGrants, mergeGrant } from './grants.js'
+import { getMeta, getOrCreateKey, migrateToLatest, ping, setMeta } from './meta.js'
+import {
+  addPermissions,
+  assignRoles,
+  createRole,
+  deleteRole,
+  findRole,
+  findUser,
+  listPermissions,
+  listRoles,
+  listRoleUsers,
+  listUserRoles,
+  type PermissionOwner,
+  permissionNamesFor,
+  rememberUser,
+  removePermissions,
+  unassignRoles,
+  updateRole,
+  userPermissions,
+} from './rbac.js'
+import {
+  createResourceServer,
+  deleteResourceServer,
+  findResourceServer,
+  listResourceServers,
+  updateResourceServer,
+} from './resource-servers.js'
+import {
+  countTenants,
+  createTenant,
+  findTenant,
+  findTenantByHost,
+  onlyTenant,
+  updateTenantSettings,
+} from './tenants.js'
+import { createWriteBatch } from './write-batch.js'
+
+export interface KyselyStoreOptions {
+  /** The clock; tests pass their own. */
+  readonly now?: () => Date
+  /** Mutual exclusion across instances; without it work runs as it comes (one process). */
+  readonly exclusive?: <T>(name: string, work: () => Promise<T>) => Promise<T>
+  /**
+   * Commit consent requests and answers that arrive together in one transaction: one durable
+   * commit (one fsync on SQLite) for the batch, each acknowledged only once it is committed.
+   */
+  readonly groupCommit?: boolean
+  /** Take row locks with `SELECT … FOR UPDATE` (PostgreSQL); SQLite serializes writers instead. */
+  readonly lockRows?: boolean
+}
+
+const role = (tenantId: string, id: string): PermissionOwner => ({ kind: 'role', tenantId, id })
+const user = (tenantId: string, id: string): PermissionOwner => ({ kind: 'user', tenantId, id })
+
+/** The store over Kysely: the same queries for SQLite and PostgreSQL, one file per aggregate. */
+export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
+  const ctx: StoreContext = {
+    db,
+    now: options.now ?? (() => new Date()),
+    lockRows: options.lockRows ?? false,
+  }
+  const exclusive = options.exclusive ?? (<T>(_name: string, work: () => Promise<T>) => work())
+  // The request path's writes (a consent request created, answered) go through the batch.
+  const batch = createWriteBatch(db, options.groupCommit ?? false)
+
+  return {
+    exclusive,
+    migrate: () => exclusive('migrate', () => migrateToLatest(db)),
+    close: () => db.destroy(),
+    ping: () => ping(db),
+    // Nothing is cached here: what another instance wrote is already visible.
+    sync: async () => {},
+
+    meta: {
+      get: (key) => getMeta(db, key),
+      set: (key, value) => setMeta(db, key, value),
+    },
+
+    keys: {
+      getOrCreate: (id, create) => getOrCreateKey(db, ctx.now(), id, create),
+    },
+
+    adminSessions: {
+      create: (session, at) => createAdminSession(db, session, at),
+      get: (id, at) => findAdminSession(db, id, at),
+      delete: (id) => deleteAdminSession(db, id),
+      purgeExpired: (at) => purgeExpiredAdminSessions(db, at),
+    },
+
+    tenants: {
+      count: () => countTenants(db),
+      only: () => onlyTenant(db),
+      create: (tenant) => createTenant(ctx, tenant),
+      get: (id) => findTenant(db, id),
+      forHost: (host) => findTenantByHost(db, host),
+      updateSettings: (id, settings) => updateTenantSettings(ctx, id, settings),
+    },
+
+    resourceServers: {
+      create: (tenantId, server) => createResourceServer(ctx, tenantId, server),
+      find: (tenantId, idOrIdentifier) => findResourceServer(db, tenantId, idOrIdentifier),
+      list: (tenantId, page) => listResourceServers(db, tenantId, page),
+      update: (tenantId, id, changes) => updateResourceServer(ctx, tenantId, id, changes),
+      delete: (tenantId, id) => deleteResourceServer(db, tenantId, id),
+    },
+
+    clients: {
+      create: (tenantId, client) => createClient(ctx, tenantId, client),
+      get: (tenantId, clientId) => findClient(db, tenantId, clientId),
+      list: (tenantId, page) => listClients(db, tenantId, page),
+      update: (tenantId, clientId, changes) => updateClient(ctx, tenantId, clientId, changes),
+      delete: (tenantId, clientId) => deleteClient(db, tenantId, clientId),
+    },
+
+    roles: {
+      create: (tenantId, newRole) => createRole(ctx, tenantId, newRole),
+      get: (tenantId, id) => findRole(db, tenantId, id),
+      list: (tenantId, page, nameFilter) => listRoles(db, tenantId, page, nameFilter),
+      update: (tenantId, id, changes) => updateRole(db, tenantId, id, changes),
+      delete: (tenantId, id) => deleteRole(db, tenantId, id),
+      permissions: (tenantId, id, page) => listPermissions(db, role(tenantId, id), page),
+      addPermissions: (tenantId, id, refs) => addPermissions(db, role(tenantId, id), refs),
+      removePermissions: (tenantId, id, refs) => removePermissions(db, role(tenantId, id), refs),
+      users: (tenantId, id, page) => listRoleUsers(db, tenantId, id, page),
+      addUsers: (tenantId, id, userIds) =>
+        assignRoles(
+          db,
+          tenantId,
+          userIds.map((userId) => ({ userId, roleId: id })),
+        ),
+    },
+
+    users: {
+      remember: (tenantId, seen) => rememberUser(db, ctx.now(), tenantId, seen),
+      get: (tenantId, userId) => findUser(db, tenantId, userId),
+    },
+
+    permissions: {
+      grantToUser: (tenantId, userId, audience, names) =>
+        addPermissions(
+          db,
+          user(tenantId, userId),
+          names.map((permissionName) => ({ resourceServerIdentifier: audience, permissionName })),
+        ),
+      removeFromUser: (tenantId, userId, refs) =>
+        removePermissions(db, user(tenantId, userId), refs),
+      namesFor: (tenantId, userId, audience) => permissionNamesFor(db, tenantId, userId, audience),
+      ofUser: (tenantId, userId, page) => userPermissions(db, tenantId, userId, page),
+    },
+
+    userRoles: {
+      list: (tenantId, userId, page) => listUserRoles(db, tenantId, userId, page),
+      add: (tenantId, userId, roleIds) =>
+        assignRoles(
+          db,
+          tenantId,
+          roleIds.map((roleId) => ({ userId, roleId })),
+        ),
+      remove: (tenantId, userId, roleIds) => unassignRoles(db, tenantId, userId, roleIds),
+    },
+
+    grants: {
+      find: (tenantId, userId, clientId, audience) =>
+        findGrant(db, { tenantId, userId, clientId, audience }),
+      list: (tenantId, filter, page) => listGrants(db, tenantId, filter, page),
+      merge: (tenantId, userId, clientId, audience, scopes) =>
+        db
+          .transaction()
+          .execute((trx) =>
+            mergeGrant(
+              trx,
+              ctx.lockRows,
+              ctx.now(),
+              { tenantId, userId, clientId, audience },
+              scopes,
+            ),
+          ),
+      delete: (tenantId, id) => deleteGrant(db, tenantId, id),
+      deleteForUser: (tenantId, userId) => deleteUserGrants(db, tenantId, userId),
+    },
+
+    consentRequests: {
+      create: (request, seen) => batch((trx) => insertConsentRequest(trx, request, seen)),
+      get: (tenantId, id) => findConsentRequest(db, tenantId, id),
+      answer: (tenantId, id, answer) =>
+        batch((trx) => answerConsentRequest(trx, ctx.lockRows, tenantId, id, answer)),
+    },
+  }
+}

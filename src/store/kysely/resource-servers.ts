@@ -1,0 +1,131 @@
+import type { Kysely } from 'kysely'
+import type { NewResourceServer, ResourceServer, ResourceServerChanges } from '../../entities.js'
+import type { Page, Paged } from '../port.js'
+import type { Database } from '../schema.js'
+import { conflictAs } from './conflict.js'
+import type { StoreContext } from './context.js'
+import { mapPage, paged } from './paging.js'
+import { dropPermissionsOnApi } from './rbac.js'
+import { bit, iso, json, type Row, toResourceServer } from './rows.js'
+
+/** Throws `ConflictError` when the identifier is taken in this tenant. */
+export async function createResourceServer(
+  { db, now }: StoreContext,
+  tenantId: string,
+  server: NewResourceServer,
+): Promise<ResourceServer> {
+  const at = iso(now())
+  const row = {
+    tenant_id: tenantId,
+    id: server.id,
+    identifier: server.identifier,
+    name: server.name,
+    scopes: json(server.scopes),
+    enforce_policies: bit(server.enforcePolicies),
+    allow_offline_access: bit(server.allowOfflineAccess),
+    skip_consent_for_verifiable_first_party_clients: bit(
+      server.skipConsentForVerifiableFirstPartyClients,
+    ),
+    token_dialect: server.tokenDialect,
+    token_lifetime: server.tokenLifetime,
+    signing_alg: server.signingAlg,
+    is_system: bit(server.isSystem),
+    created_at: at,
+    updated_at: at,
+  }
+  await conflictAs('resource_server', () => db.insertInto('resource_servers').values(row).execute())
+  return toResourceServer(row)
+}
+
+/** By `id`, or else by `identifier` (the audience). */
+export async function findResourceServer(
+  db: Kysely<Database>,
+  tenantId: string,
+  idOrIdentifier: string,
+): Promise<ResourceServer | undefined> {
+  const rows = await db
+    .selectFrom('resource_servers')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('id', '=', idOrIdentifier), eb('identifier', '=', idOrIdentifier)]))
+    .execute()
+  const row = rows.find((r) => r.id === idOrIdentifier) ?? rows[0]
+  return row ? toResourceServer(row) : undefined
+}
+
+export async function listResourceServers(
+  db: Kysely<Database>,
+  tenantId: string,
+  page: Page,
+): Promise<Paged<ResourceServer>> {
+  const query = db
+    .selectFrom('resource_servers')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .orderBy('id')
+  return mapPage(await paged(query, page), toResourceServer)
+}
+
+/** Applies the changes; permissions on scopes no longer defined go, in the same transaction. */
+export async function updateResourceServer(
+  { db, now }: StoreContext,
+  tenantId: string,
+  id: string,
+  changes: ResourceServerChanges,
+): Promise<ResourceServer | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('resource_servers')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!current) return undefined
+    const set: Partial<Row<'resource_servers'>> = { updated_at: iso(now()) }
+    if (changes.name !== undefined) set.name = changes.name
+    if (changes.scopes !== undefined) set.scopes = json(changes.scopes)
+    if (changes.enforcePolicies !== undefined) set.enforce_policies = bit(changes.enforcePolicies)
+    if (changes.allowOfflineAccess !== undefined)
+      set.allow_offline_access = bit(changes.allowOfflineAccess)
+    if (changes.skipConsentForVerifiableFirstPartyClients !== undefined) {
+      set.skip_consent_for_verifiable_first_party_clients = bit(
+        changes.skipConsentForVerifiableFirstPartyClients,
+      )
+    }
+    if (changes.tokenDialect !== undefined) set.token_dialect = changes.tokenDialect
+    if (changes.tokenLifetime !== undefined) set.token_lifetime = changes.tokenLifetime
+    if (changes.signingAlg !== undefined) set.signing_alg = changes.signingAlg
+    await trx.updateTable('resource_servers').set(set).where('id', '=', id).execute()
+    if (changes.scopes !== undefined) {
+      // A permission names a scope of the API; with the scope gone, so is the permission.
+      await dropPermissionsOnApi(
+        trx,
+        tenantId,
+        current.identifier,
+        changes.scopes.map((scope) => scope.value),
+      )
+    }
+    return toResourceServer({ ...current, ...set })
+  })
+}
+
+/** Removes the API and every permission on it. */
+export async function deleteResourceServer(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('resource_servers')
+      .select('identifier')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!current) return false
+    await dropPermissionsOnApi(trx, tenantId, current.identifier)
+    await trx.deleteFrom('resource_servers').where('id', '=', id).execute()
+    return true
+  })
+}

@@ -1,0 +1,137 @@
+import type { Selectable } from 'kysely'
+import type { ApiScope, TokenDialect } from '../../consent/index.js'
+import type {
+  AdminSession,
+  Client,
+  ConsentRequest,
+  ConsentStatus,
+  Grant,
+  PermissionRef,
+  ResourceServer,
+  Role,
+  Tenant,
+  TenantSettings,
+  User,
+} from '../../entities.js'
+import type { Database } from '../schema.js'
+
+/** A row as read from `table`. */
+export type Row<T extends keyof Database> = Selectable<Database[T]>
+
+// The schema is portable (schema.ts): lists and objects are JSON text, booleans 0/1, times ISO text.
+export const json = (value: unknown): string => JSON.stringify(value)
+export const list = (text: string): string[] => JSON.parse(text) as string[]
+export const iso = (date: Date): string => date.toISOString()
+export const bit = (value: boolean): number => (value ? 1 : 0)
+
+export function toTenant(row: Row<'tenants'>, domains: readonly string[]): Tenant {
+  return {
+    id: row.id,
+    domains,
+    settings: JSON.parse(row.settings) as TenantSettings,
+    createdAt: new Date(row.created_at),
+  }
+}
+
+export function toResourceServer(row: Row<'resource_servers'>): ResourceServer {
+  return {
+    id: row.id,
+    identifier: row.identifier,
+    name: row.name,
+    scopes: JSON.parse(row.scopes) as ApiScope[],
+    enforcePolicies: row.enforce_policies === 1,
+    allowOfflineAccess: row.allow_offline_access === 1,
+    skipConsentForVerifiableFirstPartyClients:
+      row.skip_consent_for_verifiable_first_party_clients === 1,
+    tokenDialect: row.token_dialect as TokenDialect,
+    tokenLifetime: Number(row.token_lifetime),
+    signingAlg: row.signing_alg,
+    isSystem: row.is_system === 1,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  }
+}
+
+export function toClient(row: Row<'clients'>): Client {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    description: row.description,
+    logoUri: row.logo_uri,
+    isFirstParty: row.is_first_party === 1,
+    callbacks: list(row.callbacks),
+    appType: row.app_type,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  }
+}
+
+export const toRole = (row: Pick<Row<'roles'>, 'id' | 'name' | 'description'>): Role => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+})
+
+export const toPermissionRef = (
+  row: Pick<Row<'role_permissions'>, 'resource_server_identifier' | 'permission_name'>,
+): PermissionRef => ({
+  resourceServerIdentifier: row.resource_server_identifier,
+  permissionName: row.permission_name,
+})
+
+export function toUser(row: Row<'users'>): User {
+  return {
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    createdAt: new Date(row.created_at),
+    lastSeenAt: new Date(row.last_seen_at),
+  }
+}
+
+export function toGrant(row: Row<'grants'>): Grant {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    clientId: row.client_id,
+    audience: row.audience,
+    scope: list(row.scope),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  }
+}
+
+export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    userName: row.user_name,
+    audience: row.audience === '' ? null : row.audience,
+    requestedScopes: list(row.requested_scopes),
+    effectiveScopes: list(row.effective_scopes),
+    droppedScopes: list(row.dropped_scopes),
+    promptScopes: list(row.prompt_scopes),
+    grantedScopes: row.granted_scopes === null ? null : list(row.granted_scopes),
+    prompt: row.prompt,
+    uiLocales: row.ui_locales,
+    returnTo: row.return_to,
+    state: row.state,
+    redirectUri: row.redirect_uri,
+    status: row.status as ConsentStatus,
+    error: row.error,
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+    answeredAt: row.answered_at === null ? null : new Date(row.answered_at),
+  }
+}
+
+export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    scopes: JSON.parse(row.scopes) as string[] | 'all',
+    expiresAt: new Date(row.expires_at),
+  }
+}
