@@ -14,7 +14,7 @@ export function requestLog(deps: Pick<AppDeps, 'log' | 'metrics'>): MiddlewareHa
     const route = c.req.routePath === '/*' || !c.req.routePath ? 'other' : c.req.routePath
     const status = c.res.status
     deps.metrics.latency.observe(
-      { route, method: c.req.method, status: `${Math.floor(status / 100)}xx` },
+      { method: c.req.method, route, status: `${Math.floor(status / 100)}xx` },
       seconds,
     )
     deps.log.info('request', {

@@ -13,9 +13,9 @@ export function systemRoutes(deps: AppDeps) {
   })
 
   // Prometheus scrapes this (counts only: no tenant data, no identifiers).
-  app.get('/metrics', (c) => {
+  app.get('/metrics', async (c) => {
     c.header('Cache-Control', 'no-store')
-    return c.text(deps.metrics.render(), 200, {
+    return c.text(await deps.metrics.render(), 200, {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
     })
   })
