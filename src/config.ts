@@ -120,4 +120,10 @@ export const limits = {
   formBodyBytes: 64 * 1024,
   /** Management API bodies: an API with 1000 scopes and per-locale descriptions (DESIGN §4). */
   managementBodyBytes: 1024 * 1024,
+  /** Translators kept, one per locale with a translation file (eight today); never more. */
+  translators: 64,
+  /** Template paths Eta resolved (template name × the template including it); never more. */
+  viewPaths: 256,
+  /** Prepared SQLite statements kept, one per distinct SQL text; the least used goes first. */
+  sqliteStatements: 1000,
 } as const
