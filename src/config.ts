@@ -106,6 +106,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** Reads this process's environment: the one place `process.env` is read. */
+export function loadConfigFromEnvironment(): Config {
+  return loadConfig(process.env)
+}
+
 /** Parses the environment; throws `ConfigError` naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "not set", as in most shells' `VAR= command`.
@@ -174,4 +179,10 @@ export const limits = {
     /** Pending consent requests, kept from creation to answer when one process owns the store. */
     consentRequests: 4096,
   },
+  /** Translators kept, one per locale with a translation file (eight today); never more. */
+  translators: 64,
+  /** Template paths Eta resolved (template name × the template including it); never more. */
+  viewPaths: 256,
+  /** Prepared SQLite statements kept, one per distinct SQL text; the least used goes first. */
+  sqliteStatements: 1000,
 } as const

@@ -4,7 +4,7 @@ import { createApp } from './app/create-app.js'
 import { appDeps } from './app/deps.js'
 import { loadAssets } from './assets.js'
 import { bootstrap } from './bootstrap.js'
-import { ConfigError, loadConfig } from './config.js'
+import { type Config, ConfigError, loadConfigFromEnvironment } from './config.js'
 import { createI18n, loadLocaleResources } from './i18n/i18n.js'
 import { createLogger } from './logger.js'
 import { paths } from './paths.js'
@@ -13,9 +13,9 @@ import { createViews } from './views.js'
 
 /** The composition root: reads the environment, opens the store, serves, and drains on SIGTERM. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>
+  let config: Config
   try {
-    config = loadConfig(process.env)
+    config = loadConfigFromEnvironment()
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)

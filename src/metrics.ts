@@ -1,97 +1,68 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+
 /**
- * Counters and a latency histogram in Prometheus's text format (exposition format 0.0.4),
- * served at `GET /metrics`. Per instance: a scraper sums them across instances.
+ * The process's own metrics (resident memory, CPU, event-loop lag, GC, …), made once per process.
+ * `collectDefaultMetrics` starts a GC observer and an event-loop delay sampler that prom-client
+ * never lets go of; made per app, a test run that builds hundreds of apps would pile them up.
+ * They describe the process, not an app, so every app's registry shares the one set.
  */
-type Labels = Record<string, string>
-
-const key = (labels: Labels) =>
-  Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => `${name}="${value.replace(/["\\\n]/g, '_')}"`)
-    .join(',')
-
-class Counter {
-  private readonly values = new Map<string, number>()
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels)
-    this.values.set(k, (this.values.get(k) ?? 0) + by)
+let processMetrics: Registry | undefined
+function sharedProcessMetrics(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry()
+    collectDefaultMetrics({ register: processMetrics })
   }
-  get(labels: Labels = {}): number {
-    return this.values.get(key(labels)) ?? 0
-  }
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`]
-    for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`)
-    return lines
-  }
+  return processMetrics
 }
 
-class Histogram {
-  private readonly series = new Map<string, { buckets: number[]; sum: number; count: number }>()
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly bounds: readonly number[],
-  ) {}
-  observe(labels: Labels, seconds: number): void {
-    const k = key(labels)
-    let s = this.series.get(k)
-    if (!s) {
-      s = { buckets: this.bounds.map(() => 0), sum: 0, count: 0 }
-      this.series.set(k, s)
-    }
-    this.bounds.forEach((bound, i) => {
-      if (seconds <= bound)
-        (s as { buckets: number[] }).buckets[i] = ((s as { buckets: number[] }).buckets[i] ?? 0) + 1
-    })
-    s.sum += seconds
-    s.count += 1
-  }
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`]
-    for (const [k, s] of this.series) {
-      const sep = k ? `${k},` : ''
-      for (const [i, bound] of this.bounds.entries())
-        lines.push(`${this.name}_bucket{${sep}le="${bound}"} ${s.buckets[i]}`)
-      lines.push(`${this.name}_bucket{${sep}le="+Inf"} ${s.count}`)
-      lines.push(`${this.name}_sum${k ? `{${k}}` : ''} ${s.sum}`)
-      lines.push(`${this.name}_count${k ? `{${k}}` : ''} ${s.count}`)
-    }
-    return lines
-  }
-}
-
+/**
+ * The app's counters and latency histogram, and the process's metrics, in Prometheus's text
+ * format (exposition format 0.0.4), served at `GET /metrics`. One registry per app: counts are
+ * per instance, and a scraper sums them across instances.
+ */
 export function createMetrics() {
+  const own = new Registry()
+  const registers = [own]
   const metrics = {
-    promptsShown: new Counter('assent_prompts_shown_total', 'Consent pages shown, by mode'),
-    answers: new Counter('assent_answers_total', 'Answers to consent pages, by outcome'),
-    requestsCreated: new Counter(
-      'assent_consent_requests_created_total',
-      'Consent requests opened, by status',
-    ),
-    rateLimited: new Counter('assent_rate_limited_total', 'Requests refused with 429, by limit'),
-    latency: new Histogram(
-      'assent_http_request_duration_seconds',
-      'HTTP request latency, by route and status class',
-      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    ),
-    render(): string {
-      return `${[
-        metrics.promptsShown,
-        metrics.answers,
-        metrics.requestsCreated,
-        metrics.rateLimited,
-        metrics.latency,
-      ]
-        .flatMap((m) => m.render())
-        .join('\n')}\n`
-    },
+    promptsShown: new Counter({
+      name: 'assent_prompts_shown_total',
+      help: 'Consent pages shown, by mode',
+      labelNames: ['mode'],
+      registers,
+    }),
+    answers: new Counter({
+      name: 'assent_answers_total',
+      help: 'Answers to consent pages, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    requestsCreated: new Counter({
+      name: 'assent_consent_requests_created_total',
+      help: 'Consent requests opened, by status',
+      labelNames: ['status'],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'assent_rate_limited_total',
+      help: 'Requests refused with 429, by limit',
+      labelNames: ['limit'],
+      registers,
+    }),
+    latency: new Histogram({
+      name: 'assent_http_request_duration_seconds',
+      help: 'HTTP request latency, by route and status class',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
   }
-  return metrics
+  // Merging copies the metrics registered so far: every metric of this app is made above.
+  const register = Registry.merge([own, sharedProcessMetrics()])
+  return {
+    ...metrics,
+    /** The exposition text: this app's metrics, then the process's. */
+    render: (): Promise<string> => register.metrics(),
+  }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>

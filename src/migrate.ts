@@ -1,9 +1,9 @@
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfigFromEnvironment } from './config.js'
 import { openStore } from './store/open-database.js'
 
 /** `npm run migrate`: brings the database of `DATABASE_URL` up to date, then exits. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env)
+  const config = loadConfigFromEnvironment()
   const store = await openStore(config.databaseUrl)
   try {
     await store.migrate()

@@ -1,4 +1,6 @@
 import { Eta } from 'eta'
+import { LRUCache } from 'lru-cache'
+import { limits } from './config.js'
 
 export interface Views {
   render(name: string, data: object): string
@@ -12,7 +14,7 @@ export interface Views {
 export function createViews(dir: string): Views {
   const eta = new Eta({ views: dir, autoEscape: true, cache: true, autoTrim: [false, 'nl'] })
   const resolve = eta.resolvePath
-  const resolved = new Map<string, string>()
+  const resolved = new LRUCache<string, string>({ max: limits.viewPaths })
   eta.resolvePath = function resolveOnce(template, options) {
     const key = `${options?.filepath ?? ''}\u0000${template}`
     let path = resolved.get(key)

@@ -13,7 +13,8 @@ import { consentRoutes } from '../routes/consent.routes.js'
 import { demoRoutes } from '../routes/demo.routes.js'
 import { managementRoutes } from '../routes/management/index.js'
 import { systemRoutes } from '../routes/system.routes.js'
-import type { AppDeps, AppEnv } from './types.js'
+import type { AppEnv } from './env.js'
+import type { AppDeps } from './types.js'
 
 export interface AppOptions {
   /** Serve `GET /demo` (DESIGN §8 `ASSENT_DEMO`). */

@@ -1,8 +1,7 @@
 import type { Assets } from '../assets.js'
 import type { Config } from '../config.js'
-import type { AdminSession, Tenant } from '../entities.js'
 import type { Csrf } from '../http/csrf.js'
-import type { I18n, Translator } from '../i18n/i18n.js'
+import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { RateLimiter } from '../middleware/rate-limit.js'
@@ -32,26 +31,5 @@ export interface AppDeps {
     readonly createsPerAddress: RateLimiter
     readonly adminLoginPerAddress: RateLimiter
     readonly demoPerAddress: RateLimiter
-  }
-}
-
-export interface AppEnv {
-  Variables: {
-    requestId: string
-    /** The client's address, through trusted proxies (DESIGN §6). */
-    clientAddress: string
-    tenant: Tenant
-    /** The locale a page was negotiated in, so an error page thrown later speaks it too. */
-    locale: string | undefined
-    /** The page's translator, in that locale. */
-    tr: Translator
-    /** Origins the page's form may lead to (CSP `form-action`). */
-    formActions: string[]
-    /** Scopes of the Management API caller; `all` for the static admin token. */
-    scopes: ReadonlySet<string> | 'all'
-    /** The signed-in admin, on `/admin/*` pages. */
-    admin: AdminSession
-    /** The raw value of the admin session cookie (the store keeps only its hash). */
-    adminCookie: string
   }
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
 import { limits } from '../config.js'
 import { AppError } from '../errors.js'
 

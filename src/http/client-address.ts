@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
 import proxyaddr from 'proxy-addr'
-import type { AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
 
 /** Checks that every entry of `ASSENT_TRUSTED_PROXIES` is an address or CIDR; throws otherwise. */
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
-import type { AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { AppDeps, AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
+import type { AppDeps } from '../app/types.js'
 import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { translatorOf } from '../middleware/i18n.js'

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import i18next from 'i18next'
+import { LRUCache } from 'lru-cache'
+import { limits } from '../config.js'
 
 export const NAMESPACE = 'consent'
 
@@ -23,7 +25,10 @@ export interface Translator {
 export interface I18n {
   /** Every locale with a translation file, `en` first. */
   readonly locales: readonly string[]
+  /** The locale's translator; English for a locale without a translation file. */
   translator(locale: string): Translator
+  /** How many translators are built and kept: at most `limits.translators`. */
+  readonly cachedTranslators: number
 }
 
 /** Reads `locales/<lng>/consent.json` once, at start. */
@@ -60,7 +65,8 @@ export function createI18n(resources: Record<string, Record<string, unknown>>): 
     returnNull: false,
   })
 
-  const translators = new Map<string, Translator>()
+  if (!locales.includes('en')) throw new Error('the en locale is missing')
+
   const make = (locale: string): Translator => {
     const t = (key: string, values?: Record<string, unknown>) =>
       instance.t(key, { ...values, lng: locale, ns: NAMESPACE }) as string
@@ -72,7 +78,8 @@ export function createI18n(resources: Record<string, Record<string, unknown>>): 
       if (parts === undefined) {
         const raw = instance.getResource(locale, NAMESPACE, key) as unknown
         parts = typeof raw === 'string' && !raw.includes('$t(') ? raw.split(/\{\{(\w+)\}\}/) : null
-        compiled.set(key, parts)
+        // Only keys of this locale's file are kept, so the map never outgrows the file.
+        if (raw !== undefined) compiled.set(key, parts)
       }
       return parts
     }
@@ -93,14 +100,18 @@ export function createI18n(resources: Record<string, Record<string, unknown>>): 
       isolate: rtl ? (text) => `\u2068${text}\u2069` : (text) => text,
     }
   }
-  for (const locale of locales) translators.set(locale, make(locale))
+  // Keyed by locales that have a file, never by what a request asked for, and bounded besides.
+  const translators = new LRUCache<string, Translator>({
+    max: limits.translators,
+    memoMethod: make,
+  })
+  for (const locale of locales) translators.memo(locale)
 
   return {
     locales,
-    translator(locale) {
-      const found = translators.get(locale) ?? translators.get('en')
-      if (!found) throw new Error('the en locale is missing')
-      return found
+    translator: (locale) => translators.memo(locales.includes(locale) ? locale : 'en'),
+    get cachedTranslators() {
+      return translators.size
     },
   }
 }

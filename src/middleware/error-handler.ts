@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppDeps, AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
+import type { AppDeps } from '../app/types.js'
 import { AppError, ConflictError, type ConflictSubject, errorBody } from '../errors.js'
 import { renderPage } from '../http/render.js'
 import { translatorOf } from './i18n.js'

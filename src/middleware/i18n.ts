@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { AppDeps, AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
+import type { AppDeps } from '../app/types.js'
 import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { negotiateLocale } from '../i18n/negotiate.js'

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose'
-import type { AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
 import type { Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 

@@ -6,7 +6,7 @@ import {
   RateLimiterPostgres,
   RateLimiterRes,
 } from 'rate-limiter-flexible'
-import type { AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 import { clientAddressOf } from '../http/client-address.js'
 import type { Metrics } from '../metrics.js'

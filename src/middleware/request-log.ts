@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { MiddlewareHandler } from 'hono'
-import type { AppDeps, AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
+import type { AppDeps } from '../app/types.js'
 
 /**
  * One log line and one latency observation per request: the request id, the client's address
@@ -15,7 +16,7 @@ export function requestLog(deps: Pick<AppDeps, 'log' | 'metrics'>): MiddlewareHa
     const route = c.req.routePath === '/*' || !c.req.routePath ? 'other' : c.req.routePath
     const status = c.res.status
     deps.metrics.latency.observe(
-      { route, method: c.req.method, status: `${Math.floor(status / 100)}xx` },
+      { method: c.req.method, route, status: `${Math.floor(status / 100)}xx` },
       seconds,
     )
     deps.log.info('request', {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 
 /**

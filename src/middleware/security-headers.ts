@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
 import { randomToken } from '../ids.js'
 
 export interface SecurityHeadersOptions {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppDeps, AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
+import type { AppDeps } from '../app/types.js'
 import { AppError } from '../errors.js'
 import { requestHostname } from '../http/host.js'
 import { tenantForHost } from '../services/tenants.js'

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps, AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
+import type { AppDeps } from '../app/types.js'
 import { renderPage } from '../http/render.js'
 import { parseQuery } from '../http/validate.js'
 import { useLocale } from '../middleware/i18n.js'

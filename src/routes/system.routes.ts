@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import type { AppDeps, AppEnv } from '../app/types.js'
+import type { AppEnv } from '../app/env.js'
+import type { AppDeps } from '../app/types.js'
 
 /** `/healthz` and the static assets. */
 export function systemRoutes(deps: AppDeps) {
@@ -13,9 +14,9 @@ export function systemRoutes(deps: AppDeps) {
   })
 
   // Prometheus scrapes this (counts only: no tenant data, no identifiers).
-  app.get('/metrics', (c) => {
+  app.get('/metrics', async (c) => {
     c.header('Cache-Control', 'no-store')
-    return c.text(deps.metrics.render(), 200, {
+    return c.text(await deps.metrics.render(), 200, {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
     })
   })

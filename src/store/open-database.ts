@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { LRUCache } from 'lru-cache'
 import pg from 'pg'
+import { limits } from '../config.js'
 import { withConfigCache } from './cached-store.js'
 import { createKyselyStore, type KyselyStoreOptions } from './kysely/index.js'
 import type { Store } from './port.js'
@@ -48,19 +50,15 @@ export function openSqlite(file: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   // Kysely prepares every query it runs; preparing costs more than running these small
-  // statements, so each distinct SQL text is prepared once and reused.
-  const statements = new Map<string, SqliteStatement>()
+  // statements, so each distinct SQL text is prepared once and reused, the least used dropped
+  // first when there are too many (an `IN` list of each length is a text of its own).
+  const statements = new LRUCache<string, SqliteStatement>({
+    max: limits.sqliteStatements,
+    memoMethod: (text) => sqlite.prepare(text),
+  })
   const database = {
     close: () => sqlite.close(),
-    prepare(text: string) {
-      let statement = statements.get(text)
-      if (!statement) {
-        if (statements.size >= 1000) statements.clear()
-        statement = sqlite.prepare(text)
-        statements.set(text, statement)
-      }
-      return statement
-    },
+    prepare: (text: string) => statements.memo(text),
   }
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
 }

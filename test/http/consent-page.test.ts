@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { limits } from '../../src/config.js'
 import type { CreateConsentRequestInput } from '../../src/services/consent-flow.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -89,6 +90,20 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     ).text()
     expect(de).toContain('<html lang="de" dir="ltr">')
     expect(lines(de)).toContain('Messages: Ihre messages lesen und schreiben')
+  })
+
+  it('keeps the translator cache bounded whatever Accept-Language and ui_locales say', async () => {
+    const request = await openRequest({ uiLocales: 'x-hostile-0 qq-Zzzz-0' })
+    for (let i = 0; i < 2000; i++) {
+      const res = await t.app.request(`/consent/${request.id}`, {
+        headers: { 'accept-language': `x-h${i}, qq-${i.toString(36)};q=0.9, de-X${i};q=0.1` },
+      })
+      expect(res.status).toBe(200)
+      // Whatever reaches the translator directly falls back to English, without a cache entry.
+      expect(t.deps.i18n.translator(`zz-${i}`).locale).toBe('en')
+    }
+    expect(t.deps.i18n.cachedTranslators).toBe(t.deps.i18n.locales.length)
+    expect(t.deps.i18n.cachedTranslators).toBeLessThanOrEqual(limits.translators)
   })
 
   it('renders Arabic right to left', async () => {

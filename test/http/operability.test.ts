@@ -121,10 +121,34 @@ describe('GET /metrics', () => {
     expect(text).toContain('assent_answers_total{outcome="denied"} 1')
     expect(text).toContain('assent_answers_total{outcome="already_answered"} 1')
     expect(text).toContain('assent_consent_requests_created_total{status="pending"} 2')
+    // prom-client writes `le` first; the order of labels carries no meaning in the format.
     expect(text).toMatch(
-      /assent_http_request_duration_seconds_bucket\{method="POST",route="\/consent\/:id",status="3xx",le="\+Inf"\} 2/,
+      /assent_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/consent\/:id",status="3xx"\} 2/,
     )
     expect(text).toMatch(/# TYPE assent_http_request_duration_seconds histogram/)
+  })
+
+  it("exposes the process's memory, event-loop lag and GC beside each app's own counts", async () => {
+    t = await createTestApp()
+    const other = await createTestApp()
+    try {
+      await management(t)('POST', '/consent-requests', body())
+      for (const app of [t, other]) {
+        const text = await (await app.app.request('/metrics')).text()
+        expect(text).toMatch(/^process_resident_memory_bytes [1-9]\d*$/m)
+        expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m)
+        expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram')
+      }
+      // Counts stay per app; only the process's metrics are shared.
+      expect(await (await t.app.request('/metrics')).text()).toContain(
+        'assent_consent_requests_created_total{status="pending"} 1',
+      )
+      expect(await (await other.app.request('/metrics')).text()).not.toContain(
+        'assent_consent_requests_created_total{',
+      )
+    } finally {
+      await other.close()
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AppEnv } from '../../src/app/types.js'
+import type { AppEnv } from '../../src/app/env.js'
 import { AppError } from '../../src/errors.js'
 import { tenant } from '../../src/middleware/tenant.js'
 import { openStore } from '../../src/store/open-database.js'

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppDeps, AppEnv } from '../../app/types.js'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
 import { renderPage } from '../../http/render.js'
 import { type createTokenVerifier, managementAuth } from '../../middleware/management-auth.js'

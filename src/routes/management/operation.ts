@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
-import type { AppEnv } from '../../app/types.js'
+import type { AppEnv } from '../../app/env.js'
 import type { Tenant } from '../../entities.js'
 import { parseJsonBody, parseQuery } from '../../http/validate.js'
 import { requireAnyScope } from '../../middleware/management-auth.js'
