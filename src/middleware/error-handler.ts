@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps, AppEnv } from '../app/types.js'
-import { AppError, errorBody } from '../errors.js'
+import { AppError, ConflictError, errorBody } from '../errors.js'
 import { pageShell, pageTranslator } from '../presenters/page.js'
 
 /** The translated page for each status a browser can meet (DESIGN §3.2). */
@@ -25,6 +25,8 @@ function wantsJson(c: Context<AppEnv>): boolean {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
+  // The store's answer to a taken identifier, name or id, wherever it is met (DESIGN §4.1).
+  if (err instanceof ConflictError) return new AppError(409, 'conflict', err.message)
   if (err instanceof HTTPException) {
     if (err.status === 413)
       return new AppError(413, 'payload_too_large', 'Request body is larger than 64 KiB')
