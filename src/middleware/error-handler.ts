@@ -38,7 +38,7 @@ function toAppError(err: unknown): AppError {
     return new AppError(409, 'conflict', CONFLICT_MESSAGE[err.subject])
   if (err instanceof HTTPException) {
     if (err.status === 413)
-      return new AppError(413, 'payload_too_large', 'Request body is larger than 64 KiB')
+      return new AppError(413, 'payload_too_large', 'Request body is too large')
     if (err.status < 500)
       return new AppError(err.status, 'invalid_body', err.message || 'Bad request')
   }

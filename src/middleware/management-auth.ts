@@ -128,3 +128,11 @@ export function requireAnyScope(
     )
   }
 }
+
+/** A route's scope guard: the caller needs any one of `scopes` (DESIGN §4). */
+export function requireScopes(scopes: readonly string[]): MiddlewareHandler<AppEnv> {
+  return async function requireScopesMiddleware(c, next) {
+    requireAnyScope(c.get('scopes'), scopes)
+    await next()
+  }
+}

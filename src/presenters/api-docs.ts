@@ -2,7 +2,7 @@ interface DocumentOperation {
   summary: string
   tags: string[]
   'x-scopes': string[]
-  parameters: { name: string; in: string; required: boolean; schema: unknown }[]
+  parameters?: { name: string; in: string; required: boolean; schema: unknown }[]
   requestBody?: { content: { 'application/json': { schema: unknown } } }
   responses: Record<string, { content?: { 'application/json': { schema: unknown } } }>
 }
@@ -10,9 +10,9 @@ interface DocumentOperation {
 const pretty = (value: unknown) => JSON.stringify(value, null, 2)
 
 /** The view-model of `views/api-docs.eta`: the OpenAPI document, grouped by tag, for people. */
-export function apiDocsModel(document: { paths: Record<string, Record<string, unknown>> }) {
+export function apiDocsModel(document: { paths?: Record<string, object> }) {
   const groups = new Map<string, { tag: string; id: string; operations: unknown[] }>()
-  for (const [path, operations] of Object.entries(document.paths)) {
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
     for (const [method, raw] of Object.entries(operations)) {
       const op = raw as DocumentOperation
       const tag = op.tags[0] ?? 'Other'
@@ -23,7 +23,7 @@ export function apiDocsModel(document: { paths: Record<string, Record<string, un
       }
       groups.set(tag, group)
       const success = Object.keys(op.responses).find((status) => status.startsWith('2')) ?? '200'
-      const query = op.parameters.filter((p) => p.in === 'query')
+      const query = (op.parameters ?? []).filter((p) => p.in === 'query')
       group.operations.push({
         method,
         path,

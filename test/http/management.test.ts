@@ -322,13 +322,32 @@ describe('grants', () => {
 })
 
 describe('errors of every kind (DESIGN §4.1)', () => {
-  it('answers 413 over 64 KiB and writes nothing', async () => {
+  it('answers 413 over 1 MiB and writes nothing', async () => {
     const big = {
       identifier: 'urn:big',
-      scopes: [{ value: 'a:b', description: 'x'.repeat(70_000) }],
+      scopes: [{ value: 'a:b', description: 'x'.repeat(1_100_000) }],
     }
-    expectError(await api('POST', '/resource-servers', big), 413, 'payload_too_large')
+    expectError(await api('POST', '/resource-servers', big), 413, 'payload_too_large', /1 MiB/)
     expectError(await api('GET', '/resource-servers/urn%3Abig'), 404, 'inexistent_resource_server')
+  })
+
+  it('takes a ~900 KiB body: an API with 1000 scopes described in three languages', async () => {
+    const text = (scope: number, lang: string) =>
+      `${lang} ${scope} `.padEnd(290, 'Lets the app read and manage this part of your account. ')
+    const scopes = Array.from({ length: 1000 }, (_, i) => ({
+      value: `scope:${i}`,
+      description: text(i, 'en'),
+      descriptions: { fr: text(i, 'fr'), de: text(i, 'de') },
+    }))
+    const body = JSON.stringify({ identifier: 'urn:large', scopes })
+    expect(body.length).toBeGreaterThan(850 * 1024)
+    expect(body.length).toBeLessThan(1024 * 1024)
+
+    const created = await api('POST', '/resource-servers', body)
+    expect(created.status).toBe(201)
+    const read = await api('GET', '/resource-servers/urn%3Alarge')
+    expect(read.body.scopes).toHaveLength(1000)
+    expect(read.body.scopes[999]).toEqual(scopes[999])
   })
 
   it('answers 400 for bad JSON, no body and a wrong content type', async () => {

@@ -1,63 +1,106 @@
-import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
-import { AppError } from '../../errors.js'
+import { limitBody } from '../../http/body-limit.js'
 import { renderPage } from '../../http/render.js'
 import { type createTokenVerifier, managementAuth } from '../../middleware/management-auth.js'
 import { tenant } from '../../middleware/tenant.js'
 import { apiDocsModel } from '../../presenters/api-docs.js'
-import { clientOperations } from './clients.js'
-import { consentRequestOperations } from './consent-requests.js'
-import { grantOperations } from './grants.js'
-import { mountOperations, type Operation, openApiDocument } from './operation.js'
-import { resourceServerOperations } from './resource-servers.js'
-import { roleOperations } from './roles.js'
-import { tenantSettingsOperations } from './tenant-settings.js'
-import { userOperations } from './users.js'
+import { clientHandlers } from './clients.handlers.js'
+import * as clients from './clients.routes.js'
+import { consentRequestHandlers } from './consent-requests.handlers.js'
+import * as consentRequests from './consent-requests.routes.js'
+import { grantHandlers } from './grants.handlers.js'
+import * as grants from './grants.routes.js'
+import { createRouter, openApiDocument } from './openapi.js'
+import { resourceServerHandlers } from './resource-servers.handlers.js'
+import * as resourceServers from './resource-servers.routes.js'
+import { roleHandlers } from './roles.handlers.js'
+import * as roles from './roles.routes.js'
+import { tenantSettingsHandlers } from './tenant-settings.handlers.js'
+import { tenantSettingsRoutes } from './tenant-settings.routes.js'
+import { userHandlers } from './users.handlers.js'
+import * as users from './users.routes.js'
 
-export const MAX_BODY_BYTES = 64 * 1024
-
-/** Every Management API operation, in the order the document lists them. */
-export function managementOperations(deps: AppDeps, extra: readonly Operation[] = []): Operation[] {
-  return [
-    ...resourceServerOperations(deps),
-    ...tenantSettingsOperations(deps),
-    ...clientOperations(deps),
-    ...userOperations(deps),
-    ...roleOperations(deps),
-    ...grantOperations(deps),
-    ...consentRequestOperations(deps),
-    ...extra,
-  ]
-}
-
-/** `/api/v2`: the Auth0-compatible Management API (DESIGN §4). */
+/**
+ * `/api/v2`: the Auth0-compatible Management API (DESIGN §4), its OpenAPI 3.1 document at
+ * `/openapi.json` and that document for people at `/docs`. Routes register in the order the
+ * document lists them.
+ */
 export function managementRoutes(
   deps: AppDeps,
   verifyToken: ReturnType<typeof createTokenVerifier>,
-  extra: readonly Operation[] = [],
 ) {
-  const app = new Hono<AppEnv>()
-  const operations = managementOperations(deps, extra)
-  const document = openApiDocument(operations, { title: 'Assent Management API', version: '2' })
+  const app = createRouter()
+  let document: ReturnType<typeof openApiDocument> | undefined
+  // Written on the first request, when every route below is registered.
+  const spec = () => (document ??= openApiDocument(app))
 
-  app.get('/openapi.json', (c) => c.json(document))
-  const docs = apiDocsModel(document)
-  const en = deps.i18n.translator('en')
-  app.get('/docs', (c) => renderPage(c, deps, 'api-docs', docs, { title: docs.title, tr: en }))
+  app.get('/openapi.json', (c) => c.json(spec()))
+  app.get('/docs', (c) => {
+    const docs = apiDocsModel(spec())
+    return renderPage(c, deps, 'api-docs', docs, {
+      title: docs.title,
+      tr: deps.i18n.translator('en'),
+    })
+  })
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', 'Request body is larger than 64 KiB')
-      },
-    }),
-  )
+  app.use('*', limitBody('management'))
   app.use('*', tenant(deps))
   app.use('*', managementAuth(verifyToken))
-  mountOperations(app, operations)
+  app.use('*', async function noStore(c, next) {
+    await next()
+    c.header('Cache-Control', 'no-store')
+  })
+
+  const rs = resourceServerHandlers(deps)
+  app
+    .openapi(resourceServers.list, rs.list)
+    .openapi(resourceServers.create, rs.create)
+    .openapi(resourceServers.get, rs.get)
+    .openapi(resourceServers.update, rs.update)
+    .openapi(resourceServers.remove, rs.remove)
+
+  const settings = tenantSettingsRoutes(deps.i18n.locales)
+  const ts = tenantSettingsHandlers(deps)
+  app.openapi(settings.get, ts.get).openapi(settings.update, ts.update)
+
+  const cl = clientHandlers(deps)
+  app
+    .openapi(clients.list, cl.list)
+    .openapi(clients.create, cl.create)
+    .openapi(clients.get, cl.get)
+    .openapi(clients.update, cl.update)
+    .openapi(clients.remove, cl.remove)
+
+  const us = userHandlers(deps)
+  app
+    .openapi(users.listPermissions, us.listPermissions)
+    .openapi(users.addPermissions, us.addPermissions)
+    .openapi(users.removePermissions, us.removePermissions)
+    .openapi(users.listRoles, us.listRoles)
+    .openapi(users.addRoles, us.addRoles)
+    .openapi(users.removeRoles, us.removeRoles)
+
+  const ro = roleHandlers(deps)
+  app
+    .openapi(roles.list, ro.list)
+    .openapi(roles.create, ro.create)
+    .openapi(roles.get, ro.get)
+    .openapi(roles.update, ro.update)
+    .openapi(roles.remove, ro.remove)
+    .openapi(roles.listPermissions, ro.listPermissions)
+    .openapi(roles.addPermissions, ro.addPermissions)
+    .openapi(roles.removePermissions, ro.removePermissions)
+    .openapi(roles.listUsers, ro.listUsers)
+    .openapi(roles.addUsers, ro.addUsers)
+
+  const gr = grantHandlers(deps)
+  app
+    .openapi(grants.list, gr.list)
+    .openapi(grants.remove, gr.remove)
+    .openapi(grants.removeForUser, gr.removeForUser)
+
+  const cr = consentRequestHandlers(deps)
+  app.openapi(consentRequests.create, cr.create).openapi(consentRequests.get, cr.get)
+
   return app
 }

@@ -73,6 +73,9 @@ export const paginationQuery = z.strictObject({
 
 export type Pagination = z.output<typeof paginationQuery>
 
+/** The path parameter of `/{id}` routes. */
+export const idParam = z.object({ id: z.string() })
+
 export const pageOf = (query: Pagination): Page => ({ page: query.page, perPage: query.per_page })
 
 /* ---------- responses ---------- */
@@ -248,19 +251,26 @@ export const grantJson = (grant: Grant): z.output<typeof grantSchema> => ({
 })
 
 /** A list answer (DESIGN §4): the bare array, or with `include_totals` `{ start, limit, total, <name> }`. */
-export function listSchema<T extends z.ZodType>(name: string, item: T) {
+export function listSchema<const N extends string, T extends z.ZodType>(name: N, item: T) {
+  const items = { [name]: z.array(item) } as Record<N, z.ZodArray<T>>
   return z.union([
     z.array(item),
     z.object({
       start: z.number().int(),
       limit: z.number().int(),
       total: z.number().int(),
-      [name]: z.array(item),
+      ...items,
     }),
   ])
 }
 
-export function listJson<T>(name: string, items: T[], total: number, query: Pagination) {
+export function listJson<const N extends string, T>(
+  name: N,
+  items: T[],
+  total: number,
+  query: Pagination,
+): T[] | ({ start: number; limit: number; total: number } & Record<N, T[]>) {
   if (!query.include_totals) return items
-  return { start: query.page * query.per_page, limit: query.per_page, total, [name]: items }
+  const named = { [name]: items } as Record<N, T[]>
+  return { start: query.page * query.per_page, limit: query.per_page, total, ...named }
 }

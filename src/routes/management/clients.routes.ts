@@ -1,0 +1,84 @@
+import { z } from 'zod'
+import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
+import { clientSchema, displayName, httpsUrl, listSchema, paginationQuery } from './shapes.js'
+
+const fields = {
+  name: displayName(200),
+  description: z.string().max(140).optional(),
+  logo_uri: z.union([httpsUrl, z.literal('')]).optional(),
+  is_first_party: z.boolean().optional(),
+  callbacks: z.array(z.url().max(2000)).max(100).optional(),
+  app_type: z.enum(['native', 'spa', 'regular_web', 'non_interactive']).optional(),
+}
+
+const createBody = z.strictObject({
+  // Beyond Auth0: the AS names its own clients, so Assent takes the id it already uses.
+  client_id: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{1,128}$/, 'must be 1–128 letters, digits or . _ ~ -')
+    .optional(),
+  ...fields,
+})
+
+const updateBody = z.strictObject({ ...fields, name: fields.name.optional() })
+
+const clientIdParam = z.object({ client_id: z.string() })
+
+const tag = 'Clients'
+const client = jsonContent(clientSchema, 'The client')
+
+/** `/clients`: the applications that ask for consent (DESIGN §2). */
+export const list = managementRoute({
+  method: 'get',
+  path: '/clients',
+  summary: 'List clients',
+  tag,
+  scopes: ['read:clients'],
+  request: { query: paginationQuery },
+  responses: { 200: jsonContent(listSchema('clients', clientSchema), 'The clients') },
+  errors: [],
+})
+
+export const create = managementRoute({
+  method: 'post',
+  path: '/clients',
+  summary: 'Create a client',
+  tag,
+  scopes: ['create:clients'],
+  request: { body: jsonRequest(createBody) },
+  responses: { 201: client },
+  errors: [409, 413],
+})
+
+export const get = managementRoute({
+  method: 'get',
+  path: '/clients/{client_id}',
+  summary: 'Get a client',
+  tag,
+  scopes: ['read:clients'],
+  request: { params: clientIdParam },
+  responses: { 200: client },
+  errors: [404],
+})
+
+export const update = managementRoute({
+  method: 'patch',
+  path: '/clients/{client_id}',
+  summary: 'Update a client',
+  tag,
+  scopes: ['update:clients'],
+  request: { params: clientIdParam, body: jsonRequest(updateBody) },
+  responses: { 200: client },
+  errors: [404, 413],
+})
+
+export const remove = managementRoute({
+  method: 'delete',
+  path: '/clients/{client_id}',
+  summary: 'Delete a client and the grants users gave it',
+  tag,
+  scopes: ['delete:clients'],
+  request: { params: clientIdParam },
+  responses: { 204: { description: 'Deleted' } },
+  errors: [404],
+})

@@ -1,0 +1,59 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { byAddress, enforceLimit } from '../../middleware/rate-limit.js'
+import type * as routes from './consent-requests.routes.js'
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
+
+/** The handlers of `/consent-requests` (DESIGN §3): parse, call the consent flow, shape. */
+export function consentRequestHandlers(deps: AppDeps) {
+  const flow = deps.consentFlow
+
+  const create: Handler<'create'> = async (c) => {
+    const tenant = c.get('tenant')
+    const body = c.req.valid('json')
+    // An AS calls for all of its users from few addresses: the limit that matters is per client.
+    await enforceLimit(
+      'creates',
+      deps.limits.createsPerClient,
+      `${tenant.id}/${encodeURIComponent(body.client_id)}`,
+      deps.metrics,
+    )
+    await enforceLimit('creates', deps.limits.createsPerAddress, byAddress(c), deps.metrics)
+    const request = await flow.open(tenant, {
+      clientId: body.client_id,
+      userId: body.user_id,
+      userName: body.user_name,
+      userEmail: body.user_email,
+      audience: body.audience,
+      scope: body.scope,
+      redirectUri: body.redirect_uri,
+      returnTo: body.return_to,
+      state: body.state,
+      prompt: body.prompt,
+      uiLocales: body.ui_locales,
+    })
+    return c.json(
+      {
+        id: request.id,
+        status: request.status,
+        consent_url: flow.consentUrl(tenant, request),
+        effective_scopes: [...request.effectiveScopes],
+        dropped_scopes: [...request.droppedScopes],
+        granted_scopes: [...(request.grantedScopes ?? [])],
+        expires_at: request.expiresAt.toISOString(),
+        ...(request.error ? { error: request.error } : {}),
+      },
+      201,
+    )
+  }
+
+  const get: Handler<'get'> = async (c) => {
+    const tenant = c.get('tenant')
+    const request = await flow.find(tenant, c.req.valid('param').id)
+    return c.json(await flow.decision(tenant, request), 200)
+  }
+
+  return { create, get }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
+import { idParam } from './shapes.js'
+
+const promptValue = /^(none|login|consent|select_account)( (none|login|consent|select_account))*$/
+
+const createBody = z.strictObject({
+  client_id: z.string().min(1).max(128),
+  user_id: z.string().min(1).max(300),
+  user_name: z.string().max(300).optional(),
+  user_email: z.string().max(300).optional(),
+  audience: z.string().min(1).max(600).optional(),
+  scope: z.string().max(20_000),
+  redirect_uri: z.url({ error: 'must be an absolute URL' }).max(2000),
+  return_to: z.url({ error: 'must be an absolute URL' }).max(2000),
+  state: z.string().max(2048).optional(),
+  prompt: z
+    .string()
+    .regex(promptValue, 'must be space-separated none, login, consent or select_account')
+    .optional(),
+  ui_locales: z.string().max(200).optional(),
+})
+
+const createdSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'accepted', 'denied']),
+  consent_url: z.string(),
+  effective_scopes: z.array(z.string()),
+  dropped_scopes: z.array(z.string()),
+  granted_scopes: z.array(z.string()),
+  expires_at: z.string(),
+  error: z.string().optional(),
+})
+
+const decisionSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'accepted', 'denied']),
+  user_id: z.string(),
+  client_id: z.string(),
+  audience: z.string().nullable(),
+  granted_scopes: z.array(z.string()),
+  scope: z.string(),
+  error: z.string().optional(),
+  permissions: z.array(z.string()).optional(),
+})
+
+const tag = 'Consent requests'
+
+/** `/consent-requests`: how an authorization server asks for consent and reads the answer (DESIGN §3). */
+export const create = managementRoute({
+  method: 'post',
+  path: '/consent-requests',
+  summary: 'Open a consent request; answers at once when no page is needed',
+  tag,
+  scopes: ['create:consent_requests'],
+  request: { body: jsonRequest(createBody) },
+  responses: { 201: jsonContent(createdSchema, 'The consent request') },
+  errors: [404, 413, 429],
+})
+
+export const get = managementRoute({
+  method: 'get',
+  path: '/consent-requests/{id}',
+  summary: 'Read the decision: the scopes to put in the token',
+  tag,
+  scopes: ['read:consent_requests'],
+  request: { params: idParam },
+  responses: { 200: jsonContent(decisionSchema, 'The decision') },
+  errors: [404],
+})

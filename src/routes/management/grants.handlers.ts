@@ -1,0 +1,34 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { AppError } from '../../errors.js'
+import type * as routes from './grants.routes.js'
+import { grantJson, listJson, pageOf } from './shapes.js'
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
+
+/** The handlers of `/grants` (DESIGN §4). */
+export function grantHandlers({ store }: AppDeps) {
+  const list: Handler<'list'> = async (c) => {
+    const query = c.req.valid('query')
+    const { items, total } = await store.grants.list(
+      c.get('tenant').id,
+      { userId: query.user_id, clientId: query.client_id, audience: query.audience },
+      pageOf(query),
+    )
+    return c.json(listJson('grants', items.map(grantJson), total, query), 200)
+  }
+
+  const remove: Handler<'remove'> = async (c) => {
+    if (!(await store.grants.delete(c.get('tenant').id, c.req.valid('param').id)))
+      throw new AppError(404, 'inexistent_grant', 'The grant does not exist')
+    return c.body(null, 204)
+  }
+
+  const removeForUser: Handler<'removeForUser'> = async (c) => {
+    await store.grants.deleteForUser(c.get('tenant').id, c.req.valid('query').user_id)
+    return c.body(null, 204)
+  }
+
+  return { list, remove, removeForUser }
+}

@@ -1,0 +1,110 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import type { ResourceServer } from '../../entities.js'
+import { AppError } from '../../errors.js'
+import { sortableId } from '../../ids.js'
+import type { Store } from '../../store/port.js'
+import type * as routes from './resource-servers.routes.js'
+import { listJson, pageOf, resourceServerJson } from './shapes.js'
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
+
+function toScopes(scopes: routes.ScopesInput) {
+  return scopes.map((scope) => ({
+    value: scope.value,
+    description: scope.description ?? '',
+    ...(scope.descriptions ? { descriptions: scope.descriptions } : {}),
+  }))
+}
+
+async function findResourceServer(
+  store: Store,
+  tenantId: string,
+  idOrIdentifier: string,
+): Promise<ResourceServer> {
+  const found = await store.resourceServers.find(tenantId, idOrIdentifier)
+  if (!found)
+    throw new AppError(404, 'inexistent_resource_server', 'The resource server does not exist')
+  return found
+}
+
+/** The handlers of `/resource-servers` (DESIGN §4). */
+export function resourceServerHandlers({ store }: AppDeps) {
+  const list: Handler<'list'> = async (c) => {
+    const query = c.req.valid('query')
+    const { items, total } = await store.resourceServers.list(c.get('tenant').id, pageOf(query))
+    return c.json(listJson('resource_servers', items.map(resourceServerJson), total, query), 200)
+  }
+
+  const create: Handler<'create'> = async (c) => {
+    const body = c.req.valid('json')
+    // A taken identifier is a ConflictError, answered 409 by the error handler.
+    const created = await store.resourceServers.create(c.get('tenant').id, {
+      id: sortableId(),
+      identifier: body.identifier,
+      name: body.name ?? body.identifier,
+      scopes: toScopes(body.scopes ?? []),
+      enforcePolicies: body.enforce_policies ?? false,
+      allowOfflineAccess: body.allow_offline_access ?? false,
+      skipConsentForVerifiableFirstPartyClients:
+        body.skip_consent_for_verifiable_first_party_clients ?? false,
+      tokenDialect: body.token_dialect ?? 'access_token',
+      tokenLifetime: body.token_lifetime ?? 86_400,
+      signingAlg: body.signing_alg ?? 'RS256',
+      isSystem: false,
+    })
+    return c.json(resourceServerJson(created), 201)
+  }
+
+  const get: Handler<'get'> = async (c) => {
+    const found = await findResourceServer(store, c.get('tenant').id, c.req.valid('param').id)
+    return c.json(resourceServerJson(found), 200)
+  }
+
+  const update: Handler<'update'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const body = c.req.valid('json')
+    const current = await findResourceServer(store, tenantId, c.req.valid('param').id)
+    if (body.identifier !== undefined && body.identifier !== current.identifier) {
+      throw new AppError(
+        400,
+        'invalid_body',
+        'Payload validation error: identifier cannot be changed.',
+      )
+    }
+    if (current.isSystem)
+      throw new AppError(400, 'invalid_body', 'A system resource server cannot be changed.')
+    const updated = await store.resourceServers.update(tenantId, current.id, {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.scopes !== undefined ? { scopes: toScopes(body.scopes) } : {}),
+      ...(body.enforce_policies !== undefined ? { enforcePolicies: body.enforce_policies } : {}),
+      ...(body.allow_offline_access !== undefined
+        ? { allowOfflineAccess: body.allow_offline_access }
+        : {}),
+      ...(body.skip_consent_for_verifiable_first_party_clients !== undefined
+        ? {
+            skipConsentForVerifiableFirstPartyClients:
+              body.skip_consent_for_verifiable_first_party_clients,
+          }
+        : {}),
+      ...(body.token_dialect !== undefined ? { tokenDialect: body.token_dialect } : {}),
+      ...(body.token_lifetime !== undefined ? { tokenLifetime: body.token_lifetime } : {}),
+      ...(body.signing_alg !== undefined ? { signingAlg: body.signing_alg } : {}),
+    })
+    if (!updated)
+      throw new AppError(404, 'inexistent_resource_server', 'The resource server does not exist')
+    return c.json(resourceServerJson(updated), 200)
+  }
+
+  const remove: Handler<'remove'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const current = await findResourceServer(store, tenantId, c.req.valid('param').id)
+    if (current.isSystem)
+      throw new AppError(400, 'invalid_body', 'A system resource server cannot be deleted.')
+    await store.resourceServers.delete(tenantId, current.id)
+    return c.body(null, 204)
+  }
+
+  return { list, create, get, update, remove }
+}

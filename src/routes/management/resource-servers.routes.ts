@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
+import {
+  displayName,
+  idParam,
+  listSchema,
+  paginationQuery,
+  resourceServerSchema,
+  scopesInput,
+} from './shapes.js'
+
+const settings = {
+  name: displayName(200).optional(),
+  scopes: scopesInput.optional(),
+  signing_alg: z.enum(['RS256', 'PS256', 'HS256']).optional(),
+  allow_offline_access: z.boolean().optional(),
+  skip_consent_for_verifiable_first_party_clients: z.boolean().optional(),
+  token_lifetime: z.int().min(1).max(2_592_000).optional(),
+  token_dialect: z.enum(['access_token', 'access_token_authz']).optional(),
+  enforce_policies: z.boolean().optional(),
+}
+
+const createBody = z.strictObject({
+  identifier: z
+    .string()
+    .min(1)
+    .max(600)
+    .refine((value) => !/[\s\p{Cc}]/u.test(value), 'must not contain spaces or control characters'),
+  ...settings,
+})
+
+const updateBody = z.strictObject({ ...settings, identifier: z.unknown().optional() })
+
+export type ScopesInput = z.output<typeof scopesInput>
+
+const tag = 'Resource servers'
+const server = jsonContent(resourceServerSchema, 'The resource server')
+
+/** `/resource-servers`: APIs and their scopes (DESIGN §4). */
+export const list = managementRoute({
+  method: 'get',
+  path: '/resource-servers',
+  summary: 'List resource servers',
+  tag,
+  scopes: ['read:resource_servers'],
+  request: { query: paginationQuery },
+  responses: {
+    200: jsonContent(listSchema('resource_servers', resourceServerSchema), 'The resource servers'),
+  },
+  errors: [],
+})
+
+export const create = managementRoute({
+  method: 'post',
+  path: '/resource-servers',
+  summary: 'Create a resource server',
+  tag,
+  scopes: ['create:resource_servers'],
+  request: { body: jsonRequest(createBody) },
+  responses: { 201: server },
+  errors: [409, 413],
+})
+
+export const get = managementRoute({
+  method: 'get',
+  path: '/resource-servers/{id}',
+  summary: 'Get a resource server by id or URL-encoded identifier',
+  tag,
+  scopes: ['read:resource_servers'],
+  request: { params: idParam },
+  responses: { 200: server },
+  errors: [404],
+})
+
+export const update = managementRoute({
+  method: 'patch',
+  path: '/resource-servers/{id}',
+  summary: 'Update a resource server; `scopes` replaces the whole list',
+  tag,
+  scopes: ['update:resource_servers'],
+  request: { params: idParam, body: jsonRequest(updateBody) },
+  responses: { 200: server },
+  errors: [404, 413],
+})
+
+export const remove = managementRoute({
+  method: 'delete',
+  path: '/resource-servers/{id}',
+  summary: 'Delete a resource server and every permission on it',
+  tag,
+  scopes: ['delete:resource_servers'],
+  request: { params: idParam },
+  responses: { 204: { description: 'Deleted' } },
+  errors: [404],
+})

@@ -1,0 +1,139 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import type { Role } from '../../entities.js'
+import { AppError } from '../../errors.js'
+import { newRoleId } from '../../ids.js'
+import type { Store } from '../../store/port.js'
+import { checkPermissions, withApis } from './permissions.js'
+import type * as routes from './roles.routes.js'
+import { listJson, pageOf, permissionJson, roleJson } from './shapes.js'
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
+
+const notFound = () => new AppError(404, 'inexistent_role', 'The role does not exist')
+
+async function findRole(store: Store, tenantId: string, id: string): Promise<Role> {
+  const role = await store.roles.get(tenantId, id)
+  if (!role) throw notFound()
+  return role
+}
+
+/**
+ * The handlers of `/roles` (DESIGN §4). A taken role name is a ConflictError from the store,
+ * answered 409 by the error handler.
+ */
+export function roleHandlers({ store }: AppDeps) {
+  const list: Handler<'list'> = async (c) => {
+    const query = c.req.valid('query')
+    const { items, total } = await store.roles.list(
+      c.get('tenant').id,
+      pageOf(query),
+      query.name_filter,
+    )
+    return c.json(listJson('roles', items.map(roleJson), total, query), 200)
+  }
+
+  const create: Handler<'create'> = async (c) => {
+    const body = c.req.valid('json')
+    const role = await store.roles.create(c.get('tenant').id, {
+      id: newRoleId(),
+      name: body.name,
+      description: body.description ?? '',
+    })
+    return c.json(roleJson(role), 200)
+  }
+
+  const get: Handler<'get'> = async (c) =>
+    c.json(roleJson(await findRole(store, c.get('tenant').id, c.req.valid('param').id)), 200)
+
+  const update: Handler<'update'> = async (c) => {
+    const body = c.req.valid('json')
+    const role = await store.roles.update(c.get('tenant').id, c.req.valid('param').id, {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.description !== undefined ? { description: body.description } : {}),
+    })
+    if (!role) throw notFound()
+    return c.json(roleJson(role), 200)
+  }
+
+  const remove: Handler<'remove'> = async (c) => {
+    if (!(await store.roles.delete(c.get('tenant').id, c.req.valid('param').id))) throw notFound()
+    return c.body(null, 200)
+  }
+
+  const listPermissions: Handler<'listPermissions'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const query = c.req.valid('query')
+    const role = await findRole(store, tenantId, c.req.valid('param').id)
+    const { items, total } = await store.roles.permissions(tenantId, role.id, pageOf(query))
+    const listed = await withApis(store, tenantId, items)
+    return c.json(
+      listJson(
+        'permissions',
+        listed.map(([p, api]) => permissionJson(p, api)),
+        total,
+        query,
+      ),
+      200,
+    )
+  }
+
+  const addPermissions: Handler<'addPermissions'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const role = await findRole(store, tenantId, c.req.valid('param').id)
+    await store.roles.addPermissions(
+      tenantId,
+      role.id,
+      await checkPermissions(store, tenantId, c.req.valid('json')),
+    )
+    return c.body(null, 201)
+  }
+
+  const removePermissions: Handler<'removePermissions'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const role = await findRole(store, tenantId, c.req.valid('param').id)
+    await store.roles.removePermissions(
+      tenantId,
+      role.id,
+      c.req.valid('json').permissions.map((p) => ({
+        resourceServerIdentifier: p.resource_server_identifier,
+        permissionName: p.permission_name,
+      })),
+    )
+    return c.body(null, 200)
+  }
+
+  const listUsers: Handler<'listUsers'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const query = c.req.valid('query')
+    const role = await findRole(store, tenantId, c.req.valid('param').id)
+    const { items, total } = await store.roles.users(tenantId, role.id, pageOf(query))
+    const users = items.map((user) => ({
+      user_id: user.userId,
+      ...(user.name ? { name: user.name } : {}),
+      ...(user.email ? { email: user.email } : {}),
+    }))
+    return c.json(listJson('users', users, total, query), 200)
+  }
+
+  const addUsers: Handler<'addUsers'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const role = await findRole(store, tenantId, c.req.valid('param').id)
+    await store.roles.addUsers(tenantId, role.id, [...new Set(c.req.valid('json').users)])
+    return c.body(null, 200)
+  }
+
+  return {
+    list,
+    create,
+    get,
+    update,
+    remove,
+    listPermissions,
+    addPermissions,
+    removePermissions,
+    listUsers,
+    addUsers,
+  }
+}

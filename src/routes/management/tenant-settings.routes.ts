@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
+import { displayName, httpsUrl, tenantSettingsSchema } from './shapes.js'
+
+const tag = 'Tenant settings'
+const settings = jsonContent(tenantSettingsSchema, 'The settings')
+
+/**
+ * `/tenants/settings`: the tenant's name, locales, branding and flags (DESIGN §2, §4.2). The
+ * locales a tenant may enable are the ones the service ships, hence a function of them.
+ */
+export function tenantSettingsRoutes(locales: readonly string[]) {
+  const locale = z.enum(locales as [string, ...string[]], {
+    error: `must be one of ${locales.join(', ')}`,
+  })
+  const patchBody = z.strictObject({
+    friendly_name: displayName(255).optional(),
+    picture_url: z.union([httpsUrl, z.literal('')]).optional(),
+    default_locale: locale.optional(),
+    enabled_locales: z.array(locale).min(1).max(locales.length).optional(),
+    flags: z
+      .record(z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be a flag name'), z.boolean())
+      .optional(),
+    branding: z
+      .strictObject({
+        logo_url: z.union([httpsUrl, z.literal('')]).optional(),
+        primary_color: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'must be a color like #4f46e5')
+          .optional(),
+      })
+      .optional(),
+    allowed_return_urls: z.array(httpsUrl).max(100).optional(),
+  })
+
+  return {
+    get: managementRoute({
+      method: 'get',
+      path: '/tenants/settings',
+      summary: 'Get the tenant settings',
+      tag,
+      scopes: ['read:tenant_settings'],
+      responses: { 200: settings },
+      errors: [],
+    }),
+    update: managementRoute({
+      method: 'patch',
+      path: '/tenants/settings',
+      summary: 'Update the tenant settings; `flags` and `branding` are merged',
+      tag,
+      scopes: ['update:tenant_settings'],
+      request: { body: jsonRequest(patchBody) },
+      responses: { 200: settings },
+      errors: [413],
+    }),
+  }
+}
