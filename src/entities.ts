@@ -112,9 +112,18 @@ export interface ConsentRequest {
   readonly createdAt: Date
   readonly expiresAt: Date
   readonly answeredAt: Date | null
+  /** SHA-256 of the cookie of the browser the page was first opened in (DESIGN §3.2). */
+  readonly bindingHash: string | null
+  /** SHA-256 of the verifier the answer handed to the browser (DESIGN §3.4). */
+  readonly verifierHash: string | null
+  /** When the authorization server redeemed the verifier (and the grant was written). */
+  readonly verifiedAt: Date | null
 }
 
-export type NewConsentRequest = Omit<ConsentRequest, 'answeredAt'>
+export type NewConsentRequest = Omit<
+  ConsentRequest,
+  'answeredAt' | 'bindingHash' | 'verifierHash' | 'verifiedAt'
+>
 
 /** A signed-in admin (DESIGN §5): which tenant, with which Management API scopes, until when. */
 export interface AdminSession {

@@ -22,6 +22,9 @@ export type ErrorCode =
   | 'expired'
   | 'already_answered'
   | 'invalid_csrf'
+  | 'bound_elsewhere'
+  | 'invalid_verifier'
+  | 'not_answered'
   | 'internal_error'
 
 export const STATUS_TEXT: Record<number, string> = {

@@ -7,9 +7,11 @@
  * rejected, so oidc-provider does not ask again). Access tokens are JWTs for the API, through
  * resource indicators (RFC 8707). The login form is the smallest that works: any user name.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
+import { LRUCache } from 'lru-cache'
 import Provider, { type ClientMetadata, errors, type KoaContextWithOIDC } from 'oidc-provider'
 
 export interface AssentConnection {
@@ -110,6 +112,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     },
   })
 
+  // The consent request opened for each interaction, kept on this side: what comes back in the
+  // URL is only believed when it names that request. Bounded, and gone with the interaction.
+  const openedFor = new LRUCache<string, string>({ max: 10_000, ttl: 15 * 60_000 })
+
   /** Ends the interaction with a Grant of exactly what Assent says the user granted. */
   async function finishWith(req: IncomingMessage, res: ServerResponse, decision: AssentDecision) {
     const details = await provider.interactionDetails(req, res)
@@ -191,18 +197,23 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     if (prompt.name !== 'consent')
       throw new errors.InvalidRequest(`unexpected prompt ${prompt.name}`)
 
-    // Back from Assent: read the decision and finish.
+    // Back from Assent. `interactionDetails` above already proved this is the browser that holds
+    // this interaction's cookie; the consent request must be the one opened for it, and the
+    // verifier is redeemed (which writes the grant in Assent) from this browser only.
     if (action === 'consent') {
       const url = new URL(req.url ?? '/', issuer)
-      if (url.searchParams.get('state') !== uid) throw new errors.InvalidRequest('state mismatch')
       const id = url.searchParams.get('consent_request') ?? ''
-      const read = await assent(
+      const expected = openedFor.get(uid)
+      if (!expected || id !== expected) throw new errors.InvalidRequest('unknown consent request')
+      const verified = await assent(
         options.assent,
-        'GET',
-        `/consent-requests/${encodeURIComponent(id)}`,
+        'POST',
+        `/consent-requests/${encodeURIComponent(id)}/verify`,
+        { consent_verifier: url.searchParams.get('consent_verifier') ?? '' },
       )
-      if (read.status !== 200) throw new errors.InvalidRequest('unknown consent request')
-      await finishWith(req, res, read.body as AssentDecision)
+      if (verified.status !== 200) throw new errors.InvalidRequest('consent could not be verified')
+      openedFor.delete(uid)
+      await finishWith(req, res, verified.body as AssentDecision)
       return
     }
 
@@ -224,6 +235,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     if (opened.status !== 201)
       throw new Error(`Assent refused the consent request: ${JSON.stringify(opened.body)}`)
     if (opened.body.status === 'pending') {
+      openedFor.set(uid, opened.body.id)
       res.writeHead(303, { location: opened.body.consent_url, 'content-length': '0' })
       res.end()
       return

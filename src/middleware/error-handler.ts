@@ -2,7 +2,13 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
-import { AppError, ConflictError, type ConflictSubject, errorBody } from '../errors.js'
+import {
+  AppError,
+  ConflictError,
+  type ConflictSubject,
+  type ErrorCode,
+  errorBody,
+} from '../errors.js'
 import { renderPage } from '../http/render.js'
 import { translatorOf } from './i18n.js'
 
@@ -16,6 +22,11 @@ const PAGE_KIND: Record<number, string> = {
   413: 'badRequest',
   415: 'badRequest',
   429: 'rateLimited',
+}
+
+/** Pages a code of its own calls for, whatever its status. */
+const CODE_KIND: Partial<Record<ErrorCode, string>> = {
+  bound_elsewhere: 'boundElsewhere',
 }
 
 /** API clients get JSON (DESIGN §4.1); browsers get a page in their language. */
@@ -50,7 +61,7 @@ export function respondWithError(c: Context<AppEnv>, deps: AppDeps, error: AppEr
   c.header('Cache-Control', 'no-store')
   if (wantsJson(c)) return c.json(errorBody(error), error.status)
   const tr = translatorOf(c, deps)
-  const kind = PAGE_KIND[error.status] ?? 'server'
+  const kind = CODE_KIND[error.code] ?? PAGE_KIND[error.status] ?? 'server'
   const title = tr.t(`errors.${kind}.title`)
   const text = {
     status: tr.t('errors.status', { status: error.status }),

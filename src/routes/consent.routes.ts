@@ -26,8 +26,8 @@ export function consentRoutes(deps: AppDeps) {
     const tenant = c.get('tenant')
     const request = await flow.find(tenant, c.req.param('id'))
     const tr = useLocale(c, deps, request.uiLocales)
-    const prompt = await flow.prompt(tenant, request)
     const cookie = csrf.browserCookie(c, CONSENT_CSRF_COOKIE)
+    const prompt = await flow.prompt(tenant, request, cookie)
     // Browsers hold every redirect after a form post to form-action (CSP3 §6.2.1): the answer's
     // 303 leads to the AS, which sends the browser on to the client's redirect URI.
     c.get('formActions').push(new URL(request.returnTo).origin, new URL(request.redirectUri).origin)
@@ -59,8 +59,9 @@ export function consentRoutes(deps: AppDeps) {
         answerForm,
         'The form must carry action=accept|deny and its token',
       )
-      await csrf.check(request.id, getCookie(c, CONSENT_CSRF_COOKIE.name), form[CSRF_FIELD])
-      const back = await flow.answer(tenant, request, form.action)
+      const browser = getCookie(c, CONSENT_CSRF_COOKIE.name)
+      await csrf.check(request.id, browser, form[CSRF_FIELD])
+      const back = await flow.answer(tenant, request, form.action, browser)
       c.header('Cache-Control', 'no-store')
       return c.redirect(back.href, 303)
     },

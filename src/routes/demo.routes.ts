@@ -10,6 +10,11 @@ import { demoDoneModel } from '../presenters/demo-page.js'
 import { openDemoRequest } from '../services/demo.js'
 
 const demoQuery = z.object({ ui_locales: z.string().max(200).optional() })
+const doneQuery = z.object({
+  consent_request: z.string().max(64).optional(),
+  consent_verifier: z.string().max(256).optional(),
+  state: z.string().max(64).optional(),
+})
 
 /** `GET /demo`: a fresh consent request for the demo client, and its page. */
 export function demoRoutes(deps: AppDeps) {
@@ -30,10 +35,12 @@ export function demoRoutes(deps: AppDeps) {
   // Where the answer comes back: stands in for the authorization server, and shows the decision.
   app.get('/done', async (c) => {
     const tenant = c.get('tenant')
-    const request = await flow.find(tenant, c.req.query('consent_request'))
+    const back = parseQuery(c, doneQuery)
+    const request = await flow.find(tenant, back.consent_request)
     const tr = useLocale(c, deps, request.uiLocales)
-    const [decision, client, api] = await Promise.all([
-      flow.decision(tenant, request),
+    // As an authorization server would: redeem the verifier the browser brought back.
+    const decision = await flow.verify(tenant, request.id, back.consent_verifier)
+    const [client, api] = await Promise.all([
       deps.store.clients.get(tenant.id, request.clientId),
       request.audience ? deps.store.resourceServers.find(tenant.id, request.audience) : undefined,
     ])

@@ -1,197 +1,20 @@
-import { z } from 'zod'
-import {
-  DECLINED_ERROR,
-  decide,
-  effectiveScopes,
-  isAllowedReturnTo,
-  isStandardScope,
-  promptModeFor,
-  splitScopeString,
-  stillDefined,
-} from '../consent/index.js'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { DECLINED_ERROR, promptModeFor, stillDefined } from '../consent/index.js'
 import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Metrics } from '../metrics.js'
-import type { Store } from '../store/port.js'
+import { type Decision, readDecision } from './decision.js'
+import {
+  type ConsentRequestDeps,
+  type CreateConsentRequestInput,
+  consentIdSchema,
+  createConsentRequest,
+  tenantBaseUrl,
+} from './open-request.js'
 
-/** Consent request ids are 128-bit base64url strings (DESIGN §3.1). */
-export const consentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
-
-export interface CreateConsentRequestInput {
-  readonly clientId: string
-  readonly userId: string
-  readonly userName?: string | undefined
-  readonly userEmail?: string | undefined
-  readonly audience?: string | undefined
-  readonly scope: string
-  readonly redirectUri: string
-  readonly returnTo: string
-  readonly state?: string | undefined
-  readonly prompt?: string | undefined
-  readonly uiLocales?: string | undefined
-}
-
-export interface ConsentRequestDeps {
-  readonly store: Store
-  readonly now: () => Date
-  readonly ttlSeconds: number
-  /** Return URL prefixes of a tenant that sets none of its own. */
-  readonly defaultReturnUrls: readonly string[]
-}
-
-/** 128 random bits, URL-safe (DESIGN §3.1). */
-export function newConsentRequestId(): string {
-  return randomToken(16)
-}
-
-/**
- * Opens a consent request for the AS (DESIGN §3.1): computes the effective and dropped scopes and
- * whether a page is needed at all (§3.3), and stores the request.
- */
-export async function createConsentRequest(
-  deps: ConsentRequestDeps,
-  tenant: Tenant,
-  input: CreateConsentRequestInput,
-): Promise<ConsentRequest> {
-  const { store } = deps
-  const allowed = tenant.settings.allowed_return_urls ?? deps.defaultReturnUrls
-  if (!isAllowedReturnTo(input.returnTo, allowed)) {
-    throw new AppError(400, 'invalid_body', 'return_to is not an allowed return URL of this tenant')
-  }
-
-  const client = await store.clients.get(tenant.id, input.clientId)
-  if (!client)
-    throw new AppError(404, 'inexistent_client', `The client ${input.clientId} does not exist`)
-  // The browser ends up at redirect_uri: only a callback the admin registered for this client
-  // will do (RFC 6749 §3.1.2.2), so a client without any cannot ask for consent at all.
-  if (!client.callbacks.includes(input.redirectUri)) {
-    throw new AppError(
-      400,
-      'invalid_body',
-      client.callbacks.length === 0
-        ? `The client ${client.clientId} has no registered callbacks`
-        : 'redirect_uri is not one of the client callbacks',
-    )
-  }
-
-  const api = input.audience
-    ? ((await store.resourceServers.find(tenant.id, input.audience)) ?? null)
-    : null
-  if (input.audience && !api) {
-    throw new AppError(
-      404,
-      'inexistent_resource_server',
-      `The resource server ${input.audience} does not exist`,
-    )
-  }
-  // Requests are matched on the API's identifier, whichever of id or identifier the AS sent.
-  const audience = api?.identifier ?? ''
-
-  const [permissions, grant] = await Promise.all([
-    api?.enforcePolicies
-      ? store.permissions.namesFor(tenant.id, input.userId, audience)
-      : new Set<string>(),
-    store.grants.find(tenant.id, input.userId, client.clientId, audience),
-  ])
-  const requested = splitScopeString(input.scope)
-  const scopes = effectiveScopes({ requested, api, permissions, granted: grant?.scope ?? [] })
-  const decision = decide({
-    scopes,
-    prompt: input.prompt,
-    api,
-    client,
-    redirectUri: input.redirectUri,
-  })
-
-  const createdAt = deps.now()
-  return store.consentRequests.create(
-    {
-      id: newConsentRequestId(),
-      tenantId: tenant.id,
-      clientId: client.clientId,
-      userId: input.userId,
-      userName: input.userName ?? input.userEmail ?? null,
-      audience: api ? audience : null,
-      requestedScopes: requested,
-      effectiveScopes: scopes.effective,
-      droppedScopes: scopes.dropped,
-      promptScopes: decision.status === 'pending' ? [...decision.ask] : [],
-      grantedScopes: decision.status === 'accepted' ? [...decision.granted] : null,
-      prompt: input.prompt ?? null,
-      uiLocales: input.uiLocales ?? null,
-      returnTo: input.returnTo,
-      state: input.state ?? null,
-      redirectUri: input.redirectUri,
-      status: decision.status,
-      error: decision.status === 'denied' ? decision.error : null,
-      createdAt,
-      expiresAt: new Date(createdAt.getTime() + deps.ttlSeconds * 1000),
-    },
-    { name: input.userName ?? null, email: input.userEmail ?? null },
-  )
-}
-
-/** The origin browsers reach a tenant at: the public URL for its domain, else its first domain. */
-export function tenantBaseUrl(publicUrl: URL, tenant: Tenant): URL {
-  if (tenant.domains.length === 0 || tenant.domains.includes(publicUrl.hostname))
-    return new URL('/', publicUrl)
-  return new URL(`${publicUrl.protocol}//${tenant.domains[0]}/`)
-}
-
-export interface Decision {
-  readonly id: string
-  readonly status: ConsentRequest['status']
-  readonly user_id: string
-  readonly client_id: string
-  readonly audience: string | null
-  readonly granted_scopes: string[]
-  /** Space-joined, for the access token's `scope` claim. */
-  readonly scope: string
-  readonly error?: string
-  /** With `token_dialect: access_token_authz`: every permission the user holds on the API. */
-  readonly permissions?: string[]
-}
-
-/**
- * What the AS puts in the token (DESIGN §3.4): the granted scopes the API still defines, narrowed
- * by the user's permissions now when the API enforces RBAC.
- */
-export async function readDecision(
-  store: Store,
-  tenant: Tenant,
-  request: ConsentRequest,
-): Promise<Decision> {
-  const api = request.audience
-    ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
-    : null
-  const permissions =
-    api && (api.enforcePolicies || api.tokenDialect === 'access_token_authz')
-      ? await store.permissions.namesFor(tenant.id, request.userId, api.identifier)
-      : undefined
-  const defined = stillDefined(request.grantedScopes ?? [], api)
-  const granted =
-    api?.enforcePolicies && permissions
-      ? defined.filter((scope) => isStandardScope(scope) || permissions.has(scope))
-      : defined
-  return {
-    id: request.id,
-    status: request.status,
-    user_id: request.userId,
-    client_id: request.clientId,
-    audience: request.audience,
-    granted_scopes: granted,
-    scope: granted.join(' '),
-    ...(request.error ? { error: request.error } : {}),
-    ...(api?.tokenDialect === 'access_token_authz' && permissions
-      ? {
-          permissions: api.scopes
-            .map((scope) => scope.value)
-            .filter((value) => permissions.has(value)),
-        }
-      : {}),
-  }
-}
+export type { Decision } from './decision.js'
+export { type CreateConsentRequestInput, consentIdSchema } from './open-request.js'
 
 export type AnswerAction = 'accept' | 'deny'
 
@@ -211,10 +34,15 @@ export interface PromptData {
   readonly alreadyGranted: number
 }
 
+/** What `GET /api/v2/consent-requests/{id}` shows: the decision only once it counts (§3.4). */
+export type RequestView =
+  | Decision
+  | { readonly id: string; readonly status: ConsentRequest['status']; readonly expires_at: string }
+
 /**
  * The browser flow of a consent request, built once with the app (STYLE "one service per flow"):
- * the AS opens a request, the page loads it, the user answers, the AS reads the decision. Every
- * status rule lives here; the routes parse input, call one method and render.
+ * the AS opens a request, the page loads it in the browser it is bound to, the user answers, the
+ * AS redeems the answer's verifier. Every status rule lives here; routes parse, call, render.
  */
 export interface ConsentFlow {
   /** `POST /api/v2/consent-requests` (DESIGN §3.1). */
@@ -225,12 +53,22 @@ export interface ConsentFlow {
   ): Promise<ConsentRequest>
   /** The request an id from a URL names, or a 404 `inexistent_consent_request`. */
   find(tenant: Tenant, rawId: string | undefined): Promise<ConsentRequest>
-  /** What the page needs, or 409 (answered), 410 (expired), 404 (the client is gone). */
-  prompt(tenant: Tenant, request: ConsentRequest): Promise<PromptData>
-  /** Records the answer; returns where the browser goes next (DESIGN §3.2). */
-  answer(tenant: Tenant, request: ConsentRequest, action: AnswerAction): Promise<URL>
-  /** What the AS puts in the token (DESIGN §3.4). */
-  decision(tenant: Tenant, request: ConsentRequest): Promise<Decision>
+  /**
+   * What the page needs, for the browser holding `browser` (its cookie): binds the request to it
+   * on the first view; 403 `bound_elsewhere` for any other browser; 409, 410, 404 (client gone).
+   */
+  prompt(tenant: Tenant, request: ConsentRequest, browser: string): Promise<PromptData>
+  /** Records the answer from the bound browser; returns where it goes next, with the verifier. */
+  answer(
+    tenant: Tenant,
+    request: ConsentRequest,
+    action: AnswerAction,
+    browser: string | undefined,
+  ): Promise<URL>
+  /** `POST …/verify` (DESIGN §3.4): redeems the verifier; the first time, writes the grant. */
+  verify(tenant: Tenant, rawId: string, verifier: string | undefined): Promise<Decision>
+  /** `GET /api/v2/consent-requests/{id}`. */
+  view(tenant: Tenant, request: ConsentRequest): Promise<RequestView>
   /** The page a browser is sent to for `request`. */
   consentUrl(tenant: Tenant, request: ConsentRequest): string
 }
@@ -240,10 +78,36 @@ export interface ConsentFlowDeps extends ConsentRequestDeps {
   readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url')
+
+/** Equal hashes, compared in constant time. */
+function sameHash(stored: string | null, given: string): boolean {
+  if (stored === null) return false
+  const a = Buffer.from(stored)
+  const b = Buffer.from(given)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** The binding of one request to one browser: its cookie, hashed with the request id. */
+const bindingOf = (requestId: string, browser: string) => sha256(`${requestId}\u0000${browser}`)
+
+const boundElsewhere = () =>
+  new AppError(403, 'bound_elsewhere', 'This consent request was opened in another browser')
+const alreadyAnswered = () =>
+  new AppError(409, 'already_answered', 'Consent request already answered')
+const expired = () => new AppError(410, 'expired', 'Consent request expired')
+const notFound = () => new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+const invalidVerifier = () =>
+  new AppError(403, 'invalid_verifier', 'The consent verifier does not match this request')
+
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
   return { ...tenant, settings }
 }
+
+/** Whether the AS may read the decision: redeemed, or decided when it was opened (§3.3). */
+const decisionVisible = (request: ConsentRequest) =>
+  request.verifiedAt !== null || (request.status !== 'pending' && request.verifierHash === null)
 
 export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
   const { store } = deps
@@ -251,6 +115,34 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     request.audience
       ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
       : null
+
+  /** The request bound to this browser, binding it on first sight; 403 for another browser. */
+  async function boundTo(tenant: Tenant, request: ConsentRequest, browser: string | undefined) {
+    if (!browser) throw boundElsewhere()
+    const binding = bindingOf(request.id, browser)
+    const bound =
+      request.bindingHash === null
+        ? await store.consentRequests.bind(tenant.id, request.id, binding)
+        : request
+    if (!bound) throw notFound()
+    if (!sameHash(bound.bindingHash, binding)) throw boundElsewhere()
+    return bound
+  }
+
+  async function find(tenant: Tenant, rawId: string | undefined) {
+    const id = consentIdSchema.safeParse(rawId)
+    const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
+    if (!request) throw notFound()
+    return request
+  }
+
+  /** The client of a request, or 404: a request whose client was deleted is gone (§3.2). */
+  async function clientOf(tenant: Tenant, request: ConsentRequest) {
+    const client = await store.clients.get(tenant.id, request.clientId)
+    if (!client)
+      throw new AppError(404, 'inexistent_client', 'The client of this request no longer exists')
+    return client
+  }
 
   return {
     async open(tenant, input, options = {}) {
@@ -265,61 +157,80 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       return request
     },
 
-    async find(tenant, rawId) {
-      const id = consentIdSchema.safeParse(rawId)
-      const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
-      if (!request)
-        throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
-      return request
-    },
+    find,
 
-    async prompt(tenant, request) {
-      if (request.status !== 'pending')
-        throw new AppError(409, 'already_answered', 'Consent request already answered')
-      if (deps.now() >= request.expiresAt)
-        throw new AppError(410, 'expired', 'Consent request expired')
-      const [client, api] = await Promise.all([
-        store.clients.get(tenant.id, request.clientId),
-        apiOf(tenant, request),
-      ])
-      if (!client)
-        throw new AppError(404, 'inexistent_client', 'The client of this request no longer exists')
-      const scopes = stillDefined(request.promptScopes, api)
+    async prompt(tenant, request, browser) {
+      if (request.status !== 'pending') throw alreadyAnswered()
+      if (deps.now() >= request.expiresAt) throw expired()
+      const [client, api] = await Promise.all([clientOf(tenant, request), apiOf(tenant, request)])
+      const bound = await boundTo(tenant, request, browser)
+      const scopes = stillDefined(bound.promptScopes, api)
       const asked = new Set(scopes)
-      const alreadyGranted = stillDefined(request.effectiveScopes, api).filter(
+      const alreadyGranted = stillDefined(bound.effectiveScopes, api).filter(
         (scope) => !asked.has(scope) && scope !== 'openid',
       ).length
       deps.metrics.promptsShown.inc({ mode: promptModeFor(tenant.settings.flags) })
-      return { request, client, api, scopes, alreadyGranted }
+      return { request: bound, client, api, scopes, alreadyGranted }
     },
 
-    async answer(tenant, request, action) {
+    async answer(tenant, request, action, browser) {
+      await clientOf(tenant, request)
+      // Only the browser the page was opened in answers (DESIGN §3.2); an unbound request was
+      // never shown, so nobody can have read what they would be answering.
+      if (request.bindingHash === null || !browser) throw boundElsewhere()
+      if (!sameHash(request.bindingHash, bindingOf(request.id, browser))) throw boundElsewhere()
       const at = deps.now()
+      const verifier = randomToken(32)
+      const verifierHash = sha256(verifier)
       const answer =
         action === 'accept'
           ? {
               action,
               at,
+              verifierHash,
               scopes: stillDefined(request.effectiveScopes, await apiOf(tenant, request)),
             }
-          : { action, at, error: DECLINED_ERROR }
+          : { action, at, verifierHash, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)
       deps.metrics.answers.inc({
         outcome: answered.outcome === 'answered' ? answered.request.status : answered.outcome,
       })
-      if (answered.outcome === 'already_answered')
-        throw new AppError(409, 'already_answered', 'Consent request already answered')
-      if (answered.outcome === 'expired')
-        throw new AppError(410, 'expired', 'Consent request expired')
-      if (answered.outcome === 'not_found')
-        throw new AppError(404, 'inexistent_consent_request', 'Consent request not found')
+      if (answered.outcome === 'already_answered') throw alreadyAnswered()
+      if (answered.outcome === 'expired') throw expired()
+      if (answered.outcome === 'not_found') throw notFound()
       const back = new URL(request.returnTo)
       back.searchParams.set('consent_request', request.id)
+      back.searchParams.set('consent_verifier', verifier)
       if (request.state !== null) back.searchParams.set('state', request.state)
       return back
     },
 
-    decision: (tenant, request) => readDecision(store, tenant, request),
+    async verify(tenant, rawId, verifier) {
+      const request = await find(tenant, rawId)
+      if (request.status === 'pending') {
+        if (deps.now() >= request.expiresAt) throw expired()
+        throw new AppError(409, 'not_answered', 'The consent request has not been answered yet')
+      }
+      if (!verifier || !sameHash(request.verifierHash, sha256(verifier))) throw invalidVerifier()
+      // What the token gets now: still defined, and within the user's permissions today.
+      const decision = await readDecision(store, tenant, request)
+      if (request.verifiedAt === null) {
+        // The AS redeems the answer as the browser comes back: a verifier not redeemed within
+        // the request's lifetime after the answer is stale.
+        const answeredAt = request.answeredAt?.getTime() ?? request.createdAt.getTime()
+        if (deps.now().getTime() >= answeredAt + deps.ttlSeconds * 1000) throw expired()
+        const scopes = request.status === 'accepted' ? decision.granted_scopes : null
+        const at = deps.now()
+        const outcome = await store.consentRequests.verify(tenant.id, request.id, at, scopes)
+        if (outcome.outcome === 'not_found') throw notFound()
+      }
+      return decision
+    },
+
+    async view(tenant, request) {
+      if (decisionVisible(request)) return readDecision(store, tenant, request)
+      return { id: request.id, status: request.status, expires_at: request.expiresAt.toISOString() }
+    },
 
     consentUrl: (tenant, request) =>
       new URL(`consent/${request.id}`, tenantBaseUrl(deps.publicUrl, tenant)).href,

@@ -136,6 +136,20 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           requests.delete(scoped(tenantId, id))
         }
       },
+      async bind(tenantId, id, bindingHash) {
+        try {
+          return await store.consentRequests.bind(tenantId, id, bindingHash)
+        } finally {
+          requests.delete(scoped(tenantId, id))
+        }
+      },
+      async verify(tenantId, id, at, scopes) {
+        try {
+          return await store.consentRequests.verify(tenantId, id, at, scopes)
+        } finally {
+          requests.delete(scoped(tenantId, id))
+        }
+      },
     },
 
     clients: {

@@ -17,14 +17,25 @@ import type {
   UserPermission,
 } from '../entities.js'
 
-export type ConsentAnswer =
+export type ConsentAnswer = (
   | { readonly action: 'accept'; readonly at: Date; readonly scopes: readonly string[] }
   /** `error` is what the request's decision then says (the caller's OAuth error code). */
   | { readonly action: 'deny'; readonly at: Date; readonly error: string }
+) & {
+  /** SHA-256 of the verifier the answer hands to the browser (DESIGN §3.4). */
+  readonly verifierHash: string
+}
 
 export type AnswerOutcome =
   | { readonly outcome: 'answered'; readonly request: ConsentRequest }
   | { readonly outcome: 'not_found' | 'already_answered' | 'expired' }
+
+export type VerifyOutcome =
+  /** This call marked the request verified (and wrote the grant). */
+  | { readonly outcome: 'verified'; readonly request: ConsentRequest }
+  /** Verified before, or not answered: nothing was written. */
+  | { readonly outcome: 'unchanged'; readonly request: ConsentRequest }
+  | { readonly outcome: 'not_found' }
 
 export interface Page {
   readonly page: number
@@ -217,8 +228,20 @@ export interface Store {
     get(tenantId: string, id: string): Promise<ConsentRequest | undefined>
     /**
      * Answers a pending, unexpired request, once: of two racing answers exactly one is
-     * `answered`. Accepting merges `scopes` into the user's grant in the same transaction.
+     * `answered`. Nothing is granted yet (DESIGN §3.2).
      */
     answer(tenantId: string, id: string, answer: ConsentAnswer): Promise<AnswerOutcome>
+    /** Binds the request to a browser unless it is bound already; the request as it now stands. */
+    bind(tenantId: string, id: string, bindingHash: string): Promise<ConsentRequest | undefined>
+    /**
+     * Marks an answered request verified, once, merging `scopes` into the user's grant in the same
+     * transaction; of two racing verifies one is `verified`.
+     */
+    verify(
+      tenantId: string,
+      id: string,
+      at: Date,
+      scopes: readonly string[] | null,
+    ): Promise<VerifyOutcome>
   }
 }

@@ -97,5 +97,8 @@ export interface Database {
     created_at: string
     expires_at: string
     answered_at: string | null
+    binding_hash: string | null
+    verifier_hash: string | null
+    verified_at: string | null
   }
 }

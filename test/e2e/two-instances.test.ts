@@ -27,6 +27,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database (D
       ASSENT_PUBLIC_URL: urlA,
       ASSENT_DEMO: '1',
       LOG_LEVEL: 'warn',
+      ASSENT_RATE_LIMIT_ADMIN_LOGIN: '4',
     })
     // Started together on an empty database: migrations and seeding must not race.
     a = startAssent(env(portA))
@@ -105,8 +106,16 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database (D
     expect(session.html).toContain('Messages: read your messages')
     const answered = await answerOn(urlB, session)
     expect(answered.status).toBe(303)
-    const decision = await api(urlA, 'GET', `/consent-requests/${session.id}`)
+    const verifier = new URL(answered.headers.get('location') ?? '').searchParams.get(
+      'consent_verifier',
+    )
+    const decision = await api(urlA, 'POST', `/consent-requests/${session.id}/verify`, {
+      consent_verifier: verifier,
+    })
     expect(decision.body).toMatchObject({ status: 'accepted', scope: 'openid read:messages' })
+    expect((await api(urlB, 'GET', `/consent-requests/${session.id}`)).body).toMatchObject({
+      scope: 'openid read:messages',
+    })
   })
 
   it('of two answers racing on A and B, exactly one wins', async () => {
@@ -138,6 +147,20 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database (D
       api(urlB, 'POST', '/resource-servers', body),
     ])
     expect(results.map((r) => r.status).sort()).toEqual([201, 409])
+  })
+
+  it('shares rate-limit counters: two instances allow the limit once, not twice', async () => {
+    const attempt = (base: string) =>
+      fetch(`${base}/admin/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'token=guess&csrf=x',
+      })
+    const statuses: number[] = []
+    for (const base of [urlA, urlB, urlA, urlB, urlA, urlB])
+      statuses.push((await attempt(base)).status)
+    expect(statuses).toEqual([403, 403, 403, 403, 429, 429])
   })
 
   it('drains and exits 0 on SIGTERM', async () => {

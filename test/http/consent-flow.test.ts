@@ -64,6 +64,16 @@ function answer(
 }
 
 const decision = async (id: string) => (await api('GET', `/consent-requests/${id}`)).body
+
+/** What the AS does when the browser comes back: redeem the verifier in the answer's 303. */
+async function redeem(res: Response) {
+  const back = new URL(res.headers.get('location') ?? '')
+  const id = back.searchParams.get('consent_request') ?? ''
+  return api('POST', `/consent-requests/${id}/verify`, {
+    consent_verifier: back.searchParams.get('consent_verifier') ?? '',
+  })
+}
+
 const lines = (html: string) =>
   [
     ...(/data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '').matchAll(
@@ -139,10 +149,22 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     expect(page.status).toBe(200)
     const res = await answer(created.body.id, 'accept', page)
     expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe(
-      `${RETURN_TO}?consent_request=${created.body.id}&state=af0ifjsldkj`,
-    )
+    const back = new URL(res.headers.get('location') ?? '')
+    expect(`${back.origin}${back.pathname}`).toBe(RETURN_TO)
+    expect(back.searchParams.get('consent_request')).toBe(created.body.id)
+    expect(back.searchParams.get('state')).toBe('af0ifjsldkj')
+    expect(back.searchParams.get('consent_verifier')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // An answer alone grants nothing, and the AS sees no decision before it redeems the verifier.
     expect(await decision(created.body.id)).toEqual({
+      id: created.body.id,
+      status: 'accepted',
+      expires_at: created.body.expires_at,
+    })
+    expect((await api('GET', '/grants')).body).toEqual([])
+
+    const verified = await redeem(res)
+    expect(verified.status).toBe(200)
+    const expected = {
       id: created.body.id,
       status: 'accepted',
       user_id: DEMO.userId,
@@ -150,7 +172,11 @@ describe('answering the prompt (DESIGN §3.2)', () => {
       audience: DEMO.audience,
       granted_scopes: ['openid', 'profile', 'read:messages', 'write:messages'],
       scope: 'openid profile read:messages write:messages',
-    })
+    }
+    expect(verified.body).toEqual(expected)
+    expect(await decision(created.body.id)).toEqual(expected)
+    // Idempotent for the AS's retries: the same decision, nothing written twice.
+    expect((await redeem(res)).body).toEqual(expected)
     const grants = await api('GET', `/grants?user_id=${encodeURIComponent(DEMO.userId)}`)
     expect(grants.body).toEqual([
       expect.objectContaining({
@@ -165,7 +191,7 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     const created = await open()
     const res = await answer(created.body.id, 'deny', await visit(created.body.id))
     expect(res.status).toBe(303)
-    expect(await decision(created.body.id)).toMatchObject({
+    expect((await redeem(res)).body).toMatchObject({
       status: 'denied',
       error: 'access_denied',
       granted_scopes: [],
@@ -235,6 +261,89 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     expect((await answer(second.body.id, 'accept', session)).status).toBe(403)
   })
 
+  it('answers only in the browser that first opened the page (DESIGN §3.2)', async () => {
+    const created = await open({ ui_locales: 'fr' })
+    const owner = await visit(created.body.id)
+    expect(owner.status).toBe(200)
+    // Another browser: a 403 page in the request's language that names no one and nothing.
+    const stranger = await t.app.request(`/consent/${created.body.id}`)
+    expect(stranger.status).toBe(403)
+    const html = await stranger.text()
+    expect(html).toContain('Ce lien a été ouvert dans un autre navigateur')
+    for (const secret of [DEMO.userName, 'Mail Helper', 'messages', 'mail-helper.example']) {
+      expect(html).not.toContain(secret)
+    }
+    // Its own cookie and a token of its own cannot answer either.
+    const other = await visit(created.body.id, 'assent_csrf=another-browser-cookie-value')
+    expect(other.status).toBe(403)
+    expect((await decision(created.body.id)).status).toBe('pending')
+    // The browser it is bound to still can, and sees the page again on reload.
+    expect((await visit(created.body.id, owner.cookie)).status).toBe(200)
+    expect((await answer(created.body.id, 'accept', owner)).status).toBe(303)
+  })
+
+  it('never lets a request answered in a stranger’s browser become a grant without the verifier', async () => {
+    const created = await open()
+    // The stranger opens the leaked link first and accepts: their browser holds the verifier.
+    const stranger = await answer(created.body.id, 'accept', await visit(created.body.id))
+    expect(stranger.status).toBe(303)
+    expect((await api('GET', '/grants')).body).toEqual([])
+    // The AS, holding no verifier from its own user, cannot read a decision or make a grant.
+    const guessed = await api('POST', `/consent-requests/${created.body.id}/verify`, {
+      consent_verifier: 'A'.repeat(43),
+    })
+    expectError(guessed, 403, 'invalid_verifier')
+    expect((await api('GET', '/grants')).body).toEqual([])
+    // And the next request for that user and client still prompts.
+    expect((await open()).body.status).toBe('pending')
+  })
+
+  it('verify: 403 for a wrong or missing verifier, 409 before the answer, 404 unknown, 410 stale', async () => {
+    const created = await open()
+    const verify = (id: string, body: Record<string, unknown>) =>
+      api('POST', `/consent-requests/${id}/verify`, body)
+    expectError(await verify(created.body.id, { consent_verifier: 'x' }), 409, 'not_answered')
+    const res = await answer(created.body.id, 'accept', await visit(created.body.id))
+    expectError(await verify(created.body.id, {}), 403, 'invalid_verifier')
+    expectError(await verify(created.body.id, { consent_verifier: 'x' }), 403, 'invalid_verifier')
+    expectError(
+      await verify('A'.repeat(22), { consent_verifier: 'x' }),
+      404,
+      'inexistent_consent_request',
+    )
+    expect((await api('GET', '/grants')).body).toEqual([])
+    t.clock.advance(600_001)
+    expectError(await redeem(res), 410, 'expired')
+    expect((await api('GET', '/grants')).body).toEqual([])
+
+    const late = await open({ user_id: 'late' })
+    t.clock.advance(600_001)
+    expectError(await verify(late.body.id, { consent_verifier: 'x' }), 410, 'expired')
+  })
+
+  it('verify: a request decided at creation has no verifier to redeem', async () => {
+    const created = await open({ prompt: 'none' })
+    expect(created.body.status).toBe('denied')
+    expectError(
+      await api('POST', `/consent-requests/${created.body.id}/verify`, { consent_verifier: 'x' }),
+      403,
+      'invalid_verifier',
+    )
+  })
+
+  it('verify needs read:consent_requests and stays within the tenant', async () => {
+    const created = await open()
+    const res = await answer(created.body.id, 'accept', await visit(created.body.id))
+    const back = new URL(res.headers.get('location') ?? '')
+    const anonymous = await t.app.request(`/api/v2/consent-requests/${created.body.id}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ consent_verifier: back.searchParams.get('consent_verifier') }),
+    })
+    expect(anonymous.status).toBe(401)
+    expect((await api('GET', '/grants')).body).toEqual([])
+  })
+
   it('an expired request gets a 410 page and changes nothing', async () => {
     const created = await open({ ui_locales: 'es' })
     const session = await visit(created.body.id)
@@ -288,7 +397,7 @@ describe('answering the prompt (DESIGN §3.2)', () => {
 describe('no page needed (DESIGN §3.3) and incremental consent', () => {
   async function acceptAll(overrides: Record<string, unknown> = {}) {
     const created = await open(overrides)
-    await answer(created.body.id, 'accept', await visit(created.body.id))
+    await redeem(await answer(created.body.id, 'accept', await visit(created.body.id)))
     return created
   }
 
@@ -308,8 +417,8 @@ describe('no page needed (DESIGN §3.3) and incremental consent', () => {
     const page = await visit(more.body.id)
     expect(lines(page.html)).toEqual(['Contacts: read your contacts'])
     expect(page.html).toContain('You already allowed this app 1 other permission.')
-    await answer(more.body.id, 'accept', page)
-    expect((await decision(more.body.id)).scope).toBe('openid read:messages read:contacts')
+    const verified = await redeem(await answer(more.body.id, 'accept', page))
+    expect(verified.body.scope).toBe('openid read:messages read:contacts')
   })
 
   it('prompt=consent shows the page again, for everything', async () => {
@@ -366,8 +475,8 @@ describe('RBAC (DESIGN §1.2 step 3, §3.4)', () => {
     })
     const page = await visit(created.body.id)
     expect(lines(page.html)).toEqual(['Messages: read your messages'])
-    await answer(created.body.id, 'accept', page)
-    expect(await decision(created.body.id)).toMatchObject({
+    const verified = await redeem(await answer(created.body.id, 'accept', page))
+    expect(verified.body).toMatchObject({
       scope: 'openid read:messages',
       permissions: ['read:messages', 'read:contacts'],
     })
@@ -375,13 +484,15 @@ describe('RBAC (DESIGN §1.2 step 3, §3.4)', () => {
 
   it('drops from the decision a permission taken away after the answer', async () => {
     const created = await open({ scope: 'openid read:contacts' })
-    await answer(created.body.id, 'accept', await visit(created.body.id))
+    const res = await answer(created.body.id, 'accept', await visit(created.body.id))
     await api('DELETE', `/users/${encodeURIComponent(DEMO.userId)}/permissions`, {
       permissions: [
         { resource_server_identifier: DEMO.audience, permission_name: 'read:contacts' },
       ],
     })
-    expect((await decision(created.body.id)).scope).toBe('openid')
+    expect((await redeem(res)).body.scope).toBe('openid')
+    // The grant holds what the token got: a scope taken away before the verify is not granted.
+    expect((await api('GET', '/grants')).body[0].scope).toEqual(['openid'])
   })
 })
 

@@ -94,9 +94,14 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
 
   it('keeps the translator cache bounded whatever Accept-Language and ui_locales say', async () => {
     const request = await openRequest({ uiLocales: 'x-hostile-0 qq-Zzzz-0' })
+    const first = await t.app.request(`/consent/${request.id}`)
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
     for (let i = 0; i < 2000; i++) {
       const res = await t.app.request(`/consent/${request.id}`, {
-        headers: { 'accept-language': `x-h${i}, qq-${i.toString(36)};q=0.9, de-X${i};q=0.1` },
+        headers: {
+          cookie,
+          'accept-language': `x-h${i}, qq-${i.toString(36)};q=0.9, de-X${i};q=0.1`,
+        },
       })
       expect(res.status).toBe(200)
       // Whatever reaches the translator directly falls back to English, without a cache entry.

@@ -387,7 +387,12 @@ describe('freshness: what the consent page reads is current on the next render',
         returnTo: 'http://localhost:3000/demo/done',
       })
     const request = await open()
-    const page = async () => (await t.app.request(`/consent/${request.id}`)).text()
+    // One browser, as a user reloading the page.
+    const cookie = (
+      (await t.app.request(`/consent/${request.id}`)).headers.get('set-cookie') ?? ''
+    ).split(';')[0] as string
+    const page = async () =>
+      (await t.app.request(`/consent/${request.id}`, { headers: { cookie } })).text()
     expect(await page()).toContain('Messages: read your messages')
 
     await api('PATCH', '/tenants/settings', { flags: { use_scope_descriptions_for_consent: true } })

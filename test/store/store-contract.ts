@@ -224,7 +224,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ...overrides,
     })
 
-    it('answers a request once, merging the grant in the same transaction', async () => {
+    it('answers a request once, granting nothing until the verify, which grants once', async () => {
       await store.consentRequests.create(pending('req_answer_0000000001'))
       // Read before the answer too: what a store keeps of a request must not outlive the answer.
       expect((await store.consentRequests.get('t1', 'req_answer_0000000001'))?.status).toBe(
@@ -235,29 +235,49 @@ export function storeContract(name: string, factory: StoreFactory): void {
         action: 'accept',
         at: later,
         scopes: ['openid', 'read:messages'],
+        verifierHash: 'verifier-hash',
       })
       expect(first.outcome).toBe('answered')
       const again = await store.consentRequests.answer('t1', 'req_answer_0000000001', {
         action: 'deny',
         at: later,
         error: 'access_denied',
+        verifierHash: 'h2',
       })
       expect(again.outcome).toBe('already_answered')
       expect(await store.consentRequests.get('t1', 'req_answer_0000000001')).toMatchObject({
         status: 'accepted',
         grantedScopes: ['openid', 'read:messages'],
         answeredAt: later,
+        verifierHash: 'verifier-hash',
+        verifiedAt: null,
       })
+      // An answer alone grants nothing (DESIGN §3.2).
+      expect(await store.grants.find('t1', 'u1', 'c1', server.identifier)).toBeUndefined()
+      const verifiedAt = new Date(later.getTime() + 500)
+      const scopes = ['openid', 'read:messages']
+      const [one, two] = await Promise.all([
+        store.consentRequests.verify('t1', 'req_answer_0000000001', verifiedAt, scopes),
+        store.consentRequests.verify('t1', 'req_answer_0000000001', verifiedAt, scopes),
+      ])
+      expect([one.outcome, two.outcome].sort()).toEqual(['unchanged', 'verified'])
+      expect((await store.consentRequests.get('t1', 'req_answer_0000000001'))?.verifiedAt).toEqual(
+        verifiedAt,
+      )
       expect((await store.grants.find('t1', 'u1', 'c1', server.identifier))?.scope).toEqual([
         'openid',
         'read:messages',
       ])
+      expect(
+        (await store.consentRequests.verify('t2', 'req_answer_0000000001', at, [])).outcome,
+      ).toBe('not_found')
       expect(
         (
           await store.consentRequests.answer('t1', 'nope', {
             action: 'deny',
             at: later,
             error: 'access_denied',
+            verifierHash: 'h',
           })
         ).outcome,
       ).toBe('not_found')
@@ -267,9 +287,33 @@ export function storeContract(name: string, factory: StoreFactory): void {
             action: 'deny',
             at: later,
             error: 'access_denied',
+            verifierHash: 'h',
           })
         ).outcome,
       ).toBe('not_found')
+    })
+
+    it('binds a request to the first browser only', async () => {
+      await store.consentRequests.create(pending('req_bind_00000000001'))
+      expect(
+        (await store.consentRequests.get('t1', 'req_bind_00000000001'))?.bindingHash,
+      ).toBeNull()
+      const [a, b] = await Promise.all([
+        store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-a'),
+        store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-b'),
+      ])
+      expect(a?.bindingHash).toBe(b?.bindingHash)
+      const winner = a?.bindingHash
+      expect(['browser-a', 'browser-b']).toContain(winner)
+      expect(
+        (await store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-c'))?.bindingHash,
+      ).toBe(winner)
+      expect((await store.consentRequests.get('t1', 'req_bind_00000000001'))?.bindingHash).toBe(
+        winner,
+      )
+      expect(
+        await store.consentRequests.bind('t2', 'req_bind_00000000001', 'browser-d'),
+      ).toBeUndefined()
     })
 
     it('refuses an expired request, and stores nothing for a denial but the answer', async () => {
@@ -281,6 +325,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             action: 'accept',
             at: late,
             scopes: ['openid'],
+            verifierHash: 'h',
           })
         ).outcome,
       ).toBe('expired')
@@ -291,6 +336,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             action: 'deny',
             at,
             error: 'access_denied',
+            verifierHash: 'h',
           })
         ).outcome,
       ).toBe('answered')
@@ -309,8 +355,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
             't1',
             'req_race_00000000001',
             i % 2 === 0
-              ? { action: 'accept', at, scopes: ['openid'] }
-              : { action: 'deny', at, error: 'access_denied' },
+              ? { action: 'accept', at, scopes: ['openid'], verifierHash: `h${i}` }
+              : { action: 'deny', at, error: 'access_denied', verifierHash: `h${i}` },
           ),
         ),
       )
@@ -457,6 +503,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.consentRequests.get('t1', request.id)).toEqual({
         ...request,
         answeredAt: null,
+        bindingHash: null,
+        verifierHash: null,
+        verifiedAt: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

@@ -52,8 +52,16 @@ export function consentRequestHandlers(deps: AppDeps) {
   const get: Handler<'get'> = async (c) => {
     const tenant = c.get('tenant')
     const request = await flow.find(tenant, c.req.valid('param').id)
-    return c.json(await flow.decision(tenant, request), 200)
+    return c.json(await flow.view(tenant, request), 200)
   }
 
-  return { create, get }
+  const verify: Handler<'verify'> = async (c) => {
+    const { consent_verifier } = c.req.valid('json')
+    return c.json(
+      await flow.verify(c.get('tenant'), c.req.valid('param').id, consent_verifier),
+      200,
+    )
+  }
+
+  return { create, get, verify }
 }

@@ -44,6 +44,16 @@ const decisionSchema = z.object({
   permissions: z.array(z.string()).optional(),
 })
 
+/** Before the verifier is redeemed, the request without its decision (DESIGN §3.4). */
+const undecidedSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'accepted', 'denied']),
+  expires_at: z.string(),
+})
+
+// Missing or wrong, the verifier is a 403 `invalid_verifier` (DESIGN §3.4), not a malformed body.
+const verifyBody = z.strictObject({ consent_verifier: z.string().max(256).optional() })
+
 const tag = 'Consent requests'
 
 /** `/consent-requests`: how an authorization server asks for consent and reads the answer (DESIGN §3). */
@@ -61,10 +71,25 @@ export const create = managementRoute({
 export const get = managementRoute({
   method: 'get',
   path: '/consent-requests/{id}',
-  summary: 'Read the decision: the scopes to put in the token',
+  summary:
+    'Read a request; the decision once its verifier was redeemed, or when decided at creation',
   tag,
   scopes: ['read:consent_requests'],
   request: { params: idParam },
-  responses: { 200: jsonContent(decisionSchema, 'The decision') },
+  responses: {
+    200: jsonContent(z.union([decisionSchema, undecidedSchema]), 'The request, or its decision'),
+  },
   errors: [404],
+})
+
+export const verify = managementRoute({
+  method: 'post',
+  path: '/consent-requests/{id}/verify',
+  summary:
+    'Redeem the consent_verifier the browser brought back: the decision, and on the first call the grant',
+  tag,
+  scopes: ['read:consent_requests'],
+  request: { params: idParam, body: jsonRequest(verifyBody) },
+  responses: { 200: jsonContent(decisionSchema, 'The decision: the scopes to put in the token') },
+  errors: [404, 409, 410],
 })

@@ -100,7 +100,10 @@ export function managementRoutes(
     .openapi(grants.removeForUser, gr.removeForUser)
 
   const cr = consentRequestHandlers(deps)
-  app.openapi(consentRequests.create, cr.create).openapi(consentRequests.get, cr.get)
+  app
+    .openapi(consentRequests.create, cr.create)
+    .openapi(consentRequests.get, cr.get)
+    .openapi(consentRequests.verify, cr.verify)
 
   return app
 }

@@ -20,6 +20,7 @@ const ERROR_TEXT = {
   403: 'Insufficient scope',
   404: 'Not found',
   409: 'Conflict',
+  410: 'Gone: the consent request expired',
   413: 'Request body larger than 1 MiB',
   429: 'Too many requests',
 } as const

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { ConsentRequest, NewConsentRequest } from '../../entities.js'
-import type { AnswerOutcome, ConsentAnswer } from '../port.js'
+import type { AnswerOutcome, ConsentAnswer, VerifyOutcome } from '../port.js'
 import type { Database } from '../schema.js'
 import { mergeGrant } from './grants.js'
 import { rememberUser } from './rbac.js'
@@ -46,7 +46,7 @@ export async function insertConsentRequest(
       answered_at: answeredAt === null ? null : iso(answeredAt),
     })
     .execute()
-  return { ...request, answeredAt }
+  return { ...request, answeredAt, bindingHash: null, verifierHash: null, verifiedAt: null }
 }
 
 export async function findConsentRequest(
@@ -64,12 +64,11 @@ export async function findConsentRequest(
 }
 
 /**
- * Answers a pending, unexpired request, once; run it inside a transaction. Accepting merges the
- * scopes into the user's grant in the same transaction.
+ * Answers a pending, unexpired request, once, and keeps the hash of the verifier handed out; run
+ * it inside a transaction. Nothing is granted yet: that waits for the verifier (DESIGN §3.4).
  */
 export async function answerConsentRequest(
   trx: Kysely<Database>,
-  lockRows: boolean,
   tenantId: string,
   id: string,
   answer: ConsentAnswer,
@@ -84,6 +83,7 @@ export async function answerConsentRequest(
       granted_scopes: granted === null ? null : json(granted),
       error: answer.action === 'accept' ? null : answer.error,
       answered_at: at,
+      verifier_hash: answer.verifierHash,
     })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
@@ -102,14 +102,63 @@ export async function answerConsentRequest(
     if (!found) return { outcome: 'not_found' }
     return { outcome: found.status === 'pending' ? 'expired' : 'already_answered' }
   }
-  if (granted !== null) {
+  return { outcome: 'answered', request: toConsentRequest(row) }
+}
+
+/**
+ * Binds a pending request to a browser, once (DESIGN §3.2): the first binding wins, and the
+ * request as it stands afterwards is returned, so the caller compares its browser with it.
+ */
+export async function bindConsentRequest(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+  bindingHash: string,
+): Promise<ConsentRequest | undefined> {
+  const row = await db
+    .updateTable('consent_requests')
+    .set({ binding_hash: bindingHash })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('binding_hash', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+  return row ? toConsentRequest(row) : findConsentRequest(db, tenantId, id)
+}
+
+/**
+ * Marks an answered request verified, once, and merges `scopes` (an accepted answer's) into the
+ * user's grant in the same transaction (DESIGN §3.4). Of two racing verifies one writes.
+ */
+export async function verifyConsentRequest(
+  trx: Kysely<Database>,
+  lockRows: boolean,
+  tenantId: string,
+  id: string,
+  at: Date,
+  scopes: readonly string[] | null,
+): Promise<VerifyOutcome> {
+  const row = await trx
+    .updateTable('consent_requests')
+    .set({ verified_at: iso(at) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '!=', 'pending')
+    .where('verified_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) {
+    const found = await findConsentRequest(trx, tenantId, id)
+    return found ? { outcome: 'unchanged', request: found } : { outcome: 'not_found' }
+  }
+  if (scopes !== null && scopes.length > 0) {
     await mergeGrant(
       trx,
       lockRows,
-      answer.at,
+      at,
       { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
-      granted,
+      scopes,
     )
   }
-  return { outcome: 'answered', request: toConsentRequest(row) }
+  return { outcome: 'verified', request: toConsentRequest(row) }
 }

@@ -10,8 +10,10 @@ import {
 import { createClient, deleteClient, findClient, listClients, updateClient } from './clients.js'
 import {
   answerConsentRequest,
+  bindConsentRequest,
   findConsentRequest,
   insertConsentRequest,
+  verifyConsentRequest,
 } from './consent-requests.js'
 import type { StoreContext } from './context.js'
 import { deleteGrant, deleteUserGrants, findGrant, listGrants, mergeGrant } from './grants.js'
@@ -200,7 +202,10 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       create: (request, seen) => batch((trx) => insertConsentRequest(trx, request, seen)),
       get: (tenantId, id) => findConsentRequest(db, tenantId, id),
       answer: (tenantId, id, answer) =>
-        batch((trx) => answerConsentRequest(trx, ctx.lockRows, tenantId, id, answer)),
+        batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
+      bind: (tenantId, id, bindingHash) => bindConsentRequest(db, tenantId, id, bindingHash),
+      verify: (tenantId, id, at, scopes) =>
+        batch((trx) => verifyConsentRequest(trx, ctx.lockRows, tenantId, id, at, scopes)),
     },
   }
 }

@@ -124,6 +124,9 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     createdAt: new Date(row.created_at),
     expiresAt: new Date(row.expires_at),
     answeredAt: row.answered_at === null ? null : new Date(row.answered_at),
+    bindingHash: row.binding_hash,
+    verifierHash: row.verifier_hash,
+    verifiedAt: row.verified_at === null ? null : new Date(row.verified_at),
   }
 }
 

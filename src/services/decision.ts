@@ -1,0 +1,57 @@
+import { isStandardScope, stillDefined } from '../consent/index.js'
+import type { ConsentRequest, Tenant } from '../entities.js'
+import type { Store } from '../store/port.js'
+
+export interface Decision {
+  readonly id: string
+  readonly status: ConsentRequest['status']
+  readonly user_id: string
+  readonly client_id: string
+  readonly audience: string | null
+  readonly granted_scopes: string[]
+  /** Space-joined, for the access token's `scope` claim. */
+  readonly scope: string
+  readonly error?: string
+  /** With `token_dialect: access_token_authz`: every permission the user holds on the API. */
+  readonly permissions?: string[]
+}
+
+/**
+ * What the AS puts in the token (DESIGN §3.4): the granted scopes the API still defines, narrowed
+ * by the user's permissions now when the API enforces RBAC.
+ */
+export async function readDecision(
+  store: Store,
+  tenant: Tenant,
+  request: ConsentRequest,
+): Promise<Decision> {
+  const api = request.audience
+    ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
+    : null
+  const permissions =
+    api && (api.enforcePolicies || api.tokenDialect === 'access_token_authz')
+      ? await store.permissions.namesFor(tenant.id, request.userId, api.identifier)
+      : undefined
+  const defined = stillDefined(request.grantedScopes ?? [], api)
+  const granted =
+    api?.enforcePolicies && permissions
+      ? defined.filter((scope) => isStandardScope(scope) || permissions.has(scope))
+      : defined
+  return {
+    id: request.id,
+    status: request.status,
+    user_id: request.userId,
+    client_id: request.clientId,
+    audience: request.audience,
+    granted_scopes: granted,
+    scope: granted.join(' '),
+    ...(request.error ? { error: request.error } : {}),
+    ...(api?.tokenDialect === 'access_token_authz' && permissions
+      ? {
+          permissions: api.scopes
+            .map((scope) => scope.value)
+            .filter((value) => permissions.has(value)),
+        }
+      : {}),
+  }
+}
