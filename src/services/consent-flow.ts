@@ -160,6 +160,12 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     find,
 
     async prompt(tenant, request, browser) {
+      // Another browser learns nothing, not even whether the request was answered.
+      if (
+        request.bindingHash !== null &&
+        !sameHash(request.bindingHash, bindingOf(request.id, browser))
+      )
+        throw boundElsewhere()
       if (request.status !== 'pending') throw alreadyAnswered()
       if (deps.now() >= request.expiresAt) throw expired()
       const [client, api] = await Promise.all([clientOf(tenant, request), apiOf(tenant, request)])

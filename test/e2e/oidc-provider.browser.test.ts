@@ -101,4 +101,64 @@ describe('the whole flow in Chromium', () => {
     expect(await page.getByTestId('error').innerText()).toBe('access_denied')
     await context.close()
   })
+
+  it('a consent link that leaks to another browser grants nothing, and the real user is asked again', async () => {
+    const user = 'leaky-lee'
+    const victim = await browser.newContext({ locale: 'en-US' })
+    const victimPage = await victim.newPage()
+    // The user signs in; the consent link leaks before their browser opens it (a proxy log, a
+    // shared screen, …): the AS's redirects are followed here, with this browser's cookies.
+    await victimPage.goto(`${rp.url}/login`)
+    await victimPage.getByLabel('User name').waitFor()
+    let next = await victim.request.post(`${victimPage.url()}/login`, {
+      form: { username: user },
+      maxRedirects: 0,
+    })
+    let leaked = ''
+    for (let hop = 0; hop < 6 && !leaked; hop++) {
+      const location = new URL(next.headers().location ?? '', as.issuer).href
+      if (location.startsWith(`${assent.url}/consent/`)) leaked = location
+      else next = await victim.request.get(location, { maxRedirects: 0 })
+    }
+    expect(leaked).not.toBe('')
+
+    // The attacker opens it first, and accepts: Assent hands their browser a verifier …
+    const attacker = await browser.newContext({ locale: 'en-US' })
+    const attackerPage = await attacker.newPage()
+    await attackerPage.goto(leaked)
+    await attackerPage.getByRole('button', { name: 'Accept' }).click()
+    // … which the authorization server will not redeem: this browser holds no interaction of its.
+    await attackerPage.waitForURL(`${as.issuer}/interaction/**`)
+    expect(await attackerPage.content()).not.toContain('callback')
+    await attackerPage.screenshot({ path: `${ARTIFACTS}leaked-attacker.png`, fullPage: true })
+    const grants = await management(t)('GET', `/grants?user_id=${user}`)
+    expect(grants.body).toEqual([])
+
+    // The real user, opening the leaked link, is told it was opened elsewhere — and told nothing else.
+    const response = await victimPage.goto(leaked)
+    expect(response?.status()).toBe(403)
+    expect(await victimPage.getByRole('heading').innerText()).toBe(
+      'This link was opened in another browser',
+    )
+    expect(await victimPage.content()).not.toContain(user)
+    await victimPage.screenshot({ path: `${ARTIFACTS}leaked-victim.png`, fullPage: true })
+
+    // Signing in again prompts: no grant was stored for the attacker's Accept.
+    const again = await browser.newContext({ locale: 'en-US' })
+    const againPage = await again.newPage()
+    await againPage.goto(`${rp.url}/login`)
+    await againPage.getByLabel('User name').fill(user)
+    await againPage.getByRole('button', { name: 'Sign in' }).click()
+    await againPage.waitForURL(`${assent.url}/consent/**`)
+    await againPage.getByRole('button', { name: 'Accept' }).click()
+    await againPage.waitForURL(`${rp.url}/callback**`)
+    expect((await againPage.getByTestId('scope').innerText()).split(' ').sort()).toEqual([
+      'read:messages',
+      'write:messages',
+    ])
+    expect((await management(t)('GET', `/grants?user_id=${user}`)).body).toHaveLength(1)
+    await again.close()
+    await attacker.close()
+    await victim.close()
+  })
 })

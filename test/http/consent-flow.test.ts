@@ -209,7 +209,9 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     expect(await replay.text()).toContain('Diese Anfrage wurde bereits beantwortet')
     expect((await decision(created.body.id)).status).toBe('denied')
     expect((await api('GET', '/grants')).body).toEqual([])
-    expect((await visit(created.body.id)).status).toBe(409)
+    // The browser that answered sees 409 on reload; any other browser, 403 and nothing more.
+    expect((await visit(created.body.id, session.cookie)).status).toBe(409)
+    expect((await visit(created.body.id)).status).toBe(403)
   })
 
   it.each([
