@@ -294,6 +294,9 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     },
 
     async answer(tenant, request, action) {
+      // Deleting a client deletes its requests; this catches one opened while that ran (§3.2).
+      if (!(await store.clients.get(tenant.id, request.clientId)))
+        throw new AppError(404, 'inexistent_client', 'The client of this request no longer exists')
       const at = deps.now()
       const answer =
         action === 'accept'

@@ -12,6 +12,7 @@ import {
   answerConsentRequest,
   findConsentRequest,
   insertConsentRequest,
+  purgeConsentRequests,
 } from './consent-requests.js'
 import type { StoreContext } from './context.js'
 import { deleteGrant, deleteUserGrants, findGrant, listGrants, mergeGrant } from './grants.js'
@@ -201,6 +202,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       get: (tenantId, id) => findConsentRequest(db, tenantId, id),
       answer: (tenantId, id, answer) =>
         batch((trx) => answerConsentRequest(trx, ctx.lockRows, tenantId, id, answer)),
+      purge: (before) => purgeConsentRequests(db, before),
     },
   }
 }
