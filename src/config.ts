@@ -36,6 +36,13 @@ const schema = z
     ASSENT_MGMT_ISSUER: z.string().min(1).optional(),
     ASSENT_DEMO: flag.optional(),
     ASSENT_REQUEST_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+    // At least an hour: the AS reads an answer (DESIGN §3.4) well within that of its arrival.
+    ASSENT_REQUEST_RETENTION_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(3600)
+      .max(366 * 86_400)
+      .default(86_400),
     ASSENT_DATA_DIR: z.string().min(1).optional(),
     ASSENT_RATE_LIMIT_ANSWERS: z.coerce.number().int().min(0).max(1_000_000).default(120),
     ASSENT_RATE_LIMIT_CREATES: z.coerce.number().int().min(0).max(10_000_000).default(1200),
@@ -82,6 +89,8 @@ export interface Config {
   /** `undefined`: decided at start — on for a database this start created (DESIGN §8). */
   readonly demo: boolean | undefined
   readonly requestTtlSeconds: number
+  /** How long a consent request is kept once answered or expired, before it is purged (§3.4). */
+  readonly requestRetentionSeconds: number
   /**
    * Per minute (0 is no limit): answers from one client address; consent requests for one client
    * (×5 from one address); admin sign-ins from one address; demo requests from one address.
@@ -147,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     demo: e.ASSENT_DEMO,
     requestTtlSeconds: e.ASSENT_REQUEST_TTL_SECONDS,
+    requestRetentionSeconds: e.ASSENT_REQUEST_RETENTION_SECONDS,
     rateLimits: {
       answersPerAddress: e.ASSENT_RATE_LIMIT_ANSWERS,
       createsPerClient: e.ASSENT_RATE_LIMIT_CREATES,

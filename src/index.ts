@@ -8,6 +8,7 @@ import { type Config, ConfigError, loadConfigFromEnvironment } from './config.js
 import { createI18n, loadLocaleResources } from './i18n/i18n.js'
 import { createLogger } from './logger.js'
 import { paths } from './paths.js'
+import { createRetentionJob, PURGE_SCHEDULE } from './services/retention.js'
 import { openStore } from './store/open-database.js'
 import { createViews } from './views.js'
 
@@ -49,6 +50,16 @@ async function main(): Promise<void> {
     { demo: ready.demo },
   )
 
+  // Answered and expired requests and expired admin sessions go after a while (DESIGN §3.4).
+  const retention = createRetentionJob({
+    store,
+    now: () => new Date(),
+    log,
+    retentionSeconds: config.requestRetentionSeconds,
+  })
+  const firstPurge = setTimeout(() => void retention.run(), PURGE_SCHEDULE.firstAfterMs).unref()
+  const purges = setInterval(() => void retention.run(), PURGE_SCHEDULE.everyMs).unref()
+
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl.href.replace(/\/$/, '')
     log.info('listening', { address: info.address, port: info.port, publicUrl: base })
@@ -73,17 +84,23 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     log.info('stopping', { signal })
-    // Stop accepting, let requests in flight finish, then close the store.
+    clearTimeout(firstPurge)
+    clearInterval(purges)
+    const purgeStopped = retention.stop()
+    // Stop purging and accepting; once requests in flight and a purge under way have finished,
+    // close the store.
     const force = setTimeout(() => {
       log.warn('requests still open after 10 s; closing them')
       if ('closeAllConnections' in server) server.closeAllConnections()
     }, 10_000)
     force.unref()
     server.close(() => {
-      void Promise.all([store.close(), sharedCounters?.end()]).then(() => {
-        log.info('stopped')
-        process.exit(0)
-      })
+      void purgeStopped
+        .then(() => Promise.all([store.close(), sharedCounters?.end()]))
+        .then(() => {
+          log.info('stopped')
+          process.exit(0)
+        })
     })
     // Keep-alive connections go as soon as their request in flight is answered.
     if ('closeIdleConnections' in server) {

@@ -14,8 +14,9 @@ const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
  * to them. With `shared` (several instances on one database) a write also changes a version row,
  * and `sync()`, called once per request, forgets what another instance changed: a write is
  * visible on the very next page any instance renders. Without `shared`, consent requests are kept
- * too, from creation to answer. Every cache is bounded (`limits.cache`), and keeps only what
- * exists: a lookup that finds nothing (an unknown `Host`, a mistyped client id) takes no room.
+ * too, from creation until they are answered, purged, or their client is deleted. Every cache is
+ * bounded (`limits.cache`), and keeps only what exists: a lookup that finds nothing (an unknown
+ * `Host`, a mistyped client id) takes no room.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const bounds = limits.cache
@@ -150,6 +151,13 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           requests.delete(scoped(tenantId, id))
         }
       },
+      async purge(before) {
+        try {
+          return await store.consentRequests.purge(before)
+        } finally {
+          requests.clear()
+        }
+      },
     },
 
     clients: {
@@ -157,7 +165,9 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       create: (tenantId, client) => write(() => store.clients.create(tenantId, client)),
       update: (tenantId, clientId, changes) =>
         write(() => store.clients.update(tenantId, clientId, changes)),
-      delete: (tenantId, clientId) => write(() => store.clients.delete(tenantId, clientId)),
+      // The client's requests go with it.
+      delete: (tenantId, clientId) =>
+        write(() => store.clients.delete(tenantId, clientId).finally(() => requests.clear())),
       get: (tenantId, clientId) =>
         cached(clients, scoped(tenantId, clientId), () => store.clients.get(tenantId, clientId)),
     },

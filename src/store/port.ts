@@ -118,12 +118,18 @@ export interface Store {
     delete(tenantId: string, id: string): Promise<boolean>
   }
 
+  /** Client ids are unique per tenant, not across tenants (DESIGN §6). */
   clients: {
-    /** Throws `ConflictError` when the client id is taken. */
+    /** Throws `ConflictError` when the client id is taken in this tenant. */
     create(tenantId: string, client: NewClient): Promise<Client>
     get(tenantId: string, clientId: string): Promise<Client | undefined>
     list(tenantId: string, page: Page): Promise<Paged<Client>>
     update(tenantId: string, clientId: string, changes: ClientChanges): Promise<Client | undefined>
+    /**
+     * Removes the client with its grants and its consent requests, in one transaction (DESIGN
+     * §3.2): its requests can no longer be answered, and a client created again with the same id
+     * starts with no grants.
+     */
     delete(tenantId: string, clientId: string): Promise<boolean>
   }
 
@@ -243,5 +249,10 @@ export interface Store {
       at: Date,
       scopes: readonly string[] | null,
     ): Promise<VerifyOutcome>
+    /**
+     * Removes, across tenants, the requests answered before `before` and the unanswered ones
+     * that expired before it (DESIGN §3.4); returns how many. Purging twice removes nothing more.
+     */
+    purge(before: Date): Promise<number>
   }
 }

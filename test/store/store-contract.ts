@@ -139,6 +139,45 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ).rejects.toMatchObject({ name: 'ConflictError', subject: 'client' })
     })
 
+    const client = (clientId: string, name: string) => ({
+      clientId,
+      name,
+      description: '',
+      logoUri: null,
+      isFirstParty: false,
+      callbacks: ['https://app.example/cb'],
+      appType: null,
+    })
+
+    it('keeps client ids per tenant (DESIGN §6): two tenants may both have client `web`', async () => {
+      await store.tenants.create({
+        id: 't2',
+        domains: ['two.example'],
+        settings: { friendly_name: 'Two', flags: {} },
+      })
+      await store.clients.create('t1', client('web', 'One’s app'))
+      await store.clients.create('t2', client('web', 'Two’s app'))
+      expect((await store.clients.get('t1', 'web'))?.name).toBe('One’s app')
+      expect((await store.clients.get('t2', 'web'))?.name).toBe('Two’s app')
+      const names = async (tenantId: string) =>
+        (await store.clients.list(tenantId, { page: 0, perPage: 10 })).items.map((c) => c.name)
+      expect(await names('t1')).toEqual(['One’s app'])
+      expect(await names('t2')).toEqual(['Two’s app'])
+      expect((await store.clients.update('t2', 'web', { name: 'Renamed' }))?.name).toBe('Renamed')
+      expect((await store.clients.get('t1', 'web'))?.name).toBe('One’s app')
+      await store.grants.merge('t1', 'u1', 'web', server.identifier, ['read:messages'])
+      await store.grants.merge('t2', 'u1', 'web', server.identifier, ['write:messages'])
+
+      expect(await store.clients.delete('t1', 'web')).toBe(true)
+      expect(await store.clients.get('t1', 'web')).toBeUndefined()
+      expect((await store.clients.get('t2', 'web'))?.name).toBe('Renamed')
+      expect(await store.grants.find('t1', 'u1', 'web', server.identifier)).toBeUndefined()
+      expect((await store.grants.find('t2', 'u1', 'web', server.identifier))?.scope).toEqual([
+        'write:messages',
+      ])
+      expect(await store.clients.delete('t1', 'web')).toBe(false)
+    })
+
     it('adds, lists and removes the permissions of a role and of a user alike', async () => {
       const ref = (permissionName: string) => ({
         resourceServerIdentifier: server.identifier,
@@ -343,8 +382,96 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.consentRequests.get('t1', 'req_denied_000000001')).toMatchObject({
         status: 'denied',
         error: 'access_denied',
+        verifierHash: 'h',
       })
       expect(await store.grants.find('t1', 'u1', 'c1', server.identifier)).toBeUndefined()
+    })
+
+    it('deletes a client with its grants and consent requests, and nothing of other clients', async () => {
+      await store.clients.create('t1', client('c1', 'Gone'))
+      await store.clients.create('t1', client('c2', 'Kept'))
+      await store.grants.merge('t1', 'u1', 'c1', server.identifier, ['read:messages'])
+      await store.grants.merge('t1', 'u1', 'c2', server.identifier, ['read:messages'])
+      await store.consentRequests.create(pending('req_gone_000000000001'))
+      await store.consentRequests.create(pending('req_kept_000000000001', { clientId: 'c2' }))
+      // Read first: what a store keeps of a request must not outlive its client.
+      expect(await store.consentRequests.get('t1', 'req_gone_000000000001')).toBeDefined()
+
+      expect(await store.clients.delete('t1', 'c1')).toBe(true)
+      expect(await store.grants.find('t1', 'u1', 'c1', server.identifier)).toBeUndefined()
+      expect(await store.consentRequests.get('t1', 'req_gone_000000000001')).toBeUndefined()
+      expect(
+        (
+          await store.consentRequests.answer('t1', 'req_gone_000000000001', {
+            action: 'accept',
+            at,
+            scopes: ['read:messages'],
+            verifierHash: 'h',
+          })
+        ).outcome,
+      ).toBe('not_found')
+      expect(await store.grants.find('t1', 'u1', 'c1', server.identifier)).toBeUndefined()
+      expect(await store.grants.find('t1', 'u1', 'c2', server.identifier)).toBeDefined()
+      expect((await store.consentRequests.get('t1', 'req_kept_000000000001'))?.status).toBe(
+        'pending',
+      )
+      // Created again, the client starts with nothing.
+      await store.clients.create('t1', client('c1', 'Again'))
+      expect(await store.grants.find('t1', 'u1', 'c1', server.identifier)).toBeUndefined()
+    })
+
+    it('purges requests that expired or were answered before a time, and only those', async () => {
+      const hour = 3_600_000
+      const later = (ms: number) => new Date(at.getTime() + ms)
+      // Expired unanswered at +10 min.
+      await store.consentRequests.create(pending('req_purge_expired_001'))
+      // Answered at +1 s.
+      await store.consentRequests.create(pending('req_purge_answered_01'))
+      await store.consentRequests.answer('t1', 'req_purge_answered_01', {
+        action: 'deny',
+        at: later(1000),
+        error: 'access_denied',
+        verifierHash: 'h',
+      })
+      // Accepted without a page at creation: answered when created.
+      await store.consentRequests.create(
+        pending('req_purge_accepted_01', {
+          status: 'accepted',
+          promptScopes: [],
+          grantedScopes: ['openid'],
+        }),
+      )
+      // Answered after the cut.
+      await store.consentRequests.create(
+        pending('req_purge_answered_02', {
+          createdAt: later(hour - 1000),
+          expiresAt: later(hour + 599_000),
+        }),
+      )
+      const answered = await store.consentRequests.answer('t1', 'req_purge_answered_02', {
+        action: 'deny',
+        at: later(hour + 1000),
+        error: 'access_denied',
+        verifierHash: 'h',
+      })
+      expect(answered.outcome).toBe('answered')
+      // Pending, expiring after the cut.
+      await store.consentRequests.create(
+        pending('req_purge_pending_001', {
+          createdAt: later(hour - 60_000),
+          expiresAt: later(hour + 540_000),
+        }),
+      )
+      // Read first: what a store keeps of a request must not outlive its purge.
+      expect(await store.consentRequests.get('t1', 'req_purge_accepted_01')).toBeDefined()
+
+      expect(await store.consentRequests.purge(later(hour))).toBe(3)
+      for (const id of ['req_purge_expired_001', 'req_purge_answered_01', 'req_purge_accepted_01'])
+        expect(await store.consentRequests.get('t1', id)).toBeUndefined()
+      for (const id of ['req_purge_answered_02', 'req_purge_pending_001'])
+        expect(await store.consentRequests.get('t1', id)).toBeDefined()
+      // Idempotent: another instance purging the same moment finds nothing left.
+      expect(await store.consentRequests.purge(later(hour))).toBe(0)
     })
 
     it('lets exactly one of many racing answers win', async () => {

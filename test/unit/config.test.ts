@@ -12,6 +12,7 @@ describe('loadConfig (DESIGN §8)', () => {
       allowedReturnUrls: ['http://localhost:3000'],
       demo: undefined,
       requestTtlSeconds: 600,
+      requestRetentionSeconds: 86_400,
     })
     expect(config.publicUrl.href).toBe('http://localhost:3000/')
   })
@@ -31,6 +32,16 @@ describe('loadConfig (DESIGN §8)', () => {
       for (const name of ['PORT', 'DATABASE_URL', 'ASSENT_DEMO', 'ASSENT_PUBLIC_URL'])
         expect(problems).toContain(name)
     }
+  })
+
+  it('reads the request retention, and refuses one too short to read an answer in', () => {
+    expect(loadConfig({ ASSENT_REQUEST_RETENTION_SECONDS: '7200' }).requestRetentionSeconds).toBe(
+      7200,
+    )
+    for (const bad of ['60', 'a day', '1.5', '-1'])
+      expect(() => loadConfig({ ASSENT_REQUEST_RETENTION_SECONDS: bad })).toThrow(
+        /ASSENT_REQUEST_RETENTION_SECONDS/,
+      )
   })
 
   it('requires the JWKS URL and the issuer together', () => {

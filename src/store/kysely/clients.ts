@@ -7,7 +7,7 @@ import type { StoreContext } from './context.js'
 import { mapPage, paged } from './paging.js'
 import { bit, iso, json, type Row, toClient } from './rows.js'
 
-/** Throws `ConflictError` when the client id is taken. */
+/** Throws `ConflictError` when the client id is taken in this tenant. */
 export async function createClient(
   { db, now }: StoreContext,
   tenantId: string,
@@ -80,23 +80,33 @@ export async function updateClient(
   return result.numUpdatedRows > 0n ? findClient(db, tenantId, clientId) : undefined
 }
 
-/** Removes the client and the grants made to it (a grant names a client that must exist). */
+/**
+ * Removes the client, its grants and its consent requests (DESIGN §3.2: a request whose client was
+ * deleted is gone), so a client created again with the same id starts with nothing. Requests go
+ * first: an answer racing the delete either finds its request gone, or has merged its grant before
+ * the delete reaches the request's row — and the grants, deleted next, include it.
+ */
 export async function deleteClient(
   db: Kysely<Database>,
   tenantId: string,
   clientId: string,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const result = await trx
-      .deleteFrom('clients')
+    await trx
+      .deleteFrom('consent_requests')
       .where('tenant_id', '=', tenantId)
       .where('client_id', '=', clientId)
-      .executeTakeFirst()
+      .execute()
     await trx
       .deleteFrom('grants')
       .where('tenant_id', '=', tenantId)
       .where('client_id', '=', clientId)
       .execute()
+    const result = await trx
+      .deleteFrom('clients')
+      .where('tenant_id', '=', tenantId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
     return result.numDeletedRows > 0n
   })
 }

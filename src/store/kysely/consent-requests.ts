@@ -162,3 +162,21 @@ export async function verifyConsentRequest(
   }
   return { outcome: 'verified', request: toConsentRequest(row) }
 }
+
+/**
+ * Removes the requests answered before `before`, and the unanswered ones that expired before it;
+ * returns how many. The condition is on time alone, so purging twice removes nothing more.
+ */
+export async function purgeConsentRequests(db: Kysely<Database>, before: Date): Promise<number> {
+  const cut = iso(before)
+  const result = await db
+    .deleteFrom('consent_requests')
+    .where((eb) =>
+      eb.or([
+        eb('answered_at', '<', cut),
+        eb.and([eb('answered_at', 'is', null), eb('expires_at', '<', cut)]),
+      ]),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -13,6 +13,7 @@ import {
   bindConsentRequest,
   findConsentRequest,
   insertConsentRequest,
+  purgeConsentRequests,
   verifyConsentRequest,
 } from './consent-requests.js'
 import type { StoreContext } from './context.js'
@@ -206,6 +207,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       bind: (tenantId, id, bindingHash) => bindConsentRequest(db, tenantId, id, bindingHash),
       verify: (tenantId, id, at, scopes) =>
         batch((trx) => verifyConsentRequest(trx, ctx.lockRows, tenantId, id, at, scopes)),
+      purge: (before) => purgeConsentRequests(db, before),
     },
   }
 }
