@@ -403,12 +403,13 @@ describe('names shown to people refuse bidi controls and other format characters
         async (path) => (await api('GET', path)).body,
       ),
     )
-    const refused = new RegExp(`must not contain ${label.replace('+', '\\+')}: .* on property `)
+    const named = new RegExp(`'must not contain ${label.replace('+', '\\+')}: `)
     const cases: [Promise<Awaited<ReturnType<typeof api>>>, string][] = [
       [api('POST', '/clients', { name }), 'name'],
       [api('PATCH', '/clients/mail-helper', { name }), 'name'],
       [api('POST', '/resource-servers', { identifier: 'urn:spoof', name }), 'name'],
       [api('PATCH', apiPath, { name }), 'name'],
+      [api('PATCH', apiPath, { scopes: [{ value: `read:${name}` }] }), 'scopes[0].value'],
       [api('POST', '/roles', { name }), 'name'],
       [api('PATCH', `/roles/${role.id}`, { name }), 'name'],
       [api('PATCH', '/tenants/settings', { friendly_name: name }), 'friendly_name'],
@@ -419,7 +420,11 @@ describe('names shown to people refuse bidi controls and other format characters
       ],
     ]
     for (const [answer, field] of cases) {
-      expectError(await answer, 400, 'invalid_body', new RegExp(`${refused.source}${field}\\.$`))
+      const refused = await answer
+      expectError(refused, 400, 'invalid_body', `' on property ${field}.`)
+      // A scope value refuses whitespace first (RFC 6749 §3.3), U+FEFF and U+2029 among it.
+      if (field !== 'scopes[0].value' || !/\s/.test(char))
+        expect(refused.body.message).toMatch(named)
     }
     // Nothing was written.
     const after = await Promise.all(
@@ -466,7 +471,7 @@ describe('freshness: what the consent page reads is current on the next render',
       })
     const request = await open()
     const page = async () => (await t.app.request(`/consent/${request.id}`)).text()
-    expect(await page()).toContain('Messages: read your messages')
+    expect(await page()).toContain('<bdi>Messages</bdi>: read your <bdi>messages</bdi>')
 
     await api('PATCH', '/tenants/settings', { flags: { use_scope_descriptions_for_consent: true } })
     expect(await page()).toContain('Read your messages')
@@ -477,7 +482,7 @@ describe('freshness: what the consent page reads is current on the next render',
     expect(await page()).toContain('Read every message you have')
 
     await api('PATCH', '/clients/mail-helper', { name: 'Mail Assistant' })
-    expect(await page()).toContain('Authorize Mail Assistant')
+    expect(await page()).toContain('Authorize <bdi>Mail Assistant</bdi>')
 
     // A scope removed since the request opened is no longer asked about.
     await api('PATCH', `/resource-servers/${encodeURIComponent(messages)}`, { scopes: [] })

@@ -62,6 +62,8 @@ const scopeValue = z
     `must be 1–${SCOPE_LIMITS.valueMaxLength} characters without spaces or control characters`,
   )
   .refine((value) => !RESERVED_SCOPE_NAMES.has(value), 'is a reserved scope name')
+  // A scope's words are shown in grouped lines (DESIGN §1.3).
+  .superRefine(visibleText)
 
 const description = z
   .string()
