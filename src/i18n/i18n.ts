@@ -24,13 +24,6 @@ export interface Translator {
   list(items: readonly RichText[]): RichText
 }
 
-/**
- * Where a rich value goes while i18next fills the string: private-use characters, which no
- * translation file holds, around the value's index.
- */
-const slot = (index: number) => `\uE000${index}\uE001`
-const SLOT = /\uE000(\d+)\uE001/
-
 export interface I18n {
   /** Every locale with a translation file, `en` first. */
   readonly locales: readonly string[]
@@ -50,6 +43,13 @@ export function loadLocaleResources(dir: string): Record<string, Record<string, 
   }
   return resources
 }
+
+/**
+ * Where a rich value goes while i18next fills the string: private-use characters, which no
+ * translation file holds, around the value's index.
+ */
+const slot = (index: number) => `\uE000${index}\uE001`
+const SLOT = /\uE000(\d+)\uE001/
 
 export function createI18n(resources: Record<string, Record<string, unknown>>): I18n {
   const locales = Object.keys(resources).sort((a, b) =>
@@ -106,20 +106,20 @@ export function createI18n(resources: Record<string, Record<string, unknown>>): 
       dir: t('meta.dir') === 'rtl' ? 'rtl' : 'ltr',
       t: translate,
       rich(key, values = {}) {
-        const rich: RichText[] = []
+        const inserted: RichText[] = []
         const filled: Record<string, unknown> = {}
         for (const [name, value] of Object.entries(values)) {
           if (typeof value === 'number') {
             filled[name] = value
           } else {
-            filled[name] = slot(rich.length)
-            rich.push(typeof value === 'string' ? theirs(value) : value)
+            filled[name] = slot(inserted.length)
+            inserted.push(typeof value === 'string' ? theirs(value) : value)
           }
         }
         // split() with a capture group: our words at even indexes, slot numbers at odd ones.
         const pieces = translate(key, filled).split(SLOT)
         return concat(
-          pieces.map((piece, i) => (i % 2 === 0 ? ours(piece) : (rich[Number(piece)] ?? []))),
+          pieces.map((piece, i) => (i % 2 === 0 ? ours(piece) : (inserted[Number(piece)] ?? []))),
         )
       },
       list(items) {

@@ -25,7 +25,7 @@ export function demoDoneModel(
       ? promptLineTexts(promptMode(input.tenant), decision.granted_scopes, input.api, tr)
       : [],
     scope: accepted ? decision.scope : null,
-    /** The granted lines' accessible name. */
+    // The granted lines' accessible name: an attribute, so plain text.
     linesLabel: plainText(outcome),
     text: {
       title: tr.t('demo.title'),
