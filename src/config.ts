@@ -68,7 +68,12 @@ const schema = z
         },
         { message: 'must be comma-separated IP addresses or CIDR ranges' },
       ),
-    ASSENT_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    ASSENT_METRICS_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      // What a scraper can send as `Authorization: Bearer …` (RFC 6750 §2.1 b64token).
+      .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must use only letters, digits and - . _ ~ + /')
+      .optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .refine((env) => !env.ASSENT_MGMT_JWKS_URL === !env.ASSENT_MGMT_ISSUER, {

@@ -4,12 +4,13 @@ import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
 import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
+import type { RichText } from '../i18n/rich-text.js'
 import { translatorOf } from '../middleware/i18n.js'
 import { setPagePolicy, styleNonce } from '../middleware/security-headers.js'
 import { brandColorOf, pageShell } from '../presenters/page.js'
 
 export interface RenderOptions {
-  readonly title: string
+  readonly title: string | RichText
   /** The page's translator; the request's negotiated one when absent. */
   readonly tr?: Translator
   readonly status?: ContentfulStatusCode

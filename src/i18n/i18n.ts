@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import i18next from 'i18next'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config.js'
+import { concat, ours, type RichText, theirs } from './rich-text.js'
 
 export const NAMESPACE = 'consent'
 
@@ -13,13 +14,14 @@ export interface Translator {
   readonly locale: string
   readonly dir: Direction
   t(key: string, values?: Record<string, unknown>): string
-  /** Joins with the locale's conjunction: "read and write", "lire et écrire", "قراءة وكتابة". */
-  list(items: readonly string[]): string
   /**
-   * Wraps text someone else wrote (a client name, a resource) in Unicode isolates on a
-   * right-to-left page, so Latin words keep their order inside Arabic sentences (UAX #9).
+   * The string of `key` as rich text. A string value is words someone else wrote (a client name,
+   * the user), kept apart to be shown isolated; rich text keeps its segments; a number (`count`)
+   * is formatted into the translation.
    */
-  isolate(text: string): string
+  rich(key: string, values?: Readonly<Record<string, string | number | RichText>>): RichText
+  /** Joins with the locale's conjunction: "read and write", "lire et écrire", "قراءة وكتابة". */
+  list(items: readonly RichText[]): RichText
 }
 
 export interface I18n {
@@ -41,6 +43,13 @@ export function loadLocaleResources(dir: string): Record<string, Record<string, 
   }
   return resources
 }
+
+/**
+ * Where a rich value goes while i18next fills the string: private-use characters, which no
+ * translation file holds, around the value's index.
+ */
+const slot = (index: number) => `\uE000${index}\uE001`
+const SLOT = /\uE000(\d+)\uE001/
 
 export function createI18n(resources: Record<string, Record<string, unknown>>): I18n {
   const locales = Object.keys(resources).sort((a, b) =>
@@ -83,21 +92,44 @@ export function createI18n(resources: Record<string, Record<string, unknown>>): 
       }
       return parts
     }
+    const translate = (key: string, values?: Record<string, unknown>) => {
+      const parts = values && 'count' in values ? null : compile(key)
+      if (!parts) return t(key, values)
+      let text = ''
+      for (let i = 0; i < parts.length; i++)
+        text += i % 2 === 0 ? parts[i] : String(values?.[parts[i] ?? ''] ?? '')
+      return text
+    }
     const conjunction = new Intl.ListFormat(locale, { type: 'conjunction' })
-    const rtl = t('meta.dir') === 'rtl'
     return {
       locale,
-      dir: rtl ? 'rtl' : 'ltr',
-      t(key, values) {
-        const parts = values && 'count' in values ? null : compile(key)
-        if (!parts) return t(key, values)
-        let text = ''
-        for (let i = 0; i < parts.length; i++)
-          text += i % 2 === 0 ? parts[i] : String(values?.[parts[i] ?? ''] ?? '')
-        return text
+      dir: t('meta.dir') === 'rtl' ? 'rtl' : 'ltr',
+      t: translate,
+      rich(key, values = {}) {
+        const inserted: RichText[] = []
+        const filled: Record<string, unknown> = {}
+        for (const [name, value] of Object.entries(values)) {
+          if (typeof value === 'number') {
+            filled[name] = value
+          } else {
+            filled[name] = slot(inserted.length)
+            inserted.push(typeof value === 'string' ? theirs(value) : value)
+          }
+        }
+        // split() with a capture group: our words at even indexes, slot numbers at odd ones.
+        const pieces = translate(key, filled).split(SLOT)
+        return concat(
+          pieces.map((piece, i) => (i % 2 === 0 ? ours(piece) : (inserted[Number(piece)] ?? []))),
+        )
       },
-      list: (items) => conjunction.format(items),
-      isolate: rtl ? (text) => `\u2068${text}\u2069` : (text) => text,
+      list(items) {
+        const parts = conjunction.formatToParts(items.map((_, i) => String(i)))
+        return concat(
+          parts.map((part) =>
+            part.type === 'element' ? (items[Number(part.value)] ?? []) : ours(part.value),
+          ),
+        )
+      },
     }
   }
   // Keyed by locales that have a file, never by what a request asked for, and bounded besides.

@@ -1,26 +1,31 @@
 import type { PromptLine } from '../consent/index.js'
 import type { Translator } from './i18n.js'
+import { ours, type RichText, theirs } from './rich-text.js'
 
-/** Turns a prompt line (keys and values, from the domain) into the text a user reads. */
-export function lineText(line: PromptLine, tr: Translator): string {
+/**
+ * Turns a prompt line (keys and values, from the domain) into the text a user reads; the words
+ * an admin wrote (a description, a resource, an action the service has no word for) are kept
+ * apart, to be shown isolated.
+ */
+export function lineText(line: PromptLine, tr: Translator): RichText {
   switch (line.kind) {
     case 'standard':
-      return tr.t(line.key)
+      return ours(tr.t(line.key))
     case 'text':
-      return line.text
+      return theirs(line.text)
     case 'resource':
-      return tr.t(line.key, {
-        Resource: tr.isolate(line.heading),
-        resource: tr.isolate(line.resource),
+      return tr.rich(line.key, {
+        Resource: line.heading,
+        resource: line.resource,
         actions: tr.list(
           line.actions.map((action) =>
-            action.kind === 'known' ? tr.t(action.key) : tr.isolate(action.text),
+            action.kind === 'known' ? ours(tr.t(action.key)) : theirs(action.text),
           ),
         ),
       })
   }
 }
 
-export function linesText(lines: readonly PromptLine[], tr: Translator): string[] {
+export function linesText(lines: readonly PromptLine[], tr: Translator): RichText[] {
   return lines.map((line) => lineText(line, tr))
 }

@@ -29,9 +29,9 @@ const CODE_KIND: Partial<Record<ErrorCode, string>> = {
   bound_elsewhere: 'boundElsewhere',
 }
 
-/** API clients get JSON (DESIGN §4.1); browsers get a page in their language. */
+/** API clients and scrapers get JSON (DESIGN §4.1); browsers get a page in their language. */
 function wantsJson(c: Context<AppEnv>): boolean {
-  if (c.req.path.startsWith('/api/')) return true
+  if (c.req.path.startsWith('/api/') || c.req.path === '/metrics') return true
   const accept = c.req.header('accept') ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')
 }

@@ -3,6 +3,7 @@ import { promptLines, promptModeFor } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { linesText } from '../i18n/lines.js'
+import { plainText, type RichText } from '../i18n/rich-text.js'
 
 /** The lines of a prompt as text: the same code for the live page and the admin preview. */
 export function promptLineTexts(
@@ -10,7 +11,7 @@ export function promptLineTexts(
   scopes: readonly string[],
   api: ResourceServer | null,
   tr: Translator,
-): string[] {
+): RichText[] {
   return linesText(promptLines(mode, scopes, api, tr.locale), tr)
 }
 
@@ -63,40 +64,43 @@ export interface ConsentPageInput {
   csrf: string
 }
 
-/** The view-model of `views/consent.eta`: every string already translated. */
+/**
+ * The view-model of `views/consent.eta`: every string already translated, and what a tenant,
+ * client or user wrote kept apart as rich text, which the view shows in `<bdi>` (DESIGN §6).
+ */
 export function consentPageModel(input: ConsentPageInput, tr: Translator) {
   const { tenant, client } = input
-  const tenantName = tenant.settings.friendly_name
+  // Every value is someone else's words.
   const values = {
-    client: tr.isolate(client.name),
-    tenant: tr.isolate(tenantName),
-    user: tr.isolate(input.userName),
-    host: tr.isolate(hostOf(input.redirectUri)),
+    client: client.name,
+    tenant: tenant.settings.friendly_name,
+    user: input.userName,
+    host: hostOf(input.redirectUri),
   }
   const alreadyGranted =
     input.alreadyGranted > 0 ? tr.t('page.alreadyGranted', { count: input.alreadyGranted }) : null
   return {
     tenant: {
       logoUrl: displayableLogo(tenant.settings.branding?.logo_url ?? tenant.settings.picture_url),
-      logoAlt: tr.t('page.tenantLogo', values),
+      logoAlt: plainText(tr.rich('page.tenantLogo', values)),
     },
     client: {
       logoUrl: displayableLogo(client.logoUri),
-      logoAlt: tr.t('page.clientLogo', values),
+      logoAlt: plainText(tr.rich('page.clientLogo', values)),
       initial: Array.from(client.name.trim())[0]?.toLocaleUpperCase(tr.locale) ?? '?',
     },
     lines: promptLineTexts(input.mode, input.scopes, input.api, tr),
     text: {
-      title: tr.t('page.title', values),
-      greeting: tr.t('page.greeting', values),
-      message: tr.t('page.message', values),
+      title: tr.rich('page.title', values),
+      greeting: tr.rich('page.greeting', values),
+      message: tr.rich('page.message', values),
       permissions: tr.t('page.permissions'),
-      onlyIdentity: tr.t('page.onlyIdentity', values),
+      onlyIdentity: tr.rich('page.onlyIdentity', values),
       alreadyGranted,
       accept: tr.t('page.accept'),
       decline: tr.t('page.decline'),
-      redirect: tr.t('page.redirect', values),
-      signedInAs: tr.t('page.signedInAs', values),
+      redirect: tr.rich('page.redirect', values),
+      signedInAs: tr.rich('page.signedInAs', values),
     },
     form: { action: input.formAction, csrf: input.csrf },
   }

@@ -1,5 +1,6 @@
 import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
+import { plainText } from '../i18n/rich-text.js'
 import type { Decision } from '../services/consent-flow.js'
 import { promptLineTexts, promptMode } from './consent-page.js'
 
@@ -16,15 +17,19 @@ export function demoDoneModel(
 ) {
   const { decision } = input
   const accepted = decision.status === 'accepted'
-  const values = { client: tr.isolate(input.client?.name ?? input.request.clientId) }
+  const outcome = tr.rich(`demo.${decision.status}`, {
+    client: input.client?.name ?? input.request.clientId,
+  })
   return {
     lines: accepted
       ? promptLineTexts(promptMode(input.tenant), decision.granted_scopes, input.api, tr)
       : [],
     scope: accepted ? decision.scope : null,
+    // The granted lines' accessible name: an attribute, so plain text.
+    linesLabel: plainText(outcome),
     text: {
       title: tr.t('demo.title'),
-      outcome: tr.t(`demo.${decision.status}`, values),
+      outcome,
       scopeClaim: tr.t('demo.scopeClaim'),
       again: tr.t('demo.again'),
     },

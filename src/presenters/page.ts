@@ -1,6 +1,7 @@
 import type { Assets } from '../assets.js'
 import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
+import { plainText, type RichText } from '../i18n/rich-text.js'
 
 /** What the layout needs: language, direction, title, stylesheet, branding. */
 export interface PageShell {
@@ -22,14 +23,15 @@ export function brandColorOf(tenant: Tenant | undefined): string | null {
 export function pageShell(input: {
   tenant: Tenant | undefined
   tr: Translator
-  title: string
+  /** Rich text becomes plain, their words isolated: a `<title>` holds no markup. */
+  title: string | RichText
   assets: Assets
   nonce: string
 }): PageShell {
   return {
     lang: input.tr.locale,
     dir: input.tr.dir,
-    title: input.title,
+    title: typeof input.title === 'string' ? input.title : plainText(input.title),
     css: input.assets.url('assent.css'),
     icon: input.assets.url('favicon.svg'),
     nonce: input.nonce,

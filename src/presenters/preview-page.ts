@@ -7,6 +7,7 @@ import {
 } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
+import { isolate } from '../i18n/rich-text.js'
 import { consentPageModel, displayableLogo, promptMode } from './consent-page.js'
 
 export interface PreviewInput {
@@ -85,14 +86,15 @@ export function previewModel(input: PreviewInput) {
   return {
     tenantName: tenant.settings.friendly_name,
     form: {
+      // An <option> holds text only, so names are isolated with FSI…PDI rather than <bdi>.
       apis: input.apis.map((a) => ({
         value: a.identifier,
-        label: a.name,
+        label: `${isolate(a.name)} (${isolate(a.identifier)})`,
         selected: a.identifier === api?.identifier,
       })),
       clients: input.clients.map((c) => ({
         value: c.clientId,
-        label: c.name,
+        label: isolate(c.name),
         selected: c.clientId === client?.clientId,
       })),
       scopes: [

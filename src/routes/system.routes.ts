@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
+import { staticToken } from '../middleware/static-token.js'
 
 /** `/healthz` and the static assets. */
 export function systemRoutes(deps: AppDeps) {
@@ -13,7 +14,9 @@ export function systemRoutes(deps: AppDeps) {
     return c.json({ status: ready ? 'ok' : 'unavailable' }, ready ? 200 : 503)
   })
 
-  // Prometheus scrapes this (counts only: no tenant data, no identifiers).
+  // Prometheus scrapes this (counts only: no tenant data, no identifiers); with
+  // ASSENT_METRICS_TOKEN set, only a scraper that sends the token (its `authorization` setting).
+  if (deps.config.metricsToken) app.use('/metrics', staticToken(deps.config.metricsToken))
   app.get('/metrics', async (c) => {
     c.header('Cache-Control', 'no-store')
     return c.text(await deps.metrics.render(), 200, {

@@ -40,7 +40,9 @@ describe('npm start (DESIGN §8)', () => {
     const demo = await fetch(`http://127.0.0.1:${port}/demo`, { redirect: 'manual' })
     expect(demo.status).toBe(303)
     const page = await fetch(`http://127.0.0.1:${port}${demo.headers.get('location')}`)
-    expect(await page.text()).toContain('Messages: read and write your messages')
+    expect(await page.text()).toContain(
+      '<bdi>Messages</bdi>: read and write your <bdi>messages</bdi>',
+    )
 
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)

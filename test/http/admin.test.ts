@@ -196,15 +196,32 @@ describe('the preview', () => {
       )
     ).text()
     expect(html).toContain('Worth a look')
-    expect(html).toContain('users read the raw scope value. <code>admin</code>')
+    expect(html).toContain('users read the raw scope value. <code><bdi>admin</bdi></code>')
     expect(html).toContain(
-      'Reserved names no API can define: dropped from every prompt. <code>name</code>',
+      'Reserved names no API can define: dropped from every prompt. <code><bdi>name</bdi></code>',
     )
     expect(html).toContain(
-      'Not defined by this API: dropped from every prompt. <code>delete:all</code>',
+      'Not defined by this API: dropped from every prompt. <code><bdi>delete:all</bdi></code>',
     )
     expect(html).toContain('No description written for this language')
     expect(html).toContain('This client has no logo')
+  })
+})
+
+describe('admin pages isolate what tenants and admins wrote (DESIGN §6)', () => {
+  it('shows the tenant, API, client and scope names in <bdi>, or FSI…PDI where markup cannot go', async () => {
+    const login = await (await t.app.request('/admin/login')).text()
+    expect(login).toContain("Sign in to preview <bdi>Acme</bdi>'s consent prompt")
+
+    const { cookie } = await adminSignIn(t)
+    const html = await (await get(`/admin/preview?client_id=${DEMO.clientId}`, cookie)).text()
+    expect(html).toContain('<strong><bdi>Acme</bdi></strong> · Consent prompt preview')
+    // An <option> holds text only.
+    expect(html).toContain(`>\u2068Messages API\u2069 (\u2068${DEMO.audience}\u2069)</option>`)
+    expect(html).toContain('selected>\u2068Mail Helper\u2069</option>')
+    expect(html).toContain('<code><bdi>read:messages</bdi></code>')
+    // The previewed prompts, through the live page's view code.
+    expect(html).toContain('Authorize <bdi>Mail Helper</bdi>')
   })
 })
 

@@ -29,7 +29,9 @@ async function openRequest(overrides: Partial<CreateConsentRequestInput> = {}) {
 
 function lines(html: string): string[] {
   const list = /<ul[^>]*data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
-  return [...list.matchAll(/<li>[\s\S]*?<span>([\s\S]*?)<\/span><\/li>/g)].map((m) => m[1] ?? '')
+  return [...list.matchAll(/<li>[\s\S]*?<span>([\s\S]*?)<\/span><\/li>/g)].map((m) =>
+    (m[1] ?? '').replace(/<\/?bdi>/g, ''),
+  )
 }
 
 describe('GET /consent/{id} (DESIGN §3.2)', () => {
@@ -50,10 +52,12 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     expect(html).toContain('name="action" value="accept"')
     expect(html).toContain('name="action" value="deny"')
     expect(html).toMatch(/<input type="hidden" name="csrf" value="[A-Za-z0-9_-]{43}">/)
-    expect(html).toContain('Authorize Mail Helper')
-    expect(html).toContain('Mail Helper is requesting access to your Acme account.')
-    expect(html).toContain('You will be sent to mail-helper.example')
-    expect(html).toContain('Hi ana@example.com,')
+    expect(html).toContain('Authorize <bdi>Mail Helper</bdi>')
+    expect(html).toContain(
+      '<bdi>Mail Helper</bdi> is requesting access to your <bdi>Acme</bdi> account.',
+    )
+    expect(html).toContain('You will be sent to <bdi>mail-helper.example</bdi>')
+    expect(html).toContain('Hi <bdi>ana@example.com</bdi>,')
     expect(html).not.toMatch(/<script/i)
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(res.headers.get('set-cookie')).toMatch(
@@ -155,6 +159,80 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
     expect(html).not.toContain('javascript:')
     expect(html).toContain('class="client-logo client-initial"')
+  })
+})
+
+describe('what someone else wrote is isolated on every page (DESIGN §6)', () => {
+  /** The page without its <bdi> elements and FSI…PDI runs: what is left is the service's own. */
+  const outsideIsolates = (html: string) =>
+    html.replace(/<bdi>[^<]*<\/bdi>/g, '').replace(/\u2068[^\u2068\u2069]*\u2069/g, '')
+  const body = (html: string) => /<body>([\s\S]*)<\/body>/.exec(html)?.[1] ?? ''
+
+  it('wraps the client, tenant, user, host and the admin’s words in <bdi> on an English page', async () => {
+    await t.store.resourceServers.update(t.tenant.id, 'rs_demo_messages', {
+      scopes: [
+        { value: 'read:messages', description: 'Read your messages' },
+        { value: 'frob:messages', description: '' },
+      ],
+    })
+    const request = await openRequest({ scope: 'openid profile read:messages frob:messages' })
+    const first = await t.app.request(`/consent/${request.id}`)
+    // The same browser again, later.
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const html = await first.text()
+    expect(html).toContain('<html lang="en" dir="ltr">')
+    expect(html).toContain(
+      '<h1 class="prompt-title" id="title">Authorize <bdi>Mail Helper</bdi></h1>',
+    )
+    expect(html).toContain('<p class="greeting">Hi <bdi>ana@example.com</bdi>,</p>')
+    expect(html).toContain(
+      '<p class="message"><bdi>Mail Helper</bdi> is requesting access to your <bdi>Acme</bdi> account.</p>',
+    )
+    expect(html).toContain('<p>You will be sent to <bdi>mail-helper.example</bdi></p>')
+    expect(html).toContain('<p>Signed in as <bdi>ana@example.com</bdi></p>')
+    // Lines: the service's words bare, the admin's (resource, unknown action) isolated.
+    expect(html).toContain('<span>Profile: access your name and picture</span></li>')
+    expect(html).toContain(
+      '<span><bdi>Messages</bdi>: read and <bdi>frob</bdi> your <bdi>messages</bdi></span></li>',
+    )
+    // None of the names is left outside an isolate in the body.
+    for (const name of ['Mail Helper', 'Acme', 'ana@example.com', 'mail-helper.example'])
+      expect(outsideIsolates(body(html))).not.toContain(name)
+    // Where markup cannot go, Unicode isolates stand in, in English too.
+    expect(html).toContain('<title>Authorize \u2068Mail Helper\u2069</title>')
+    expect(html).toContain('alt="\u2068Mail Helper\u2069 logo"')
+    expect(html).toContain('alt="\u2068Acme\u2069 logo"')
+
+    await t.store.tenants.updateSettings(t.tenant.id, {
+      ...t.tenant.settings,
+      flags: { use_scope_descriptions_for_consent: true },
+    })
+    const described = await (
+      await t.app.request(`/consent/${request.id}`, { headers: { cookie } })
+    ).text()
+    expect(described).toContain('<span><bdi>Read your messages</bdi></span></li>')
+    expect(described).toContain('<span><bdi>frob:messages</bdi></span></li>')
+  })
+
+  it('shows a stored user name full of bidi overrides isolated and escaped', async () => {
+    // The API refuses these characters now; a row written before that, or by hand, still shows.
+    const spoof = '\u202Egnp.exe<b>&"\u2066'
+    const opened = await openRequest({ uiLocales: 'en' })
+    const id = 'RLOxRLOxRLOxRLOxRLOx00'
+    await t.store.consentRequests.create({ ...opened, id, userName: spoof })
+    await t.store.clients.update(t.tenant.id, DEMO.clientId, { name: `Mail \u202EHelper` })
+
+    const res = await t.app.request(`/consent/${id}`)
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    const escaped = '\u202Egnp.exe&lt;b&gt;&amp;&quot;\u2066'
+    expect(html).toContain(`<p class="greeting">Hi <bdi>${escaped}</bdi>,</p>`)
+    expect(html).toContain(`<p>Signed in as <bdi>${escaped}</bdi></p>`)
+    expect(html).toContain('Authorize <bdi>Mail \u202EHelper</bdi>')
+    expect(html).not.toContain('<b>')
+    // Every override sits inside a <bdi> or an FSI…PDI run, whose end ends it (UAX #9 BD8, X6a).
+    expect(outsideIsolates(html)).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/)
+    expect(html).toContain('<title>Authorize \u2068Mail \u202EHelper\u2069</title>')
   })
 })
 

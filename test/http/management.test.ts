@@ -374,6 +374,89 @@ describe('errors of every kind (DESIGN §4.1)', () => {
   })
 })
 
+describe('names shown to people refuse bidi controls and other format characters (DESIGN §6)', () => {
+  /** Invisible characters that would reorder or hide what a prompt shows. */
+  const HIDDEN = [
+    ...[0x202a, 0x202b, 0x202c, 0x202d, 0x202e], // embeddings, pop, overrides
+    ...[0x2066, 0x2067, 0x2068, 0x2069], // isolates
+    ...[0x200e, 0x200f, 0x061c], // LRM, RLM, ALM
+    ...[0x00ad, 0x2060, 0xfeff, 0xe0041, 0x2029], // soft hyphen, word joiner, BOM, a tag, PS
+  ].map((code) => [`U+${code.toString(16).toUpperCase().padStart(4, '0')}`, code] as const)
+
+  const consentRequest = (fields: Record<string, string>) => ({
+    client_id: DEMO.clientId,
+    user_id: 'auth0|spoof',
+    scope: 'openid',
+    redirect_uri: DEMO.redirectUri,
+    return_to: 'http://localhost:3000/demo/done',
+    ...fields,
+  })
+
+  it.each(HIDDEN)('refuses %s in every name, on create and on update', async (label, code) => {
+    const char = String.fromCodePoint(code)
+    // In the middle, where trimming cannot take it away: "Pay\u202Elapyap".
+    const name = `Pay${char}lapyap`
+    const role = (await api('POST', '/roles', { name: 'Reader' })).body
+    const apiPath = `/resource-servers/${encodeURIComponent(messages)}`
+    const before = await Promise.all(
+      ['/tenants/settings', '/clients/mail-helper', apiPath, `/roles/${role.id}`].map(
+        async (path) => (await api('GET', path)).body,
+      ),
+    )
+    const named = new RegExp(`'must not contain ${label.replace('+', '\\+')}: `)
+    const cases: [Promise<Awaited<ReturnType<typeof api>>>, string][] = [
+      [api('POST', '/clients', { name }), 'name'],
+      [api('PATCH', '/clients/mail-helper', { name }), 'name'],
+      [api('POST', '/resource-servers', { identifier: 'urn:spoof', name }), 'name'],
+      [api('PATCH', apiPath, { name }), 'name'],
+      [api('PATCH', apiPath, { scopes: [{ value: `read:${name}` }] }), 'scopes[0].value'],
+      [api('POST', '/roles', { name }), 'name'],
+      [api('PATCH', `/roles/${role.id}`, { name }), 'name'],
+      [api('PATCH', '/tenants/settings', { friendly_name: name }), 'friendly_name'],
+      [api('POST', '/consent-requests', consentRequest({ user_name: name })), 'user_name'],
+      [
+        api('POST', '/consent-requests', consentRequest({ user_email: `a${char}@example.com` })),
+        'user_email',
+      ],
+    ]
+    for (const [answer, field] of cases) {
+      const refused = await answer
+      expectError(refused, 400, 'invalid_body', `' on property ${field}.`)
+      // A scope value refuses whitespace first (RFC 6749 §3.3), U+FEFF and U+2029 among it.
+      if (field !== 'scopes[0].value' || !/\s/.test(char))
+        expect(refused.body.message).toMatch(named)
+    }
+    // Nothing was written.
+    const after = await Promise.all(
+      ['/tenants/settings', '/clients/mail-helper', apiPath, `/roles/${role.id}`].map(
+        async (path) => (await api('GET', path)).body,
+      ),
+    )
+    expect(after).toEqual(before)
+    expect((await api('GET', '/clients')).body).toHaveLength(1)
+    expect((await api('GET', '/roles')).body).toHaveLength(1)
+    expectError(
+      await api('GET', '/resource-servers/urn%3Aspoof'),
+      404,
+      'inexistent_resource_server',
+    )
+  })
+
+  it('keeps ZWNJ and ZWJ, which Persian, Indic scripts and emoji sequences need', async () => {
+    const persian = 'می\u200Cخواهم' // ZWNJ between the two parts of a Persian word
+    const devanagari = 'क्\u200Dष' // ZWJ asks for a half form
+    const family = '👩\u200D👩\u200D👧 Family'
+    const client = await api('POST', '/clients', { name: persian })
+    expect(client.status).toBe(201)
+    expect(client.body.name).toBe(persian)
+    expect((await api('POST', '/roles', { name: family })).body.name).toBe(family)
+    const settings = await api('PATCH', '/tenants/settings', { friendly_name: devanagari })
+    expect(settings.body.friendly_name).toBe(devanagari)
+    const request = await api('POST', '/consent-requests', consentRequest({ user_name: persian }))
+    expect(request.status).toBe(201)
+  })
+})
+
 describe('freshness: what the consent page reads is current on the next render', () => {
   it('follows the flag, the scope descriptions and the client name', async () => {
     const open = () =>
@@ -393,7 +476,7 @@ describe('freshness: what the consent page reads is current on the next render',
     ).split(';')[0] as string
     const page = async () =>
       (await t.app.request(`/consent/${request.id}`, { headers: { cookie } })).text()
-    expect(await page()).toContain('Messages: read your messages')
+    expect(await page()).toContain('<bdi>Messages</bdi>: read your <bdi>messages</bdi>')
 
     await api('PATCH', '/tenants/settings', { flags: { use_scope_descriptions_for_consent: true } })
     expect(await page()).toContain('Read your messages')
@@ -404,7 +487,7 @@ describe('freshness: what the consent page reads is current on the next render',
     expect(await page()).toContain('Read every message you have')
 
     await api('PATCH', '/clients/mail-helper', { name: 'Mail Assistant' })
-    expect(await page()).toContain('Authorize Mail Assistant')
+    expect(await page()).toContain('Authorize <bdi>Mail Assistant</bdi>')
 
     // A scope removed since the request opened is no longer asked about.
     await api('PATCH', `/resource-servers/${encodeURIComponent(messages)}`, { scopes: [] })

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
@@ -149,6 +150,55 @@ describe('GET /metrics', () => {
     } finally {
       await other.close()
     }
+  })
+})
+
+describe('GET /metrics with ASSENT_METRICS_TOKEN', () => {
+  const token = 'metrics-token-0123456789abcdef'
+
+  it('is open when no token is set', async () => {
+    t = await createTestApp()
+    expect((await t.app.request('/metrics')).status).toBe(200)
+  })
+
+  it('asks for the token as a bearer credential when one is set', async () => {
+    t = await createTestApp({ env: { ASSENT_METRICS_TOKEN: token } })
+    const scrape = (authorization?: string) =>
+      t?.app.request('/metrics', {
+        headers: {
+          // What Prometheus sends.
+          accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
+          ...(authorization ? { authorization } : {}),
+        },
+      })
+
+    const missing = await scrape()
+    expect(missing?.status).toBe(401)
+    expect(missing?.headers.get('www-authenticate')).toBe('Bearer')
+    expect(await missing?.json()).toMatchObject({ statusCode: 401, errorCode: 'invalid_token' })
+    for (const wrong of [
+      `Bearer ${token.slice(0, -1)}`,
+      `Bearer ${token}x`,
+      `Basic ${Buffer.from(`x:${token}`).toString('base64')}`,
+      `Bearer ${t.adminToken}`,
+    ]) {
+      const refused = await scrape(wrong)
+      expect(refused?.status).toBe(401)
+      expect(refused?.headers.get('www-authenticate')).toMatch(/^Bearer\b/)
+      expect(await refused?.text()).not.toContain('assent_')
+    }
+
+    const scraped = await scrape(`Bearer ${token}`)
+    expect(scraped?.status).toBe(200)
+    expect(await scraped?.text()).toContain('# TYPE assent_http_request_duration_seconds histogram')
+    // Only /metrics is guarded.
+    expect((await t.app.request('/healthz')).status).toBe(200)
+  })
+
+  it('refuses a token a scraper could not send, at start', () => {
+    expect(() => loadConfig({ ASSENT_METRICS_TOKEN: 'has spaces in the middle of it' })).toThrow(
+      /ASSENT_METRICS_TOKEN/,
+    )
   })
 })
 

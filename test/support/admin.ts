@@ -19,8 +19,10 @@ export async function adminSignIn(t: TestApp, token = t.adminToken, host?: strin
   return { res, setCookie: session, cookie: session?.split(';')[0] ?? '' }
 }
 
-/** The `<li>` texts of the list marked `testid`. */
+/** The `<li>` texts of the list marked `testid`, without the `<bdi>` around what admins wrote. */
 export function listLines(html: string, testid: string): string[] {
   const list = new RegExp(`data-testid="${testid}"[^>]*>([\\s\\S]*?)</ul>`).exec(html)?.[1] ?? ''
-  return [...list.matchAll(/<span>([^<]*)<\/span><\/li>/g)].map((m) => m[1] ?? '')
+  return [...list.matchAll(/<span>((?:[^<]|<\/?bdi>)*)<\/span><\/li>/g)].map((m) =>
+    (m[1] ?? '').replace(/<\/?bdi>/g, ''),
+  )
 }

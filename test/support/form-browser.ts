@@ -106,8 +106,10 @@ export async function walkAuthorization(
   throw new Error('too many steps')
 }
 
-/** The text of the `<li>` lines of Assent's prompt. */
+/** The text of the `<li>` lines of Assent's prompt, without the `<bdi>` around what admins wrote. */
 export function promptLines(html: string | undefined): string[] {
   const list = /data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html ?? '')?.[1] ?? ''
-  return [...list.matchAll(/<span>([^<]*)<\/span><\/li>/g)].map((m) => m[1] ?? '')
+  return [...list.matchAll(/<span>((?:[^<]|<\/?bdi>)*)<\/span><\/li>/g)].map((m) =>
+    (m[1] ?? '').replace(/<\/?bdi>/g, ''),
+  )
 }

@@ -7,6 +7,7 @@ import {
   type PromptLine,
   STANDARD_SCOPES,
 } from '../../src/consent/index.js'
+import type { Translator } from '../../src/i18n/i18n.js'
 import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
 import { linesText } from '../../src/i18n/lines.js'
 import { paths } from '../../src/paths.js'
@@ -15,6 +16,10 @@ import { api } from '../support/domain.js'
 const i18n = createI18n(loadLocaleResources(paths.locales))
 const en = i18n.translator('en')
 const fr = i18n.translator('fr')
+
+/** The words of each line, whoever wrote them. */
+const texts = (lines: readonly PromptLine[], tr: Translator) =>
+  linesText(lines, tr).map((line) => line.map((segment) => segment.text).join(''))
 
 describe('grouped mode (DESIGN §1.3)', () => {
   it.each([
@@ -27,7 +32,7 @@ describe('grouped mode (DESIGN §1.3)', () => {
     ['read:user-settings', 'User settings: read your user settings'],
     ['approve:invoices', 'Invoices: approve your invoices'],
   ])('%s → %s', (scopes, line) => {
-    expect(linesText(groupedLines(scopes.split(' ')), en)).toEqual([line])
+    expect(texts(groupedLines(scopes.split(' ')), en)).toEqual([line])
   })
 
   it('returns keys and values, never text', () => {
@@ -47,13 +52,44 @@ describe('grouped mode (DESIGN §1.3)', () => {
   })
 
   it('reads naturally in French', () => {
-    expect(linesText(groupedLines(['read:messages', 'write:messages']), fr)).toEqual([
+    expect(texts(groupedLines(['read:messages', 'write:messages']), fr)).toEqual([
       'Messages : lire et écrire vos messages',
     ])
   })
 
+  it('keeps the words an admin wrote apart, to be isolated, in every locale', () => {
+    const lines = groupedLines(['read:calendar_events', 'frobnicate:calendar_events', 'profile'])
+    const mine = (text: string) => ({ text, isolate: false })
+    const theirs = (text: string) => ({ text, isolate: true })
+    expect(linesText(lines, en)).toEqual([
+      [
+        theirs('Calendar events'),
+        mine(': read and '),
+        theirs('frobnicate'),
+        mine(' your '),
+        theirs('calendar events'),
+      ],
+      [mine('Profile: access your name and picture')],
+    ])
+    const ar = i18n.translator('ar')
+    const [line] = linesText(lines, ar)
+    expect(line?.filter((segment) => segment.isolate).map((segment) => segment.text)).toEqual([
+      'Calendar events',
+      'frobnicate',
+      'calendar events',
+    ])
+    // No Unicode isolates inside the text: the view's <bdi> does that.
+    expect(line?.some((segment) => /[\u2066-\u2069]/.test(segment.text))).toBe(false)
+    const described = descriptionLines(
+      ['read:messages'],
+      api([{ value: 'read:messages', description: 'Lire' }]),
+      'en',
+    )
+    expect(linesText(described, en)).toEqual([[theirs('Lire')]])
+  })
+
   it('gives standard scopes their fixed lines, and openid none', () => {
-    expect(linesText(groupedLines([...STANDARD_SCOPES]), en)).toEqual([
+    expect(texts(groupedLines([...STANDARD_SCOPES]), en)).toEqual([
       'Profile: access your name and picture',
       'Email: access your email address',
       'Address: access your postal address',
@@ -70,7 +106,7 @@ describe('grouped mode (DESIGN §1.3)', () => {
       permissions: new Set(),
       granted: [],
     })
-    expect(linesText(groupedLines(effective), en)).toEqual([
+    expect(texts(groupedLines(effective), en)).toEqual([
       'Messages: write and read your messages',
       'Contacts: read your contacts',
       'admin',
@@ -96,7 +132,7 @@ describe('descriptions mode (DESIGN §1.4)', () => {
       messages,
       'en',
     )
-    expect(linesText(lines, en)).toEqual([
+    expect(texts(lines, en)).toEqual([
       'Email: access your email address',
       'Read your messages',
       'Send messages as you',
@@ -106,19 +142,19 @@ describe('descriptions mode (DESIGN §1.4)', () => {
   })
 
   it('picks the per-locale description that best fits the page', () => {
-    const texts = (locale: string) =>
+    const described = (locale: string) =>
       descriptionLines(['read:messages'], messages, locale).map(
         (line) => (line as { text: string }).text,
       )
-    expect(texts('fr')).toEqual(['Lire vos messages'])
-    expect(texts('fr-CA')).toEqual(['Lire vos messages'])
-    expect(texts('pt-BR')).toEqual(['Ler suas mensagens'])
-    expect(texts('pt')).toEqual(['Ler suas mensagens'])
-    expect(texts('de')).toEqual(['Read your messages'])
+    expect(described('fr')).toEqual(['Lire vos messages'])
+    expect(described('fr-CA')).toEqual(['Lire vos messages'])
+    expect(described('pt-BR')).toEqual(['Ler suas mensagens'])
+    expect(described('pt')).toEqual(['Ler suas mensagens'])
+    expect(described('de')).toEqual(['Read your messages'])
   })
 
   it('translates standard scopes', () => {
-    expect(linesText(descriptionLines(['profile'], messages, 'fr'), fr)).toEqual([
+    expect(texts(descriptionLines(['profile'], messages, 'fr'), fr)).toEqual([
       'Profil : accéder à votre nom et à votre photo',
     ])
   })

@@ -1,14 +1,14 @@
 import { z } from 'zod'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { idParam } from './shapes.js'
+import { idParam, shownText } from './shapes.js'
 
 const promptValue = /^(none|login|consent|select_account)( (none|login|consent|select_account))*$/
 
 const createBody = z.strictObject({
   client_id: z.string().min(1).max(128),
   user_id: z.string().min(1).max(300),
-  user_name: z.string().max(300).optional(),
-  user_email: z.string().max(300).optional(),
+  user_name: shownText(300).optional(),
+  user_email: shownText(300).optional(),
   audience: z.string().min(1).max(600).optional(),
   scope: z.string().max(20_000),
   redirect_uri: z.url({ error: 'must be an absolute URL' }).max(2000),

@@ -12,7 +12,36 @@ import type { Page } from '../../store/port.js'
 
 /* ---------- request pieces ---------- */
 
-/** Names shown to users: no `<` or `>` (as Auth0 requires), no control characters. */
+/**
+ * Invisible characters that change how the text around them reads (DESIGN §6): every format
+ * character (category Cf: the bidi embeddings, overrides, isolates and marks, U+061C, U+FEFF,
+ * soft hyphens, tag characters…) and the line and paragraph separators, which end a bidi
+ * paragraph. A stored U+202E shows "moc.elgoog" as "google.com" (UAX #9; Unicode TR #36;
+ * CVE-2021-42574). ZWNJ and ZWJ (U+200C, U+200D) stay: Persian, Indic scripts and emoji
+ * sequences need them.
+ */
+const HIDDEN_CHARACTER = /(?![\u200C\u200D])[\p{Cf}\p{Zl}\p{Zp}]/u
+
+const codePoint = (char: string) =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+
+/** The one check of text shown to people: it refuses what `HIDDEN_CHARACTER` names. */
+function visibleText(value: string, ctx: z.RefinementCtx): void {
+  const found = HIDDEN_CHARACTER.exec(value)
+  if (found)
+    ctx.addIssue({
+      code: 'custom',
+      message: `must not contain ${codePoint(found[0])}: bidi controls and other invisible format characters are refused`,
+    })
+}
+
+/** Text shown to people as given (a user's name or email): no invisible format characters. */
+export const shownText = (max: number) => z.string().max(max).superRefine(visibleText)
+
+/**
+ * Names shown to users: no `<` or `>` (as Auth0 requires), no control characters, no invisible
+ * format characters.
+ */
 export const displayName = (max: number) =>
   z
     .string()
@@ -20,6 +49,7 @@ export const displayName = (max: number) =>
     .min(1)
     .max(max)
     .refine((value) => !/[<>\p{Cc}]/u.test(value), 'must not contain <, > or control characters')
+    .superRefine(visibleText)
 
 export const localeTag = z
   .string()
@@ -32,6 +62,8 @@ const scopeValue = z
     `must be 1–${SCOPE_LIMITS.valueMaxLength} characters without spaces or control characters`,
   )
   .refine((value) => !RESERVED_SCOPE_NAMES.has(value), 'is a reserved scope name')
+  // A scope's words are shown in grouped lines (DESIGN §1.3).
+  .superRefine(visibleText)
 
 const description = z
   .string()
