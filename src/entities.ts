@@ -1,4 +1,4 @@
-import type { Api, ApiScope, TokenDialect } from './consent/index.js'
+import type { Api, ApiScope, GrantedScope, TokenDialect } from './consent/index.js'
 
 /** Tenant settings, with Auth0's field names where Auth0 has them (DESIGN §2, §4.2). */
 export interface TenantSettings {
@@ -6,10 +6,16 @@ export interface TenantSettings {
   picture_url?: string
   default_locale?: string
   enabled_locales?: string[]
-  flags: { use_scope_descriptions_for_consent?: boolean } & Record<string, boolean | undefined>
+  flags: {
+    use_scope_descriptions_for_consent?: boolean
+    /** Every prompt of the tenant lets the user untick optional lines (DESIGN §3.5). */
+    enable_granular_consent?: boolean
+  } & Record<string, boolean | undefined>
   branding?: { logo_url?: string; primary_color?: string }
   /** URL prefixes `return_to` may start with. */
   allowed_return_urls?: string[]
+  /** Seconds a grant counts unless the client sets its own (DESIGN §3.5.1); absent: forever. */
+  consent_lifetime?: number
 }
 
 export interface Tenant {
@@ -38,11 +44,17 @@ export interface Client {
   readonly isFirstParty: boolean
   readonly callbacks: readonly string[]
   readonly appType: string | null
+  /** `false`: the prompt warns that the tenant has not verified this app (DESIGN §3.5.2). */
+  readonly isVerified: boolean
+  /** Seconds a grant to this client counts (DESIGN §3.5.1); `null`: the tenant's setting. */
+  readonly consentLifetime: number | null
   readonly createdAt: Date
   readonly updatedAt: Date
 }
 
-export type NewClient = Omit<Client, 'createdAt' | 'updatedAt'>
+/** A client to create; unset, it is verified and follows the tenant's consent lifetime. */
+export type NewClient = Omit<Client, 'createdAt' | 'updatedAt' | 'isVerified' | 'consentLifetime'> &
+  Partial<Pick<Client, 'isVerified' | 'consentLifetime'>>
 
 export type ResourceServerChanges = Partial<
   Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>
@@ -82,6 +94,8 @@ export interface Grant {
   readonly clientId: string
   readonly audience: string
   readonly scope: readonly string[]
+  /** Per scope, the version the user was shown and when they granted it (DESIGN §3.5.1). */
+  readonly details: Readonly<Record<string, GrantedScope>>
   readonly createdAt: Date
   readonly updatedAt: Date
 }
@@ -118,12 +132,29 @@ export interface ConsentRequest {
   readonly verifierHash: string | null
   /** When the authorization server redeemed the verifier (and the grant was written). */
   readonly verifiedAt: Date | null
+  /** The user picks which optional lines to share (DESIGN §3.5). */
+  readonly granular: boolean
+  /** Scopes the user cannot untick (`openid` always, when asked). */
+  readonly requiredScopes: readonly string[]
+  /** What a granular accept left unticked; `null` until answered. */
+  readonly declinedScopes: readonly string[] | null
+  /** Granted before, but reworded or re-created since: why the user is asked again. */
+  readonly changedScopes: readonly string[]
 }
 
+/** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
 export type NewConsentRequest = Omit<
   ConsentRequest,
-  'answeredAt' | 'bindingHash' | 'verifierHash' | 'verifiedAt'
->
+  | 'answeredAt'
+  | 'bindingHash'
+  | 'verifierHash'
+  | 'verifiedAt'
+  | 'declinedScopes'
+  | 'granular'
+  | 'requiredScopes'
+  | 'changedScopes'
+> &
+  Partial<Pick<ConsentRequest, 'granular' | 'requiredScopes' | 'changedScopes'>>
 
 /** A signed-in admin (DESIGN §5): which tenant, with which Management API scopes, until when. */
 export interface AdminSession {

@@ -1,5 +1,7 @@
+export * from './consent-memory.js'
 export * from './decide.js'
 export * from './effective-scopes.js'
+export * from './granular.js'
 export * from './loopback.js'
 export * from './return-to.js'
 export * from './scope.js'

@@ -5,6 +5,8 @@ export interface ApiScope {
   readonly description: string
   /** Per-locale descriptions, keyed by BCP 47 tag (DESIGN §4.2). */
   readonly descriptions?: Readonly<Record<string, string>>
+  /** Bumped when the text changes or the scope is re-created (DESIGN §3.5.1); absent: 1. */
+  readonly version?: number
 }
 
 export type TokenDialect = 'access_token' | 'access_token_authz'

@@ -17,7 +17,8 @@ export async function readForm<T extends z.ZodType>(
   if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {
     throw new AppError(400, 'invalid_body', 'Expected a form')
   }
-  const parsed = schema.safeParse(await c.req.parseBody().catch(() => undefined))
+  // `all`: a field sent more than once (checkboxes) arrives as a list, never as its last value.
+  const parsed = schema.safeParse(await c.req.parseBody({ all: true }).catch(() => undefined))
   if (!parsed.success) throw new AppError(400, 'invalid_body', message)
   return parsed.data
 }

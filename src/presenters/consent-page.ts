@@ -1,18 +1,50 @@
 import type { PromptMode } from '../consent/index.js'
-import { promptLines, promptModeFor } from '../consent/index.js'
+import { isRequiredLine, lineValue, promptLines, promptModeFor } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
-import { linesText } from '../i18n/lines.js'
+import { linesText, lineText } from '../i18n/lines.js'
 import { plainText, type RichText } from '../i18n/rich-text.js'
 
-/** The lines of a prompt as text: the same code for the live page and the admin preview. */
-export function promptLineTexts(
+/** A line as a page shows it: its text, its checkbox under granular consent, and why it is back. */
+export interface LineView {
+  readonly text: RichText
+  /** Granular consent (DESIGN §3.5): a required line has no checkbox, only its mark. */
+  readonly choice: {
+    readonly id: string
+    readonly value: string
+    readonly required: boolean
+  } | null
+  /** Granted before, reworded or re-created since (DESIGN §3.5.1). */
+  readonly changed: boolean
+}
+
+export interface LineOptions {
+  readonly granular: boolean
+  readonly required: ReadonlySet<string>
+  readonly changed: ReadonlySet<string>
+}
+
+const NO_CHOICE: LineOptions = { granular: false, required: new Set(), changed: new Set() }
+
+/** The lines of a prompt with their checkboxes and marks: the live page and the preview alike. */
+export function promptLineViews(
   mode: PromptMode,
   scopes: readonly string[],
   api: ResourceServer | null,
   tr: Translator,
-): RichText[] {
-  return linesText(promptLines(mode, scopes, api, tr.locale), tr)
+  options: LineOptions = NO_CHOICE,
+): LineView[] {
+  return promptLines(mode, scopes, api, tr.locale).map((line, index) => ({
+    text: lineText(line, tr),
+    choice: options.granular
+      ? {
+          id: `line-${index}`,
+          value: lineValue(line),
+          required: isRequiredLine(line, options.required),
+        }
+      : null,
+    changed: line.scopes.some((scope) => options.changed.has(scope)),
+  }))
 }
 
 export function promptMode(tenant: Tenant): PromptMode {
@@ -62,6 +94,8 @@ export interface ConsentPageInput {
   mode: PromptMode
   formAction: string
   csrf: string
+  /** Checkboxes, required and changed lines; absent: all or nothing. */
+  lineOptions?: LineOptions
 }
 
 /**
@@ -89,7 +123,19 @@ export function consentPageModel(input: ConsentPageInput, tr: Translator) {
       logoAlt: plainText(tr.rich('page.clientLogo', values)),
       initial: Array.from(client.name.trim())[0]?.toLocaleUpperCase(tr.locale) ?? '?',
     },
-    lines: promptLineTexts(input.mode, input.scopes, input.api, tr),
+    lines: promptLineViews(input.mode, input.scopes, input.api, tr, input.lineOptions),
+    granular: input.lineOptions?.granular === true,
+    // An app the tenant has not verified (DESIGN §3.5.2): said plainly, above the lines.
+    unverified: client.isVerified
+      ? null
+      : {
+          title: tr.rich('page.unverifiedTitle', values),
+          body: tr.rich('page.unverifiedBody', values),
+        },
+    changedNotice:
+      input.lineOptions && input.lineOptions.changed.size > 0
+        ? tr.rich('page.changedNotice', values)
+        : null,
     text: {
       title: tr.rich('page.title', values),
       greeting: tr.rich('page.greeting', values),
@@ -101,7 +147,10 @@ export function consentPageModel(input: ConsentPageInput, tr: Translator) {
       decline: tr.t('page.decline'),
       redirect: tr.rich('page.redirect', values),
       signedInAs: tr.rich('page.signedInAs', values),
+      required: tr.t('page.required'),
+      changed: tr.t('page.changedBadge'),
+      optionalHint: tr.t('page.optionalHint'),
     },
-    form: { action: input.formAction, csrf: input.csrf },
+    form: { id: 'answer', action: input.formAction, csrf: input.csrf },
   }
 }

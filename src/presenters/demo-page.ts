@@ -2,7 +2,7 @@ import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities
 import type { Translator } from '../i18n/i18n.js'
 import { plainText } from '../i18n/rich-text.js'
 import type { Decision } from '../services/consent-flow.js'
-import { promptLineTexts, promptMode } from './consent-page.js'
+import { promptLineViews, promptMode } from './consent-page.js'
 
 /** The view-model of `views/demo-done.eta`: what the demo's stand-in AS received. */
 export function demoDoneModel(
@@ -22,7 +22,7 @@ export function demoDoneModel(
   })
   return {
     lines: accepted
-      ? promptLineTexts(promptMode(input.tenant), decision.granted_scopes, input.api, tr)
+      ? promptLineViews(promptMode(input.tenant), decision.granted_scopes, input.api, tr)
       : [],
     scope: accepted ? decision.scope : null,
     // The granted lines' accessible name: an attribute, so plain text.

@@ -15,6 +15,11 @@ const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
   // A missing or wrong token is a 403 (DESIGN §3.2), checked after the form parses.
   [CSRF_FIELD]: z.string().max(128).optional(),
+  // Granular consent (DESIGN §3.5): one value per checked line; none checked sends none.
+  scopes: z
+    .union([z.string().max(20_000), z.array(z.string().max(20_000)).max(1000)])
+    .optional()
+    .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
 })
 
 /** `GET /consent/{id}` shows the prompt; `POST /consent/{id}` answers it (DESIGN §3.2). */
@@ -40,6 +45,11 @@ export function consentRoutes(deps: AppDeps) {
         mode: promptMode(tenant),
         formAction: `/consent/${request.id}`,
         csrf: await csrf.token(request.id, cookie),
+        lineOptions: {
+          granular: request.granular,
+          required: new Set(request.requiredScopes),
+          changed: new Set(request.changedScopes),
+        },
       },
       tr,
     )
@@ -61,7 +71,7 @@ export function consentRoutes(deps: AppDeps) {
       )
       const browser = getCookie(c, CONSENT_CSRF_COOKIE.name)
       await csrf.check(request.id, browser, form[CSRF_FIELD])
-      const back = await flow.answer(tenant, request, form.action, browser)
+      const back = await flow.answer(tenant, request, form.action, browser, form.scopes)
       c.header('Cache-Control', 'no-store')
       return c.redirect(back.href, 303)
     },

@@ -1,5 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { DECLINED_ERROR, promptModeFor, stillDefined } from '../consent/index.js'
+import {
+  DECLINED_ERROR,
+  pickScopes,
+  promptLines,
+  promptModeFor,
+  scopeVersion,
+  stillDefined,
+} from '../consent/index.js'
 import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
@@ -58,12 +65,16 @@ export interface ConsentFlow {
    * on the first view; 403 `bound_elsewhere` for any other browser; 409, 410, 404 (client gone).
    */
   prompt(tenant: Tenant, request: ConsentRequest, browser: string): Promise<PromptData>
-  /** Records the answer from the bound browser; returns where it goes next, with the verifier. */
+  /**
+   * Records the answer from the bound browser; returns where it goes next, with the verifier.
+   * `checked`: the `scopes` values of a granular form (DESIGN §3.5).
+   */
   answer(
     tenant: Tenant,
     request: ConsentRequest,
     action: AnswerAction,
     browser: string | undefined,
+    checked?: readonly string[],
   ): Promise<URL>
   /** `POST …/verify` (DESIGN §3.4): redeems the verifier; the first time, writes the grant. */
   verify(tenant: Tenant, rawId: string, verifier: string | undefined): Promise<Decision>
@@ -136,6 +147,30 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     return request
   }
 
+  /**
+   * What an accept grants: everything asked, or under granular consent the required scopes and
+   * the checked lines (the lines rebuilt as the page showed them), plus what was granted before.
+   */
+  function accepted(
+    tenant: Tenant,
+    request: ConsentRequest,
+    api: ResourceServer | null,
+    checked: readonly string[],
+  ) {
+    const effective = stillDefined(request.effectiveScopes, api)
+    if (!request.granular) return { scopes: effective, declined: [] }
+    const asked = stillDefined(request.promptScopes, api)
+    const mode = promptModeFor(tenant.settings.flags)
+    const picked = pickScopes({
+      asked,
+      lines: promptLines(mode, asked, api, 'en'),
+      required: new Set(request.requiredScopes),
+      checked,
+    })
+    const declined = new Set(picked.declined)
+    return { scopes: effective.filter((scope) => !declined.has(scope)), declined: picked.declined }
+  }
+
   /** The client of a request, or 404: a request whose client was deleted is gone (§3.2). */
   async function clientOf(tenant: Tenant, request: ConsentRequest) {
     const client = await store.clients.get(tenant.id, request.clientId)
@@ -179,7 +214,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       return { request: bound, client, api, scopes, alreadyGranted }
     },
 
-    async answer(tenant, request, action, browser) {
+    async answer(tenant, request, action, browser, checked = []) {
       await clientOf(tenant, request)
       // Only the browser the page was opened in answers (DESIGN §3.2); an unbound request was
       // never shown, so nobody can have read what they would be answering.
@@ -194,7 +229,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               action,
               at,
               verifierHash,
-              scopes: stillDefined(request.effectiveScopes, await apiOf(tenant, request)),
+              ...accepted(tenant, request, await apiOf(tenant, request), checked),
             }
           : { action, at, verifierHash, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)
@@ -226,8 +261,19 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         const answeredAt = request.answeredAt?.getTime() ?? request.createdAt.getTime()
         if (deps.now().getTime() >= answeredAt + deps.ttlSeconds * 1000) throw expired()
         const scopes = request.status === 'accepted' ? decision.granted_scopes : null
+        // The grant keeps the version of each scope the user was shown (DESIGN §3.5.1).
+        const api = await apiOf(tenant, request)
+        const versions = Object.fromEntries(
+          (scopes ?? []).map((scope) => [scope, scopeVersion(api, scope)]),
+        )
         const at = deps.now()
-        const outcome = await store.consentRequests.verify(tenant.id, request.id, at, scopes)
+        const outcome = await store.consentRequests.verify(
+          tenant.id,
+          request.id,
+          at,
+          scopes,
+          versions,
+        )
         if (outcome.outcome === 'not_found') throw notFound()
       }
       return decision

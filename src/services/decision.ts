@@ -12,6 +12,8 @@ export interface Decision {
   /** Space-joined, for the access token's `scope` claim. */
   readonly scope: string
   readonly error?: string
+  /** Granular consent: what the user unticked (DESIGN §3.5). */
+  readonly declined_scopes?: string[]
   /** With `token_dialect: access_token_authz`: every permission the user holds on the API. */
   readonly permissions?: string[]
 }
@@ -46,6 +48,9 @@ export async function readDecision(
     granted_scopes: granted,
     scope: granted.join(' '),
     ...(request.error ? { error: request.error } : {}),
+    ...(request.granular && request.status !== 'pending'
+      ? { declined_scopes: [...(request.declinedScopes ?? [])] }
+      : {}),
     ...(api?.tokenDialect === 'access_token_authz' && permissions
       ? {
           permissions: api.scopes

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { decide, effectiveScopes, isAllowedReturnTo, splitScopeString } from '../consent/index.js'
+import {
+  countingGrant,
+  decide,
+  effectiveScopes,
+  isAllowedReturnTo,
+  requiredScopes,
+  splitScopeString,
+} from '../consent/index.js'
 import type { ConsentRequest, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
@@ -19,6 +26,10 @@ export interface CreateConsentRequestInput {
   readonly state?: string | undefined
   readonly prompt?: string | undefined
   readonly uiLocales?: string | undefined
+  /** Let the user untick optional lines, whatever the tenant flag says (DESIGN §3.5). */
+  readonly granular?: boolean | undefined
+  /** Space-separated, a subset of `scope` the user cannot untick. */
+  readonly requiredScopes?: string | undefined
 }
 
 export interface ConsentRequestDeps {
@@ -84,7 +95,23 @@ export async function createConsentRequest(
     store.grants.find(tenant.id, input.userId, client.clientId, audience),
   ])
   const requested = splitScopeString(input.scope)
-  const scopes = effectiveScopes({ requested, api, permissions, granted: grant?.scope ?? [] })
+  const required = splitScopeString(input.requiredScopes ?? '')
+  if (required.some((scope) => !requested.includes(scope))) {
+    throw new AppError(400, 'invalid_body', 'required_scopes must be a subset of scope')
+  }
+  // What the user granted and still counts: within the consent lifetime, and worded as it was
+  // shown (DESIGN §3.5.1); a reworded scope is asked for again, and the page says why.
+  const remembered = grant
+    ? countingGrant({
+        scopes: grant.scope,
+        details: grant.details,
+        grantedAt: grant.updatedAt,
+        api,
+        lifetimeSeconds: client.consentLifetime ?? tenant.settings.consent_lifetime ?? null,
+        now: deps.now(),
+      })
+    : { counted: [], changed: [] }
+  const scopes = effectiveScopes({ requested, api, permissions, granted: remembered.counted })
   const decision = decide({
     scopes,
     prompt: input.prompt,
@@ -116,6 +143,9 @@ export async function createConsentRequest(
       error: decision.status === 'denied' ? decision.error : null,
       createdAt,
       expiresAt: new Date(createdAt.getTime() + deps.ttlSeconds * 1000),
+      granular: input.granular ?? tenant.settings.flags.enable_granular_consent === true,
+      requiredScopes: requiredScopes(required, scopes.effective),
+      changedScopes: remembered.changed.filter((scope) => scopes.toPrompt.includes(scope)),
     },
     { name: input.userName ?? null, email: input.userEmail ?? null },
   )

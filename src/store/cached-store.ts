@@ -144,9 +144,9 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           requests.delete(scoped(tenantId, id))
         }
       },
-      async verify(tenantId, id, at, scopes) {
+      async verify(tenantId, id, at, scopes, versions) {
         try {
-          return await store.consentRequests.verify(tenantId, id, at, scopes)
+          return await store.consentRequests.verify(tenantId, id, at, scopes, versions)
         } finally {
           requests.delete(scoped(tenantId, id))
         }

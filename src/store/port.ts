@@ -18,7 +18,13 @@ import type {
 } from '../entities.js'
 
 export type ConsentAnswer = (
-  | { readonly action: 'accept'; readonly at: Date; readonly scopes: readonly string[] }
+  | {
+      readonly action: 'accept'
+      readonly at: Date
+      readonly scopes: readonly string[]
+      /** Asked but left unticked (granular consent, DESIGN §3.5). */
+      readonly declined?: readonly string[]
+    }
   /** `error` is what the request's decision then says (the caller's OAuth error code). */
   | { readonly action: 'deny'; readonly at: Date; readonly error: string }
 ) & {
@@ -248,6 +254,8 @@ export interface Store {
       id: string,
       at: Date,
       scopes: readonly string[] | null,
+      /** The version of each granted scope the user was shown (DESIGN §3.5.1). */
+      versions?: Readonly<Record<string, number>>,
     ): Promise<VerifyOutcome>
     /**
      * Removes, across tenants, the requests answered before `before` and the unanswered ones

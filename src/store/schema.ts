@@ -41,6 +41,9 @@ export interface Database {
     app_type: string | null
     created_at: string
     updated_at: string
+    /** `null` (clients made before it existed) reads as verified. */
+    is_verified: number | null
+    consent_lifetime: number | null
   }
   users: {
     tenant_id: string
@@ -73,6 +76,8 @@ export interface Database {
     scope: string
     created_at: string
     updated_at: string
+    /** JSON `{ [scope]: { version, at } }`; `null` for grants made before it existed. */
+    scope_details: string | null
   }
   consent_requests: {
     tenant_id: string
@@ -100,5 +105,15 @@ export interface Database {
     binding_hash: string | null
     verifier_hash: string | null
     verified_at: string | null
+    granular: number | null
+    required_scopes: string | null
+    declined_scopes: string | null
+    changed_scopes: string | null
+  }
+  scope_versions: {
+    tenant_id: string
+    audience: string
+    scope: string
+    version: number
   }
 }

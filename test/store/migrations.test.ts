@@ -76,6 +76,9 @@ describe.each(engines)('migration 2026-11-27-0001-clients-per-tenant on $name', 
       isFirstParty: true,
       callbacks: ['https://app.example/cb'],
       appType: 'spa',
+      // Columns later migrations add read as their defaults for rows made before them.
+      isVerified: true,
+      consentLifetime: null,
       createdAt: new Date(at),
       updatedAt: new Date(at),
     })

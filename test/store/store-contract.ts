@@ -526,7 +526,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const updated = await store.resourceServers.update('t1', 'rs_1', {
         scopes: [{ value: 'read:messages', description: 'R' }],
       })
-      expect(updated?.scopes).toEqual([{ value: 'read:messages', description: 'R' }])
+      expect(updated?.scopes).toEqual([{ value: 'read:messages', description: 'R', version: 2 }])
       expect([...(await store.permissions.namesFor('t1', 'u1', server.identifier))]).toEqual([
         'read:messages',
       ])
@@ -633,6 +633,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
         bindingHash: null,
         verifierHash: null,
         verifiedAt: null,
+        granular: false,
+        requiredScopes: [],
+        declinedScopes: null,
+        changedScopes: [],
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

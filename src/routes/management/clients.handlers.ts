@@ -29,6 +29,8 @@ export function clientHandlers({ store }: AppDeps) {
       isFirstParty: body.is_first_party ?? false,
       callbacks: body.callbacks ?? [],
       appType: body.app_type ?? null,
+      isVerified: body.is_verified ?? true,
+      consentLifetime: body.consent_lifetime ?? null,
     })
     return c.json(clientJson(created), 201)
   }
@@ -48,6 +50,8 @@ export function clientHandlers({ store }: AppDeps) {
       ...(body.is_first_party !== undefined ? { isFirstParty: body.is_first_party } : {}),
       ...(body.callbacks !== undefined ? { callbacks: body.callbacks } : {}),
       ...(body.app_type !== undefined ? { appType: body.app_type } : {}),
+      ...(body.is_verified !== undefined ? { isVerified: body.is_verified } : {}),
+      ...(body.consent_lifetime !== undefined ? { consentLifetime: body.consent_lifetime } : {}),
     })
     if (!updated) throw notFound()
     return c.json(clientJson(updated), 200)

@@ -9,6 +9,16 @@ const fields = {
   is_first_party: z.boolean().optional(),
   callbacks: z.array(z.url().max(2000)).max(100).optional(),
   app_type: z.enum(['native', 'spa', 'regular_web', 'non_interactive']).optional(),
+  /** Extension (DESIGN §3.5.2): `false` warns users that the tenant has not verified it. */
+  is_verified: z.boolean().optional(),
+  /** Extension (DESIGN §3.5.1): seconds a grant counts; `null` follows the tenant. */
+  consent_lifetime: z
+    .number()
+    .int()
+    .min(60)
+    .max(10 * 366 * 86_400)
+    .nullable()
+    .optional(),
 }
 
 const createBody = z.strictObject({

@@ -33,6 +33,8 @@ export function consentRequestHandlers(deps: AppDeps) {
       state: body.state,
       prompt: body.prompt,
       uiLocales: body.ui_locales,
+      granular: body.granular,
+      requiredScopes: body.required_scopes,
     })
     return c.json(
       {

@@ -19,6 +19,10 @@ const createBody = z.strictObject({
     .regex(promptValue, 'must be space-separated none, login, consent or select_account')
     .optional(),
   ui_locales: z.string().max(200).optional(),
+  /** Let the user untick optional lines (DESIGN §3.5), whatever the tenant flag says. */
+  granular: z.boolean().optional(),
+  /** Space-separated subset of `scope` the user cannot untick; `openid` always is. */
+  required_scopes: z.string().max(20_000).optional(),
 })
 
 const createdSchema = z.object({
@@ -41,6 +45,7 @@ const decisionSchema = z.object({
   granted_scopes: z.array(z.string()),
   scope: z.string(),
   error: z.string().optional(),
+  declined_scopes: z.array(z.string()).optional(),
   permissions: z.array(z.string()).optional(),
 })
 

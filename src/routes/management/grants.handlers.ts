@@ -16,7 +16,16 @@ export function grantHandlers({ store }: AppDeps) {
       { userId: query.user_id, clientId: query.client_id, audience: query.audience },
       pageOf(query),
     )
-    return c.json(listJson('grants', items.map(grantJson), total, query), 200)
+    // Where a consent lifetime applies, each grant says when it stops counting (§3.5.1).
+    const tenant = c.get('tenant')
+    const json = await Promise.all(
+      items.map(async (grant) => {
+        const client = await store.clients.get(tenant.id, grant.clientId)
+        const lifetime = client?.consentLifetime ?? tenant.settings.consent_lifetime ?? null
+        return grantJson(grant, lifetime)
+      }),
+    )
+    return c.json(listJson('grants', json, total, query), 200)
   }
 
   const remove: Handler<'remove'> = async (c) => {

@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { isValidScopeValue, RESERVED_SCOPE_NAMES, SCOPE_LIMITS } from '../../consent/index.js'
+import {
+  grantExpiry,
+  isValidScopeValue,
+  RESERVED_SCOPE_NAMES,
+  SCOPE_LIMITS,
+} from '../../consent/index.js'
 import type {
   Client,
   Grant,
@@ -163,6 +168,10 @@ export const clientSchema = z.object({
   is_first_party: z.boolean(),
   callbacks: z.array(z.string()),
   app_type: z.string().optional(),
+  /** Extension (DESIGN §3.5.2): shown only when `false`; absent means verified. */
+  is_verified: z.boolean().optional(),
+  /** Extension (DESIGN §3.5.1): seconds a grant to this client counts. */
+  consent_lifetime: z.number().int().optional(),
 })
 
 export function clientJson(client: Client): z.output<typeof clientSchema> {
@@ -174,6 +183,8 @@ export function clientJson(client: Client): z.output<typeof clientSchema> {
     is_first_party: client.isFirstParty,
     callbacks: [...client.callbacks],
     ...(client.appType ? { app_type: client.appType } : {}),
+    ...(client.isVerified ? {} : { is_verified: false }),
+    ...(client.consentLifetime !== null ? { consent_lifetime: client.consentLifetime } : {}),
   }
 }
 
@@ -187,6 +198,7 @@ export const tenantSettingsSchema = z.object({
     .object({ logo_url: z.string().optional(), primary_color: z.string().optional() })
     .optional(),
   allowed_return_urls: z.array(z.string()).optional(),
+  consent_lifetime: z.number().int().optional(),
 })
 
 export function tenantSettingsJson(
@@ -205,6 +217,9 @@ export function tenantSettingsJson(
     ...(settings.branding ? { branding: { ...settings.branding } } : {}),
     ...(settings.allowed_return_urls
       ? { allowed_return_urls: [...settings.allowed_return_urls] }
+      : {}),
+    ...(settings.consent_lifetime !== undefined
+      ? { consent_lifetime: settings.consent_lifetime }
       : {}),
   }
 }
@@ -272,15 +287,24 @@ export const grantSchema = z.object({
   user_id: z.string(),
   audience: z.string(),
   scope: z.array(z.string()),
+  /** When the grant stops counting, where a consent lifetime applies (DESIGN §3.5.1). */
+  expires_at: z.string().optional(),
 })
 
-export const grantJson = (grant: Grant): z.output<typeof grantSchema> => ({
-  id: grant.id,
-  clientID: grant.clientId,
-  user_id: grant.userId,
-  audience: grant.audience,
-  scope: [...grant.scope],
-})
+export const grantJson = (
+  grant: Grant,
+  lifetimeSeconds: number | null = null,
+): z.output<typeof grantSchema> => {
+  const expires = grantExpiry(grant.scope, grant.details, grant.updatedAt, lifetimeSeconds)
+  return {
+    id: grant.id,
+    clientID: grant.clientId,
+    user_id: grant.userId,
+    audience: grant.audience,
+    scope: [...grant.scope],
+    ...(expires ? { expires_at: expires.toISOString() } : {}),
+  }
+}
 
 /** A list answer (DESIGN §4): the bare array, or with `include_totals` `{ start, limit, total, <name> }`. */
 export function listSchema<const N extends string, T extends z.ZodType>(name: N, item: T) {

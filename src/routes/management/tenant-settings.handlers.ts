@@ -34,6 +34,9 @@ export function tenantSettingsHandlers({ store, i18n }: AppDeps) {
         ? { branding: { ...current.branding, ...body.branding } }
         : {}),
     }
+    // `null` clears the tenant's consent lifetime: grants count until revoked.
+    if (body.consent_lifetime === null) delete next.consent_lifetime
+    else if (body.consent_lifetime !== undefined) next.consent_lifetime = body.consent_lifetime
     const enabled = next.enabled_locales ?? i18n.locales
     if (next.default_locale && !enabled.includes(next.default_locale)) {
       throw new AppError(

@@ -31,6 +31,14 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
       })
       .optional(),
     allowed_return_urls: z.array(httpsUrl).max(100).optional(),
+    /** Seconds a grant counts unless its client says otherwise (DESIGN §3.5.1); `null`: forever. */
+    consent_lifetime: z
+      .number()
+      .int()
+      .min(60)
+      .max(10 * 366 * 86_400)
+      .nullable()
+      .optional(),
   })
 
   return {

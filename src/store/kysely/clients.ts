@@ -25,6 +25,8 @@ export async function createClient(
     app_type: client.appType,
     created_at: at,
     updated_at: at,
+    is_verified: bit(client.isVerified ?? true),
+    consent_lifetime: client.consentLifetime ?? null,
   }
   await conflictAs('client', () => db.insertInto('clients').values(row).execute())
   return toClient(row)
@@ -71,6 +73,8 @@ export async function updateClient(
   if (changes.isFirstParty !== undefined) set.is_first_party = bit(changes.isFirstParty)
   if (changes.callbacks !== undefined) set.callbacks = json(changes.callbacks)
   if (changes.appType !== undefined) set.app_type = changes.appType
+  if (changes.isVerified !== undefined) set.is_verified = bit(changes.isVerified)
+  if (changes.consentLifetime !== undefined) set.consent_lifetime = changes.consentLifetime
   const result = await db
     .updateTable('clients')
     .set(set)

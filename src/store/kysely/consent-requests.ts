@@ -4,7 +4,7 @@ import type { AnswerOutcome, ConsentAnswer, VerifyOutcome } from '../port.js'
 import type { Database } from '../schema.js'
 import { mergeGrant } from './grants.js'
 import { rememberUser } from './rbac.js'
-import { iso, json, toConsentRequest } from './rows.js'
+import { bit, iso, json, toConsentRequest } from './rows.js'
 
 /** Stores the request, and remembers `user` as last seen; run it inside a transaction. */
 export async function insertConsentRequest(
@@ -44,9 +44,22 @@ export async function insertConsentRequest(
       created_at: iso(request.createdAt),
       expires_at: iso(request.expiresAt),
       answered_at: answeredAt === null ? null : iso(answeredAt),
+      granular: bit(request.granular ?? false),
+      required_scopes: json(request.requiredScopes ?? []),
+      changed_scopes: json(request.changedScopes ?? []),
     })
     .execute()
-  return { ...request, answeredAt, bindingHash: null, verifierHash: null, verifiedAt: null }
+  return {
+    ...request,
+    answeredAt,
+    bindingHash: null,
+    verifierHash: null,
+    verifiedAt: null,
+    granular: request.granular ?? false,
+    requiredScopes: request.requiredScopes ?? [],
+    changedScopes: request.changedScopes ?? [],
+    declinedScopes: null,
+  }
 }
 
 export async function findConsentRequest(
@@ -81,6 +94,7 @@ export async function answerConsentRequest(
     .set({
       status: answer.action === 'accept' ? 'accepted' : 'denied',
       granted_scopes: granted === null ? null : json(granted),
+      declined_scopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
       error: answer.action === 'accept' ? null : answer.error,
       answered_at: at,
       verifier_hash: answer.verifierHash,
@@ -137,6 +151,7 @@ export async function verifyConsentRequest(
   id: string,
   at: Date,
   scopes: readonly string[] | null,
+  versions: Readonly<Record<string, number>> = {},
 ): Promise<VerifyOutcome> {
   const row = await trx
     .updateTable('consent_requests')
@@ -158,6 +173,7 @@ export async function verifyConsentRequest(
       at,
       { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
       scopes,
+      versions,
     )
   }
   return { outcome: 'verified', request: toConsentRequest(row) }

@@ -24,6 +24,7 @@ export async function mergeGrant(
   at: Date,
   key: GrantKey,
   scopes: readonly string[],
+  versions: Readonly<Record<string, number>> = {},
 ): Promise<Grant> {
   const now = iso(at)
   await trx
@@ -35,6 +36,7 @@ export async function mergeGrant(
       client_id: key.clientId,
       audience: key.audience,
       scope: '[]',
+      scope_details: '{}',
       created_at: now,
       updated_at: now,
     })
@@ -52,8 +54,12 @@ export async function mergeGrant(
   if (lockRows) read = read.forUpdate()
   const row = await read.executeTakeFirstOrThrow()
   const merged = json([...new Set([...list(row.scope), ...scopes])])
-  await trx.updateTable('grants').set({ scope: merged }).where('id', '=', row.id).execute()
-  return toGrant({ ...row, scope: merged, updated_at: now })
+  // What the user was just shown, and when: a lifetime and a version count from here (§3.5.1).
+  const details = { ...(row.scope_details ? JSON.parse(row.scope_details) : {}) }
+  for (const scope of scopes) details[scope] = { version: versions[scope] ?? 1, at: now }
+  const set = { scope: merged, scope_details: json(details), updated_at: now }
+  await trx.updateTable('grants').set(set).where('id', '=', row.id).execute()
+  return toGrant({ ...row, ...set })
 }
 
 export async function findGrant(db: Kysely<Database>, key: GrantKey): Promise<Grant | undefined> {

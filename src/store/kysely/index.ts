@@ -205,8 +205,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       answer: (tenantId, id, answer) =>
         batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
       bind: (tenantId, id, bindingHash) => bindConsentRequest(db, tenantId, id, bindingHash),
-      verify: (tenantId, id, at, scopes) =>
-        batch((trx) => verifyConsentRequest(trx, ctx.lockRows, tenantId, id, at, scopes)),
+      verify: (tenantId, id, at, scopes, versions) =>
+        batch((trx) => verifyConsentRequest(trx, ctx.lockRows, tenantId, id, at, scopes, versions)),
       purge: (before) => purgeConsentRequests(db, before),
     },
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { type ApiScope, nextScopeVersions } from '../../consent/index.js'
 import type { NewResourceServer, ResourceServer, ResourceServerChanges } from '../../entities.js'
 import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
@@ -8,13 +9,54 @@ import { mapPage, paged } from './paging.js'
 import { dropPermissionsOnApi } from './rbac.js'
 import { bit, iso, json, type Row, toResourceServer } from './rows.js'
 
+/**
+ * The API's scopes with their versions (DESIGN §3.5.1), and each version remembered beyond the
+ * scope's removal, so a scope added back is a new version; run it inside the write's transaction.
+ */
+async function versioned(
+  trx: Kysely<Database>,
+  tenantId: string,
+  audience: string,
+  previous: readonly ApiScope[],
+  next: readonly ApiScope[],
+): Promise<ApiScope[]> {
+  const rows = await trx
+    .selectFrom('scope_versions')
+    .select(['scope', 'version'])
+    .where('tenant_id', '=', tenantId)
+    .where('audience', '=', audience)
+    .execute()
+  const scopes = nextScopeVersions(previous, next, new Map(rows.map((r) => [r.scope, r.version])))
+  for (const scope of scopes) {
+    const version = scope.version ?? 1
+    await trx
+      .insertInto('scope_versions')
+      .values({ tenant_id: tenantId, audience, scope: scope.value, version })
+      .onConflict((oc) => oc.columns(['tenant_id', 'audience', 'scope']).doUpdateSet({ version }))
+      .execute()
+  }
+  return scopes
+}
+
 /** Throws `ConflictError` when the identifier is taken in this tenant. */
 export async function createResourceServer(
   { db, now }: StoreContext,
   tenantId: string,
   server: NewResourceServer,
 ): Promise<ResourceServer> {
-  const at = iso(now())
+  return db.transaction().execute(async (trx) => {
+    const scopes = await versioned(trx, tenantId, server.identifier, [], server.scopes)
+    return insertResourceServer(trx, now(), tenantId, { ...server, scopes })
+  })
+}
+
+async function insertResourceServer(
+  db: Kysely<Database>,
+  now: Date,
+  tenantId: string,
+  server: NewResourceServer,
+): Promise<ResourceServer> {
+  const at = iso(now)
   const row = {
     tenant_id: tenantId,
     id: server.id,
@@ -84,7 +126,12 @@ export async function updateResourceServer(
     if (!current) return undefined
     const set: Partial<Row<'resource_servers'>> = { updated_at: iso(now()) }
     if (changes.name !== undefined) set.name = changes.name
-    if (changes.scopes !== undefined) set.scopes = json(changes.scopes)
+    if (changes.scopes !== undefined) {
+      const previous = toResourceServer(current).scopes
+      set.scopes = json(
+        await versioned(trx, tenantId, current.identifier, previous, changes.scopes),
+      )
+    }
     if (changes.enforcePolicies !== undefined) set.enforce_policies = bit(changes.enforcePolicies)
     if (changes.allowOfflineAccess !== undefined)
       set.allow_offline_access = bit(changes.allowOfflineAccess)

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { ApiScope, TokenDialect } from '../../consent/index.js'
+import type { ApiScope, GrantedScope, TokenDialect } from '../../consent/index.js'
 import type {
   AdminSession,
   Client,
@@ -61,6 +61,8 @@ export function toClient(row: Row<'clients'>): Client {
     isFirstParty: row.is_first_party === 1,
     callbacks: list(row.callbacks),
     appType: row.app_type,
+    isVerified: row.is_verified !== 0,
+    consentLifetime: row.consent_lifetime,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
@@ -89,6 +91,15 @@ export function toUser(row: Row<'users'>): User {
   }
 }
 
+/** A grant's per-scope details from their JSON, dates revived. */
+export function scopeDetails(text: string | null): Record<string, GrantedScope> {
+  if (text === null) return {}
+  const raw = JSON.parse(text) as Record<string, { version: number; at: string }>
+  return Object.fromEntries(
+    Object.entries(raw).map(([scope, d]) => [scope, { version: d.version, at: new Date(d.at) }]),
+  )
+}
+
 export function toGrant(row: Row<'grants'>): Grant {
   return {
     id: row.id,
@@ -96,6 +107,7 @@ export function toGrant(row: Row<'grants'>): Grant {
     clientId: row.client_id,
     audience: row.audience,
     scope: list(row.scope),
+    details: scopeDetails(row.scope_details),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
@@ -127,6 +139,10 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     bindingHash: row.binding_hash,
     verifierHash: row.verifier_hash,
     verifiedAt: row.verified_at === null ? null : new Date(row.verified_at),
+    granular: row.granular === 1,
+    requiredScopes: row.required_scopes === null ? [] : list(row.required_scopes),
+    declinedScopes: row.declined_scopes === null ? null : list(row.declined_scopes),
+    changedScopes: row.changed_scopes === null ? [] : list(row.changed_scopes),
   }
 }
 

@@ -1,0 +1,87 @@
+import { isStandardScope } from './scope.js'
+import type { Api, ApiScope } from './types.js'
+
+/** What a grant remembers of one scope: the version the user was shown, and when (§3.5.1). */
+export interface GrantedScope {
+  readonly version: number
+  readonly at: Date
+}
+
+/** The version of `scope` on the API now; standard scopes and unversioned ones are 1. */
+export function scopeVersion(api: Api | null, scope: string): number {
+  if (isStandardScope(scope)) return 1
+  return api?.scopes.find((defined) => defined.value === scope)?.version ?? 1
+}
+
+export interface GrantInput {
+  readonly scopes: readonly string[]
+  /** Per scope; a scope missing here was granted at `grantedAt`, shown as version 1. */
+  readonly details: Readonly<Record<string, GrantedScope>>
+  readonly grantedAt: Date
+  readonly api: Api | null
+  /** `consent_lifetime` in seconds (client, else tenant); `null`: until revoked. */
+  readonly lifetimeSeconds: number | null
+  readonly now: Date
+}
+
+export interface CountingGrant {
+  /** Granted scopes that still count: within their lifetime and shown as they read now. */
+  readonly counted: string[]
+  /** Granted, still within their lifetime, but reworded or re-created since: asked again. */
+  readonly changed: string[]
+}
+
+/**
+ * Which scopes of a grant still count (DESIGN §3.5.1): a scope granted longer ago than the
+ * consent lifetime no longer does, and neither does one whose version (its description, or its
+ * having been removed and added back) is newer than the version the user agreed to.
+ */
+export function countingGrant(input: GrantInput): CountingGrant {
+  const counted: string[] = []
+  const changed: string[] = []
+  const limit = input.lifetimeSeconds === null ? null : input.lifetimeSeconds * 1000
+  for (const scope of input.scopes) {
+    const detail = input.details[scope] ?? { version: 1, at: input.grantedAt }
+    if (limit !== null && input.now.getTime() - detail.at.getTime() >= limit) continue
+    if (detail.version < scopeVersion(input.api, scope)) changed.push(scope)
+    else counted.push(scope)
+  }
+  return { counted, changed }
+}
+
+/** When a grant stops counting as a whole: its oldest scope's time plus the lifetime. */
+export function grantExpiry(
+  scopes: readonly string[],
+  details: Readonly<Record<string, GrantedScope>>,
+  grantedAt: Date,
+  lifetimeSeconds: number | null,
+): Date | null {
+  if (lifetimeSeconds === null || scopes.length === 0) return null
+  const oldest = Math.min(...scopes.map((scope) => (details[scope]?.at ?? grantedAt).getTime()))
+  return new Date(oldest + lifetimeSeconds * 1000)
+}
+
+const sameText = (a: ApiScope, b: ApiScope) =>
+  a.description === b.description &&
+  JSON.stringify(Object.entries(a.descriptions ?? {}).sort()) ===
+    JSON.stringify(Object.entries(b.descriptions ?? {}).sort())
+
+/**
+ * The versions of an API's scopes after a change (DESIGN §3.5.1): a new scope starts at 1; a
+ * scope whose description changes in any locale, or that comes back after being removed (its
+ * last version is in `known`), moves to the next version; the rest keep theirs.
+ */
+export function nextScopeVersions(
+  previous: readonly ApiScope[],
+  next: readonly ApiScope[],
+  known: ReadonlyMap<string, number>,
+): ApiScope[] {
+  const before = new Map(previous.map((scope) => [scope.value, scope]))
+  return next.map((scope) => {
+    const old = before.get(scope.value)
+    const last = old?.version ?? known.get(scope.value)
+    const version =
+      last === undefined ? 1 : old !== undefined && sameText(old, scope) ? last : last + 1
+    return { ...scope, version }
+  })
+}

@@ -1,0 +1,45 @@
+import type { PromptLine } from './scope-lines.js'
+
+/**
+ * The scopes a user cannot untick (DESIGN §3.5): `openid` whenever it is asked for, and what
+ * the AS marked required, within what the prompt asks.
+ */
+export function requiredScopes(required: readonly string[], asked: readonly string[]): string[] {
+  const wanted = new Set([...required, 'openid'])
+  return asked.filter((scope) => wanted.has(scope))
+}
+
+/** A line is required when any of its scopes is: a line stands or falls whole. */
+export function isRequiredLine(line: PromptLine, required: ReadonlySet<string>): boolean {
+  return line.scopes.some((scope) => required.has(scope))
+}
+
+/** The value a line's checkbox posts: its scopes, space-joined (DESIGN §3.5). */
+export const lineValue = (line: PromptLine): string => line.scopes.join(' ')
+
+export interface PickInput {
+  /** The scopes the page asked about, in prompt order. */
+  readonly asked: readonly string[]
+  /** The lines the page showed for them. */
+  readonly lines: readonly PromptLine[]
+  readonly required: ReadonlySet<string>
+  /** The `scopes` values the form posted (checked boxes). */
+  readonly checked: readonly string[]
+}
+
+/**
+ * What an accept grants under granular consent (DESIGN §3.5): the required scopes and the
+ * scopes of every optional line whose box was checked; the rest of what was asked is declined.
+ * A posted value that is no line's value counts for nothing, so a forged form cannot widen it.
+ */
+export function pickScopes(input: PickInput): { granted: string[]; declined: string[] } {
+  const checked = new Set(input.checked)
+  const picked = new Set(input.required)
+  for (const line of input.lines) {
+    if (checked.has(lineValue(line))) for (const scope of line.scopes) picked.add(scope)
+  }
+  return {
+    granted: input.asked.filter((scope) => picked.has(scope)),
+    declined: input.asked.filter((scope) => !picked.has(scope)),
+  }
+}
