@@ -1,0 +1,69 @@
+import type { TestApp } from './test-app.js'
+
+export interface PageSession {
+  readonly status: number
+  readonly html: string
+  readonly cookie: string
+  readonly csrf: string
+}
+
+/**
+ * A browser on the consent pages of a test app, as the HTTP tests drive it: load a page keeping
+ * its cookie and form token, post an answer, and redeem the answer's verifier as the AS does.
+ */
+export function consentBrowser(t: TestApp) {
+  async function visit(id: string, cookie?: string): Promise<PageSession> {
+    const res = await t.app.request(`/consent/${id}`, { headers: cookie ? { cookie } : {} })
+    const html = await res.text()
+    const setCookie = res.headers.get('set-cookie')
+    return {
+      status: res.status,
+      html,
+      cookie: setCookie ? (setCookie.split(';')[0] ?? '') : (cookie ?? ''),
+      csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    }
+  }
+
+  /** Posts the answer; `fields` adds form fields (e.g. `scopes`, once per checked line). */
+  function answer(
+    id: string,
+    action: string,
+    session: { cookie: string; csrf: string },
+    fields: [string, string][] = [],
+  ) {
+    const body = new URLSearchParams([['action', action], ['csrf', session.csrf], ...fields])
+    return t.app.request(`/consent/${id}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: session.cookie,
+        origin: 'http://localhost:3000',
+        'sec-fetch-site': 'same-origin',
+      },
+      body: body.toString(),
+    })
+  }
+
+  /** What the AS does when the browser comes back: redeem the verifier in the answer's 303. */
+  async function redeem(res: Response) {
+    const back = new URL(res.headers.get('location') ?? '')
+    const id = back.searchParams.get('consent_request') ?? ''
+    const verified = await t.app.request(`/api/v2/consent-requests/${id}/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ consent_verifier: back.searchParams.get('consent_verifier') ?? '' }),
+    })
+    return { status: verified.status, body: await verified.json() }
+  }
+
+  return { visit, answer, redeem }
+}
+
+/** The checkboxes of a granular page: `[value, label text]` per optional line. */
+export function checkboxes(html: string): { value: string; id: string }[] {
+  return [
+    ...html.matchAll(
+      /<input type="checkbox" class="scope-choice" id="([^"]+)" name="scopes" value="([^"]*)"/g,
+    ),
+  ].map((m) => ({ id: m[1] ?? '', value: m[2] ?? '' }))
+}
