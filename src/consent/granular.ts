@@ -28,15 +28,17 @@ export interface PickInput {
 }
 
 /**
- * What an accept grants under granular consent (DESIGN §3.5): the required scopes and the
- * scopes of every optional line whose box was checked; the rest of what was asked is declined.
+ * What an accept grants under granular consent (DESIGN §3.5): the required lines, whole, and
+ * the scopes of every optional line whose box was checked; the rest of what was asked is declined.
  * A posted value that is no line's value counts for nothing, so a forged form cannot widen it.
  */
 export function pickScopes(input: PickInput): { granted: string[]; declined: string[] } {
   const checked = new Set(input.checked)
   const picked = new Set(input.required)
   for (const line of input.lines) {
-    if (checked.has(lineValue(line))) for (const scope of line.scopes) picked.add(scope)
+    // A required line is granted whole: the page showed it with no box to untick.
+    if (checked.has(lineValue(line)) || isRequiredLine(line, input.required))
+      for (const scope of line.scopes) picked.add(scope)
   }
   return {
     granted: input.asked.filter((scope) => picked.has(scope)),

@@ -24,6 +24,8 @@ export interface PreviewInput {
   csrf: string
   /** The query string that shows this very preview, to come back to after flipping. */
   back: string
+  /** Per scope of the API, how many grants hold an older version of it. */
+  askedAgain?: ReadonlyMap<string, number>
 }
 
 const WARNING_TEXT: Record<PromptWarning['kind'], string> = {
@@ -71,6 +73,12 @@ export function previewModel(input: PreviewInput) {
             mode,
             formAction: '',
             csrf: '',
+            // The boxes users will see when the tenant lets them pick (DESIGN §3.5).
+            lineOptions: {
+              granular: tenant.settings.flags.enable_granular_consent === true,
+              required: new Set(['openid']),
+              changed: new Set(),
+            },
           },
           tr,
         )
@@ -117,10 +125,17 @@ export function previewModel(input: PreviewInput) {
       live: mode === live,
       prompt: prompt(mode),
     })),
-    warnings: warnings.map((warning) => ({
-      text: WARNING_TEXT[warning.kind],
-      scopes: warning.scopes,
-    })),
+    warnings: [
+      ...warnings.map((warning) => ({
+        text: WARNING_TEXT[warning.kind],
+        scopes: warning.scopes,
+      })),
+      // A reworded scope is asked for again (DESIGN §3.5.1): say how many users that reaches.
+      ...[...(input.askedAgain ?? new Map())].map(([scope, users]) => ({
+        text: `Its description changed since users granted it: ${users} ${users === 1 ? 'user' : 'users'} will be asked again.`,
+        scopes: [scope],
+      })),
+    ],
     flag: {
       on: live === 'descriptions',
       canFlip: input.canFlip,

@@ -12,6 +12,7 @@ import { renderPage } from '../http/render.js'
 import { type createTokenVerifier, hasAnyScope } from '../middleware/management-auth.js'
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { previewModel } from '../presenters/preview-page.js'
+import { askedAgain } from '../services/asked-again.js'
 
 export const ADMIN_COOKIE = 'assent_admin'
 const LOGIN_COOKIE: CsrfCookie = { name: 'assent_admin_login', path: '/admin', sameSite: 'Strict' }
@@ -154,6 +155,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       ? (query.locale as string)
       : (tenant.settings.default_locale ?? 'en')
     const search = new URL(c.req.url).search
+    const reasked = api ? await askedAgain(deps.store, tenant.id, api) : undefined
     const model = previewModel({
       tenant,
       apis: apis.items,
@@ -169,6 +171,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       ),
       csrf: await csrf.token('admin', c.get('adminCookie')),
       back: search.length <= 4000 ? search : '',
+      askedAgain: reasked,
     })
     return renderPage(c, deps, 'preview', model, {
       title: 'Consent prompt preview · Assent admin',

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn, listLines } from '../support/admin.js'
+import { consentBrowser } from '../support/consent.js'
 import { startIssuer } from '../support/jwks.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -123,6 +124,39 @@ describe('admin sign-in (DESIGN §5)', () => {
 })
 
 describe('the preview', () => {
+  it('shows the boxes when granular consent is on, the unverified notice, and who will be asked again', async () => {
+    const api = management(t)
+    const browser = consentBrowser(t)
+    // A user grants everything; then a description changes.
+    const created = await api('POST', '/consent-requests', {
+      client_id: DEMO.clientId,
+      user_id: 'preview-user',
+      audience: DEMO.audience,
+      scope: 'openid read:messages read:contacts',
+      redirect_uri: DEMO.redirectUri,
+      return_to: 'http://localhost:3000/demo/done',
+    })
+    const page = await browser.visit(created.body.id)
+    await browser.redeem(await browser.answer(created.body.id, 'accept', page))
+    await api('PATCH', `/resource-servers/${encodeURIComponent(DEMO.audience)}`, {
+      scopes: [
+        { value: 'read:messages', description: 'Read your messages' },
+        { value: 'write:messages', description: 'Send messages as you' },
+        { value: 'read:contacts', description: 'Read AND export all contacts' },
+      ],
+    })
+    await api('PATCH', '/tenants/settings', { flags: { enable_granular_consent: true } })
+    await api('PATCH', `/clients/${DEMO.clientId}`, { is_verified: false })
+
+    const { cookie } = await adminSignIn(t)
+    const html = await (await get('/admin/preview', cookie)).text()
+    expect(html).toContain('<input type="checkbox" class="scope-choice" checked disabled')
+    expect(html).toContain('data-testid="unverified-notice"')
+    expect(html).toContain(
+      'Its description changed since users granted it: 1 user will be asked again.',
+    )
+  })
+
   it('renders both ways, through the same code as the live page: the lines are equal', async () => {
     const { cookie } = await adminSignIn(t)
     const scope = 'openid profile read:messages write:messages read:contacts'

@@ -118,6 +118,15 @@ describe('granular consent (DESIGN §3.5)', () => {
     })
   })
 
+  it('grants a required line whole, though only one of its scopes is required', () => {
+    const readRequired = new Set(requiredScopes(['read:messages'], asked))
+    expect(pickScopes({ asked, lines, required: readRequired, checked: [] }).granted).toEqual([
+      'openid',
+      'read:messages',
+      'write:messages',
+    ])
+  })
+
   it('accepts with everything optional unticked, and ignores forged values', () => {
     expect(
       pickScopes({
