@@ -2,7 +2,7 @@ import type { PromptMode } from '../consent/index.js'
 import { isRequiredLine, lineValue, promptLines, promptModeFor } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
-import { linesText, lineText } from '../i18n/lines.js'
+import { lineText } from '../i18n/lines.js'
 import { plainText, type RichText } from '../i18n/rich-text.js'
 
 /** A line as a page shows it: its text, its checkbox under granular consent, and why it is back. */
