@@ -227,6 +227,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       redirect_uri: params.redirect_uri,
       return_to: `${issuer}/interaction/${uid}/consent`,
       state: uid,
+      // With granular consent on, the user may untick any line but signing in itself.
+      required_scopes: 'openid',
       ...(typeof params.prompt === 'string' && params.prompt.includes('consent')
         ? { prompt: 'consent' }
         : {}),

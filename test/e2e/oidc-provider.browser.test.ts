@@ -161,4 +161,28 @@ describe('the whole flow in Chromium', () => {
     await attacker.close()
     await victim.close()
   })
+
+  it('with granular consent, an unticked line is missing from the access token', async () => {
+    await management(t)('PATCH', '/tenants/settings', { flags: { enable_granular_consent: true } })
+    try {
+      const context = await browser.newContext({ locale: 'en-US' })
+      const page = await context.newPage()
+      await page.goto(`${rp.url}/login`)
+      await page.getByLabel('User name').fill('picky-pat')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL(`${assent.url}/consent/**`)
+      await page.getByRole('checkbox', { name: 'Messages: read and write your messages' }).uncheck()
+      await page.getByRole('button', { name: 'Accept' }).click()
+      await page.waitForURL(`${rp.url}/callback**`)
+      // The token carries none of the declined scopes; the user's grant in Assent neither.
+      expect(await page.getByTestId('scope').innerText()).not.toContain('messages')
+      const grants = await management(t)('GET', '/grants?user_id=picky-pat')
+      expect(grants.body[0].scope).toEqual(['openid', 'profile'])
+      await context.close()
+    } finally {
+      await management(t)('PATCH', '/tenants/settings', {
+        flags: { enable_granular_consent: false },
+      })
+    }
+  })
 })
