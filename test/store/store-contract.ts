@@ -513,6 +513,70 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(refused.reason).toMatchObject({ subject: 'resource_server' })
     })
 
+    it('versions scopes: a reworded or re-added scope moves on, even across a re-created API', async () => {
+      const created = await store.resourceServers.create('t1', server)
+      expect(created.scopes.map((s) => s.version)).toEqual([1, 1])
+      const reworded = await store.resourceServers.update('t1', 'rs_1', {
+        scopes: [
+          { value: 'read:messages', description: 'Read', descriptions: { fr: 'Lire tout' } },
+          { value: 'write:messages', description: '' },
+        ],
+      })
+      expect(reworded?.scopes.map((s) => s.version)).toEqual([2, 1])
+      await store.resourceServers.update('t1', 'rs_1', {
+        scopes: [{ value: 'write:messages', description: '' }],
+      })
+      const back = await store.resourceServers.update('t1', 'rs_1', {
+        scopes: [
+          { value: 'write:messages', description: '' },
+          { value: 'read:messages', description: 'Read', descriptions: { fr: 'Lire tout' } },
+        ],
+      })
+      expect(back?.scopes.map((s) => [s.value, s.version])).toEqual([
+        ['write:messages', 1],
+        ['read:messages', 3],
+      ])
+      expect((await store.resourceServers.find('t1', 'rs_1'))?.scopes).toEqual(back?.scopes)
+      await store.resourceServers.delete('t1', 'rs_1')
+      const again = await store.resourceServers.create('t1', server)
+      expect(again.scopes.map((s) => s.version)).toEqual([4, 2])
+      // Another tenant's API of the same identifier starts afresh.
+      await store.tenants.create({
+        id: 't2',
+        domains: ['two.example'],
+        settings: { friendly_name: 'Two', flags: {} },
+      })
+      const other = await store.resourceServers.create('t2', { ...server, id: 'rs_t2' })
+      expect(other.scopes.map((s) => s.version)).toEqual([1, 1])
+    })
+
+    it('keeps, per granted scope, the version shown and when it was granted', async () => {
+      await store.clients.create('t1', client('c1', 'Client one'))
+      await store.consentRequests.create(pending('req_versions_0000001'))
+      await store.consentRequests.answer('t1', 'req_versions_0000001', {
+        action: 'accept',
+        at,
+        scopes: ['openid', 'read:messages'],
+        verifierHash: 'h',
+      })
+      const later = new Date(at.getTime() + 5000)
+      await store.consentRequests.verify(
+        't1',
+        'req_versions_0000001',
+        later,
+        ['openid', 'read:messages'],
+        {
+          openid: 1,
+          'read:messages': 3,
+        },
+      )
+      const grant = await store.grants.find('t1', 'u1', 'c1', server.identifier)
+      expect(grant?.details).toEqual({
+        openid: { version: 1, at: later },
+        'read:messages': { version: 3, at: later },
+      })
+    })
+
     it('replaces scopes and drops the permissions on scopes removed', async () => {
       await store.resourceServers.create('t1', server)
       await store.permissions.grantToUser('t1', 'u1', server.identifier, [
