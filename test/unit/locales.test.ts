@@ -15,11 +15,15 @@ const REQUIRED = [
   'ar',
   'it',
   'nl',
-  'pt-PT',
   'pl',
+  'pt-PT',
   'ru',
   'uk',
   'cs',
+  'sv',
+  'da',
+  'fi',
+  'nb',
 ]
 
 /** Flattens a translation file to its keys, with plural suffixes folded into the base key. */
