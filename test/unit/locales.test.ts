@@ -4,7 +4,7 @@ import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
 import { paths } from '../../src/paths.js'
 
 const resources = loadLocaleResources(paths.locales)
-const REQUIRED = ['en', 'fr', 'de', 'es', 'pt-BR', 'ja', 'zh-CN', 'ar']
+const REQUIRED = ['en', 'fr', 'de', 'es', 'pt-BR', 'ja', 'zh-CN', 'ar', 'tr', 'ko', 'zh-TW', 'hi']
 
 /** Flattens a translation file to its keys, with plural suffixes folded into the base key. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): Map<string, Set<string>> {
