@@ -19,6 +19,12 @@ const REQUIRED = [
   'he',
   'fa',
   'hi',
+  'th',
+  'vi',
+  'id',
+  'el',
+  'hu',
+  'ro',
 ]
 const RIGHT_TO_LEFT = new Set(['ar', 'he', 'fa'])
 
@@ -118,6 +124,12 @@ describe('translations', () => {
     )
     expect(i18n.translator('he').t('page.alreadyGranted', { count: 2 })).toBe(
       'כבר נתת לאפליקציה הזו שתי הרשאות נוספות.',
+    )
+    expect(i18n.translator('ro').t('page.alreadyGranted', { count: 5 })).toBe(
+      'Ați acordat deja acestei aplicații alte 5 permisiuni.',
+    )
+    expect(i18n.translator('ro').t('page.alreadyGranted', { count: 21 })).toBe(
+      'Ați acordat deja acestei aplicații alte 21 de permisiuni.',
     )
   })
 })
