@@ -4,7 +4,40 @@ import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
 import { paths } from '../../src/paths.js'
 
 const resources = loadLocaleResources(paths.locales)
-const REQUIRED = ['en', 'fr', 'de', 'es', 'pt-BR', 'ja', 'zh-CN', 'ar']
+const REQUIRED = [
+  'en',
+  'fr',
+  'de',
+  'es',
+  'pt-BR',
+  'ja',
+  'zh-CN',
+  'ar',
+  'it',
+  'nl',
+  'pl',
+  'pt-PT',
+  'ru',
+  'uk',
+  'cs',
+  'sv',
+  'da',
+  'fi',
+  'nb',
+  'tr',
+  'ko',
+  'zh-TW',
+  'he',
+  'fa',
+  'hi',
+  'th',
+  'vi',
+  'id',
+  'el',
+  'hu',
+  'ro',
+]
+const RIGHT_TO_LEFT = new Set(['ar', 'he', 'fa'])
 
 /** Flattens a translation file to its keys, with plural suffixes folded into the base key. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): Map<string, Set<string>> {
@@ -77,10 +110,13 @@ describe('translations', () => {
     }
   })
 
-  it('marks Arabic right-to-left and the others left-to-right', () => {
+  it('marks Arabic, Hebrew and Persian right-to-left and the others left-to-right', () => {
     const i18n = createI18n(resources)
     for (const locale of REQUIRED)
-      expect(i18n.translator(locale).dir).toBe(locale === 'ar' ? 'rtl' : 'ltr')
+      expect({ locale, dir: i18n.translator(locale).dir }).toEqual({
+        locale,
+        dir: RIGHT_TO_LEFT.has(locale) ? 'rtl' : 'ltr',
+      })
   })
 
   it('uses each language’s plural rules', () => {
@@ -96,6 +132,15 @@ describe('translations', () => {
     )
     expect(i18n.translator('ar').t('page.alreadyGranted', { count: 5 })).toBe(
       'سبق أن منحت هذا التطبيق 5 أذونات أخرى.',
+    )
+    expect(i18n.translator('he').t('page.alreadyGranted', { count: 2 })).toBe(
+      'כבר נתת לאפליקציה הזו שתי הרשאות נוספות.',
+    )
+    expect(i18n.translator('ro').t('page.alreadyGranted', { count: 5 })).toBe(
+      'Ați acordat deja acestei aplicații alte 5 permisiuni.',
+    )
+    expect(i18n.translator('ro').t('page.alreadyGranted', { count: 21 })).toBe(
+      'Ați acordat deja acestei aplicații alte 21 de permisiuni.',
     )
   })
 })
