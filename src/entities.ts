@@ -140,6 +140,8 @@ export interface ConsentRequest {
   readonly declinedScopes: readonly string[] | null
   /** Granted before, but reworded or re-created since: why the user is asked again. */
   readonly changedScopes: readonly string[]
+  /** The page the answer was given on; `null` until answered on a page. */
+  readonly shown: ShownPage | null
 }
 
 /** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
@@ -153,6 +155,7 @@ export type NewConsentRequest = Omit<
   | 'granular'
   | 'requiredScopes'
   | 'changedScopes'
+  | 'shown'
 > &
   Partial<Pick<ConsentRequest, 'granular' | 'requiredScopes' | 'changedScopes'>>
 
@@ -166,3 +169,112 @@ export interface AdminSession {
 }
 
 export type { ApiScope, TokenDialect }
+
+/** The page an answer was given on (DESIGN §3.6): kept so its receipt can say what was shown. */
+export interface ShownPage {
+  readonly locale: string
+  readonly mode: 'grouped' | 'descriptions'
+  /** The lines exactly as the user read them, in that locale. */
+  readonly lines: readonly string[]
+  readonly at: Date
+}
+
+export type ReceiptAction = 'accept' | 'deny' | 'revoke'
+
+/** What a consent receipt states, signed as a JWS (DESIGN §3.6). */
+export interface ReceiptClaims {
+  readonly receipt_id: string
+  readonly tenant: string
+  readonly user_id: string
+  readonly client_id: string
+  readonly client_name: string
+  readonly audience: string | null
+  readonly action: ReceiptAction
+  readonly granted_scopes: readonly string[]
+  readonly declined_scopes: readonly string[]
+  readonly lines: readonly string[]
+  readonly locale: string | null
+  readonly mode: string | null
+  readonly shown_at: string | null
+  readonly answered_at: string | null
+  readonly recorded_at: string
+}
+
+export interface Receipt {
+  readonly id: string
+  readonly tenantId: string
+  readonly userId: string
+  readonly clientId: string
+  readonly action: ReceiptAction
+  readonly claims: ReceiptClaims
+  readonly jws: string
+  readonly recordedAt: Date
+}
+
+/** A tenant's receipt-signing key (ES256), kept in the store so every instance signs alike. */
+export interface ReceiptKey {
+  readonly kid: string
+  readonly privateJwk: Readonly<Record<string, unknown>>
+  readonly publicJwk: Readonly<Record<string, unknown>>
+  readonly createdAt: Date
+}
+
+export type WebhookEventType =
+  | 'consent.accepted'
+  | 'consent.denied'
+  | 'grant.revoked'
+  | 'grant.deleted'
+
+export interface Webhook {
+  readonly id: string
+  readonly url: string
+  readonly events: readonly WebhookEventType[]
+  readonly secret: string
+  readonly createdAt: Date
+}
+
+/** An event to deliver to every endpoint that subscribed to its type (DESIGN §3.8). */
+export interface NewEvent {
+  readonly id: string
+  readonly type: WebhookEventType
+  /** Whom it is about, so erasure finds it. */
+  readonly userId: string | null
+  readonly payload: Readonly<Record<string, unknown>>
+}
+
+/** One event for one endpoint, claimed for a delivery attempt. */
+export interface OutboxItem {
+  readonly id: string
+  readonly tenantId: string
+  readonly webhookId: string
+  readonly messageId: string
+  readonly type: WebhookEventType
+  readonly userId: string | null
+  readonly payload: string
+  readonly createdAt: Date
+  readonly attempts: number
+  readonly url: string
+  readonly secret: string
+}
+
+export interface WebhookDelivery {
+  readonly id: string
+  readonly messageId: string
+  readonly type: WebhookEventType
+  readonly attempt: number
+  /** The HTTP status the endpoint answered; `null` when it could not be reached. */
+  readonly status: number | null
+  readonly error: string | null
+  readonly at: Date
+}
+
+/** A link or session of the connected-apps page (DESIGN §3.7), for one user. */
+export interface PortalSession {
+  readonly id: string
+  readonly tenantId: string
+  readonly userId: string
+  readonly kind: 'link' | 'session'
+  readonly returnTo: string | null
+  readonly uiLocales: string | null
+  readonly expiresAt: Date
+}

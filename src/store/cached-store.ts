@@ -144,9 +144,9 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           requests.delete(scoped(tenantId, id))
         }
       },
-      async verify(tenantId, id, at, scopes, versions) {
+      async verify(tenantId, id, at, scopes, versions, effects) {
         try {
-          return await store.consentRequests.verify(tenantId, id, at, scopes, versions)
+          return await store.consentRequests.verify(tenantId, id, at, scopes, versions, effects)
         } finally {
           requests.delete(scoped(tenantId, id))
         }
@@ -158,6 +158,13 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           requests.clear()
         }
       },
+    },
+
+    users: {
+      ...store.users,
+      // The user's requests go with the rest of their data.
+      erase: (tenantId, userId) =>
+        store.users.erase(tenantId, userId).finally(() => requests.clear()),
     },
 
     clients: {

@@ -6,16 +6,39 @@ import type {
   Grant,
   NewClient,
   NewConsentRequest,
+  NewEvent,
   NewResourceServer,
+  OutboxItem,
   PermissionRef,
+  PortalSession,
+  Receipt,
+  ReceiptKey,
   ResourceServer,
   ResourceServerChanges,
   Role,
+  ShownPage,
   Tenant,
   TenantSettings,
   User,
   UserPermission,
+  Webhook,
+  WebhookDelivery,
 } from '../entities.js'
+
+/** What a write carries beside its change, committed in the same transaction (DESIGN §3.6, §3.8). */
+export interface SideEffects {
+  readonly receipt?: Receipt
+  /** Fanned out to every endpoint of the tenant subscribed to the event's type. */
+  readonly events?: readonly NewEvent[]
+}
+
+/** How one delivery attempt went, and when to try again (`null`: no more attempts). */
+export interface AttemptOutcome {
+  readonly status: number | null
+  readonly error: string | null
+  readonly delivered: boolean
+  readonly nextAttemptAt: Date | null
+}
 
 export type ConsentAnswer = (
   | {
@@ -30,6 +53,8 @@ export type ConsentAnswer = (
 ) & {
   /** SHA-256 of the verifier the answer hands to the browser (DESIGN §3.4). */
   readonly verifierHash: string
+  /** The page it was given on, for its receipt (DESIGN §3.6). */
+  readonly shown?: ShownPage
 }
 
 export type AnswerOutcome =
@@ -177,6 +202,11 @@ export interface Store {
       user: { userId: string; name: string | null; email: string | null },
     ): Promise<void>
     get(tenantId: string, userId: string): Promise<User | undefined>
+    /**
+     * The right to erasure (DESIGN §3.6): every grant, request, receipt, permission, role
+     * assignment, portal session and webhook event about the user, and the user.
+     */
+    erase(tenantId: string, userId: string): Promise<void>
   }
 
   permissions: {
@@ -227,8 +257,54 @@ export interface Store {
       audience: string,
       scopes: readonly string[],
     ): Promise<Grant>
-    delete(tenantId: string, id: string): Promise<boolean>
+    delete(tenantId: string, id: string, effects?: SideEffects): Promise<boolean>
     deleteForUser(tenantId: string, userId: string): Promise<number>
+    /** Removes the user's grants to one client (every audience) with `effects`; how many. */
+    revoke(
+      tenantId: string,
+      userId: string,
+      clientId: string,
+      effects: (grants: readonly Grant[]) => SideEffects,
+    ): Promise<number>
+  }
+
+  receipts: {
+    get(tenantId: string, id: string): Promise<Receipt | undefined>
+    list(
+      tenantId: string,
+      filter: { userId?: string | undefined; clientId?: string | undefined },
+      page: Page,
+    ): Promise<Paged<Receipt>>
+  }
+
+  receiptKeys: {
+    /** Every key of the tenant, newest first: the first signs, all verify. */
+    list(tenantId: string): Promise<ReceiptKey[]>
+    add(tenantId: string, key: ReceiptKey): Promise<void>
+  }
+
+  webhooks: {
+    create(tenantId: string, hook: Webhook): Promise<Webhook>
+    list(tenantId: string): Promise<Webhook[]>
+    get(tenantId: string, id: string): Promise<Webhook | undefined>
+    /** Removes the endpoint and what was still to be sent to it. */
+    delete(tenantId: string, id: string): Promise<boolean>
+    deliveries(tenantId: string, id: string, page: Page): Promise<Paged<WebhookDelivery>>
+    /**
+     * Leases up to `limit` events due at `at` for `leaseMs`: across instances each is handed to
+     * one worker at a time (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+     */
+    claim(at: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>
+    /** Records an attempt and settles the event: delivered, retried later, or given up. */
+    settle(item: OutboxItem, outcome: AttemptOutcome, at: Date): Promise<void>
+  }
+
+  portalSessions: {
+    create(session: PortalSession): Promise<void>
+    /** A single-use link: returned once, and gone; `undefined` when unknown or expired. */
+    take(id: string, at: Date): Promise<PortalSession | undefined>
+    get(id: string, at: Date): Promise<PortalSession | undefined>
+    delete(id: string): Promise<void>
   }
 
   consentRequests: {
@@ -256,6 +332,8 @@ export interface Store {
       scopes: readonly string[] | null,
       /** The version of each granted scope the user was shown (DESIGN §3.5.1). */
       versions?: Readonly<Record<string, number>>,
+      /** Written only by the call that marks it verified. */
+      effects?: SideEffects,
     ): Promise<VerifyOutcome>
     /**
      * Removes, across tenants, the requests answered before `before` and the unanswered ones

@@ -109,6 +109,68 @@ export interface Database {
     required_scopes: string | null
     declined_scopes: string | null
     changed_scopes: string | null
+    shown: string | null
+  }
+  consent_receipts: {
+    tenant_id: string
+    id: string
+    user_id: string
+    client_id: string
+    action: string
+    claims: string
+    jws: string
+    recorded_at: string
+  }
+  receipt_keys: {
+    tenant_id: string
+    kid: string
+    private_jwk: string
+    public_jwk: string
+    created_at: string
+  }
+  portal_sessions: {
+    id: string
+    tenant_id: string
+    user_id: string
+    kind: string
+    return_to: string | null
+    ui_locales: string | null
+    expires_at: string
+  }
+  webhooks: {
+    tenant_id: string
+    id: string
+    url: string
+    events: string
+    secret: string
+    created_at: string
+  }
+  webhook_outbox: {
+    id: string
+    tenant_id: string
+    webhook_id: string
+    message_id: string
+    type: string
+    user_id: string | null
+    payload: string
+    created_at: string
+    next_attempt_at: string
+    attempts: number
+    locked_until: string | null
+    state: string
+  }
+  webhook_deliveries: {
+    id: string
+    tenant_id: string
+    webhook_id: string
+    outbox_id: string
+    message_id: string
+    type: string
+    user_id: string | null
+    attempt: number
+    status: number | null
+    error: string | null
+    at: string
   }
   scope_versions: {
     tenant_id: string

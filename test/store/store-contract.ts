@@ -701,6 +701,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         requiredScopes: [],
         declinedScopes: null,
         changedScopes: [],
+        shown: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { ConsentRequest, NewConsentRequest } from '../../entities.js'
-import type { AnswerOutcome, ConsentAnswer, VerifyOutcome } from '../port.js'
+import type { AnswerOutcome, ConsentAnswer, SideEffects, VerifyOutcome } from '../port.js'
 import type { Database } from '../schema.js'
+import { recordEffects } from './effects.js'
 import { mergeGrant } from './grants.js'
 import { rememberUser } from './rbac.js'
 import { bit, iso, json, toConsentRequest } from './rows.js'
@@ -59,6 +60,7 @@ export async function insertConsentRequest(
     requiredScopes: request.requiredScopes ?? [],
     changedScopes: request.changedScopes ?? [],
     declinedScopes: null,
+    shown: null,
   }
 }
 
@@ -95,6 +97,7 @@ export async function answerConsentRequest(
       status: answer.action === 'accept' ? 'accepted' : 'denied',
       granted_scopes: granted === null ? null : json(granted),
       declined_scopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
+      shown: answer.shown ? json({ ...answer.shown, at: iso(answer.shown.at) }) : null,
       error: answer.action === 'accept' ? null : answer.error,
       answered_at: at,
       verifier_hash: answer.verifierHash,
@@ -152,6 +155,7 @@ export async function verifyConsentRequest(
   at: Date,
   scopes: readonly string[] | null,
   versions: Readonly<Record<string, number>> = {},
+  effects?: SideEffects,
 ): Promise<VerifyOutcome> {
   const row = await trx
     .updateTable('consent_requests')
@@ -176,6 +180,7 @@ export async function verifyConsentRequest(
       versions,
     )
   }
+  await recordEffects(trx, tenantId, effects, at)
   return { outcome: 'verified', request: toConsentRequest(row) }
 }
 

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { Grant } from '../../entities.js'
 import { newGrantId } from '../../ids.js'
-import type { Page, Paged } from '../port.js'
+import type { Page, Paged, SideEffects } from '../port.js'
 import type { Database } from '../schema.js'
+import { recordEffects } from './effects.js'
 import { mapPage, paged } from './paging.js'
 import { iso, json, list, toGrant } from './rows.js'
 
@@ -96,13 +97,42 @@ export async function deleteGrant(
   db: Kysely<Database>,
   tenantId: string,
   id: string,
+  at: Date,
+  effects?: SideEffects,
 ): Promise<boolean> {
-  const result = await db
-    .deleteFrom('grants')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst()
-  return result.numDeletedRows > 0n
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .deleteFrom('grants')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (result.numDeletedRows === 0n) return false
+    await recordEffects(trx, tenantId, effects, at)
+    return true
+  })
+}
+
+/** Removes a user's grants to one client, with what the revocation carries, in one transaction. */
+export async function revokeGrants(
+  db: Kysely<Database>,
+  tenantId: string,
+  userId: string,
+  clientId: string,
+  at: Date,
+  effects: (grants: readonly Grant[]) => SideEffects,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .deleteFrom('grants')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .returningAll()
+      .execute()
+    if (rows.length === 0) return 0
+    await recordEffects(trx, tenantId, effects(rows.map(toGrant)), at)
+    return rows.length
+  })
 }
 
 /** Removes every grant of the user; returns how many. */

@@ -17,8 +17,22 @@ import {
   verifyConsentRequest,
 } from './consent-requests.js'
 import type { StoreContext } from './context.js'
-import { deleteGrant, deleteUserGrants, findGrant, listGrants, mergeGrant } from './grants.js'
+import { eraseUser } from './erasure.js'
+import {
+  deleteGrant,
+  deleteUserGrants,
+  findGrant,
+  listGrants,
+  mergeGrant,
+  revokeGrants,
+} from './grants.js'
 import { getMeta, getOrCreateKey, migrateToLatest, ping, setMeta } from './meta.js'
+import {
+  createPortalSession,
+  deletePortalSession,
+  findPortalSession,
+  takePortalLink,
+} from './portal.js'
 import {
   addPermissions,
   assignRoles,
@@ -38,6 +52,7 @@ import {
   updateRole,
   userPermissions,
 } from './rbac.js'
+import { addReceiptKey, findReceipt, listReceiptKeys, listReceipts } from './receipts.js'
 import {
   createResourceServer,
   deleteResourceServer,
@@ -53,6 +68,15 @@ import {
   onlyTenant,
   updateTenantSettings,
 } from './tenants.js'
+import {
+  claimOutbox,
+  createWebhook,
+  deleteWebhook,
+  findWebhook,
+  listDeliveries,
+  listWebhooks,
+  settleOutbox,
+} from './webhooks.js'
 import { createWriteBatch } from './write-batch.js'
 
 export interface KyselyStoreOptions {
@@ -153,6 +177,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     users: {
       remember: (tenantId, seen) => rememberUser(db, ctx.now(), tenantId, seen),
       get: (tenantId, userId) => findUser(db, tenantId, userId),
+      erase: (tenantId, userId) => eraseUser(db, tenantId, userId),
     },
 
     permissions: {
@@ -195,8 +220,37 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
               scopes,
             ),
           ),
-      delete: (tenantId, id) => deleteGrant(db, tenantId, id),
+      delete: (tenantId, id, effects) => deleteGrant(db, tenantId, id, ctx.now(), effects),
       deleteForUser: (tenantId, userId) => deleteUserGrants(db, tenantId, userId),
+      revoke: (tenantId, userId, clientId, effects) =>
+        revokeGrants(db, tenantId, userId, clientId, ctx.now(), effects),
+    },
+
+    receipts: {
+      get: (tenantId, id) => findReceipt(db, tenantId, id),
+      list: (tenantId, filter, page) => listReceipts(db, tenantId, filter, page),
+    },
+
+    receiptKeys: {
+      list: (tenantId) => listReceiptKeys(db, tenantId),
+      add: (tenantId, key) => addReceiptKey(db, tenantId, key),
+    },
+
+    webhooks: {
+      create: (tenantId, hook) => createWebhook(db, tenantId, hook),
+      list: (tenantId) => listWebhooks(db, tenantId),
+      get: (tenantId, id) => findWebhook(db, tenantId, id),
+      delete: (tenantId, id) => deleteWebhook(db, tenantId, id),
+      deliveries: (tenantId, id, page) => listDeliveries(db, tenantId, id, page),
+      claim: (at, limit, leaseMs) => claimOutbox(db, ctx.lockRows, at, limit, leaseMs),
+      settle: (item, outcome, at) => settleOutbox(db, item, outcome, at),
+    },
+
+    portalSessions: {
+      create: (session) => createPortalSession(db, session),
+      take: (id, at) => takePortalLink(db, id, at),
+      get: (id, at) => findPortalSession(db, id, at),
+      delete: (id) => deletePortalSession(db, id),
     },
 
     consentRequests: {
@@ -205,8 +259,10 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       answer: (tenantId, id, answer) =>
         batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
       bind: (tenantId, id, bindingHash) => bindConsentRequest(db, tenantId, id, bindingHash),
-      verify: (tenantId, id, at, scopes, versions) =>
-        batch((trx) => verifyConsentRequest(trx, ctx.lockRows, tenantId, id, at, scopes, versions)),
+      verify: (tenantId, id, at, scopes, versions, effects) =>
+        batch((trx) =>
+          verifyConsentRequest(trx, ctx.lockRows, tenantId, id, at, scopes, versions, effects),
+        ),
       purge: (before) => purgeConsentRequests(db, before),
     },
   }

@@ -7,11 +7,19 @@ import type {
   ConsentStatus,
   Grant,
   PermissionRef,
+  PortalSession,
+  Receipt,
+  ReceiptAction,
+  ReceiptClaims,
   ResourceServer,
   Role,
+  ShownPage,
   Tenant,
   TenantSettings,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookEventType,
 } from '../../entities.js'
 import type { Database } from '../schema.js'
 
@@ -143,6 +151,7 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     requiredScopes: row.required_scopes === null ? [] : list(row.required_scopes),
     declinedScopes: row.declined_scopes === null ? null : list(row.declined_scopes),
     changedScopes: row.changed_scopes === null ? [] : list(row.changed_scopes),
+    shown: row.shown === null ? null : toShown(row.shown),
   }
 }
 
@@ -151,6 +160,58 @@ export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
     id: row.id,
     tenantId: row.tenant_id,
     scopes: JSON.parse(row.scopes) as string[] | 'all',
+    expiresAt: new Date(row.expires_at),
+  }
+}
+
+function toShown(text: string): ShownPage {
+  const raw = JSON.parse(text) as Omit<ShownPage, 'at'> & { at: string }
+  return { ...raw, at: new Date(raw.at) }
+}
+
+export function toReceipt(row: Row<'consent_receipts'>): Receipt {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    clientId: row.client_id,
+    action: row.action as ReceiptAction,
+    claims: JSON.parse(row.claims) as ReceiptClaims,
+    jws: row.jws,
+    recordedAt: new Date(row.recorded_at),
+  }
+}
+
+export function toWebhook(row: Row<'webhooks'>): Webhook {
+  return {
+    id: row.id,
+    url: row.url,
+    events: list(row.events) as WebhookEventType[],
+    secret: row.secret,
+    createdAt: new Date(row.created_at),
+  }
+}
+
+export function toDelivery(row: Row<'webhook_deliveries'>): WebhookDelivery {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    type: row.type as WebhookEventType,
+    attempt: row.attempt,
+    status: row.status,
+    error: row.error,
+    at: new Date(row.at),
+  }
+}
+
+export function toPortalSession(row: Row<'portal_sessions'>): PortalSession {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    kind: row.kind as PortalSession['kind'],
+    returnTo: row.return_to,
+    uiLocales: row.ui_locales,
     expiresAt: new Date(row.expires_at),
   }
 }

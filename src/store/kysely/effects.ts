@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely'
+import { randomToken } from '../../ids.js'
+import type { SideEffects } from '../port.js'
+import type { Database } from '../schema.js'
+import { iso, json, list } from './rows.js'
+
+/**
+ * Writes what a change carries — its receipt, and one outbox row per subscribed endpoint for each
+ * event — in the change's own transaction (DESIGN §3.6, §3.8): a change that commits has its
+ * receipt and its events, and a change that rolls back has neither.
+ */
+export async function recordEffects(
+  trx: Kysely<Database>,
+  tenantId: string,
+  effects: SideEffects | undefined,
+  at: Date,
+): Promise<void> {
+  if (!effects) return
+  const { receipt } = effects
+  if (receipt) {
+    await trx
+      .insertInto('consent_receipts')
+      .values({
+        tenant_id: tenantId,
+        id: receipt.id,
+        user_id: receipt.userId,
+        client_id: receipt.clientId,
+        action: receipt.action,
+        claims: json(receipt.claims),
+        jws: receipt.jws,
+        recorded_at: iso(receipt.recordedAt),
+      })
+      .execute()
+  }
+  if (!effects.events?.length) return
+  const hooks = await trx
+    .selectFrom('webhooks')
+    .select(['id', 'events'])
+    .where('tenant_id', '=', tenantId)
+    .execute()
+  for (const event of effects.events) {
+    for (const hook of hooks) {
+      if (!list(hook.events).includes(event.type)) continue
+      await trx
+        .insertInto('webhook_outbox')
+        .values({
+          id: randomToken(16),
+          tenant_id: tenantId,
+          webhook_id: hook.id,
+          message_id: event.id,
+          type: event.type,
+          user_id: event.userId,
+          payload: json({ type: event.type, timestamp: iso(at), data: event.payload }),
+          created_at: iso(at),
+          next_attempt_at: iso(at),
+          attempts: 0,
+          locked_until: null,
+          state: 'pending',
+        })
+        .execute()
+    }
+  }
+}
