@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
 import { createConsentFlow } from '../services/consent-flow.js'
+import { createResourceServers } from '../services/resource-servers.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 import type { AppDeps } from './types.js'
@@ -40,6 +41,7 @@ export function appDeps(parts: {
       publicUrl: parts.config.publicUrl,
       metrics,
     }),
+    resourceServers: createResourceServers(parts.store),
     csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
     limits: {
       answersPerAddress: limiter('answers', answersPerAddress),

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { RateLimiter } from '../middleware/rate-limit.js'
 import type { ConsentFlow } from '../services/consent-flow.js'
+import type { ResourceServers } from '../services/resource-servers.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   readonly metrics: Metrics
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
+  /** APIs and their permissions, for the Management API and the console alike. */
+  readonly resourceServers: ResourceServers
   /** Form tokens for every page form. */
   readonly csrf: Csrf
   readonly limits: {

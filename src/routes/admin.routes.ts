@@ -12,6 +12,8 @@ import { renderPage } from '../http/render.js'
 import { type createTokenVerifier, hasAnyScope } from '../middleware/management-auth.js'
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { previewModel } from '../presenters/preview-page.js'
+import { adminApiRoutes } from './admin/apis.routes.js'
+import { renderConsole } from './admin/console.js'
 
 export const ADMIN_COOKIE = 'assent_admin'
 const LOGIN_COOKIE: CsrfCookie = { name: 'assent_admin_login', path: '/admin', sameSite: 'Strict' }
@@ -124,6 +126,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   })
 
   app.use('*', requireSession)
+  app.route('/apis', adminApiRoutes(deps))
 
   app.post('/logout', limitBody('form'), async (c) => {
     const form = await readForm(c, logoutForm)
@@ -170,10 +173,12 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       csrf: await csrf.token('admin', c.get('adminCookie')),
       back: search.length <= 4000 ? search : '',
     })
-    return renderPage(c, deps, 'preview', model, {
-      title: 'Consent prompt preview · Assent admin',
-      tr: en,
-    })
+    return renderConsole(
+      c,
+      deps,
+      { view: 'preview', section: 'preview', title: 'Consent prompt preview' },
+      model,
+    )
   })
 
   app.post('/preview/flag', limitBody('form'), async (c) => {
