@@ -8,6 +8,8 @@ import { createMetrics } from '../metrics.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
 import { createConsentFlow } from '../services/consent-flow.js'
 import { createResourceServers } from '../services/resource-servers.js'
+import { createRoles } from '../services/roles.js'
+import { createUsers } from '../services/users.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 import type { AppDeps } from './types.js'
@@ -42,6 +44,8 @@ export function appDeps(parts: {
       metrics,
     }),
     resourceServers: createResourceServers(parts.store),
+    roles: createRoles(parts.store),
+    users: createUsers(parts.store),
     csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
     limits: {
       answersPerAddress: limiter('answers', answersPerAddress),

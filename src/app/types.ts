@@ -7,6 +7,8 @@ import type { Metrics } from '../metrics.js'
 import type { RateLimiter } from '../middleware/rate-limit.js'
 import type { ConsentFlow } from '../services/consent-flow.js'
 import type { ResourceServers } from '../services/resource-servers.js'
+import type { Roles } from '../services/roles.js'
+import type { Users } from '../services/users.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 
@@ -26,6 +28,8 @@ export interface AppDeps {
   readonly consentFlow: ConsentFlow
   /** APIs and their permissions, for the Management API and the console alike. */
   readonly resourceServers: ResourceServers
+  readonly roles: Roles
+  readonly users: Users
   /** Form tokens for every page form. */
   readonly csrf: Csrf
   readonly limits: {

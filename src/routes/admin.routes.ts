@@ -14,6 +14,8 @@ import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { previewModel } from '../presenters/preview-page.js'
 import { adminApiRoutes } from './admin/apis.routes.js'
 import { renderConsole } from './admin/console.js'
+import { adminRoleRoutes } from './admin/roles.routes.js'
+import { adminUserRoutes } from './admin/users.routes.js'
 
 export const ADMIN_COOKIE = 'assent_admin'
 const LOGIN_COOKIE: CsrfCookie = { name: 'assent_admin_login', path: '/admin', sameSite: 'Strict' }
@@ -127,6 +129,8 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
 
   app.use('*', requireSession)
   app.route('/apis', adminApiRoutes(deps))
+  app.route('/roles', adminRoleRoutes(deps))
+  app.route('/users', adminUserRoutes(deps))
 
   app.post('/logout', limitBody('form'), async (c) => {
     const form = await readForm(c, logoutForm)

@@ -88,3 +88,11 @@ export async function renderConsole(
     },
   )
 }
+
+/** A permission chosen in a `<select>`: `identifier permission` (see `permissionKey`). */
+export function parsePermissionKey(key: string) {
+  const space = key.indexOf(' ')
+  if (space <= 0 || space === key.length - 1)
+    throw new FieldError('permission', 'choose a permission')
+  return { resourceServerIdentifier: key.slice(0, space), permissionName: key.slice(space + 1) }
+}
