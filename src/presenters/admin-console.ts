@@ -6,8 +6,13 @@ const SECTIONS = [
   { id: 'roles', label: 'Roles', href: '/admin/roles', scope: 'read:roles' },
   { id: 'users', label: 'Users', href: '/admin/users', scope: 'read:users' },
   { id: 'clients', label: 'Clients', href: '/admin/clients', scope: 'read:clients' },
-  { id: 'settings', label: 'Settings', href: '/admin/settings', scope: 'read:tenant_settings' },
-  { id: 'preview', label: 'Preview', href: '/admin/preview', scope: null },
+  {
+    id: 'settings',
+    label: 'Tenant settings',
+    href: '/admin/settings',
+    scope: 'read:tenant_settings',
+  },
+  { id: 'preview', label: 'Flag preview', href: '/admin/preview', scope: null },
 ] as const
 
 export type SectionId = (typeof SECTIONS)[number]['id']
