@@ -6,9 +6,11 @@ import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
+import { createClients } from '../services/clients.js'
 import { createConsentFlow } from '../services/consent-flow.js'
 import { createResourceServers } from '../services/resource-servers.js'
 import { createRoles } from '../services/roles.js'
+import { createSettings } from '../services/settings.js'
 import { createUsers } from '../services/users.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
@@ -46,6 +48,8 @@ export function appDeps(parts: {
     resourceServers: createResourceServers(parts.store),
     roles: createRoles(parts.store),
     users: createUsers(parts.store),
+    clients: createClients(parts.store),
+    settings: createSettings(parts.store, parts.i18n.locales),
     csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
     limits: {
       answersPerAddress: limiter('answers', answersPerAddress),

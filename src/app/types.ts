@@ -5,9 +5,11 @@ import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { RateLimiter } from '../middleware/rate-limit.js'
+import type { Clients } from '../services/clients.js'
 import type { ConsentFlow } from '../services/consent-flow.js'
 import type { ResourceServers } from '../services/resource-servers.js'
 import type { Roles } from '../services/roles.js'
+import type { Settings } from '../services/settings.js'
 import type { Users } from '../services/users.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
@@ -30,6 +32,8 @@ export interface AppDeps {
   readonly resourceServers: ResourceServers
   readonly roles: Roles
   readonly users: Users
+  readonly clients: Clients
+  readonly settings: Settings
   /** Form tokens for every page form. */
   readonly csrf: Csrf
   readonly limits: {

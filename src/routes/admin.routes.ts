@@ -13,8 +13,10 @@ import { type createTokenVerifier, hasAnyScope } from '../middleware/management-
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { previewModel } from '../presenters/preview-page.js'
 import { adminApiRoutes } from './admin/apis.routes.js'
+import { adminClientRoutes } from './admin/clients.routes.js'
 import { renderConsole } from './admin/console.js'
 import { adminRoleRoutes } from './admin/roles.routes.js'
+import { adminSettingsRoutes } from './admin/settings.routes.js'
 import { adminUserRoutes } from './admin/users.routes.js'
 
 export const ADMIN_COOKIE = 'assent_admin'
@@ -131,6 +133,8 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   app.route('/apis', adminApiRoutes(deps))
   app.route('/roles', adminRoleRoutes(deps))
   app.route('/users', adminUserRoutes(deps))
+  app.route('/clients', adminClientRoutes(deps))
+  app.route('/settings', adminSettingsRoutes(deps))
 
   app.post('/logout', limitBody('form'), async (c) => {
     const form = await readForm(c, logoutForm)

@@ -52,3 +52,25 @@ export function checkScopes(scopes: readonly ApiScope[]): ApiScope[] {
     return scope
   })
 }
+
+/** An http(s) URL of at most 2000 characters; `''` clears the field (`null`). */
+export function checkUrl(field: string, value: string): string | null {
+  const trimmed = value.trim()
+  if (trimmed === '') return null
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(trimmed)
+  } catch {
+    parsed = undefined
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || trimmed.length > 2000)
+    throw new FieldError(field, 'must be an http(s) URL')
+  return trimmed
+}
+
+/** Short free text: at most `max` characters, no control characters. */
+export function checkText(field: string, value: string, max: number): string {
+  if (value.length > max) throw new FieldError(field, `must be at most ${max} characters`)
+  if (/\p{Cc}/u.test(value)) throw new FieldError(field, 'must not contain control characters')
+  return value
+}
