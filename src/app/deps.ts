@@ -6,6 +6,7 @@ import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
+import { createAudit } from '../services/audit.js'
 import { createClients } from '../services/clients.js'
 import { createConsentFlow } from '../services/consent-flow.js'
 import { createResourceServers } from '../services/resource-servers.js'
@@ -34,6 +35,7 @@ export function appDeps(parts: {
   const limiter = (name: string, perMinute: number) =>
     createRateLimiter({ name, perMinute, pool: parts.sharedCounters })
   const metrics = createMetrics()
+  const audit = createAudit(parts.store, parts.now)
   return {
     ...parts,
     metrics,
@@ -45,11 +47,12 @@ export function appDeps(parts: {
       publicUrl: parts.config.publicUrl,
       metrics,
     }),
-    resourceServers: createResourceServers(parts.store),
-    roles: createRoles(parts.store),
-    users: createUsers(parts.store),
-    clients: createClients(parts.store),
-    settings: createSettings(parts.store, parts.i18n.locales),
+    audit,
+    resourceServers: createResourceServers(parts.store, audit),
+    roles: createRoles(parts.store, audit),
+    users: createUsers(parts.store, audit),
+    clients: createClients(parts.store, audit),
+    settings: createSettings(parts.store, parts.i18n.locales, audit),
     csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
     limits: {
       answersPerAddress: limiter('answers', answersPerAddress),

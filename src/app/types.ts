@@ -5,6 +5,7 @@ import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { RateLimiter } from '../middleware/rate-limit.js'
+import type { Audit } from '../services/audit.js'
 import type { Clients } from '../services/clients.js'
 import type { ConsentFlow } from '../services/consent-flow.js'
 import type { ResourceServers } from '../services/resource-servers.js'
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
   /** APIs and their permissions, for the Management API and the console alike. */
+  /** The audit trail of configuration changes. */
+  readonly audit: Audit
   readonly resourceServers: ResourceServers
   readonly roles: Roles
   readonly users: Users

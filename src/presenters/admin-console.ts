@@ -12,6 +12,7 @@ const SECTIONS = [
     href: '/admin/settings',
     scope: 'read:tenant_settings',
   },
+  { id: 'logs', label: 'Logs', href: '/admin/logs', scope: 'read:logs' },
   { id: 'preview', label: 'Flag preview', href: '/admin/preview', scope: null },
 ] as const
 

@@ -2,6 +2,7 @@ import type { Client, ClientChanges } from '../entities.js'
 import { AppError, FieldError } from '../errors.js'
 import { newClientId } from '../ids.js'
 import type { Page, Store } from '../store/port.js'
+import type { Audit } from './audit.js'
 import { checkDisplayName, checkText, checkUrl } from './validation.js'
 
 export interface ClientInput {
@@ -48,7 +49,9 @@ function checkChanges(input: ClientInput): ClientChanges {
 }
 
 /** The applications that ask for consent (DESIGN §2), for the Management API and the console. */
-export function createClients(store: Store) {
+const auditView = ({ createdAt: _c, updatedAt: _u, ...rest }: Client) => rest
+
+export function createClients(store: Store, audit: Audit) {
   async function get(tenantId: string, clientId: string): Promise<Client> {
     const client = await store.clients.get(tenantId, clientId)
     if (!client) throw notFound()
@@ -60,12 +63,12 @@ export function createClients(store: Store) {
     list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */
-    create(tenantId: string, input: ClientInput & { clientId?: string | undefined }) {
+    async create(tenantId: string, input: ClientInput & { clientId?: string | undefined }) {
       const clientId = input.clientId?.trim() || newClientId()
       if (!/^[A-Za-z0-9._~-]{1,128}$/.test(clientId))
         throw new FieldError('client_id', 'must be 1–128 letters, digits or . _ ~ -')
       const changes = checkChanges({ ...input, name: input.name ?? '' })
-      return store.clients.create(tenantId, {
+      const created = await store.clients.create(tenantId, {
         clientId,
         name: changes.name ?? '',
         description: changes.description ?? '',
@@ -74,17 +77,27 @@ export function createClients(store: Store) {
         callbacks: changes.callbacks ?? [],
         appType: changes.appType ?? null,
       })
+      await audit.record(tenantId, 'client.create', clientId, { after: auditView(created) })
+      return created
     },
 
     async update(tenantId: string, clientId: string, input: ClientInput): Promise<Client> {
-      const updated = await store.clients.update(tenantId, clientId, checkChanges(input))
+      const changes = checkChanges(input)
+      const before = await get(tenantId, clientId)
+      const updated = await store.clients.update(tenantId, clientId, changes)
       if (!updated) throw notFound()
+      await audit.record(tenantId, 'client.update', clientId, {
+        before: auditView(before),
+        after: auditView(updated),
+      })
       return updated
     },
 
     /** Removes the client with its grants and consent requests. */
     async remove(tenantId: string, clientId: string): Promise<void> {
+      const before = await get(tenantId, clientId)
       if (!(await store.clients.delete(tenantId, clientId))) throw notFound()
+      await audit.record(tenantId, 'client.delete', clientId, { before: auditView(before) })
     },
   }
 }

@@ -7,6 +7,7 @@ import type {
 import { AppError, FieldError } from '../errors.js'
 import { sortableId } from '../ids.js'
 import type { Page, Paged, Store } from '../store/port.js'
+import type { Audit } from './audit.js'
 import { checkDescription, checkDisplayName, checkScopes, checkScopeValue } from './validation.js'
 
 export type ResourceServerSettings = Omit<ResourceServerChanges, 'scopes'>
@@ -37,7 +38,10 @@ function checkSettings(settings: ResourceServerSettings): ResourceServerSettings
  * APIs and their permissions (DESIGN §1.5, §4): the one place their rules are checked, used by
  * the Management API and the admin console alike, so both refuse the same things the same way.
  */
-export function createResourceServers(store: Store) {
+/** What the audit trail keeps of an API. */
+const auditView = ({ createdAt: _c, updatedAt: _u, ...rest }: ResourceServer) => rest
+
+export function createResourceServers(store: Store, audit: Audit) {
   async function get(tenantId: string, idOrIdentifier: string): Promise<ResourceServer> {
     const found = await store.resourceServers.find(tenantId, idOrIdentifier)
     if (!found) throw notFound()
@@ -58,6 +62,10 @@ export function createResourceServers(store: Store) {
     }
     const updated = await store.resourceServers.update(tenantId, current.id, checked)
     if (!updated) throw notFound()
+    await audit.record(tenantId, 'resource_server.update', updated.identifier, {
+      before: auditView(current),
+      after: auditView(updated),
+    })
     return updated
   }
 
@@ -86,7 +94,7 @@ export function createResourceServers(store: Store) {
     },
 
     /** Throws `ConflictError` when the identifier is taken in this tenant. */
-    create(tenantId: string, input: NewResourceServerInput): Promise<ResourceServer> {
+    async create(tenantId: string, input: NewResourceServerInput): Promise<ResourceServer> {
       const identifier = checkIdentifier(input.identifier)
       const server: NewResourceServer = {
         id: sortableId(),
@@ -102,7 +110,11 @@ export function createResourceServers(store: Store) {
         signingAlg: input.signingAlg ?? 'RS256',
         isSystem: false,
       }
-      return store.resourceServers.create(tenantId, server)
+      const created = await store.resourceServers.create(tenantId, server)
+      await audit.record(tenantId, 'resource_server.create', created.identifier, {
+        after: auditView(created),
+      })
+      return created
     },
 
     async remove(tenantId: string, idOrIdentifier: string): Promise<void> {
@@ -110,6 +122,9 @@ export function createResourceServers(store: Store) {
       if (current.isSystem)
         throw new AppError(400, 'invalid_body', 'A system resource server cannot be deleted.')
       await store.resourceServers.delete(tenantId, current.id)
+      await audit.record(tenantId, 'resource_server.delete', current.identifier, {
+        before: auditView(current),
+      })
     },
 
     /** Adds a permission at the end of the list (the prompt shows scopes in API order). */

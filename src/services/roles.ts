@@ -2,6 +2,7 @@ import type { PermissionRef, Role } from '../entities.js'
 import { AppError, FieldError } from '../errors.js'
 import { newRoleId } from '../ids.js'
 import type { Page, Store } from '../store/port.js'
+import type { Audit } from './audit.js'
 import { checkPermissionRefs } from './permission-refs.js'
 import { checkDisplayName } from './validation.js'
 
@@ -28,7 +29,7 @@ function checkUserId(userId: string): string {
  * Roles, their permissions and their users (DESIGN §4), for the Management API and the console:
  * one set of checks. A taken name is a `ConflictError` from the store.
  */
-export function createRoles(store: Store) {
+export function createRoles(store: Store, audit: Audit) {
   async function get(tenantId: string, id: string): Promise<Role> {
     const role = await store.roles.get(tenantId, id)
     if (!role) throw notFound()
@@ -42,18 +43,22 @@ export function createRoles(store: Store) {
     list: (tenantId: string, page: Page, nameFilter?: string) =>
       store.roles.list(tenantId, page, nameFilter),
 
-    create: (tenantId: string, input: { name: string; description?: string | undefined }) =>
-      store.roles.create(tenantId, {
+    async create(tenantId: string, input: { name: string; description?: string | undefined }) {
+      const role = await store.roles.create(tenantId, {
         id: newRoleId(),
         name: checkDisplayName('name', input.name, 50),
         description: checkRoleDescription(input.description ?? ''),
-      }),
+      })
+      await audit.record(tenantId, 'role.create', role.id, { after: role })
+      return role
+    },
 
     async update(
       tenantId: string,
       id: string,
       changes: { name?: string | undefined; description?: string | undefined },
     ): Promise<Role> {
+      const before = await get(tenantId, id)
       const role = await store.roles.update(tenantId, id, {
         ...(changes.name !== undefined ? { name: checkDisplayName('name', changes.name, 50) } : {}),
         ...(changes.description !== undefined
@@ -61,11 +66,14 @@ export function createRoles(store: Store) {
           : {}),
       })
       if (!role) throw notFound()
+      await audit.record(tenantId, 'role.update', role.id, { before, after: role })
       return role
     },
 
     async remove(tenantId: string, id: string): Promise<void> {
+      const before = await get(tenantId, id)
       if (!(await store.roles.delete(tenantId, id))) throw notFound()
+      await audit.record(tenantId, 'role.delete', id, { before })
     },
 
     async permissions(tenantId: string, id: string, page: Page) {
@@ -75,16 +83,15 @@ export function createRoles(store: Store) {
 
     async addPermissions(tenantId: string, id: string, refs: readonly PermissionRef[]) {
       const role = await get(tenantId, id)
-      await store.roles.addPermissions(
-        tenantId,
-        role.id,
-        await checkPermissionRefs(store, tenantId, refs),
-      )
+      const checked = await checkPermissionRefs(store, tenantId, refs)
+      await store.roles.addPermissions(tenantId, role.id, checked)
+      await audit.record(tenantId, 'role.permissions.add', role.id, { after: checked })
     },
 
     async removePermissions(tenantId: string, id: string, refs: readonly PermissionRef[]) {
       const role = await get(tenantId, id)
       await store.roles.removePermissions(tenantId, role.id, refs)
+      await audit.record(tenantId, 'role.permissions.remove', role.id, { before: refs })
     },
 
     async users(tenantId: string, id: string, page: Page) {
@@ -94,12 +101,15 @@ export function createRoles(store: Store) {
 
     async addUsers(tenantId: string, id: string, userIds: readonly string[]) {
       const role = await get(tenantId, id)
-      await store.roles.addUsers(tenantId, role.id, [...new Set(userIds.map(checkUserId))])
+      const users = [...new Set(userIds.map(checkUserId))]
+      await store.roles.addUsers(tenantId, role.id, users)
+      await audit.record(tenantId, 'role.users.add', role.id, { after: users })
     },
 
     async removeUser(tenantId: string, id: string, userId: string) {
       const role = await get(tenantId, id)
       await store.userRoles.remove(tenantId, userId, [role.id])
+      await audit.record(tenantId, 'role.users.remove', role.id, { before: [userId] })
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { Tenant, TenantSettings } from '../entities.js'
 import { AppError, FieldError } from '../errors.js'
 import type { Store } from '../store/port.js'
+import type { Audit } from './audit.js'
 import { AA_NORMAL_TEXT, contrastRatio } from './contrast.js'
 import { checkDisplayName, checkUrl } from './validation.js'
 
@@ -31,7 +32,7 @@ function checkPrimaryColor(color: string): string {
 }
 
 /** The tenant's settings (DESIGN §2, §4.2), for the Management API and the console alike. */
-export function createSettings(store: Store, locales: readonly string[]) {
+export function createSettings(store: Store, locales: readonly string[], audit: Audit) {
   const checkLocale = (field: string, locale: string) => {
     if (!locales.includes(locale))
       throw new FieldError(field, `must be one of ${locales.join(', ')}`)
@@ -96,6 +97,10 @@ export function createSettings(store: Store, locales: readonly string[]) {
         JSON.parse(JSON.stringify(next)) as TenantSettings,
       )
       if (!updated) throw new AppError(404, 'not_found', 'The tenant does not exist')
+      await audit.record(tenant.id, 'tenant_settings.update', 'settings', {
+        before: current,
+        after: updated.settings,
+      })
       return updated
     },
   }

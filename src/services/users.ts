@@ -1,13 +1,14 @@
 import type { PermissionRef } from '../entities.js'
 import { AppError } from '../errors.js'
 import type { Page, Store } from '../store/port.js'
+import type { Audit } from './audit.js'
 import { checkPermissionRefs, withApis } from './permission-refs.js'
 
 /**
  * A user's permissions (with their sources), roles and grants (DESIGN §4). Users live in the
  * authorization server, so any user id is taken: permissions may come before a first prompt.
  */
-export function createUsers(store: Store) {
+export function createUsers(store: Store, audit: Audit) {
   return {
     /** The user as last seen in a consent request, if ever. */
     seen: (tenantId: string, userId: string) => store.users.get(tenantId, userId),
@@ -25,10 +26,13 @@ export function createUsers(store: Store) {
           .map((ref) => ref.permissionName)
         await store.permissions.grantToUser(tenantId, userId, audience, names)
       }
+      await audit.record(tenantId, 'user.permissions.add', userId, { after: checked })
     },
 
-    removePermissions: (tenantId: string, userId: string, refs: readonly PermissionRef[]) =>
-      store.permissions.removeFromUser(tenantId, userId, refs),
+    async removePermissions(tenantId: string, userId: string, refs: readonly PermissionRef[]) {
+      await store.permissions.removeFromUser(tenantId, userId, refs)
+      await audit.record(tenantId, 'user.permissions.remove', userId, { before: refs })
+    },
 
     roles: (tenantId: string, userId: string, page: Page) =>
       store.userRoles.list(tenantId, userId, page),
@@ -40,10 +44,14 @@ export function createUsers(store: Store) {
           throw new AppError(404, 'inexistent_role', `The role ${id} does not exist`)
       }
       await store.userRoles.add(tenantId, userId, roles)
+      await audit.record(tenantId, 'user.roles.add', userId, { after: roles })
     },
 
-    removeRoles: (tenantId: string, userId: string, roleIds: readonly string[]) =>
-      store.userRoles.remove(tenantId, userId, [...new Set(roleIds)]),
+    async removeRoles(tenantId: string, userId: string, roleIds: readonly string[]) {
+      const roles = [...new Set(roleIds)]
+      await store.userRoles.remove(tenantId, userId, roles)
+      await audit.record(tenantId, 'user.roles.remove', userId, { before: roles })
+    },
 
     grants: (tenantId: string, userId: string, page: Page) =>
       store.grants.list(tenantId, { userId }, page),
@@ -56,6 +64,7 @@ export function createUsers(store: Store) {
         !(await store.grants.delete(tenantId, grantId))
       )
         throw new AppError(404, 'inexistent_grant', 'The grant does not exist')
+      await audit.record(tenantId, 'grant.delete', grantId, { before: { user_id: userId } })
     },
   }
 }

@@ -32,6 +32,7 @@ export async function scopedApp() {
       issuer.sign({
         aud: 'https://localhost/api/v2/',
         scope,
+        sub: 'ops@example.com',
         exp: Math.floor(Date.now() / 1000) + 600,
       }),
     async close() {

@@ -136,5 +136,6 @@ export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
     tenantId: row.tenant_id,
     scopes: JSON.parse(row.scopes) as string[] | 'all',
     expiresAt: new Date(row.expires_at),
+    ...(row.subject !== null ? { subject: row.subject } : {}),
   }
 }

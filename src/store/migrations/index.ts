@@ -3,6 +3,7 @@ import * as initial from './2026-11-24-0001-initial.js'
 import * as adminSessions from './2026-11-24-0002-admin-sessions.js'
 import * as clientsPerTenant from './2026-11-27-0001-clients-per-tenant.js'
 import * as verifiedAnswers from './2026-11-27-0002-verified-answers.js'
+import * as auditLog from './2026-11-27-0010-audit-log.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-0002-admin-sessions': adminSessions,
   '2026-11-27-0001-clients-per-tenant': clientsPerTenant,
   '2026-11-27-0002-verified-answers': verifiedAnswers,
+  '2026-11-27-0010-audit-log': auditLog,
 }
