@@ -133,11 +133,28 @@ describe('the admin console in Chromium (issue 19, Done when)', () => {
     await page.getByLabel('Management token').fill(t.adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL(`${server.url}/admin/preview`)
-    await page.goto(`${server.url}/admin/apis`)
-    await page.getByRole('link', { name: 'Messages' }).first().click()
-    const width = await page.evaluate(() => document.documentElement.scrollWidth)
-    expect(width).toBeLessThanOrEqual(375)
-    await expectAccessible(page)
+    await t.store.grants.merge(t.tenant.id, 'auth0|ana', 'mail-helper', 'https://messages.demo/', [
+      'read:messages',
+    ])
+    const api = (await t.store.resourceServers.list(t.tenant.id, { page: 0, perPage: 5 })).items[0]
+    const role = (await t.store.roles.list(t.tenant.id, { page: 0, perPage: 5 })).items[0]
+    for (const path of [
+      '/admin/apis',
+      `/admin/apis/${api?.id}/permissions`,
+      `/admin/apis/${api?.id}/settings`,
+      '/admin/roles',
+      `/admin/roles/${role?.id}`,
+      '/admin/users/auth0%7Cana',
+      '/admin/clients',
+      '/admin/clients/mail-helper',
+      '/admin/settings',
+      '/admin/logs',
+    ]) {
+      await page.goto(`${server.url}${path}`)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(width, path).toBeLessThanOrEqual(375)
+      await expectAccessible(page)
+    }
     await page.screenshot({ path: `${ARTIFACTS}console-phone.png`, fullPage: true })
     await context.close()
   })

@@ -111,6 +111,17 @@ describe('console: users by id (issue 19 item 3)', () => {
     expect(html).not.toContain('Role Reader')
   })
 
+  it('refuses a post without the form token (403), and assigns nothing', async () => {
+    const s = await consoleSession(t)
+    const role = await createRole(s)
+    const roleId = role.split('/').pop() ?? ''
+    const res = await s.post('/admin/users/auth0%7Cbo/roles', { role_id: roleId }, false)
+    expect(res.status).toBe(403)
+    expect(
+      (await t.store.userRoles.list(t.tenant.id, 'auth0|bo', { page: 0, perPage: 5 })).total,
+    ).toBe(0)
+  })
+
   it('names an unknown permission beside the field', async () => {
     const s = await consoleSession(t)
     const res = await s.post('/admin/users/auth0%7Cbo/permissions', { permission: '' })
