@@ -61,6 +61,8 @@ export function clientModel(input: {
 export function settingsModel(input: {
   tenant: Tenant
   locales: readonly string[]
+  /** What applies while the tenant keeps no list of its own (`ASSENT_ALLOWED_RETURN_URLS`). */
+  defaultReturnUrls: readonly string[]
   canEdit: boolean
   form: FormState
 }) {
@@ -80,6 +82,7 @@ export function settingsModel(input: {
     logoUrl: v.logo_url ?? settings.branding?.logo_url ?? '',
     primaryColor: v.primary_color ?? settings.branding?.primary_color ?? '#4f46e5',
     returnUrls: v.allowed_return_urls ?? (settings.allowed_return_urls ?? []).join('\n'),
+    defaultReturnUrls: input.defaultReturnUrls.join(', '),
     locales: input.locales.map((locale) => ({
       value: locale,
       enabled: enabled.has(locale),

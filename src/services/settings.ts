@@ -15,7 +15,8 @@ export interface SettingsPatch {
   readonly branding?:
     | { logo_url?: string | undefined; primary_color?: string | undefined }
     | undefined
-  readonly allowed_return_urls?: readonly string[] | undefined
+  /** `null` removes the tenant's list: the configured default applies again. */
+  readonly allowed_return_urls?: readonly string[] | null | undefined
 }
 
 /** Refuses a primary colour that white text cannot be read on (WCAG AA, DESIGN §3.2.1). */
@@ -73,7 +74,8 @@ export function createSettings(store: Store, locales: readonly string[], audit: 
           ? { default_locale: checkLocale('default_locale', patch.default_locale) }
           : {}),
         ...(enabled ? { enabled_locales: [...new Set(enabled)] } : {}),
-        ...(patch.allowed_return_urls !== undefined
+        ...(patch.allowed_return_urls === null ? { allowed_return_urls: undefined } : {}),
+        ...(patch.allowed_return_urls
           ? {
               allowed_return_urls: patch.allowed_return_urls.map((u) => {
                 const checked = checkUrl('allowed_return_urls', u)

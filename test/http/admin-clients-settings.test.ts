@@ -144,6 +144,17 @@ describe('console: tenant settings (issue 19 item 5)', () => {
     expect(refused.body.message).toMatch(/primary_color has a contrast/)
   })
 
+  it('an empty list of return URLs hands back to the configured default, never to none', async () => {
+    const s = await consoleSession(t)
+    await s.post('/admin/settings', SETTINGS)
+    expect((await t.store.tenants.get(t.tenant.id))?.settings.allowed_return_urls).toEqual([
+      'https://as.example/resume',
+    ])
+    await s.post('/admin/settings', { ...SETTINGS, allowed_return_urls: '' })
+    const settings = (await t.store.tenants.get(t.tenant.id))?.settings
+    expect(settings && 'allowed_return_urls' in settings).toBe(false)
+  })
+
   it('refuses a default language that is not enabled', async () => {
     const s = await consoleSession(t)
     const res = await s.post('/admin/settings', { ...SETTINGS, default_locale: 'de' })

@@ -33,6 +33,7 @@ export function adminSettingsRoutes(deps: AppDeps) {
     const model = settingsModel({
       tenant: c.get('tenant'),
       locales: deps.i18n.locales,
+      defaultReturnUrls: deps.config.allowedReturnUrls,
       canEdit: can(c, 'update:tenant_settings'),
       form,
     })
@@ -79,7 +80,9 @@ export function adminSettingsRoutes(deps: AppDeps) {
         friendly_name: form.friendly_name,
         default_locale: form.default_locale,
         enabled_locales: enabled,
-        allowed_return_urls: lines(form.allowed_return_urls),
+        // Empty: the tenant keeps no list of its own and the configured default applies.
+        allowed_return_urls:
+          lines(form.allowed_return_urls).length > 0 ? lines(form.allowed_return_urls) : null,
         branding: { logo_url: form.logo_url, primary_color: form.primary_color },
         flags,
       }),
