@@ -166,6 +166,24 @@ export interface AdminSession {
   /** `all` for the static admin token. */
   readonly scopes: readonly string[] | 'all'
   readonly expiresAt: Date
+  /** Who signed in: the token's subject, or `admin token` (for the audit trail). */
+  readonly subject?: string | null
+}
+
+/** One configuration change (issue 19 item 7): who, through what, what, when, before and after. */
+export interface AuditEntry {
+  readonly id: string
+  readonly tenantId: string
+  readonly at: Date
+  /** The token's subject, or `admin token`. */
+  readonly actor: string
+  readonly via: 'api' | 'console'
+  /** What was done, e.g. `resource_server.update`. */
+  readonly action: string
+  /** What it was done to: an id, an identifier, `settings`. */
+  readonly target: string
+  readonly before: unknown
+  readonly after: unknown
 }
 
 export type { ApiScope, TokenDialect }

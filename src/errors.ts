@@ -93,3 +93,17 @@ export class ConflictError extends Error {
     this.name = 'ConflictError'
   }
 }
+
+/**
+ * Bad input in one named field: a 400 like any other for the Management API, and for a console
+ * form the message to show beside that field (`reason`), with the user's input kept.
+ */
+export class FieldError extends AppError {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(400, 'invalid_body', `Payload validation error: ${field} ${reason}.`)
+    this.name = 'FieldError'
+  }
+}

@@ -6,7 +6,13 @@ import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
+import { createAudit } from '../services/audit.js'
+import { createClients } from '../services/clients.js'
 import { createConsentFlow } from '../services/consent-flow.js'
+import { createResourceServers } from '../services/resource-servers.js'
+import { createRoles } from '../services/roles.js'
+import { createSettings } from '../services/settings.js'
+import { createUsers } from '../services/users.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 import type { AppDeps } from './types.js'
@@ -29,6 +35,7 @@ export function appDeps(parts: {
   const limiter = (name: string, perMinute: number) =>
     createRateLimiter({ name, perMinute, pool: parts.sharedCounters })
   const metrics = createMetrics()
+  const audit = createAudit(parts.store, parts.now)
   return {
     ...parts,
     metrics,
@@ -40,6 +47,12 @@ export function appDeps(parts: {
       publicUrl: parts.config.publicUrl,
       metrics,
     }),
+    audit,
+    resourceServers: createResourceServers(parts.store, audit),
+    roles: createRoles(parts.store, audit),
+    users: createUsers(parts.store, audit),
+    clients: createClients(parts.store, audit),
+    settings: createSettings(parts.store, parts.i18n.locales, audit),
     csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
     limits: {
       answersPerAddress: limiter('answers', answersPerAddress),

@@ -5,7 +5,13 @@ import type { I18n } from '../i18n/i18n.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { RateLimiter } from '../middleware/rate-limit.js'
+import type { Audit } from '../services/audit.js'
+import type { Clients } from '../services/clients.js'
 import type { ConsentFlow } from '../services/consent-flow.js'
+import type { ResourceServers } from '../services/resource-servers.js'
+import type { Roles } from '../services/roles.js'
+import type { Settings } from '../services/settings.js'
+import type { Users } from '../services/users.js'
 import type { Store } from '../store/port.js'
 import type { Views } from '../views.js'
 
@@ -23,6 +29,14 @@ export interface AppDeps {
   readonly metrics: Metrics
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
+  /** APIs and their permissions, for the Management API and the console alike. */
+  /** The audit trail of configuration changes. */
+  readonly audit: Audit
+  readonly resourceServers: ResourceServers
+  readonly roles: Roles
+  readonly users: Users
+  readonly clients: Clients
+  readonly settings: Settings
   /** Form tokens for every page form. */
   readonly csrf: Csrf
   readonly limits: {

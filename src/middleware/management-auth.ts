@@ -4,6 +4,7 @@ import type { AppEnv } from '../app/env.js'
 import type { Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { bearerToken, secretMatcher } from '../http/bearer.js'
+import { asActor } from '../services/audit.js'
 
 export interface ManagementAuthOptions {
   /** The static admin token: every scope, every tenant (DESIGN §4.3). */
@@ -16,6 +17,8 @@ export type GrantedScopes = ReadonlySet<string> | 'all'
 /** A good token: its scopes, and how long it stays good (`null`: the static token, no end). */
 export interface VerifiedToken {
   readonly scopes: GrantedScopes
+  /** Who the token speaks for, as the audit trail names them: its `sub`, or `admin token`. */
+  readonly subject: string
   readonly secondsLeft: number | null
 }
 
@@ -54,7 +57,7 @@ export function createTokenVerifier(options: ManagementAuthOptions) {
     token: string,
     tenant: Tenant,
   ): Promise<VerifiedToken | undefined> {
-    if (isAdminToken(token)) return { scopes: 'all', secondsLeft: null }
+    if (isAdminToken(token)) return { scopes: 'all', secondsLeft: null, subject: 'admin token' }
     if (!jwks || !options.jwt || token.split('.').length !== 3) return undefined
     try {
       // DESIGN §6: a management JWT must say when it ends; one that never does is refused.
@@ -73,6 +76,7 @@ export function createTokenVerifier(options: ManagementAuthOptions) {
       return {
         scopes: new Set(scope.split(' ').filter(Boolean)),
         secondsLeft: Math.max(0, (payload.exp as number) - now),
+        subject: typeof payload.sub === 'string' ? payload.sub.slice(0, 300) : 'token without sub',
       }
     } catch {
       return undefined
@@ -99,7 +103,7 @@ export function managementAuth(
       })
     }
     c.set('scopes', verified.scopes)
-    return next()
+    return asActor({ subject: verified.subject, via: 'api' }, next)
   }
 }
 

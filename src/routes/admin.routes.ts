@@ -13,6 +13,14 @@ import { type createTokenVerifier, hasAnyScope } from '../middleware/management-
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { previewModel } from '../presenters/preview-page.js'
 import { askedAgain } from '../services/asked-again.js'
+import { asActor } from '../services/audit.js'
+import { adminApiRoutes } from './admin/apis.routes.js'
+import { adminClientRoutes } from './admin/clients.routes.js'
+import { renderConsole } from './admin/console.js'
+import { adminLogRoutes } from './admin/logs.routes.js'
+import { adminRoleRoutes } from './admin/roles.routes.js'
+import { adminSettingsRoutes } from './admin/settings.routes.js'
+import { adminUserRoutes } from './admin/users.routes.js'
 
 export const ADMIN_COOKIE = 'assent_admin'
 const LOGIN_COOKIE: CsrfCookie = { name: 'assent_admin_login', path: '/admin', sameSite: 'Strict' }
@@ -78,7 +86,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       return c.redirect('/admin/login', 303)
     c.set('admin', session)
     c.set('adminCookie', cookie)
-    await next()
+    await asActor({ subject: session.subject ?? 'admin token', via: 'console' }, next)
   }
 
   app.get('/', (c) => c.redirect('/admin/preview', 303))
@@ -110,6 +118,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
         tenantId: tenant.id,
         scopes: verified.scopes === 'all' ? 'all' : [...verified.scopes],
         expiresAt,
+        subject: verified.subject,
       },
       now,
     )
@@ -125,6 +134,12 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   })
 
   app.use('*', requireSession)
+  app.route('/apis', adminApiRoutes(deps))
+  app.route('/roles', adminRoleRoutes(deps))
+  app.route('/users', adminUserRoutes(deps))
+  app.route('/clients', adminClientRoutes(deps))
+  app.route('/settings', adminSettingsRoutes(deps))
+  app.route('/logs', adminLogRoutes(deps))
 
   app.post('/logout', limitBody('form'), async (c) => {
     const form = await readForm(c, logoutForm)
@@ -173,10 +188,12 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       back: search.length <= 4000 ? search : '',
       askedAgain: reasked,
     })
-    return renderPage(c, deps, 'preview', model, {
-      title: 'Consent prompt preview · Assent admin',
-      tr: en,
-    })
+    return renderConsole(
+      c,
+      deps,
+      { view: 'preview', section: 'preview', title: 'Consent prompt preview' },
+      model,
+    )
   })
 
   app.post('/preview/flag', limitBody('form'), async (c) => {
@@ -190,10 +207,8 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
         `Insufficient scope, expected any of: ${FLIP_SCOPE}`,
       )
     }
-    const tenant = c.get('tenant')
-    await deps.store.tenants.updateSettings(tenant.id, {
-      ...tenant.settings,
-      flags: { ...tenant.settings.flags, use_scope_descriptions_for_consent: form.value === 'on' },
+    await deps.settings.update(c.get('tenant'), {
+      flags: { use_scope_descriptions_for_consent: form.value === 'on' },
     })
     return c.redirect(`/admin/preview${form.back ?? ''}`, 303)
   })

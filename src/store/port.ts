@@ -1,5 +1,6 @@
 import type {
   AdminSession,
+  AuditEntry,
   Client,
   ClientChanges,
   ConsentRequest,
@@ -117,6 +118,13 @@ export interface Store {
     delete(id: string): Promise<void>
     /** Removes sessions expired at `at`; returns how many. */
     purgeExpired(at: Date): Promise<number>
+  }
+
+  /** The audit trail: appended to, never changed. */
+  auditLog: {
+    record(entry: AuditEntry): Promise<void>
+    /** Newest first. */
+    list(tenantId: string, page: Page): Promise<Paged<AuditEntry>>
   }
 
   tenants: {

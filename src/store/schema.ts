@@ -10,6 +10,18 @@ export interface Database {
     scopes: string
     created_at: string
     expires_at: string
+    subject: string | null
+  }
+  audit_log: {
+    id: string
+    tenant_id: string
+    at: string
+    actor: string
+    via: string
+    action: string
+    target: string
+    before: string | null
+    after: string | null
   }
   signing_keys: { id: string; secret: string; created_at: string }
   tenants: { id: string; settings: string; created_at: string; updated_at: string }

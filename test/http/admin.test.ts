@@ -249,7 +249,7 @@ describe('admin pages isolate what tenants and admins wrote (DESIGN §6)', () =>
 
     const { cookie } = await adminSignIn(t)
     const html = await (await get(`/admin/preview?client_id=${DEMO.clientId}`, cookie)).text()
-    expect(html).toContain('<strong><bdi>Acme</bdi></strong> · Consent prompt preview')
+    expect(html).toContain('<strong><bdi>Acme</bdi></strong> · Assent admin')
     // An <option> holds text only.
     expect(html).toContain(`>\u2068Messages API\u2069 (\u2068${DEMO.audience}\u2069)</option>`)
     expect(html).toContain('selected>\u2068Mail Helper\u2069</option>')

@@ -65,6 +65,28 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect([first, second]).toEqual(['a', 'a'])
     })
 
+    it('keeps the audit trail per tenant, newest first, with before and after', async () => {
+      const entry = (id: string, ms: number, after?: unknown) => ({
+        id,
+        tenantId: 't1',
+        at: new Date(at.getTime() + ms),
+        actor: 'admin token',
+        via: 'api' as const,
+        action: 'client.update',
+        target: 'web',
+        before: { name: 'Old' },
+        after,
+      })
+      await store.auditLog.record(entry('a1', 0, { name: 'New', flags: { x: true } }))
+      await store.auditLog.record(entry('a2', 1000))
+      const listed = await store.auditLog.list('t1', { page: 0, perPage: 10 })
+      expect(listed.total).toBe(2)
+      expect(listed.items.map((e) => e.id)).toEqual(['a2', 'a1'])
+      expect(listed.items[1]).toEqual(entry('a1', 0, { name: 'New', flags: { x: true } }))
+      expect(listed.items[0]?.after).toBeUndefined()
+      expect((await store.auditLog.list('t2', { page: 0, perPage: 10 })).total).toBe(0)
+    })
+
     it('stores meta values', async () => {
       expect(await store.meta.get('demo')).toBeUndefined()
       await store.meta.set('demo', '1')

@@ -10,6 +10,8 @@ import { consentRequestHandlers } from './consent-requests.handlers.js'
 import * as consentRequests from './consent-requests.routes.js'
 import { grantHandlers } from './grants.handlers.js'
 import * as grants from './grants.routes.js'
+import { logHandlers } from './logs.handlers.js'
+import * as logs from './logs.routes.js'
 import { createRouter, openApiDocument } from './openapi.js'
 import { resourceServerHandlers } from './resource-servers.handlers.js'
 import * as resourceServers from './resource-servers.routes.js'
@@ -104,6 +106,8 @@ export function managementRoutes(
     .openapi(consentRequests.create, cr.create)
     .openapi(consentRequests.get, cr.get)
     .openapi(consentRequests.verify, cr.verify)
+
+  app.openapi(logs.list, logHandlers(deps).list)
 
   return app
 }

@@ -3,7 +3,6 @@ import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import type { ResourceServer } from '../../entities.js'
 import { AppError } from '../../errors.js'
-import { sortableId } from '../../ids.js'
 import type { Store } from '../../store/port.js'
 import type * as routes from './resource-servers.routes.js'
 import { listJson, pageOf, resourceServerJson } from './shapes.js'
@@ -30,7 +29,7 @@ async function findResourceServer(
 }
 
 /** The handlers of `/resource-servers` (DESIGN §4). */
-export function resourceServerHandlers({ store }: AppDeps) {
+export function resourceServerHandlers({ store, resourceServers }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await store.resourceServers.list(c.get('tenant').id, pageOf(query))
@@ -40,8 +39,7 @@ export function resourceServerHandlers({ store }: AppDeps) {
   const create: Handler<'create'> = async (c) => {
     const body = c.req.valid('json')
     // A taken identifier is a ConflictError, answered 409 by the error handler.
-    const created = await store.resourceServers.create(c.get('tenant').id, {
-      id: sortableId(),
+    const created = await resourceServers.create(c.get('tenant').id, {
       identifier: body.identifier,
       name: body.name ?? body.identifier,
       scopes: toScopes(body.scopes ?? []),
@@ -52,7 +50,6 @@ export function resourceServerHandlers({ store }: AppDeps) {
       tokenDialect: body.token_dialect ?? 'access_token',
       tokenLifetime: body.token_lifetime ?? 86_400,
       signingAlg: body.signing_alg ?? 'RS256',
-      isSystem: false,
     })
     return c.json(resourceServerJson(created), 201)
   }
@@ -73,9 +70,7 @@ export function resourceServerHandlers({ store }: AppDeps) {
         'Payload validation error: identifier cannot be changed.',
       )
     }
-    if (current.isSystem)
-      throw new AppError(400, 'invalid_body', 'A system resource server cannot be changed.')
-    const updated = await store.resourceServers.update(tenantId, current.id, {
+    const updated = await resourceServers.update(tenantId, current.id, {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.scopes !== undefined ? { scopes: toScopes(body.scopes) } : {}),
       ...(body.enforce_policies !== undefined ? { enforcePolicies: body.enforce_policies } : {}),
@@ -92,17 +87,12 @@ export function resourceServerHandlers({ store }: AppDeps) {
       ...(body.token_lifetime !== undefined ? { tokenLifetime: body.token_lifetime } : {}),
       ...(body.signing_alg !== undefined ? { signingAlg: body.signing_alg } : {}),
     })
-    if (!updated)
-      throw new AppError(404, 'inexistent_resource_server', 'The resource server does not exist')
     return c.json(resourceServerJson(updated), 200)
   }
 
   const remove: Handler<'remove'> = async (c) => {
     const tenantId = c.get('tenant').id
-    const current = await findResourceServer(store, tenantId, c.req.valid('param').id)
-    if (current.isSystem)
-      throw new AppError(400, 'invalid_body', 'A system resource server cannot be deleted.')
-    await store.resourceServers.delete(tenantId, current.id)
+    await resourceServers.remove(tenantId, c.req.valid('param').id)
     return c.body(null, 204)
   }
 

@@ -3,9 +3,8 @@ import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import type { Role } from '../../entities.js'
 import { AppError } from '../../errors.js'
-import { newRoleId } from '../../ids.js'
 import type { Store } from '../../store/port.js'
-import { checkPermissions, withApis } from './permissions.js'
+import { toRefs, withApis } from './permissions.js'
 import type * as routes from './roles.routes.js'
 import { listJson, pageOf, permissionJson, roleJson } from './shapes.js'
 
@@ -23,7 +22,7 @@ async function findRole(store: Store, tenantId: string, id: string): Promise<Rol
  * The handlers of `/roles` (DESIGN §4). A taken role name is a ConflictError from the store,
  * answered 409 by the error handler.
  */
-export function roleHandlers({ store }: AppDeps) {
+export function roleHandlers({ store, roles }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await store.roles.list(
@@ -36,11 +35,7 @@ export function roleHandlers({ store }: AppDeps) {
 
   const create: Handler<'create'> = async (c) => {
     const body = c.req.valid('json')
-    const role = await store.roles.create(c.get('tenant').id, {
-      id: newRoleId(),
-      name: body.name,
-      description: body.description ?? '',
-    })
+    const role = await roles.create(c.get('tenant').id, body)
     return c.json(roleJson(role), 200)
   }
 
@@ -49,16 +44,12 @@ export function roleHandlers({ store }: AppDeps) {
 
   const update: Handler<'update'> = async (c) => {
     const body = c.req.valid('json')
-    const role = await store.roles.update(c.get('tenant').id, c.req.valid('param').id, {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.description !== undefined ? { description: body.description } : {}),
-    })
-    if (!role) throw notFound()
+    const role = await roles.update(c.get('tenant').id, c.req.valid('param').id, body)
     return c.json(roleJson(role), 200)
   }
 
   const remove: Handler<'remove'> = async (c) => {
-    if (!(await store.roles.delete(c.get('tenant').id, c.req.valid('param').id))) throw notFound()
+    await roles.remove(c.get('tenant').id, c.req.valid('param').id)
     return c.body(null, 200)
   }
 
@@ -81,26 +72,13 @@ export function roleHandlers({ store }: AppDeps) {
 
   const addPermissions: Handler<'addPermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
-    const role = await findRole(store, tenantId, c.req.valid('param').id)
-    await store.roles.addPermissions(
-      tenantId,
-      role.id,
-      await checkPermissions(store, tenantId, c.req.valid('json')),
-    )
+    await roles.addPermissions(tenantId, c.req.valid('param').id, toRefs(c.req.valid('json')))
     return c.body(null, 201)
   }
 
   const removePermissions: Handler<'removePermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
-    const role = await findRole(store, tenantId, c.req.valid('param').id)
-    await store.roles.removePermissions(
-      tenantId,
-      role.id,
-      c.req.valid('json').permissions.map((p) => ({
-        resourceServerIdentifier: p.resource_server_identifier,
-        permissionName: p.permission_name,
-      })),
-    )
+    await roles.removePermissions(tenantId, c.req.valid('param').id, toRefs(c.req.valid('json')))
     return c.body(null, 200)
   }
 
@@ -119,8 +97,7 @@ export function roleHandlers({ store }: AppDeps) {
 
   const addUsers: Handler<'addUsers'> = async (c) => {
     const tenantId = c.get('tenant').id
-    const role = await findRole(store, tenantId, c.req.valid('param').id)
-    await store.roles.addUsers(tenantId, role.id, [...new Set(c.req.valid('json').users)])
+    await roles.addUsers(tenantId, c.req.valid('param').id, c.req.valid('json').users)
     return c.body(null, 200)
   }
 

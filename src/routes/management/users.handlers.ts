@@ -1,15 +1,14 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
-import { AppError } from '../../errors.js'
-import { checkPermissions, withApis } from './permissions.js'
+import { toRefs, withApis } from './permissions.js'
 import { listJson, pageOf, roleJson, userPermissionJson } from './shapes.js'
 import type * as routes from './users.routes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
 
 /** The handlers of `/users/{id}/permissions` and `/users/{id}/roles` (DESIGN §4). */
-export function userHandlers({ store }: AppDeps) {
+export function userHandlers({ store, users }: AppDeps) {
   const listPermissions: Handler<'listPermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
     const query = c.req.valid('query')
@@ -33,24 +32,15 @@ export function userHandlers({ store }: AppDeps) {
   const addPermissions: Handler<'addPermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
     const userId = c.req.valid('param').id
-    const refs = await checkPermissions(store, tenantId, c.req.valid('json'))
-    for (const audience of new Set(refs.map((ref) => ref.resourceServerIdentifier))) {
-      const names = refs
-        .filter((ref) => ref.resourceServerIdentifier === audience)
-        .map((ref) => ref.permissionName)
-      await store.permissions.grantToUser(tenantId, userId, audience, names)
-    }
+    await users.addPermissions(tenantId, userId, toRefs(c.req.valid('json')))
     return c.body(null, 201)
   }
 
   const removePermissions: Handler<'removePermissions'> = async (c) => {
-    await store.permissions.removeFromUser(
+    await users.removePermissions(
       c.get('tenant').id,
       c.req.valid('param').id,
-      c.req.valid('json').permissions.map((p) => ({
-        resourceServerIdentifier: p.resource_server_identifier,
-        permissionName: p.permission_name,
-      })),
+      toRefs(c.req.valid('json')),
     )
     return c.body(null, 204)
   }
@@ -66,20 +56,12 @@ export function userHandlers({ store }: AppDeps) {
   }
 
   const addRoles: Handler<'addRoles'> = async (c) => {
-    const tenantId = c.get('tenant').id
-    const roles = [...new Set(c.req.valid('json').roles)]
-    for (const id of roles) {
-      if (!(await store.roles.get(tenantId, id)))
-        throw new AppError(404, 'inexistent_role', `The role ${id} does not exist`)
-    }
-    await store.userRoles.add(tenantId, c.req.valid('param').id, roles)
+    await users.addRoles(c.get('tenant').id, c.req.valid('param').id, c.req.valid('json').roles)
     return c.body(null, 204)
   }
 
   const removeRoles: Handler<'removeRoles'> = async (c) => {
-    await store.userRoles.remove(c.get('tenant').id, c.req.valid('param').id, [
-      ...new Set(c.req.valid('json').roles),
-    ])
+    await users.removeRoles(c.get('tenant').id, c.req.valid('param').id, c.req.valid('json').roles)
     return c.body(null, 204)
   }
 

@@ -16,6 +16,7 @@ export async function createAdminSession(
       scopes: json(session.scopes),
       created_at: iso(at),
       expires_at: iso(session.expiresAt),
+      subject: session.subject ?? null,
     })
     .execute()
 }

@@ -7,6 +7,7 @@ import {
   findAdminSession,
   purgeExpiredAdminSessions,
 } from './admin-sessions.js'
+import { listAudit, recordAudit } from './audit-log.js'
 import { createClient, deleteClient, findClient, listClients, updateClient } from './clients.js'
 import {
   answerConsentRequest,
@@ -129,6 +130,11 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       get: (id, at) => findAdminSession(db, id, at),
       delete: (id) => deleteAdminSession(db, id),
       purgeExpired: (at) => purgeExpiredAdminSessions(db, at),
+    },
+
+    auditLog: {
+      record: (entry) => recordAudit(db, entry),
+      list: (tenantId, page) => listAudit(db, tenantId, page),
     },
 
     tenants: {

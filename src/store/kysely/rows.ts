@@ -161,6 +161,7 @@ export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
     tenantId: row.tenant_id,
     scopes: JSON.parse(row.scopes) as string[] | 'all',
     expiresAt: new Date(row.expires_at),
+    ...(row.subject !== null ? { subject: row.subject } : {}),
   }
 }
 

@@ -5,6 +5,7 @@ import * as clientsPerTenant from './2026-11-27-0001-clients-per-tenant.js'
 import * as verifiedAnswers from './2026-11-27-0002-verified-answers.js'
 import * as userControl from './2026-11-27-0003-user-control.js'
 import * as receiptsWebhooks from './2026-11-27-0004-receipts-webhooks.js'
+import * as auditLog from './2026-11-27-0010-audit-log.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0002-verified-answers': verifiedAnswers,
   '2026-11-27-0003-user-control': userControl,
   '2026-11-27-0004-receipts-webhooks': receiptsWebhooks,
+  '2026-11-27-0010-audit-log': auditLog,
 }

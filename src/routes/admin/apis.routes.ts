@@ -1,0 +1,215 @@
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { FieldError } from '../../errors.js'
+import { limitBody } from '../../http/body-limit.js'
+import {
+  apiListModel,
+  apiPermissionsModel,
+  apiSettingsModel,
+  permissionEditModel,
+} from '../../presenters/admin-apis.js'
+import { emptyForm, type FormState } from '../../presenters/admin-console.js'
+import { allow, attempt, can, consoleForm, renderConsole } from './console.js'
+
+const text = (max: number) => z.string().max(max).default('')
+const csrf = z.string().max(128).optional()
+const createForm = z.object({ csrf, name: text(400), identifier: text(1200) })
+const permissionsForm = z.object({
+  csrf,
+  value: text(600),
+  description: text(1000),
+  delete: z.string().max(600).optional(),
+  move: z.enum(['up', 'down']).optional(),
+})
+const editForm = z.object({
+  csrf,
+  value: text(600),
+  description: text(1000),
+  descriptions: text(40_000),
+})
+const switchField = z.literal('on').optional()
+const settingsForm = z.object({
+  csrf,
+  name: text(400),
+  enforce_policies: switchField,
+  token_dialect: switchField,
+  allow_offline_access: switchField,
+  skip_consent: switchField,
+})
+
+/** `fr: Lire vos messages`, one a line, to per-locale descriptions (DESIGN §4.2). */
+function parseLocaleLines(lines: string): Record<string, string> {
+  const descriptions: Record<string, string> = {}
+  for (const line of lines.split(/\r?\n/)) {
+    if (line.trim() === '') continue
+    const match = /^\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\s*:\s*(.*)$/.exec(line)
+    if (!match?.[1])
+      throw new FieldError('descriptions', `cannot read “${line.slice(0, 40)}”: write “fr: text”`)
+    descriptions[match[1]] = (match[2] ?? '').trim()
+  }
+  return descriptions
+}
+
+/** The console's APIs section (issue 19 item 1; DESIGN §5): list, create, Settings, Permissions. */
+export function adminApiRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  const apis = deps.resourceServers
+  const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
+
+  const renderList = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const { items } = await apis.list(tenantOf(c), { page: 0, perPage: 100 })
+    const model = apiListModel({ apis: items, canCreate: can(c, 'create:resource_servers'), form })
+    return renderConsole(
+      c,
+      deps,
+      { view: 'admin-apis', section: 'apis', title: 'APIs', ...(status ? { status } : {}) },
+      model,
+    )
+  }
+
+  const renderPermissions = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const api = await apis.get(tenantOf(c), c.req.param('id') ?? '')
+    const model = apiPermissionsModel({ api, canEdit: can(c, 'update:resource_servers'), form })
+    return renderConsole(
+      c,
+      deps,
+      {
+        view: 'admin-api-permissions',
+        section: 'apis',
+        title: `${api.name}: permissions`,
+        ...(status ? { status } : {}),
+      },
+      model,
+    )
+  }
+
+  const renderSettings = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const api = await apis.get(tenantOf(c), c.req.param('id') ?? '')
+    const model = apiSettingsModel({
+      api,
+      canEdit: can(c, 'update:resource_servers'),
+      canDelete: can(c, 'delete:resource_servers'),
+      form,
+    })
+    return renderConsole(
+      c,
+      deps,
+      {
+        view: 'admin-api-settings',
+        section: 'apis',
+        title: `${api.name}: settings`,
+        ...(status ? { status } : {}),
+      },
+      model,
+    )
+  }
+
+  app.use('*', async function readApis(c, next) {
+    allow(c, 'read:resource_servers')
+    await next()
+  })
+
+  app.get('/', (c) => renderList(c, emptyForm))
+
+  app.post('/', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, createForm)
+    allow(c, 'create:resource_servers')
+    const { csrf: _, ...values } = form
+    const done = await attempt(values, () =>
+      apis.create(tenantOf(c), {
+        identifier: form.identifier.trim(),
+        name: form.name || form.identifier.trim(),
+      }),
+    )
+    if (!done.ok) return renderList(c, done.form, 400)
+    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+  })
+
+  app.get('/:id', (c) =>
+    c.redirect(`/admin/apis/${encodeURIComponent(c.req.param('id'))}/settings`, 303),
+  )
+
+  app.get('/:id/settings', (c) => renderSettings(c, emptyForm))
+
+  app.post('/:id/settings', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, settingsForm)
+    allow(c, 'update:resource_servers')
+    const { csrf: _, ...values } = form
+    const done = await attempt(values, () =>
+      apis.update(tenantOf(c), c.req.param('id'), {
+        name: form.name,
+        enforcePolicies: form.enforce_policies === 'on',
+        tokenDialect: form.token_dialect === 'on' ? 'access_token_authz' : 'access_token',
+        allowOfflineAccess: form.allow_offline_access === 'on',
+        skipConsentForVerifiableFirstPartyClients: form.skip_consent === 'on',
+      }),
+    )
+    if (!done.ok) return renderSettings(c, done.form, 400)
+    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/settings`, 303)
+  })
+
+  app.post('/:id/delete', limitBody('form'), async (c) => {
+    await consoleForm(c, deps, z.object({ csrf }))
+    allow(c, 'delete:resource_servers')
+    await apis.remove(tenantOf(c), c.req.param('id'))
+    return c.redirect('/admin/apis', 303)
+  })
+
+  app.get('/:id/permissions', (c) => renderPermissions(c, emptyForm))
+
+  app.post('/:id/permissions', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, permissionsForm)
+    allow(c, 'update:resource_servers')
+    const [tenantId, id] = [tenantOf(c), c.req.param('id')]
+    const done = await attempt({ value: form.value, description: form.description }, () => {
+      if (form.delete !== undefined) return apis.removeScope(tenantId, id, form.delete)
+      if (form.move) return apis.moveScope(tenantId, id, form.value, form.move)
+      return apis.addScope(tenantId, id, form.value, form.description)
+    })
+    if (!done.ok) return renderPermissions(c, done.form, 400)
+    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+  })
+
+  app.get('/:id/permissions/edit', async (c) => {
+    const api = await apis.get(tenantOf(c), c.req.param('id'))
+    const value = c.req.query('value') ?? ''
+    if (!api.scopes.some((scope) => scope.value === value))
+      return c.redirect(`/admin/apis/${encodeURIComponent(api.id)}/permissions`, 303)
+    const model = permissionEditModel({ api, value, form: emptyForm })
+    return renderConsole(
+      c,
+      deps,
+      { view: 'admin-api-permission', section: 'apis', title: `Edit ${value}` },
+      model,
+    )
+  })
+
+  app.post('/:id/permissions/edit', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, editForm)
+    allow(c, 'update:resource_servers')
+    const { csrf: _, ...values } = form
+    const done = await attempt(values, () =>
+      apis.describeScope(
+        tenantOf(c),
+        c.req.param('id'),
+        form.value,
+        form.description,
+        parseLocaleLines(form.descriptions),
+      ),
+    )
+    if (done.ok)
+      return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+    const api = await apis.get(tenantOf(c), c.req.param('id'))
+    const model = permissionEditModel({ api, value: form.value, form: done.form })
+    return renderConsole(
+      c,
+      deps,
+      { view: 'admin-api-permission', section: 'apis', title: `Edit ${form.value}`, status: 400 },
+      model,
+    )
+  })
+
+  return app
+}

@@ -1,0 +1,116 @@
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { limitBody } from '../../http/body-limit.js'
+import { clientListModel, clientModel } from '../../presenters/admin-clients.js'
+import { emptyForm, type FormState } from '../../presenters/admin-console.js'
+import { allow, attempt, can, consoleForm, renderConsole } from './console.js'
+
+const text = (max: number) => z.string().max(max).default('')
+const csrf = z.string().max(128).optional()
+const createForm = z.object({ csrf, name: text(400), client_id: text(300) })
+const editForm = z.object({
+  csrf,
+  name: text(400),
+  description: text(400),
+  logo_uri: text(4000),
+  callbacks: text(40_000),
+  is_first_party: z.literal('on').optional(),
+  intent: z.enum(['save', 'preview']).default('save'),
+})
+const lines = (value: string) =>
+  value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+
+/** The console's Clients section (issue 19 item 4): list, create, edit with a logo preview, delete. */
+export function adminClientRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  const { clients } = deps
+  const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
+
+  const renderList = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const { items } = await clients.list(tenantOf(c), { page: 0, perPage: 100 })
+    const model = clientListModel({ clients: items, canCreate: can(c, 'create:clients'), form })
+    return renderConsole(
+      c,
+      deps,
+      {
+        view: 'admin-clients',
+        section: 'clients',
+        title: 'Clients',
+        ...(status ? { status } : {}),
+      },
+      model,
+    )
+  }
+
+  const renderClient = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const client = await clients.get(tenantOf(c), c.req.param('id') ?? '')
+    const model = clientModel({
+      client,
+      can: { update: can(c, 'update:clients'), remove: can(c, 'delete:clients') },
+      form,
+    })
+    return renderConsole(
+      c,
+      deps,
+      {
+        view: 'admin-client',
+        section: 'clients',
+        title: `Client ${client.name}`,
+        ...(status ? { status } : {}),
+      },
+      model,
+    )
+  }
+
+  app.use('*', async function readClients(c, next) {
+    allow(c, 'read:clients')
+    await next()
+  })
+
+  app.get('/', (c) => renderList(c, emptyForm))
+
+  app.post('/', limitBody('form'), async (c) => {
+    const { csrf: _, ...values } = await consoleForm(c, deps, createForm)
+    allow(c, 'create:clients')
+    const done = await attempt(values, () =>
+      clients.create(tenantOf(c), { name: values.name, clientId: values.client_id }),
+    )
+    if (!done.ok) return renderList(c, done.form, 400)
+    return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
+  })
+
+  app.get('/:id', (c) => renderClient(c, emptyForm))
+
+  app.post('/:id', limitBody('form'), async (c) => {
+    const { csrf: _, intent, ...form } = await consoleForm(c, deps, editForm)
+    allow(c, 'update:clients')
+    const values = { ...form, is_first_party: form.is_first_party ?? 'off' }
+    // "Preview" shows the typed name and logo as the prompt would, without saving.
+    if (intent === 'preview') return renderClient(c, { values, errors: {} })
+    const done = await attempt(values, () =>
+      clients.update(tenantOf(c), c.req.param('id'), {
+        name: form.name,
+        description: form.description,
+        logoUri: form.logo_uri,
+        callbacks: lines(form.callbacks),
+        isFirstParty: form.is_first_party === 'on',
+      }),
+    )
+    if (!done.ok) return renderClient(c, done.form, 400)
+    return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
+  })
+
+  app.post('/:id/delete', limitBody('form'), async (c) => {
+    await consoleForm(c, deps, z.object({ csrf }))
+    allow(c, 'delete:clients')
+    await clients.remove(tenantOf(c), c.req.param('id'))
+    return c.redirect('/admin/clients', 303)
+  })
+
+  return app
+}

@@ -1,0 +1,98 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { z } from 'zod'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { AppError, ConflictError, FieldError } from '../../errors.js'
+import { readForm } from '../../http/forms.js'
+import { renderPage } from '../../http/render.js'
+import { type GrantedScopes, hasAnyScope } from '../../middleware/management-auth.js'
+import { consoleShell, type FormState, type SectionId } from '../../presenters/admin-console.js'
+
+/** The signed-in session's Management API scopes. */
+export function sessionScopes(c: Context<AppEnv>): GrantedScopes {
+  const { scopes } = c.get('admin')
+  return scopes === 'all' ? 'all' : new Set(scopes)
+}
+
+export const can = (c: Context<AppEnv>, scope: string) => hasAnyScope(sessionScopes(c), [scope])
+
+/** A page or action the session's scopes do not allow is refused, as the API would (403). */
+export function allow(c: Context<AppEnv>, scope: string): void {
+  if (!can(c, scope))
+    throw new AppError(403, 'insufficient_scope', `Insufficient scope, expected any of: ${scope}`)
+}
+
+/** Reads a console form: parsed at the edge, its CSRF token bound to the admin session. */
+export async function consoleForm<T extends z.ZodType>(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  schema: T,
+): Promise<z.output<T>> {
+  const form = await readForm(c, schema)
+  const token = (form as { csrf?: unknown }).csrf
+  await deps.csrf.check('admin', c.get('adminCookie'), typeof token === 'string' ? token : '')
+  return form
+}
+
+/** What a conflict on a unique key means to the field that holds it. */
+const CONFLICT_FIELD = {
+  resource_server: ['identifier', 'is already the identifier of another API'],
+  client: ['client_id', 'is already taken'],
+  role: ['name', 'is already the name of another role'],
+} as const
+
+/**
+ * Runs a console action; a refusal of the input becomes the form again, with the message beside
+ * the field that caused it and the user's input kept. Anything else propagates.
+ */
+export async function attempt<T>(
+  values: Record<string, string>,
+  action: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; form: FormState }> {
+  try {
+    return { ok: true, value: await action() }
+  } catch (error) {
+    if (error instanceof FieldError)
+      return { ok: false, form: { values, errors: { [error.field]: error.reason } } }
+    if (error instanceof ConflictError) {
+      const [field, reason] = CONFLICT_FIELD[error.subject]
+      return { ok: false, form: { values, errors: { [field]: reason } } }
+    }
+    throw error
+  }
+}
+
+/** Renders a console page: the shell (tenant, sections, sign-out form) around the view-model. */
+export async function renderConsole(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  page: { view: string; section: SectionId; title: string; status?: ContentfulStatusCode },
+  model: object,
+) {
+  const shell = consoleShell({
+    tenantName: c.get('tenant').settings.friendly_name,
+    scopes: sessionScopes(c),
+    current: page.section,
+    csrf: await deps.csrf.token('admin', c.get('adminCookie')),
+  })
+  return renderPage(
+    c,
+    deps,
+    page.view,
+    { ...model, shell },
+    {
+      title: `${page.title} · Assent admin`,
+      tr: deps.i18n.translator('en'),
+      ...(page.status ? { status: page.status } : {}),
+    },
+  )
+}
+
+/** A permission chosen in a `<select>`: `identifier permission` (see `permissionKey`). */
+export function parsePermissionKey(key: string) {
+  const space = key.indexOf(' ')
+  if (space <= 0 || space === key.length - 1)
+    throw new FieldError('permission', 'choose a permission')
+  return { resourceServerIdentifier: key.slice(0, space), permissionName: key.slice(space + 1) }
+}

@@ -1,0 +1,126 @@
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { limitBody } from '../../http/body-limit.js'
+import { emptyForm, type FormState } from '../../presenters/admin-console.js'
+import { roleListModel, roleModel } from '../../presenters/admin-rbac.js'
+import { withApis } from '../../services/permission-refs.js'
+import { allow, attempt, can, consoleForm, parsePermissionKey, renderConsole } from './console.js'
+
+const text = (max: number) => z.string().max(max).default('')
+const csrf = z.string().max(128).optional()
+const roleForm = z.object({ csrf, name: text(200), description: text(600) })
+const permissionForm = z.object({
+  csrf,
+  permission: text(1000),
+  remove: z.string().max(1000).optional(),
+})
+const userForm = z.object({ csrf, user_id: text(600), remove: z.string().max(600).optional() })
+const ALL = { page: 0, perPage: 100 }
+
+/** The console's Roles section (issue 19 item 2): list, create, edit, delete, permissions, users. */
+export function adminRoleRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  const { roles } = deps
+  const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
+  const back = (c: Context<AppEnv>) =>
+    c.redirect(`/admin/roles/${encodeURIComponent(c.req.param('id') ?? '')}`, 303)
+
+  const renderList = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const { items } = await roles.list(tenantOf(c), ALL)
+    const model = roleListModel({ roles: items, canCreate: can(c, 'create:roles'), form })
+    return renderConsole(
+      c,
+      deps,
+      { view: 'admin-roles', section: 'roles', title: 'Roles', ...(status ? { status } : {}) },
+      model,
+    )
+  }
+
+  const renderRole = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const tenantId = tenantOf(c)
+    const role = await roles.get(tenantId, c.req.param('id') ?? '')
+    const [permissions, users, apis] = await Promise.all([
+      roles.permissions(tenantId, role.id, ALL),
+      roles.users(tenantId, role.id, ALL),
+      deps.resourceServers.list(tenantId, ALL),
+    ])
+    const model = roleModel({
+      role,
+      permissions: await withApis(deps.store, tenantId, permissions.items),
+      users: users.items,
+      apis: apis.items,
+      can: { update: can(c, 'update:roles'), remove: can(c, 'delete:roles') },
+      form,
+    })
+    return renderConsole(
+      c,
+      deps,
+      {
+        view: 'admin-role',
+        section: 'roles',
+        title: `Role ${role.name}`,
+        ...(status ? { status } : {}),
+      },
+      model,
+    )
+  }
+
+  app.use('*', async function readRoles(c, next) {
+    allow(c, 'read:roles')
+    await next()
+  })
+
+  app.get('/', (c) => renderList(c, emptyForm))
+
+  app.post('/', limitBody('form'), async (c) => {
+    const { csrf: _, ...values } = await consoleForm(c, deps, roleForm)
+    allow(c, 'create:roles')
+    const done = await attempt(values, () => roles.create(tenantOf(c), values))
+    if (!done.ok) return renderList(c, done.form, 400)
+    return c.redirect(`/admin/roles/${encodeURIComponent(done.value.id)}`, 303)
+  })
+
+  app.get('/:id', (c) => renderRole(c, emptyForm))
+
+  app.post('/:id', limitBody('form'), async (c) => {
+    const { csrf: _, ...values } = await consoleForm(c, deps, roleForm)
+    allow(c, 'update:roles')
+    const done = await attempt(values, () => roles.update(tenantOf(c), c.req.param('id'), values))
+    return done.ok ? back(c) : renderRole(c, done.form, 400)
+  })
+
+  app.post('/:id/delete', limitBody('form'), async (c) => {
+    await consoleForm(c, deps, z.object({ csrf }))
+    allow(c, 'delete:roles')
+    await roles.remove(tenantOf(c), c.req.param('id'))
+    return c.redirect('/admin/roles', 303)
+  })
+
+  app.post('/:id/permissions', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, permissionForm)
+    allow(c, 'update:roles')
+    const [tenantId, id] = [tenantOf(c), c.req.param('id')]
+    const done = await attempt({ permission: form.permission }, () =>
+      form.remove !== undefined
+        ? roles.removePermissions(tenantId, id, [parsePermissionKey(form.remove)])
+        : roles.addPermissions(tenantId, id, [parsePermissionKey(form.permission)]),
+    )
+    return done.ok ? back(c) : renderRole(c, done.form, 400)
+  })
+
+  app.post('/:id/users', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, userForm)
+    allow(c, 'update:roles')
+    const [tenantId, id] = [tenantOf(c), c.req.param('id')]
+    const done = await attempt({ user_id: form.user_id }, () =>
+      form.remove !== undefined
+        ? roles.removeUser(tenantId, id, form.remove)
+        : roles.addUsers(tenantId, id, [form.user_id]),
+    )
+    return done.ok ? back(c) : renderRole(c, done.form, 400)
+  })
+
+  return app
+}

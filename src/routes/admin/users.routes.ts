@@ -1,0 +1,106 @@
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { limitBody } from '../../http/body-limit.js'
+import { emptyForm, type FormState } from '../../presenters/admin-console.js'
+import { userHref, userModel } from '../../presenters/admin-rbac.js'
+import { allow, attempt, can, consoleForm, parsePermissionKey, renderConsole } from './console.js'
+
+const text = (max: number) => z.string().max(max).default('')
+const csrf = z.string().max(128).optional()
+const roleForm = z.object({ csrf, role_id: text(200), remove: z.string().max(200).optional() })
+const permissionForm = z.object({
+  csrf,
+  permission: text(1000),
+  remove: z.string().max(1000).optional(),
+})
+const grantForm = z.object({ csrf, revoke: z.string().min(1).max(200) })
+const ALL = { page: 0, perPage: 100 }
+
+/** The console's Users section (issue 19 item 3): a user looked up by id, as the AS knows them. */
+export function adminUserRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  const { users } = deps
+  const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
+  const back = (c: Context<AppEnv>) => c.redirect(userHref(c.req.param('id') ?? ''), 303)
+
+  const renderUser = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
+    const [tenantId, userId] = [tenantOf(c), (c.req.param('id') ?? '').slice(0, 300)]
+    const canGrants = can(c, 'read:grants')
+    const [seen, permissions, roles, allRoles, grants, apis] = await Promise.all([
+      users.seen(tenantId, userId),
+      users.permissions(tenantId, userId, ALL),
+      users.roles(tenantId, userId, ALL),
+      deps.roles.list(tenantId, ALL),
+      canGrants ? users.grants(tenantId, userId, ALL) : undefined,
+      deps.resourceServers.list(tenantId, ALL),
+    ])
+    const model = userModel({
+      userId,
+      seen,
+      permissions: permissions.items,
+      roles: roles.items,
+      allRoles: can(c, 'read:roles') ? allRoles.items : [],
+      grants: grants?.items ?? null,
+      apis: apis.items,
+      can: { update: can(c, 'update:users'), revoke: can(c, 'delete:grants') },
+      form,
+    })
+    return renderConsole(
+      c,
+      deps,
+      {
+        view: 'admin-user',
+        section: 'users',
+        title: `User ${userId}`,
+        ...(status ? { status } : {}),
+      },
+      model,
+    )
+  }
+
+  app.use('*', async function readUsers(c, next) {
+    allow(c, 'read:users')
+    await next()
+  })
+
+  app.get('/', async (c) => {
+    const userId = c.req.query('user_id')?.trim()
+    if (userId) return c.redirect(userHref(userId.slice(0, 300)), 303)
+    return renderConsole(c, deps, { view: 'admin-users', section: 'users', title: 'Users' }, {})
+  })
+
+  app.get('/:id', (c) => renderUser(c, emptyForm))
+
+  app.post('/:id/roles', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, roleForm)
+    allow(c, 'update:users')
+    const [tenantId, userId] = [tenantOf(c), c.req.param('id')]
+    await (form.remove !== undefined
+      ? users.removeRoles(tenantId, userId, [form.remove])
+      : users.addRoles(tenantId, userId, [form.role_id]))
+    return back(c)
+  })
+
+  app.post('/:id/permissions', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, permissionForm)
+    allow(c, 'update:users')
+    const [tenantId, userId] = [tenantOf(c), c.req.param('id')]
+    const done = await attempt({ permission: form.permission }, () =>
+      form.remove !== undefined
+        ? users.removePermissions(tenantId, userId, [parsePermissionKey(form.remove)])
+        : users.addPermissions(tenantId, userId, [parsePermissionKey(form.permission)]),
+    )
+    return done.ok ? back(c) : renderUser(c, done.form, 400)
+  })
+
+  app.post('/:id/grants', limitBody('form'), async (c) => {
+    const form = await consoleForm(c, deps, grantForm)
+    allow(c, 'delete:grants')
+    await users.revokeGrant(tenantOf(c), c.req.param('id'), form.revoke)
+    return back(c)
+  })
+
+  return app
+}

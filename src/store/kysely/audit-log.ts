@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely'
+import type { AuditEntry } from '../../entities.js'
+import type { Page, Paged } from '../port.js'
+import type { Database } from '../schema.js'
+import { mapPage, paged } from './paging.js'
+import { iso } from './rows.js'
+
+const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value))
+
+export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: entry.id,
+      tenant_id: entry.tenantId,
+      at: iso(entry.at),
+      actor: entry.actor,
+      via: entry.via,
+      action: entry.action,
+      target: entry.target,
+      before: jsonOrNull(entry.before),
+      after: jsonOrNull(entry.after),
+    })
+    .execute()
+}
+
+/** Newest first; ids are sortable, so entries of one millisecond keep their order. */
+export async function listAudit(
+  db: Kysely<Database>,
+  tenantId: string,
+  page: Page,
+): Promise<Paged<AuditEntry>> {
+  const rows = await paged(
+    db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc'),
+    page,
+  )
+  return mapPage(rows, (row) => ({
+    id: row.id,
+    tenantId: row.tenant_id,
+    at: new Date(row.at),
+    actor: row.actor,
+    via: row.via === 'console' ? 'console' : 'api',
+    action: row.action,
+    target: row.target,
+    before: row.before === null ? undefined : (JSON.parse(row.before) as unknown),
+    after: row.after === null ? undefined : (JSON.parse(row.after) as unknown),
+  }))
+}

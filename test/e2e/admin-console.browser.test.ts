@@ -1,0 +1,191 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seriousViolations } from '../support/axe.js'
+import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { freePort, listen } from '../support/serve.js'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+const SCREENSHOT = new URL('../../examples/screenshots/console-permissions.png', import.meta.url)
+  .pathname
+
+let t: TestApp
+let server: Awaited<ReturnType<typeof listen>>
+let browser: Browser
+
+beforeAll(async () => {
+  const port = await freePort()
+  t = await createTestApp({
+    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
+  })
+  server = await listen(t.app, port)
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  await t?.close()
+})
+
+/** axe on the page as it stands: no serious or critical violation. */
+async function expectAccessible(page: Page) {
+  expect({ url: page.url(), violations: await seriousViolations(page) }).toEqual({
+    url: page.url(),
+    violations: [],
+  })
+}
+
+const lines = (page: Page, mode: 'grouped' | 'descriptions') =>
+  page.getByTestId(`scope-lines-${mode}`).locator('li').allInnerTexts()
+
+describe('the admin console in Chromium (issue 19, Done when)', () => {
+  it('follows the documentation: an API, a permission through the Permissions tab, the prompt, a role, a user, delete', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/admin/login`)
+    await page.getByLabel('Management token').fill(t.adminToken)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${server.url}/admin/preview`)
+
+    // Applications > APIs > Create API.
+    await page.getByRole('link', { name: 'APIs', exact: true }).click()
+    await expectAccessible(page)
+    await page.getByLabel('Name').fill('Messages API')
+    await page.getByLabel('Identifier').fill('https://messages.example')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.waitForURL(/\/admin\/apis\/[^/]+\/permissions$/)
+    const tab = page.url()
+
+    // Permissions tab: type the permission and its description, click "+ Add".
+    await page.getByLabel('Permission', { exact: true }).fill('read:messages')
+    await page.getByLabel('Description').fill('Read your messages')
+    await page.getByRole('button', { name: '+ Add' }).click()
+    await page.waitForURL(tab)
+    const rows = page.getByTestId('permission-list').locator('li')
+    expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('read:messages')])
+    expect(await rows.first().innerText()).toContain('Read your messages')
+    await expectAccessible(page)
+    await page.screenshot({ path: SCREENSHOT, fullPage: true })
+
+    // A mistake is shown beside its field, the input kept.
+    await page.getByLabel('Permission', { exact: true }).fill('openid')
+    await page.getByRole('button', { name: '+ Add' }).click()
+    expect(await page.locator('#value-error').innerText()).toBe('is a reserved scope name')
+    expect(await page.getByLabel('Permission', { exact: true }).inputValue()).toBe('openid')
+    await expectAccessible(page)
+
+    await page.getByRole('link', { name: 'Edit read:messages' }).click()
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'Settings', exact: true }).click()
+    await expectAccessible(page)
+
+    // The prompt, both modes, through the Preview link.
+    await page.getByRole('link', { name: 'Preview', exact: true }).click()
+    expect(await lines(page, 'grouped')).toEqual(['Messages: read your messages'])
+    expect(await lines(page, 'descriptions')).toEqual(['Read your messages'])
+
+    // A role that holds the permission, given to a user.
+    await page.getByRole('link', { name: 'Roles', exact: true }).click()
+    await expectAccessible(page)
+    await page.getByLabel('Name').fill('Reader')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.waitForURL(/\/admin\/roles\/rol_/)
+    const role = page.url()
+    await page.getByLabel('Add a permission').selectOption('https://messages.example read:messages')
+    await page.getByRole('button', { name: 'Add permission' }).click()
+    await page.getByLabel('Assign to user id').fill('auth0|ana')
+    await page.getByRole('button', { name: 'Assign' }).click()
+    expect(await page.getByTestId('role-permissions').innerText()).toContain('read:messages')
+    await expectAccessible(page)
+
+    await page.getByRole('link', { name: 'Users', exact: true }).click()
+    await expectAccessible(page)
+    await page.getByLabel('User id').fill('auth0|ana')
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.waitForURL(/\/admin\/users\/auth0%7Cana$/)
+    const user = page.url()
+    const permissions = page.getByTestId('user-permissions').locator('tbody tr')
+    expect(await permissions.allInnerTexts()).toEqual([
+      expect.stringMatching(/read:messages\s+Messages API\s+Role Reader/),
+    ])
+    expect(await page.getByTestId('user-roles').innerText()).toContain('Reader')
+    await expectAccessible(page)
+
+    // Delete with the trash button: gone from the list, the prompt and the role.
+    await page.goto(tab)
+    await page.getByTestId('trash').first().click()
+    await page.getByRole('button', { name: 'Confirm: delete read:messages' }).click()
+    await page.waitForURL(tab)
+    expect(await rows.count()).toBe(0)
+    await page.getByRole('link', { name: 'Preview', exact: true }).click()
+    expect(await lines(page, 'grouped')).toEqual([])
+    expect(await lines(page, 'descriptions')).toEqual([])
+    await page.goto(role)
+    expect(await page.getByTestId('role-permissions').locator('li').count()).toBe(0)
+    await page.goto(user)
+    expect(await page.getByTestId('user-permissions').count()).toBe(0)
+    await context.close()
+  })
+
+  it('fits a phone, every section reachable and accessible', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 } })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/admin/login`)
+    await page.getByLabel('Management token').fill(t.adminToken)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${server.url}/admin/preview`)
+    await t.store.grants.merge(t.tenant.id, 'auth0|ana', 'mail-helper', 'https://messages.demo/', [
+      'read:messages',
+    ])
+    const api = (await t.store.resourceServers.list(t.tenant.id, { page: 0, perPage: 5 })).items[0]
+    const role = (await t.store.roles.list(t.tenant.id, { page: 0, perPage: 5 })).items[0]
+    for (const path of [
+      '/admin/apis',
+      `/admin/apis/${api?.id}/permissions`,
+      `/admin/apis/${api?.id}/settings`,
+      '/admin/roles',
+      `/admin/roles/${role?.id}`,
+      '/admin/users/auth0%7Cana',
+      '/admin/clients',
+      '/admin/clients/mail-helper',
+      '/admin/settings',
+      '/admin/logs',
+    ]) {
+      await page.goto(`${server.url}${path}`)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(width, path).toBeLessThanOrEqual(375)
+      await expectAccessible(page)
+    }
+    await page.screenshot({ path: `${ARTIFACTS}console-phone.png`, fullPage: true })
+    await context.close()
+  })
+
+  it('passes axe on the clients and settings pages, a refused colour included', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/admin/login`)
+    await page.getByLabel('Management token').fill(t.adminToken)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${server.url}/admin/preview`)
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'Clients', exact: true }).click()
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'Mail Helper' }).click()
+    await page.getByLabel('Logo URL').fill('http://insecure.example/logo.png')
+    await page.getByRole('button', { name: 'Preview', exact: true }).click()
+    expect(await page.getByTestId('client-preview').innerText()).toContain('M')
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'Tenant settings' }).click()
+    await expectAccessible(page)
+    await page.locator('#primary_color').fill('#ffcc00')
+    await page.getByRole('button', { name: 'Save' }).click()
+    expect(await page.locator('#primary_color-error').innerText()).toMatch(/WCAG AA needs 4.5:1/)
+    await expectAccessible(page)
+    await page.screenshot({ path: `${ARTIFACTS}console-settings.png`, fullPage: true })
+    await page.getByRole('link', { name: 'Logs', exact: true }).click()
+    const entries = page.getByTestId('log-list').locator('li')
+    expect(await entries.first().innerText()).toContain('admin token')
+    await entries.first().locator('summary').click()
+    await expectAccessible(page)
+    await context.close()
+  })
+})
