@@ -7,7 +7,11 @@ export interface ApiScope {
   readonly descriptions?: Readonly<Record<string, string>>
 }
 
-export type TokenDialect = 'access_token' | 'access_token_authz'
+export type TokenDialect =
+  | 'access_token'
+  | 'access_token_authz'
+  | 'rfc9068_profile'
+  | 'rfc9068_profile_authz'
 
 export interface Api {
   readonly identifier: string

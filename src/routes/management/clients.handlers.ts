@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type * as routes from './clients.routes.js'
+import { pickFields } from './fields.js'
 import { clientJson, listJson, pageOf } from './shapes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
@@ -15,7 +16,8 @@ export function clientHandlers({ store }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await store.clients.list(c.get('tenant').id, pageOf(query))
-    return c.json(listJson('clients', items.map(clientJson), total, query), 200)
+    const json = items.map((item) => pickFields(clientJson(item), query))
+    return c.json(listJson('clients', json, total, query), 200)
   }
 
   const create: Handler<'create'> = async (c) => {
@@ -36,7 +38,7 @@ export function clientHandlers({ store }: AppDeps) {
   const get: Handler<'get'> = async (c) => {
     const client = await store.clients.get(c.get('tenant').id, c.req.valid('param').client_id)
     if (!client) throw notFound()
-    return c.json(clientJson(client), 200)
+    return c.json(pickFields(clientJson(client), c.req.valid('query')), 200)
   }
 
   const update: Handler<'update'> = async (c) => {
