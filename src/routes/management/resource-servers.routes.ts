@@ -11,10 +11,16 @@ import {
 } from './shapes.js'
 
 /** Auth0 documents `"scopes": {}` as "remove every scope": the same as `[]` (DESIGN §4). */
-const scopesOrEmptyObject = z.union([
+const scopesOrEmptyObject = z.preprocess(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 0
+      ? []
+      : value,
   scopesInput,
-  z.strictObject({}).transform((): z.output<typeof scopesInput> => []),
-])
+)
 
 const TOKEN_DIALECTS = [
   'access_token',
