@@ -93,6 +93,7 @@ describe('Better Auth with Assent as its consent page, in Chromium', () => {
     await page.waitForURL(`${rp.url}/callback**`)
     expect(visited.some((url) => url.startsWith(assent.url))).toBe(false)
     expect(await scopeShown(page)).toEqual(SCOPE)
+    expect(await tokenScopesOf('bea')).toEqual([SCOPE, SCOPE])
     await context.close()
   })
 
@@ -106,6 +107,28 @@ describe('Better Auth with Assent as its consent page, in Chromium', () => {
     expect(grants.body.some((grant: { user_id: string }) => grant.user_id.includes('dee'))).toBe(
       false,
     )
+    await context.close()
+  })
+
+  it('finishes a consent only in the browser that started it', async () => {
+    const { context, page } = await signIn('theo')
+    await page.waitForURL(`${assent.url}/consent/**`)
+    // The user accepts, but the way back is taken from elsewhere first (a leaked URL).
+    const csrf = (await page.locator('input[name="csrf"]').getAttribute('value')) ?? ''
+    const answer = await context.request.post(page.url(), {
+      form: { action: 'accept', csrf },
+      headers: { origin: assent.url },
+      maxRedirects: 0,
+    })
+    const back = answer.headers().location ?? ''
+    expect(back).toContain('/consent/return?')
+    const replay = await fetch(back, { redirect: 'manual' })
+    expect(replay.status).toBe(400)
+    expect(await tokenScopesOf('theo')).toEqual([])
+    // The browser that started it still finishes it.
+    await page.goto(back)
+    await page.waitForURL(`${rp.url}/callback**`)
+    expect(await scopeShown(page)).toEqual(SCOPE)
     await context.close()
   })
 
@@ -136,6 +159,7 @@ describe('Better Auth with Assent as its consent page, in Chromium', () => {
       await page.getByRole('button', { name: 'Accept' }).click()
       await page.waitForURL(`${rp.url}/callback**`)
       expect(await scopeShown(page)).toEqual(['openid', 'profile', 'read:messages'])
+      expect(await tokenScopesOf('rita')).toEqual([['openid', 'profile', 'read:messages']])
       await context.close()
     } finally {
       await api('PATCH', `/resource-servers/${encodeURIComponent(DEMO.audience)}`, {
@@ -144,6 +168,18 @@ describe('Better Auth with Assent as its consent page, in Chromium', () => {
     }
   })
 })
+
+/** The scopes of every access token Better Auth issued to a user, as it stored them. */
+async function tokenScopesOf(name: string): Promise<string[][]> {
+  const ctx = await as.auth.$context
+  const rows = await ctx.adapter.findMany<{ scopes: string[] | string }>({
+    model: 'oauthAccessToken',
+    where: [{ field: 'userId', value: await userIdOf(name) }],
+  })
+  return rows.map((row) =>
+    (Array.isArray(row.scopes) ? row.scopes : String(row.scopes).split(/[ ,]/)).sort(),
+  )
+}
 
 /** The Better Auth user id of a name signed in through the example's form. */
 async function userIdOf(name: string): Promise<string> {
