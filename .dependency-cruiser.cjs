@@ -44,6 +44,15 @@ module.exports = {
       to: { path: '^src/store/' },
     },
     {
+      name: 'client-stands-alone',
+      comment:
+        'src/client/ ships as assent/client: it imports only its own files, no package and no ' +
+        'other part of Assent, so it loads with nothing but fetch.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { pathNot: '^src/client/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No module of src/ depends on itself through others.',
       severity: 'error',

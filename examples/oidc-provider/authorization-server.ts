@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
 import { LRUCache } from 'lru-cache'
 import Provider, { type ClientMetadata, errors, type KoaContextWithOIDC } from 'oidc-provider'
+// In your own authorization server: `from 'assent/client'`.
+import { AssentClient, type ConsentDecision, readConsentReturn } from '../../src/client/index.js'
 
 export interface AssentConnection {
   /** Where Assent is, e.g. `http://localhost:3000`. */
@@ -31,28 +33,6 @@ export interface AuthorizationServerOptions {
 }
 
 const STANDARD = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access'])
-
-async function assent(connection: AssentConnection, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${connection.url}/api/v2${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${connection.token}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : undefined }
-}
-
-interface AssentDecision {
-  status: 'pending' | 'accepted' | 'denied'
-  user_id: string
-  client_id: string
-  audience: string | null
-  granted_scopes: string[]
-  error?: string
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -74,6 +54,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const { port } = server.address() as AddressInfo
   const issuer = `http://${host}:${port}`
 
+  const assent = new AssentClient(options.assent)
   const { privateKey } = await generateKeyPair('RS256', { extractable: true })
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'example', alg: 'RS256', use: 'sig' }
 
@@ -95,15 +76,16 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         useGrantedResource: async () => true,
         // The API's scopes come from Assent: one source of truth for what can be asked.
         async getResourceServerInfo(_ctx: KoaContextWithOIDC, indicator: string) {
-          const found = await assent(
-            options.assent,
-            'GET',
-            `/resource-servers/${encodeURIComponent(indicator)}`,
+          // Resource servers are outside the consent client; one plain call reads them.
+          const found = await fetch(
+            `${options.assent.url}/api/v2/resource-servers/${encodeURIComponent(indicator)}`,
+            { headers: { authorization: `Bearer ${options.assent.token}` } },
           )
           if (found.status !== 200) throw new errors.InvalidTarget()
+          const api = (await found.json()) as { identifier: string; scopes: { value: string }[] }
           return {
-            scope: (found.body.scopes as { value: string }[]).map((scope) => scope.value).join(' '),
-            audience: found.body.identifier as string,
+            scope: api.scopes.map((scope) => scope.value).join(' '),
+            audience: api.identifier,
             accessTokenFormat: 'jwt' as const,
             jwt: { sign: { alg: 'RS256' as const } },
           }
@@ -117,7 +99,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const openedFor = new LRUCache<string, string>({ max: 10_000, ttl: 15 * 60_000 })
 
   /** Ends the interaction with a Grant of exactly what Assent says the user granted. */
-  async function finishWith(req: IncomingMessage, res: ServerResponse, decision: AssentDecision) {
+  async function finishWith(req: IncomingMessage, res: ServerResponse, decision: ConsentDecision) {
     const details = await provider.interactionDetails(req, res)
     if (decision.status !== 'accepted') {
       const error = decision.error === 'consent_required' ? 'consent_required' : 'access_denied'
@@ -201,30 +183,30 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     // this interaction's cookie; the consent request must be the one opened for it, and the
     // verifier is redeemed (which writes the grant in Assent) from this browser only.
     if (action === 'consent') {
-      const url = new URL(req.url ?? '/', issuer)
-      const id = url.searchParams.get('consent_request') ?? ''
+      const back = readConsentReturn(new URL(req.url ?? '/', issuer))
       const expected = openedFor.get(uid)
-      if (!expected || id !== expected) throw new errors.InvalidRequest('unknown consent request')
-      const verified = await assent(
-        options.assent,
-        'POST',
-        `/consent-requests/${encodeURIComponent(id)}/verify`,
-        { consent_verifier: url.searchParams.get('consent_verifier') ?? '' },
-      )
-      if (verified.status !== 200) throw new errors.InvalidRequest('consent could not be verified')
+      if (!expected || back.consent_request !== expected)
+        throw new errors.InvalidRequest('unknown consent request')
+      const decision = await assent
+        .verify(back.consent_request, back.consent_verifier)
+        .catch((error: unknown) => {
+          throw new errors.InvalidRequest(
+            `consent could not be verified: ${error instanceof Error ? error.message : error}`,
+          )
+        })
       openedFor.delete(uid)
-      await finishWith(req, res, verified.body as AssentDecision)
+      await finishWith(req, res, decision)
       return
     }
 
     // Ask Assent; it answers at once when no page is needed.
-    const opened = await assent(options.assent, 'POST', '/consent-requests', {
-      client_id: params.client_id,
-      user_id: details.session?.accountId,
+    const opened = await assent.createConsentRequest({
+      client_id: String(params.client_id),
+      user_id: details.session?.accountId ?? '',
       user_name: details.session?.accountId,
       audience: typeof params.resource === 'string' ? params.resource : options.defaultAudience,
-      scope: params.scope ?? 'openid',
-      redirect_uri: params.redirect_uri,
+      scope: typeof params.scope === 'string' ? params.scope : 'openid',
+      redirect_uri: String(params.redirect_uri),
       return_to: `${issuer}/interaction/${uid}/consent`,
       state: uid,
       // With granular consent on, the user may untick any line but signing in itself.
@@ -234,20 +216,16 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         : {}),
       ...(typeof params.ui_locales === 'string' ? { ui_locales: params.ui_locales } : {}),
     })
-    if (opened.status !== 201)
-      throw new Error(`Assent refused the consent request: ${JSON.stringify(opened.body)}`)
-    if (opened.body.status === 'pending') {
-      openedFor.set(uid, opened.body.id)
-      res.writeHead(303, { location: opened.body.consent_url, 'content-length': '0' })
+    if (opened.status === 'pending') {
+      openedFor.set(uid, opened.id)
+      res.writeHead(303, { location: opened.consent_url, 'content-length': '0' })
       res.end()
       return
     }
-    const read = await assent(
-      options.assent,
-      'GET',
-      `/consent-requests/${encodeURIComponent(opened.body.id)}`,
-    )
-    await finishWith(req, res, read.body as AssentDecision)
+    // Decided without a page (DESIGN §3.3): the decision is readable at once.
+    const decided = await assent.getConsentRequest(opened.id)
+    if (!('scope' in decided)) throw new Error('Assent returned no decision')
+    await finishWith(req, res, decided)
   }
 
   const callback = provider.callback()

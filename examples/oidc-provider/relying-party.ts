@@ -88,20 +88,28 @@ export async function startRelyingParty(options: RelyingPartyOptions) {
           pkceCodeVerifier: verifier,
           expectedState: state,
         })
-        const access = decodeJwt(tokens.access_token)
+        // A JWT access token says what it is for; an opaque one comes with the granted `scope`.
+        const access =
+          tokens.access_token.split('.').length === 3 ? decodeJwt(tokens.access_token) : undefined
+        const scope = access ? String(access.scope ?? '') : (tokens.scope ?? '')
         return send(
           200,
           page(
             'Signed in',
-            `<p>Access token for <code data-testid="audience">${escapeHtml(String(access.aud))}</code>
-<p>Scope: <code data-testid="scope">${escapeHtml(String(access.scope ?? ''))}</code></p>`,
+            `<p>Access token for <code data-testid="audience">${escapeHtml(String(access?.aud ?? '(opaque)'))}</code>
+<p>Scope: <code data-testid="scope">${escapeHtml(scope)}</code></p>`,
           ),
         )
       }
       send(404, page('Not found', ''))
-    })().catch((error: unknown) =>
-      send(500, page('Error', `<pre>${escapeHtml(String(error))}</pre>`)),
-    )
+    })().catch((error: unknown) => {
+      // openid-client's errors carry the server's `error` and `error_description`: show them.
+      const detail =
+        error instanceof oidc.ResponseBodyError
+          ? `${error.error}: ${error.error_description ?? ''}`
+          : String(error)
+      send(500, page('Error', `<pre>${escapeHtml(detail)}</pre>`))
+    })
   })
 
   return {

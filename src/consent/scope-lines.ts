@@ -68,13 +68,41 @@ function words(resource: string): string {
 }
 
 /**
+ * Resources whose words read the same as another resource's (`calendar_events`,
+ * `calendar-events`, `Calendar_Events`): two different permissions must never read as one line
+ * of text, so these keep their raw name on the prompt.
+ */
+export function ambiguousResources(scopes: Iterable<string>): ReadonlySet<string> {
+  const byWords = new Map<string, Set<string>>()
+  for (const value of scopes) {
+    if (isStandardScope(value)) continue
+    const parsed = parseScope(value)
+    if (parsed.kind === 'plain') continue
+    const key = words(parsed.resource).toLocaleLowerCase('en')
+    const resources = byWords.get(key) ?? new Set<string>()
+    resources.add(parsed.resource)
+    byWords.set(key, resources)
+  }
+  const ambiguous = new Set<string>()
+  for (const resources of byWords.values())
+    if (resources.size > 1) for (const resource of resources) ambiguous.add(resource)
+  return ambiguous
+}
+
+/**
  * Grouped mode (DESIGN §1.3): API scopes that share a resource become one line, in the order
  * of the first scope of each resource; actions keep the API's order within a line.
- * `scopes` must already be in prompt order (see `effectiveScopes`).
+ * `scopes` must already be in prompt order (see `effectiveScopes`). `known` are all the scopes
+ * the API defines: a resource that would read like another one of them is shown as written
+ * (see `ambiguousResources`), on every prompt, so its text does not change from one to the next.
  */
-export function groupedLines(scopes: readonly string[]): PromptLine[] {
+export function groupedLines(
+  scopes: readonly string[],
+  known: readonly string[] = [],
+): PromptLine[] {
   const lines: PromptLine[] = []
   const byResource = new Map<string, { scopes: string[]; actions: ActionLabel[] }>()
+  const ambiguous = ambiguousResources([...known, ...scopes])
 
   for (const value of scopes) {
     if (isStandardScope(value)) {
@@ -97,6 +125,7 @@ export function groupedLines(scopes: readonly string[]): PromptLine[] {
       continue
     }
     const spaced = words(parsed.resource)
+    const raw = ambiguous.has(parsed.resource)
     const created = { scopes: [value], actions: [label] }
     byResource.set(parsed.resource, created)
     lines.push({
@@ -105,8 +134,8 @@ export function groupedLines(scopes: readonly string[]): PromptLine[] {
       // The arrays are shared with the map so later scopes of this resource land in this line.
       scopes: created.scopes,
       actions: created.actions,
-      heading: spaced.charAt(0).toLocaleUpperCase('en') + spaced.slice(1),
-      resource: spaced.toLocaleLowerCase('en'),
+      heading: raw ? parsed.resource : spaced.charAt(0).toLocaleUpperCase('en') + spaced.slice(1),
+      resource: raw ? parsed.resource : spaced.toLocaleLowerCase('en'),
     })
   }
   return lines
@@ -165,5 +194,10 @@ export function promptLines(
   api: Api | null,
   locale: string,
 ): PromptLine[] {
-  return mode === 'descriptions' ? descriptionLines(scopes, api, locale) : groupedLines(scopes)
+  return mode === 'descriptions'
+    ? descriptionLines(scopes, api, locale)
+    : groupedLines(
+        scopes,
+        (api?.scopes ?? []).map((scope) => scope.value),
+      )
 }

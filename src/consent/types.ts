@@ -9,7 +9,11 @@ export interface ApiScope {
   readonly version?: number
 }
 
-export type TokenDialect = 'access_token' | 'access_token_authz'
+export type TokenDialect =
+  | 'access_token'
+  | 'access_token_authz'
+  | 'rfc9068_profile'
+  | 'rfc9068_profile_authz'
 
 export interface Api {
   readonly identifier: string

@@ -14,7 +14,7 @@ export interface Decision {
   readonly error?: string
   /** Granular consent: what the user unticked (DESIGN §3.5). */
   readonly declined_scopes?: string[]
-  /** With `token_dialect: access_token_authz`: every permission the user holds on the API. */
+  /** With an `_authz` token dialect: every permission the user holds on the API. */
   readonly permissions?: string[]
 }
 
@@ -30,8 +30,10 @@ export async function readDecision(
   const api = request.audience
     ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
     : null
+  // `access_token_authz` and `rfc9068_profile_authz` add the permissions claim (Auth0's dialects).
+  const withPermissions = api?.tokenDialect.endsWith('_authz') ?? false
   const permissions =
-    api && (api.enforcePolicies || api.tokenDialect === 'access_token_authz')
+    api && (api.enforcePolicies || withPermissions)
       ? await store.permissions.namesFor(tenant.id, request.userId, api.identifier)
       : undefined
   const defined = stillDefined(request.grantedScopes ?? [], api)
@@ -51,7 +53,7 @@ export async function readDecision(
     ...(request.granular && request.status !== 'pending'
       ? { declined_scopes: [...(request.declinedScopes ?? [])] }
       : {}),
-    ...(api?.tokenDialect === 'access_token_authz' && permissions
+    ...(api && withPermissions && permissions
       ? {
           permissions: api.scopes
             .map((scope) => scope.value)

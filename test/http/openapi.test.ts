@@ -95,6 +95,13 @@ describe('the OpenAPI document', () => {
     await check('PATCH', `/resource-servers/${created.body.id}`, {
       token_dialect: 'access_token_authz',
     })
+    await check('PATCH', `/resource-servers/${created.body.id}`, {
+      token_dialect: 'rfc9068_profile_authz',
+      scopes: {},
+    })
+    await check('GET', '/resource-servers?identifiers=urn:docs&identifiers=urn:none')
+    await check('GET', '/resource-servers?fields=identifier,scopes&include_fields=true')
+    await check('GET', `/resource-servers/${created.body.id}?fields=scopes&include_fields=false`)
     await check('GET', '/resource-servers/nope')
     await check('GET', '/tenants/settings')
     await check('PATCH', '/tenants/settings', { branding: { primary_color: '#123456' } })
@@ -105,6 +112,8 @@ describe('the OpenAPI document', () => {
     })
     await check('GET', '/clients?include_totals=true')
     await check('GET', '/clients/docs')
+    await check('GET', '/clients/docs?fields=name')
+    await check('GET', '/clients?fields=client_id,name')
     const role = await check('POST', '/roles', { name: 'Docs' })
     await check('POST', `/roles/${role.body.id}/permissions`, {
       permissions: [{ resource_server_identifier: 'urn:docs', permission_name: 'read:docs' }],
@@ -112,6 +121,7 @@ describe('the OpenAPI document', () => {
     await check('GET', `/roles/${role.body.id}/permissions`)
     await check('POST', `/roles/${role.body.id}/users`, { users: ['u1'] })
     await check('GET', `/roles/${role.body.id}/users?include_totals=true`)
+    await check('GET', `/roles/${role.body.id}/users?take=1&include_totals=true`)
     await check('GET', '/users/u1/permissions')
     await check('GET', '/users/u1/roles')
     await check('GET', '/roles')

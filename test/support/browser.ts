@@ -8,7 +8,7 @@ export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathn
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+      `Chromium not found at ${CHROMIUM}: run npm test (it installs it as root), or apt-get install -y chromium (or set CHROMIUM_PATH)`,
     )
   }
   mkdirSync(ARTIFACTS, { recursive: true })

@@ -1,10 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  ambiguousResources,
   descriptionLines,
   effectiveScopes,
   groupedLines,
   type PromptLine,
+  promptLines,
   STANDARD_SCOPES,
 } from '../../src/consent/index.js'
 import type { Translator } from '../../src/i18n/i18n.js'
@@ -193,6 +195,66 @@ describe('every effective scope appears in exactly one line, in both modes (prop
         },
       ),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('two resources that would read the same (issue: two scopes, two lines)', () => {
+  it('keeps read:calendar_events and read:calendar-events on two lines with different text', () => {
+    const text = texts(groupedLines(['read:calendar_events', 'read:calendar-events']), en)
+    expect(text).toEqual([
+      'calendar_events: read your calendar_events',
+      'calendar-events: read your calendar-events',
+    ])
+    expect(new Set(text).size).toBe(2)
+  })
+
+  it('names the raw resource on every prompt of an API that defines both, asked one at a time', () => {
+    const known = ['read:calendar_events', 'read:calendar-events', 'read:messages']
+    const first = texts(groupedLines(['read:calendar_events'], known), en)
+    const second = texts(groupedLines(['read:calendar-events'], known), en)
+    expect(first).toEqual(['calendar_events: read your calendar_events'])
+    expect(second).toEqual(['calendar-events: read your calendar-events'])
+    // Resources that collide with nothing keep their friendly words.
+    expect(texts(groupedLines(['read:messages'], known), en)).toEqual([
+      'Messages: read your messages',
+    ])
+  })
+
+  it('treats letter case and any run of _ - : as the same words', () => {
+    expect([...ambiguousResources(['read:Calendar_Events', 'write:calendar__events'])]).toEqual([
+      'Calendar_Events',
+      'calendar__events',
+    ])
+    expect([...ambiguousResources(['read:users:admin', 'read:users-admin', 'read:users'])]).toEqual(
+      ['users:admin', 'users-admin'],
+    )
+    expect(ambiguousResources(['read:messages', 'write:messages', 'openid', 'admin']).size).toBe(0)
+  })
+
+  it('passes the API’s scopes through promptLines in grouped mode', () => {
+    const calendar = api(['read:calendar_events', 'read:calendar-events'])
+    const lines = promptLines('grouped', ['openid', 'read:calendar-events'], calendar, 'en')
+    expect(texts(lines, en)).toEqual(['calendar-events: read your calendar-events'])
+  })
+
+  it('never lets two different resources of one prompt read the same (property)', () => {
+    const resource = fc.constantFrom(
+      'calendar_events',
+      'calendar-events',
+      'Calendar_Events',
+      'calendar:events',
+      'messages',
+      'Messages',
+    )
+    const action = fc.constantFrom('read', 'write', 'delete')
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(action, resource), { maxLength: 8 }), (pairs) => {
+        const scopes = [...new Set(pairs.map(([a, r]) => `${a}:${r}`))]
+        const text = texts(groupedLines(scopes), en)
+        const resources = new Set(scopes.map((s) => s.slice(s.indexOf(':') + 1)))
+        expect(new Set(text).size).toBe(resources.size)
+      }),
     )
   })
 })

@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import type * as routes from './clients.routes.js'
+import { pickFields } from './fields.js'
 import { clientJson, listJson, pageOf } from './shapes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
@@ -11,7 +12,8 @@ export function clientHandlers({ clients }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await clients.list(c.get('tenant').id, pageOf(query))
-    return c.json(listJson('clients', items.map(clientJson), total, query), 200)
+    const json = items.map((item) => pickFields(clientJson(item), query))
+    return c.json(listJson('clients', json, total, query), 200)
   }
 
   const create: Handler<'create'> = async (c) => {
@@ -31,8 +33,10 @@ export function clientHandlers({ clients }: AppDeps) {
     return c.json(clientJson(created), 201)
   }
 
-  const get: Handler<'get'> = async (c) =>
-    c.json(clientJson(await clients.get(c.get('tenant').id, c.req.valid('param').client_id)), 200)
+  const get: Handler<'get'> = async (c) => {
+    const client = await clients.get(c.get('tenant').id, c.req.valid('param').client_id)
+    return c.json(pickFields(clientJson(client), c.req.valid('query')), 200)
+  }
 
   const update: Handler<'update'> = async (c) => {
     const body = c.req.valid('json')

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import { clientSchema, displayName, httpsUrl, listSchema, paginationQuery } from './shapes.js'
 
@@ -44,8 +45,10 @@ export const list = managementRoute({
   summary: 'List clients',
   tag,
   scopes: ['read:clients'],
-  request: { query: paginationQuery },
-  responses: { 200: jsonContent(listSchema('clients', clientSchema), 'The clients') },
+  request: { query: paginationQuery.extend(fieldsQuery) },
+  responses: {
+    200: jsonContent(listSchema('clients', withFields(clientSchema)), 'The clients'),
+  },
   errors: [],
 })
 
@@ -66,8 +69,8 @@ export const get = managementRoute({
   summary: 'Get a client',
   tag,
   scopes: ['read:clients'],
-  request: { params: clientIdParam },
-  responses: { 200: client },
+  request: { params: clientIdParam, query: z.strictObject(fieldsQuery) },
+  responses: { 200: jsonContent(withFields(clientSchema), 'The client') },
   errors: [404],
 })
 

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app/types.js'
 import type { ResourceServer } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import type { Store } from '../../store/port.js'
+import { pickFields } from './fields.js'
 import type * as routes from './resource-servers.routes.js'
 import { listJson, pageOf, resourceServerJson } from './shapes.js'
 
@@ -28,12 +29,33 @@ async function findResourceServer(
   return found
 }
 
+/** `?identifiers=` (at most 100): the named APIs that exist, in the order named, then paged. */
+async function byIdentifiers(
+  store: Store,
+  tenantId: string,
+  identifiers: string[],
+  query: { page: number; per_page: number },
+): Promise<{ items: ResourceServer[]; total: number }> {
+  const found: ResourceServer[] = []
+  for (const identifier of new Set(identifiers)) {
+    const api = await store.resourceServers.find(tenantId, identifier)
+    // `find` also matches ids; the filter is on identifiers only.
+    if (api?.identifier === identifier) found.push(api)
+  }
+  const start = query.page * query.per_page
+  return { items: found.slice(start, start + query.per_page), total: found.length }
+}
+
 /** The handlers of `/resource-servers` (DESIGN §4). */
 export function resourceServerHandlers({ store, resourceServers }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
-    const { items, total } = await store.resourceServers.list(c.get('tenant').id, pageOf(query))
-    return c.json(listJson('resource_servers', items.map(resourceServerJson), total, query), 200)
+    const tenantId = c.get('tenant').id
+    const { items, total } = query.identifiers
+      ? await byIdentifiers(store, tenantId, query.identifiers, query)
+      : await store.resourceServers.list(tenantId, pageOf(query))
+    const json = items.map((item) => pickFields(resourceServerJson(item), query))
+    return c.json(listJson('resource_servers', json, total, query), 200)
   }
 
   const create: Handler<'create'> = async (c) => {
@@ -56,7 +78,7 @@ export function resourceServerHandlers({ store, resourceServers }: AppDeps) {
 
   const get: Handler<'get'> = async (c) => {
     const found = await findResourceServer(store, c.get('tenant').id, c.req.valid('param').id)
-    return c.json(resourceServerJson(found), 200)
+    return c.json(pickFields(resourceServerJson(found), c.req.valid('query')), 200)
   }
 
   const update: Handler<'update'> = async (c) => {

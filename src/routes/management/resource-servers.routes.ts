@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
   displayName,
@@ -9,14 +10,33 @@ import {
   scopesInput,
 } from './shapes.js'
 
+/** Auth0 documents `"scopes": {}` as "remove every scope": the same as `[]` (DESIGN §4). */
+const scopesOrEmptyObject = z.preprocess(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 0
+      ? []
+      : value,
+  scopesInput,
+)
+
+const TOKEN_DIALECTS = [
+  'access_token',
+  'access_token_authz',
+  'rfc9068_profile',
+  'rfc9068_profile_authz',
+] as const
+
 const settings = {
   name: displayName(200).optional(),
-  scopes: scopesInput.optional(),
+  scopes: scopesOrEmptyObject.optional(),
   signing_alg: z.enum(['RS256', 'PS256', 'HS256']).optional(),
   allow_offline_access: z.boolean().optional(),
   skip_consent_for_verifiable_first_party_clients: z.boolean().optional(),
   token_lifetime: z.int().min(1).max(2_592_000).optional(),
-  token_dialect: z.enum(['access_token', 'access_token_authz']).optional(),
+  token_dialect: z.enum(TOKEN_DIALECTS).optional(),
   enforce_policies: z.boolean().optional(),
 }
 
@@ -36,6 +56,15 @@ export type ScopesInput = z.output<typeof scopesInput>
 const tag = 'Resource servers'
 const server = jsonContent(resourceServerSchema, 'The resource server')
 
+const listQuery = paginationQuery.extend({
+  // Auth0 repeats the parameter: `?identifiers=a&identifiers=b`.
+  identifiers: z
+    .union([z.string().max(600), z.array(z.string().max(600)).max(100)])
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .optional(),
+  ...fieldsQuery,
+})
+
 /** `/resource-servers`: APIs and their scopes (DESIGN §4). */
 export const list = managementRoute({
   method: 'get',
@@ -43,9 +72,12 @@ export const list = managementRoute({
   summary: 'List resource servers',
   tag,
   scopes: ['read:resource_servers'],
-  request: { query: paginationQuery },
+  request: { query: listQuery },
   responses: {
-    200: jsonContent(listSchema('resource_servers', resourceServerSchema), 'The resource servers'),
+    200: jsonContent(
+      listSchema('resource_servers', withFields(resourceServerSchema)),
+      'The resource servers, only those named by `identifiers` when given',
+    ),
   },
   errors: [],
 })
@@ -67,8 +99,8 @@ export const get = managementRoute({
   summary: 'Get a resource server by id or URL-encoded identifier',
   tag,
   scopes: ['read:resource_servers'],
-  request: { params: idParam },
-  responses: { 200: server },
+  request: { params: idParam, query: z.strictObject(fieldsQuery) },
+  responses: { 200: jsonContent(withFields(resourceServerSchema), 'The resource server') },
   errors: [404],
 })
 

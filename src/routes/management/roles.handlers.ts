@@ -86,13 +86,22 @@ export function roleHandlers({ store, roles }: AppDeps) {
     const tenantId = c.get('tenant').id
     const query = c.req.valid('query')
     const role = await findRole(store, tenantId, c.req.valid('param').id)
+    const json = (items: { userId: string; name?: string | null; email?: string | null }[]) =>
+      items.map((user) => ({
+        user_id: user.userId,
+        ...(user.name ? { name: user.name } : {}),
+        ...(user.email ? { email: user.email } : {}),
+      }))
+    if (query.take !== undefined || query.from !== undefined) {
+      // Checkpoint paging: `from` is the page number this answer's `next` names.
+      const page = Number(query.from ?? 0)
+      const perPage = query.take ?? 50
+      const { items, total } = await store.roles.users(tenantId, role.id, { page, perPage })
+      const more = (page + 1) * perPage < total
+      return c.json({ users: json(items), ...(more ? { next: String(page + 1) } : {}) }, 200)
+    }
     const { items, total } = await store.roles.users(tenantId, role.id, pageOf(query))
-    const users = items.map((user) => ({
-      user_id: user.userId,
-      ...(user.name ? { name: user.name } : {}),
-      ...(user.email ? { email: user.email } : {}),
-    }))
-    return c.json(listJson('users', users, total, query), 200)
+    return c.json(listJson('users', json(items), total, query), 200)
   }
 
   const addUsers: Handler<'addUsers'> = async (c) => {

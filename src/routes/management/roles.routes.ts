@@ -112,14 +112,34 @@ export const removePermissions = managementRoute({
   errors: [404, 413],
 })
 
+/**
+ * Auth0 pages a role's users by checkpoint too: `take` (1–100) and `from` (the `next` of the
+ * previous answer); the SDK always sends `take`.
+ */
+const roleUsersQuery = paginationQuery.extend({
+  from: z
+    .string()
+    .regex(/^\d{1,7}$/, 'must be the next value of a previous answer')
+    .optional(),
+  take: z.coerce.number().int().min(1).max(100).optional(),
+})
+
 export const listUsers = managementRoute({
   method: 'get',
   path: '/roles/{id}/users',
   summary: 'List the users of a role',
   tag,
   scopes: ['read:roles'],
-  request: { params: idParam, query: paginationQuery },
-  responses: { 200: jsonContent(listSchema('users', roleUserSchema), 'The users') },
+  request: { params: idParam, query: roleUsersQuery },
+  responses: {
+    200: jsonContent(
+      z.union([
+        listSchema('users', roleUserSchema),
+        z.object({ users: z.array(roleUserSchema), next: z.string().optional() }),
+      ]),
+      'The users, with the name and email Assent last saw; with `take` or `from`, `{ users, next }`',
+    ),
+  },
   errors: [404],
 })
 

@@ -133,7 +133,12 @@ export const resourceServerSchema = z.object({
   allow_offline_access: z.boolean(),
   skip_consent_for_verifiable_first_party_clients: z.boolean(),
   token_lifetime: z.number().int(),
-  token_dialect: z.enum(['access_token', 'access_token_authz']),
+  token_dialect: z.enum([
+    'access_token',
+    'access_token_authz',
+    'rfc9068_profile',
+    'rfc9068_profile_authz',
+  ]),
   enforce_policies: z.boolean(),
 })
 

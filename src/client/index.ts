@@ -1,0 +1,235 @@
+/**
+ * `assent/client`: what an authorization server needs to call Assent (DESIGN §3), typed, with
+ * nothing beyond the global `fetch`. It imports nothing from the rest of Assent, so it can be
+ * shipped and loaded on its own.
+ *
+ * ```ts
+ * const assent = new AssentClient({ url: 'https://consent.example.com', token })
+ * const opened = await assent.createConsentRequest({ client_id, user_id, scope, redirect_uri, return_to, state })
+ * // … the browser answers and comes back to return_to …
+ * const { consent_request, consent_verifier } = readConsentReturn(returnUrl)
+ * const decision = await assent.verify(consent_request, consent_verifier)
+ * ```
+ */
+
+export type ConsentStatus = 'pending' | 'accepted' | 'denied'
+
+/** `POST /api/v2/consent-requests` (DESIGN §3.1). */
+export interface CreateConsentRequestInput {
+  client_id: string
+  user_id: string
+  user_name?: string
+  user_email?: string
+  /** The API (resource server identifier) the scopes belong to. */
+  audience?: string
+  /** Space-separated, as in the authorization request. */
+  scope: string
+  redirect_uri: string
+  /** Where Assent sends the browser back; must start with an allowed return URL. */
+  return_to: string
+  state?: string
+  prompt?: string
+  ui_locales?: string
+  /** Let the user untick optional lines (granular consent), whatever the tenant flag says. */
+  granular?: boolean
+  /** Space-separated subset of `scope` the user cannot untick; `openid` always is. */
+  required_scopes?: string
+}
+
+export interface CreatedConsentRequest {
+  id: string
+  /** `pending`: send the browser to `consent_url`; otherwise decided at once (DESIGN §3.3). */
+  status: ConsentStatus
+  consent_url: string
+  effective_scopes: string[]
+  dropped_scopes: string[]
+  granted_scopes: string[]
+  expires_at: string
+  /** `consent_required` when `prompt=none` would need a page. */
+  error?: string
+}
+
+/** The decision (DESIGN §3.4): what goes into the token. */
+export interface ConsentDecision {
+  id: string
+  status: ConsentStatus
+  user_id: string
+  client_id: string
+  audience: string | null
+  granted_scopes: string[]
+  /** The space-joined `scope` claim for the token. */
+  scope: string
+  /** The scopes the user left unchecked (granular consent, DESIGN §3.5). */
+  declined_scopes?: string[]
+  /** `access_denied`, or `consent_required` for `prompt=none`. */
+  error?: string
+  /** With an `_authz` token dialect: every permission the user holds on the API. */
+  permissions?: string[]
+  receipt_id?: string
+}
+
+/** A request whose decision is not out yet (not answered, or its verifier not redeemed). */
+export interface UndecidedConsentRequest {
+  id: string
+  status: ConsentStatus
+  expires_at: string
+}
+
+export type ConsentRequestView = ConsentDecision | UndecidedConsentRequest
+
+/** `POST /api/v2/users/{id}/portal-sessions` (DESIGN §3.7). */
+export interface CreatePortalSessionInput {
+  return_to?: string
+  ui_locales?: string
+}
+
+export interface PortalSession {
+  /** A single-use link to the user's connected apps. */
+  url: string
+  expires_at: string
+}
+
+/** What Assent appends to `return_to` when the browser comes back (DESIGN §3.2). */
+export interface ConsentReturn {
+  consent_request: string
+  consent_verifier: string
+  state: string | null
+}
+
+/** Assent's error body (DESIGN §4.1). */
+export interface AssentErrorBody {
+  statusCode: number
+  error: string
+  message: string
+  errorCode: string
+}
+
+/** Any answer from Assent that is not a success, with its §4.1 body. */
+export class AssentError extends Error implements AssentErrorBody {
+  override readonly name = 'AssentError'
+  readonly statusCode: number
+  readonly error: string
+  readonly errorCode: string
+
+  constructor(body: AssentErrorBody) {
+    super(body.message)
+    this.statusCode = body.statusCode
+    this.error = body.error
+    this.errorCode = body.errorCode
+  }
+
+  /** The §4.1 body, as Assent sent it. */
+  toJSON(): AssentErrorBody {
+    return {
+      statusCode: this.statusCode,
+      error: this.error,
+      message: this.message,
+      errorCode: this.errorCode,
+    }
+  }
+}
+
+export interface AssentClientOptions {
+  /** Where Assent is, e.g. `https://consent.example.com` (the tenant is chosen by its host). */
+  url: string
+  /** A management token: `create:consent_requests read:consent_requests`, and
+   * `create:portal_sessions` for portal links. */
+  token: string
+  /** Gives up on a call after this long (default 10 s). */
+  timeoutMs?: number
+  /** Another `fetch`, e.g. one with a proxy or a test double. */
+  fetch?: typeof fetch
+}
+
+function isErrorBody(value: unknown): value is AssentErrorBody {
+  if (typeof value !== 'object' || value === null) return false
+  const body = value as Record<string, unknown>
+  return (
+    typeof body.statusCode === 'number' &&
+    typeof body.error === 'string' &&
+    typeof body.message === 'string' &&
+    typeof body.errorCode === 'string'
+  )
+}
+
+/** Reads `consent_request`, `consent_verifier` and `state` from the URL the browser came back to. */
+export function readConsentReturn(url: string | URL): ConsentReturn {
+  const params = new URL(url).searchParams
+  return {
+    consent_request: params.get('consent_request') ?? '',
+    consent_verifier: params.get('consent_verifier') ?? '',
+    state: params.get('state'),
+  }
+}
+
+/** An authorization server's client for Assent's consent API. */
+export class AssentClient {
+  readonly #base: string
+  readonly #token: string
+  readonly #timeoutMs: number
+  readonly #fetch: typeof fetch
+
+  constructor(options: AssentClientOptions) {
+    this.#base = `${options.url.replace(/\/+$/, '')}/api/v2`
+    this.#token = options.token
+    this.#timeoutMs = options.timeoutMs ?? 10_000
+    this.#fetch = options.fetch ?? globalThis.fetch
+  }
+
+  /** Opens a consent request; it may come back decided already (DESIGN §3.1, §3.3). */
+  createConsentRequest(input: CreateConsentRequestInput): Promise<CreatedConsentRequest> {
+    return this.#call('POST', '/consent-requests', input)
+  }
+
+  /**
+   * Redeems the verifier the browser brought back and returns the decision; the first call
+   * writes the grant, a repeat returns the same decision (DESIGN §3.4).
+   */
+  verify(id: string, consentVerifier: string): Promise<ConsentDecision> {
+    return this.#call('POST', `/consent-requests/${encodeURIComponent(id)}/verify`, {
+      consent_verifier: consentVerifier,
+    })
+  }
+
+  /** Reads a request: its decision once verified or decided at creation, else its status. */
+  getConsentRequest(id: string): Promise<ConsentRequestView> {
+    return this.#call('GET', `/consent-requests/${encodeURIComponent(id)}`)
+  }
+
+  /** A single-use link for the user to see and revoke their grants (DESIGN §3.7). */
+  createPortalSession(
+    userId: string,
+    input: CreatePortalSessionInput = {},
+  ): Promise<PortalSession> {
+    return this.#call('POST', `/users/${encodeURIComponent(userId)}/portal-sessions`, input)
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.#fetch(`${this.#base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.#token}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    })
+    const text = await res.text()
+    let parsed: unknown
+    try {
+      parsed = text ? JSON.parse(text) : undefined
+    } catch {
+      parsed = undefined
+    }
+    if (res.ok && parsed !== undefined) return parsed as T
+    if (isErrorBody(parsed)) throw new AssentError(parsed)
+    // Not Assent's answer (a proxy's error page, say): keep the status, say what came back.
+    throw new AssentError({
+      statusCode: res.status,
+      error: res.statusText || 'Unexpected response',
+      message: `${method} ${path}: unexpected ${res.status} response${text ? `: ${text.slice(0, 200)}` : ''}`,
+      errorCode: 'unexpected_response',
+    })
+  }
+}
