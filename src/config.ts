@@ -68,6 +68,7 @@ const schema = z
         },
         { message: 'must be comma-separated IP addresses or CIDR ranges' },
       ),
+    ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: flag.optional(),
     ASSENT_METRICS_TOKEN: z
       .string()
       .min(16, 'must be at least 16 characters')
@@ -108,6 +109,8 @@ export interface Config {
   }
   /** Proxies whose `X-Forwarded-For` is believed (DESIGN §6); empty: none. */
   readonly trustedProxies: readonly string[]
+  /** Webhook endpoints may be `http:` on loopback (tests, examples); otherwise `https:` only. */
+  readonly webhookAllowHttpLoopback: boolean
   /** A bearer token `/metrics` asks for; `undefined`: open. */
   readonly metricsToken: string | undefined
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -170,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     trustedProxies: e.ASSENT_TRUSTED_PROXIES,
     metricsToken: e.ASSENT_METRICS_TOKEN,
+    webhookAllowHttpLoopback: e.ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK ?? false,
     logLevel: e.LOG_LEVEL,
   }
 }

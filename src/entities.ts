@@ -142,6 +142,8 @@ export interface ConsentRequest {
   readonly changedScopes: readonly string[]
   /** The page the answer was given on; `null` until answered on a page. */
   readonly shown: ShownPage | null
+  /** The receipt its verify wrote (DESIGN §3.6). */
+  readonly receiptId: string | null
 }
 
 /** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
@@ -156,6 +158,7 @@ export type NewConsentRequest = Omit<
   | 'requiredScopes'
   | 'changedScopes'
   | 'shown'
+  | 'receiptId'
 > &
   Partial<Pick<ConsentRequest, 'granular' | 'requiredScopes' | 'changedScopes'>>
 

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'bound_elsewhere'
   | 'invalid_verifier'
   | 'not_answered'
+  | 'inexistent_webhook'
+  | 'inexistent_receipt'
   | 'internal_error'
 
 export const STATUS_TEXT: Record<number, string> = {

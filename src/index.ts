@@ -9,6 +9,7 @@ import { createI18n, loadLocaleResources } from './i18n/i18n.js'
 import { createLogger } from './logger.js'
 import { paths } from './paths.js'
 import { createRetentionJob, PURGE_SCHEDULE } from './services/retention.js'
+import { createWebhookWorker, WEBHOOK_POLL_MS } from './services/webhooks.js'
 import { openStore } from './store/open-database.js'
 import { createViews } from './views.js'
 
@@ -60,6 +61,15 @@ async function main(): Promise<void> {
   const firstPurge = setTimeout(() => void retention.run(), PURGE_SCHEDULE.firstAfterMs).unref()
   const purges = setInterval(() => void retention.run(), PURGE_SCHEDULE.everyMs).unref()
 
+  // Webhook events go out from the outbox, at least once, from every instance (DESIGN §3.8).
+  const webhooks = createWebhookWorker({
+    store,
+    now: () => new Date(),
+    log,
+    allowHttpLoopback: config.webhookAllowHttpLoopback,
+  })
+  webhooks.start(WEBHOOK_POLL_MS)
+
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl.href.replace(/\/$/, '')
     log.info('listening', { address: info.address, port: info.port, publicUrl: base })
@@ -86,7 +96,7 @@ async function main(): Promise<void> {
     log.info('stopping', { signal })
     clearTimeout(firstPurge)
     clearInterval(purges)
-    const purgeStopped = retention.stop()
+    const purgeStopped = Promise.all([retention.stop(), webhooks.stop()])
     // Stop purging and accepting; once requests in flight and a purge under way have finished,
     // close the store.
     const force = setTimeout(() => {

@@ -30,6 +30,11 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   app.use(requestLog(deps))
   app.use(securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' }))
   app.route('/', systemRoutes(deps))
+  // The keys that verify a tenant's consent receipts (DESIGN §3.6), rotated ones included.
+  app.get('/.well-known/assent-receipt-keys.json', tenant(deps), async (c) => {
+    c.header('Cache-Control', 'public, max-age=300')
+    return c.json(await deps.receipts.publicKeys(c.get('tenant')))
+  })
 
   // Pages: the tenant, the locale negotiated once, and a same-origin check on every form post.
   const pages = [tenant(deps), i18n(deps), sameOrigin(deps.config.publicUrl)] as const

@@ -3,12 +3,14 @@ import type { Assets } from '../assets.js'
 import type { Config } from '../config.js'
 import { createCsrf } from '../http/csrf.js'
 import type { I18n } from '../i18n/i18n.js'
+import { linesText } from '../i18n/lines.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
 import { createAudit } from '../services/audit.js'
 import { createClients } from '../services/clients.js'
 import { createConsentFlow } from '../services/consent-flow.js'
+import { createReceiptService } from '../services/receipts.js'
 import { createResourceServers } from '../services/resource-servers.js'
 import { createRoles } from '../services/roles.js'
 import { createSettings } from '../services/settings.js'
@@ -36,9 +38,11 @@ export function appDeps(parts: {
     createRateLimiter({ name, perMinute, pool: parts.sharedCounters })
   const metrics = createMetrics()
   const audit = createAudit(parts.store, parts.now)
+  const receipts = createReceiptService(parts.store)
   return {
     ...parts,
     metrics,
+    receipts,
     consentFlow: createConsentFlow({
       store: parts.store,
       now: parts.now,
@@ -46,6 +50,12 @@ export function appDeps(parts: {
       defaultReturnUrls: parts.config.allowedReturnUrls,
       publicUrl: parts.config.publicUrl,
       metrics,
+      receipts,
+      // The words a user read, without the invisible isolates around others' words.
+      lineText: (lines, locale) =>
+        linesText(lines, parts.i18n.translator(locale)).map((line) =>
+          line.map((segment) => segment.text).join(''),
+        ),
     }),
     audit,
     resourceServers: createResourceServers(parts.store, audit),

@@ -8,6 +8,7 @@ import type { RateLimiter } from '../middleware/rate-limit.js'
 import type { Audit } from '../services/audit.js'
 import type { Clients } from '../services/clients.js'
 import type { ConsentFlow } from '../services/consent-flow.js'
+import type { ReceiptService } from '../services/receipts.js'
 import type { ResourceServers } from '../services/resource-servers.js'
 import type { Roles } from '../services/roles.js'
 import type { Settings } from '../services/settings.js'
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** The static admin token (configured, or generated at first start). */
   readonly adminToken: string
   readonly metrics: Metrics
+  /** Signs consent receipts and publishes their keys (DESIGN §3.6). */
+  readonly receipts: ReceiptService
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
   /** APIs and their permissions, for the Management API and the console alike. */

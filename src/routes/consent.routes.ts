@@ -71,7 +71,8 @@ export function consentRoutes(deps: AppDeps) {
       )
       const browser = getCookie(c, CONSENT_CSRF_COOKIE.name)
       await csrf.check(request.id, browser, form[CSRF_FIELD])
-      const back = await flow.answer(tenant, request, form.action, browser, form.scopes)
+      const locale = c.get('locale') ?? 'en'
+      const back = await flow.answer(tenant, request, form.action, browser, form.scopes, locale)
       c.header('Cache-Control', 'no-store')
       return c.redirect(back.href, 303)
     },

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import {
   DECLINED_ERROR,
+  type PromptLine,
   pickScopes,
   promptLines,
   promptModeFor,
@@ -11,6 +12,7 @@ import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Metrics } from '../metrics.js'
+import { answerEvidence } from './consent-evidence.js'
 import { type Decision, readDecision } from './decision.js'
 import {
   type ConsentRequestDeps,
@@ -19,6 +21,7 @@ import {
   createConsentRequest,
   tenantBaseUrl,
 } from './open-request.js'
+import type { ReceiptService } from './receipts.js'
 
 export type { Decision } from './decision.js'
 export { type CreateConsentRequestInput, consentIdSchema } from './open-request.js'
@@ -75,6 +78,8 @@ export interface ConsentFlow {
     action: AnswerAction,
     browser: string | undefined,
     checked?: readonly string[],
+    /** The page's language: its receipt quotes the lines in it. */
+    locale?: string,
   ): Promise<URL>
   /** `POST …/verify` (DESIGN §3.4): redeems the verifier; the first time, writes the grant. */
   verify(tenant: Tenant, rawId: string, verifier: string | undefined): Promise<Decision>
@@ -86,6 +91,9 @@ export interface ConsentFlow {
 
 export interface ConsentFlowDeps extends ConsentRequestDeps {
   readonly publicUrl: URL
+  readonly receipts: ReceiptService
+  /** The lines as the user reads them in `locale`, for the receipt (DESIGN §3.6). */
+  readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
   readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
 }
 
@@ -214,7 +222,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       return { request: bound, client, api, scopes, alreadyGranted }
     },
 
-    async answer(tenant, request, action, browser, checked = []) {
+    async answer(tenant, request, action, browser, checked = [], locale = 'en') {
       await clientOf(tenant, request)
       // Only the browser the page was opened in answers (DESIGN §3.2); an unbound request was
       // never shown, so nobody can have read what they would be answering.
@@ -223,15 +231,20 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       const at = deps.now()
       const verifier = randomToken(32)
       const verifierHash = sha256(verifier)
+      const api = await apiOf(tenant, request)
+      // What the page showed, in its words, for the receipt written when the AS verifies.
+      const mode = promptModeFor(tenant.settings.flags)
+      const asked = stillDefined(request.promptScopes, api)
+      const shown = {
+        locale,
+        mode,
+        lines: deps.lineText(promptLines(mode, asked, api, locale), locale),
+        at: request.answeredAt ?? at,
+      }
       const answer =
         action === 'accept'
-          ? {
-              action,
-              at,
-              verifierHash,
-              ...accepted(tenant, request, await apiOf(tenant, request), checked),
-            }
-          : { action, at, verifierHash, error: DECLINED_ERROR }
+          ? { action, at, verifierHash, shown, ...accepted(tenant, request, api, checked) }
+          : { action, at, verifierHash, shown, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)
       deps.metrics.answers.inc({
         outcome: answered.outcome === 'answered' ? answered.request.status : answered.outcome,
@@ -267,14 +280,23 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
           (scopes ?? []).map((scope) => [scope, scopeVersion(api, scope)]),
         )
         const at = deps.now()
+        const client = await store.clients.get(tenant.id, request.clientId)
+        const effects = await answerEvidence(
+          deps.receipts,
+          { tenant, request, client, decision },
+          at,
+        )
         const outcome = await store.consentRequests.verify(
           tenant.id,
           request.id,
           at,
           scopes,
           versions,
+          effects,
         )
         if (outcome.outcome === 'not_found') throw notFound()
+        // Of two racing verifies, the one that wrote names its receipt; the other reads it.
+        return readDecision(store, tenant, outcome.request)
       }
       return decision
     },

@@ -12,6 +12,8 @@ export interface Decision {
   /** Space-joined, for the access token's `scope` claim. */
   readonly scope: string
   readonly error?: string
+  /** The consent receipt its verify wrote (DESIGN §3.6). */
+  readonly receipt_id?: string
   /** Granular consent: what the user unticked (DESIGN §3.5). */
   readonly declined_scopes?: string[]
   /** With an `_authz` token dialect: every permission the user holds on the API. */
@@ -50,6 +52,7 @@ export async function readDecision(
     granted_scopes: granted,
     scope: granted.join(' '),
     ...(request.error ? { error: request.error } : {}),
+    ...(request.receiptId ? { receipt_id: request.receiptId } : {}),
     ...(request.granular && request.status !== 'pending'
       ? { declined_scopes: [...(request.declinedScopes ?? [])] }
       : {}),

@@ -2,6 +2,7 @@ import type { PermissionRef } from '../entities.js'
 import { AppError } from '../errors.js'
 import type { Page, Store } from '../store/port.js'
 import type { Audit } from './audit.js'
+import { grantDeleted } from './consent-evidence.js'
 import { checkPermissionRefs, withApis } from './permission-refs.js'
 
 /**
@@ -61,7 +62,7 @@ export function createUsers(store: Store, audit: Audit) {
       const { items } = await store.grants.list(tenantId, { userId }, { page: 0, perPage: 100 })
       if (
         !items.some((grant) => grant.id === grantId) ||
-        !(await store.grants.delete(tenantId, grantId))
+        !(await store.grants.delete(tenantId, grantId, grantDeleted))
       )
         throw new AppError(404, 'inexistent_grant', 'The grant does not exist')
       await audit.record(tenantId, 'grant.delete', grantId, { before: { user_id: userId } })

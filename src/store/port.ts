@@ -265,8 +265,17 @@ export interface Store {
       audience: string,
       scopes: readonly string[],
     ): Promise<Grant>
-    delete(tenantId: string, id: string, effects?: SideEffects): Promise<boolean>
-    deleteForUser(tenantId: string, userId: string): Promise<number>
+    /** Removes the grant; `effects` says what its removal carries (DESIGN §3.8 `grant.deleted`). */
+    delete(
+      tenantId: string,
+      id: string,
+      effects?: (grants: readonly Grant[]) => SideEffects,
+    ): Promise<boolean>
+    deleteForUser(
+      tenantId: string,
+      userId: string,
+      effects?: (grants: readonly Grant[]) => SideEffects,
+    ): Promise<number>
     /** Removes the user's grants to one client (every audience) with `effects`; how many. */
     revoke(
       tenantId: string,

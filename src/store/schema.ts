@@ -122,6 +122,7 @@ export interface Database {
     declined_scopes: string | null
     changed_scopes: string | null
     shown: string | null
+    receipt_id: string | null
   }
   consent_receipts: {
     tenant_id: string

@@ -172,6 +172,7 @@ describe('answering the prompt (DESIGN §3.2)', () => {
       audience: DEMO.audience,
       granted_scopes: ['openid', 'profile', 'read:messages', 'write:messages'],
       scope: 'openid profile read:messages write:messages',
+      receipt_id: expect.stringMatching(/^rcp_[A-Za-z0-9_-]{22}$/),
     }
     expect(verified.body).toEqual(expected)
     expect(await decision(created.body.id)).toEqual(expected)

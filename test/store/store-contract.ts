@@ -724,6 +724,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         declinedScopes: null,
         changedScopes: [],
         shown: null,
+        receiptId: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

@@ -46,6 +46,7 @@ const decisionSchema = z.object({
   scope: z.string(),
   error: z.string().optional(),
   declined_scopes: z.array(z.string()).optional(),
+  receipt_id: z.string().optional(),
   permissions: z.array(z.string()).optional(),
 })
 

@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
+import { grantDeleted } from '../../services/consent-evidence.js'
 import type * as routes from './grants.routes.js'
 import { grantJson, listJson, pageOf } from './shapes.js'
 
@@ -29,13 +30,13 @@ export function grantHandlers({ store }: AppDeps) {
   }
 
   const remove: Handler<'remove'> = async (c) => {
-    if (!(await store.grants.delete(c.get('tenant').id, c.req.valid('param').id)))
+    if (!(await store.grants.delete(c.get('tenant').id, c.req.valid('param').id, grantDeleted)))
       throw new AppError(404, 'inexistent_grant', 'The grant does not exist')
     return c.body(null, 204)
   }
 
   const removeForUser: Handler<'removeForUser'> = async (c) => {
-    await store.grants.deleteForUser(c.get('tenant').id, c.req.valid('query').user_id)
+    await store.grants.deleteForUser(c.get('tenant').id, c.req.valid('query').user_id, grantDeleted)
     return c.body(null, 204)
   }
 

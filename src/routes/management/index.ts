@@ -8,6 +8,8 @@ import { clientHandlers } from './clients.handlers.js'
 import * as clients from './clients.routes.js'
 import { consentRequestHandlers } from './consent-requests.handlers.js'
 import * as consentRequests from './consent-requests.routes.js'
+import { evidenceHandlers } from './evidence.handlers.js'
+import * as evidence from './evidence.routes.js'
 import { grantHandlers } from './grants.handlers.js'
 import * as grants from './grants.routes.js'
 import { logHandlers } from './logs.handlers.js'
@@ -108,6 +110,16 @@ export function managementRoutes(
     .openapi(consentRequests.verify, cr.verify)
 
   app.openapi(logs.list, logHandlers(deps).list)
+
+  const ev = evidenceHandlers(deps)
+  app
+    .openapi(evidence.listReceipts, ev.listReceipts)
+    .openapi(evidence.getReceipt, ev.getReceipt)
+    .openapi(evidence.eraseUser, ev.eraseUser)
+    .openapi(evidence.createWebhook, ev.createWebhook)
+    .openapi(evidence.listWebhooks, ev.listWebhooks)
+    .openapi(evidence.deleteWebhook, ev.deleteWebhook)
+    .openapi(evidence.listDeliveries, ev.listDeliveries)
 
   return app
 }

@@ -61,6 +61,7 @@ export async function insertConsentRequest(
     changedScopes: request.changedScopes ?? [],
     declinedScopes: null,
     shown: null,
+    receiptId: null,
   }
 }
 
@@ -159,7 +160,7 @@ export async function verifyConsentRequest(
 ): Promise<VerifyOutcome> {
   const row = await trx
     .updateTable('consent_requests')
-    .set({ verified_at: iso(at) })
+    .set({ verified_at: iso(at), receipt_id: effects?.receipt?.id ?? null })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('status', '!=', 'pending')

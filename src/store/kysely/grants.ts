@@ -98,16 +98,17 @@ export async function deleteGrant(
   tenantId: string,
   id: string,
   at: Date,
-  effects?: SideEffects,
+  effects?: (grants: readonly Grant[]) => SideEffects,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const result = await trx
+    const rows = await trx
       .deleteFrom('grants')
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
-      .executeTakeFirst()
-    if (result.numDeletedRows === 0n) return false
-    await recordEffects(trx, tenantId, effects, at)
+      .returningAll()
+      .execute()
+    if (rows.length === 0) return false
+    await recordEffects(trx, tenantId, effects?.(rows.map(toGrant)), at)
     return true
   })
 }
@@ -140,11 +141,17 @@ export async function deleteUserGrants(
   db: Kysely<Database>,
   tenantId: string,
   userId: string,
+  at: Date,
+  effects?: (grants: readonly Grant[]) => SideEffects,
 ): Promise<number> {
-  const result = await db
-    .deleteFrom('grants')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .deleteFrom('grants')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .returningAll()
+      .execute()
+    if (rows.length > 0) await recordEffects(trx, tenantId, effects?.(rows.map(toGrant)), at)
+    return rows.length
+  })
 }

@@ -227,7 +227,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
             ),
           ),
       delete: (tenantId, id, effects) => deleteGrant(db, tenantId, id, ctx.now(), effects),
-      deleteForUser: (tenantId, userId) => deleteUserGrants(db, tenantId, userId),
+      deleteForUser: (tenantId, userId, effects) =>
+        deleteUserGrants(db, tenantId, userId, ctx.now(), effects),
       revoke: (tenantId, userId, clientId, effects) =>
         revokeGrants(db, tenantId, userId, clientId, ctx.now(), effects),
     },

@@ -152,6 +152,7 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     declinedScopes: row.declined_scopes === null ? null : list(row.declined_scopes),
     changedScopes: row.changed_scopes === null ? [] : list(row.changed_scopes),
     shown: row.shown === null ? null : toShown(row.shown),
+    receiptId: row.receipt_id,
   }
 }
 

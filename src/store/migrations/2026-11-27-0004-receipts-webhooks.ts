@@ -10,6 +10,8 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   // JSON `{ locale, mode, lines, at }`: the page the answer was given on.
   await db.schema.alterTable('consent_requests').addColumn('shown', 'text').execute()
+  // The receipt its verify wrote, so a repeated verify answers with the same one.
+  await db.schema.alterTable('consent_requests').addColumn('receipt_id', 'text').execute()
 
   await db.schema
     .createTable('consent_receipts')

@@ -1,0 +1,96 @@
+import type { RouteHandler } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import type { Receipt, Webhook } from '../../entities.js'
+import { AppError } from '../../errors.js'
+import { registerWebhook } from '../../services/webhooks.js'
+import type * as routes from './evidence.routes.js'
+import { listJson, pageOf } from './shapes.js'
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
+
+const receiptJson = (receipt: Receipt) => ({
+  ...receipt.claims,
+  granted_scopes: [...receipt.claims.granted_scopes],
+  declined_scopes: [...receipt.claims.declined_scopes],
+  lines: [...receipt.claims.lines],
+  jws: receipt.jws,
+})
+
+const webhookJson = (hook: Webhook) => ({
+  id: hook.id,
+  url: hook.url,
+  events: [...hook.events],
+  created_at: hook.createdAt.toISOString(),
+})
+
+const noWebhook = () => new AppError(404, 'inexistent_webhook', 'The webhook does not exist')
+
+/** The handlers of receipts, erasure and webhooks (DESIGN §3.6, §3.8). */
+export function evidenceHandlers({ store, config, now }: AppDeps) {
+  const listReceipts: Handler<'listReceipts'> = async (c) => {
+    const query = c.req.valid('query')
+    const { items, total } = await store.receipts.list(
+      c.get('tenant').id,
+      { userId: query.user_id, clientId: query.client_id },
+      pageOf(query),
+    )
+    return c.json(listJson('receipts', items.map(receiptJson), total, query), 200)
+  }
+
+  const getReceipt: Handler<'getReceipt'> = async (c) => {
+    const receipt = await store.receipts.get(c.get('tenant').id, c.req.valid('param').id)
+    if (!receipt) throw new AppError(404, 'inexistent_receipt', 'The receipt does not exist')
+    return c.json(receiptJson(receipt), 200)
+  }
+
+  const eraseUser: Handler<'eraseUser'> = async (c) => {
+    await store.users.erase(c.get('tenant').id, c.req.valid('param').id)
+    return c.body(null, 204)
+  }
+
+  const createWebhook: Handler<'createWebhook'> = async (c) => {
+    const hook = await registerWebhook(store, c.get('tenant').id, c.req.valid('json'), {
+      allowHttpLoopback: config.webhookAllowHttpLoopback,
+      now: now(),
+    })
+    return c.json({ ...webhookJson(hook), secret: hook.secret }, 201)
+  }
+
+  const listWebhooks: Handler<'listWebhooks'> = async (c) =>
+    c.json((await store.webhooks.list(c.get('tenant').id)).map(webhookJson), 200)
+
+  const deleteWebhook: Handler<'deleteWebhook'> = async (c) => {
+    if (!(await store.webhooks.delete(c.get('tenant').id, c.req.valid('param').id)))
+      throw noWebhook()
+    return c.body(null, 204)
+  }
+
+  const listDeliveries: Handler<'listDeliveries'> = async (c) => {
+    const tenantId = c.get('tenant').id
+    const { id } = c.req.valid('param')
+    if (!(await store.webhooks.get(tenantId, id))) throw noWebhook()
+    const query = c.req.valid('query')
+    const { items, total } = await store.webhooks.deliveries(tenantId, id, pageOf(query))
+    const json = items.map((d) => ({
+      id: d.id,
+      webhook_id: d.messageId,
+      type: d.type,
+      attempt: d.attempt,
+      status: d.status,
+      error: d.error,
+      at: d.at.toISOString(),
+    }))
+    return c.json(listJson('deliveries', json, total, query), 200)
+  }
+
+  return {
+    listReceipts,
+    getReceipt,
+    eraseUser,
+    createWebhook,
+    listWebhooks,
+    deleteWebhook,
+    listDeliveries,
+  }
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod'
+import { WEBHOOK_EVENTS } from '../../services/webhooks.js'
+import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
+import { idParam, listSchema, paginationQuery } from './shapes.js'
+
+/* Consent receipts, erasure and webhooks (DESIGN §3.6, §3.8): proof and control after the fact. */
+
+const receiptSchema = z.object({
+  receipt_id: z.string(),
+  tenant: z.string(),
+  user_id: z.string(),
+  client_id: z.string(),
+  client_name: z.string(),
+  audience: z.string().nullable(),
+  action: z.enum(['accept', 'deny', 'revoke']),
+  granted_scopes: z.array(z.string()),
+  declined_scopes: z.array(z.string()),
+  lines: z.array(z.string()),
+  locale: z.string().nullable(),
+  mode: z.string().nullable(),
+  shown_at: z.string().nullable(),
+  answered_at: z.string().nullable(),
+  recorded_at: z.string(),
+  /** The same claims as a compact JWS (ES256), verifiable with the published keys. */
+  jws: z.string(),
+})
+
+const receiptQuery = paginationQuery.extend({
+  user_id: z.string().min(1).max(300).optional(),
+  client_id: z.string().min(1).max(300).optional(),
+})
+
+export const listReceipts = managementRoute({
+  method: 'get',
+  path: '/consent-receipts',
+  summary: 'List consent receipts, newest first',
+  tag: 'Consent receipts',
+  scopes: ['read:consent_receipts'],
+  request: { query: receiptQuery },
+  responses: { 200: jsonContent(listSchema('receipts', receiptSchema), 'The receipts') },
+  errors: [],
+})
+
+export const getReceipt = managementRoute({
+  method: 'get',
+  path: '/consent-receipts/{id}',
+  summary: 'Get a consent receipt',
+  tag: 'Consent receipts',
+  scopes: ['read:consent_receipts'],
+  request: { params: idParam },
+  responses: { 200: jsonContent(receiptSchema, 'The receipt') },
+  errors: [404],
+})
+
+export const eraseUser = managementRoute({
+  method: 'delete',
+  path: '/users/{id}/consent-data',
+  summary: "Erase a user's grants, requests, receipts, permissions and role assignments",
+  tag: 'Users',
+  scopes: ['delete:users'],
+  request: { params: idParam },
+  responses: { 204: { description: 'Erased' } },
+  errors: [],
+})
+
+const eventType = z.enum(WEBHOOK_EVENTS)
+
+const webhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(eventType),
+  created_at: z.string(),
+})
+
+const createWebhookBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an https: URL' }).max(2000),
+  events: z.array(eventType).min(1).max(WEBHOOK_EVENTS.length),
+})
+
+export const createWebhook = managementRoute({
+  method: 'post',
+  path: '/webhooks',
+  summary: 'Register a webhook endpoint; its signing secret is shown once',
+  tag: 'Webhooks',
+  scopes: ['create:webhooks'],
+  request: { body: jsonRequest(createWebhookBody) },
+  responses: {
+    201: jsonContent(webhookSchema.extend({ secret: z.string() }), 'The endpoint and its secret'),
+  },
+  errors: [413],
+})
+
+export const listWebhooks = managementRoute({
+  method: 'get',
+  path: '/webhooks',
+  summary: 'List webhook endpoints',
+  tag: 'Webhooks',
+  scopes: ['read:webhooks'],
+  responses: { 200: jsonContent(z.array(webhookSchema), 'The endpoints') },
+  errors: [],
+})
+
+export const deleteWebhook = managementRoute({
+  method: 'delete',
+  path: '/webhooks/{id}',
+  summary: 'Delete a webhook endpoint and what was still to be sent to it',
+  tag: 'Webhooks',
+  scopes: ['delete:webhooks'],
+  request: { params: idParam },
+  responses: { 204: { description: 'Deleted' } },
+  errors: [404],
+})
+
+const deliverySchema = z.object({
+  id: z.string(),
+  webhook_id: z.string().describe('The Standard Webhooks message id, the same on every attempt'),
+  type: eventType,
+  attempt: z.number().int(),
+  status: z.number().int().nullable(),
+  error: z.string().nullable(),
+  at: z.string(),
+})
+
+export const listDeliveries = managementRoute({
+  method: 'get',
+  path: '/webhooks/{id}/deliveries',
+  summary: 'List the delivery attempts to an endpoint, newest first',
+  tag: 'Webhooks',
+  scopes: ['read:webhooks'],
+  request: { params: idParam, query: paginationQuery },
+  responses: { 200: jsonContent(listSchema('deliveries', deliverySchema), 'The attempts') },
+  errors: [404],
+})

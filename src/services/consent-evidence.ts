@@ -1,0 +1,87 @@
+import type {
+  Client,
+  ConsentRequest,
+  Grant,
+  NewEvent,
+  ReceiptAction,
+  Tenant,
+  WebhookEventType,
+} from '../entities.js'
+import { randomToken } from '../ids.js'
+import type { SideEffects } from '../store/port.js'
+import type { Decision } from './decision.js'
+import type { ReceiptService } from './receipts.js'
+
+/** A webhook event about a user (DESIGN §3.8); its id is the Standard Webhooks `webhook-id`. */
+export function newEvent(
+  type: WebhookEventType,
+  userId: string,
+  payload: Record<string, unknown>,
+): NewEvent {
+  return { id: `msg_${randomToken(16)}`, type, userId, payload }
+}
+
+/**
+ * What a verified answer carries, in its transaction (DESIGN §3.6, §3.8): the signed receipt of
+ * what the user was shown and decided, and `consent.accepted` or `consent.denied`.
+ */
+export async function answerEvidence(
+  receipts: ReceiptService,
+  input: {
+    tenant: Tenant
+    request: ConsentRequest
+    client: Client | undefined
+    decision: Decision
+  },
+  at: Date,
+): Promise<SideEffects> {
+  const { tenant, request, decision } = input
+  const action: ReceiptAction = decision.status === 'accepted' ? 'accept' : 'deny'
+  const declined =
+    action === 'deny' ? [...request.promptScopes] : [...(request.declinedScopes ?? [])]
+  const receipt = await receipts.issue(
+    tenant,
+    {
+      user_id: request.userId,
+      client_id: request.clientId,
+      client_name: input.client?.name ?? request.clientId,
+      audience: request.audience,
+      action,
+      granted_scopes: decision.granted_scopes,
+      declined_scopes: declined,
+      lines: [...(request.shown?.lines ?? [])],
+      locale: request.shown?.locale ?? null,
+      mode: request.shown?.mode ?? null,
+      shown_at: request.shown?.at.toISOString() ?? null,
+      answered_at: request.answeredAt?.toISOString() ?? null,
+    },
+    at,
+  )
+  const event = newEvent(
+    action === 'accept' ? 'consent.accepted' : 'consent.denied',
+    request.userId,
+    {
+      consent_request_id: request.id,
+      user_id: request.userId,
+      client_id: request.clientId,
+      audience: request.audience,
+      granted_scopes: decision.granted_scopes,
+      declined_scopes: declined,
+      receipt_id: receipt.id,
+    },
+  )
+  return { receipt, events: [event] }
+}
+
+/** An admin took grants away: the AS hears `grant.deleted` for each (DESIGN §3.8). */
+export const grantDeleted = (grants: readonly Grant[]): SideEffects => ({
+  events: grants.map((grant) =>
+    newEvent('grant.deleted', grant.userId, {
+      grant_id: grant.id,
+      user_id: grant.userId,
+      client_id: grant.clientId,
+      audience: grant.audience,
+      scope: [...grant.scope],
+    }),
+  ),
+})
