@@ -572,6 +572,50 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(other.scopes.map((s) => s.version)).toEqual([1, 1])
     })
 
+    it('erases a user: grants, requests, receipts, permissions, roles and the user go; others stay', async () => {
+      await store.resourceServers.create('t1', server)
+      await store.clients.create('t1', client('c1', 'Client one'))
+      for (const [id, userId] of [
+        ['req_erase_gone_00001', 'u1'],
+        ['req_erase_kept_00001', 'u2'],
+      ] as const) {
+        await store.consentRequests.create(pending(id, { userId }), { name: 'N', email: null })
+        await store.consentRequests.answer('t1', id, {
+          action: 'accept',
+          at,
+          scopes: ['openid'],
+          verifierHash: 'h',
+        })
+        const receipt = {
+          id: `rcp_${id}`,
+          tenantId: 't1',
+          userId,
+          clientId: 'c1',
+          action: 'accept' as const,
+          claims: {} as never,
+          jws: 'x.y.z',
+          recordedAt: at,
+        }
+        await store.consentRequests.verify('t1', id, at, ['openid'], {}, { receipt })
+        await store.permissions.grantToUser('t1', userId, server.identifier, ['read:messages'])
+      }
+      await store.roles.create('t1', { id: 'rol_e', name: 'E', description: '' })
+      await store.userRoles.add('t1', 'u1', ['rol_e'])
+
+      await store.users.erase('t1', 'u1')
+      const page = { page: 0, perPage: 50 }
+      expect((await store.grants.list('t1', { userId: 'u1' }, page)).total).toBe(0)
+      expect((await store.receipts.list('t1', { userId: 'u1' }, page)).total).toBe(0)
+      expect(await store.consentRequests.get('t1', 'req_erase_gone_00001')).toBeUndefined()
+      expect((await store.permissions.ofUser('t1', 'u1', page)).total).toBe(0)
+      expect((await store.userRoles.list('t1', 'u1', page)).total).toBe(0)
+      expect(await store.users.get('t1', 'u1')).toBeUndefined()
+      // Another user keeps everything.
+      expect((await store.grants.list('t1', { userId: 'u2' }, page)).total).toBe(1)
+      expect((await store.receipts.list('t1', { userId: 'u2' }, page)).total).toBe(1)
+      expect(await store.consentRequests.get('t1', 'req_erase_kept_00001')).toBeDefined()
+    })
+
     it('keeps, per granted scope, the version shown and when it was granted', async () => {
       await store.clients.create('t1', client('c1', 'Client one'))
       await store.consentRequests.create(pending('req_versions_0000001'))

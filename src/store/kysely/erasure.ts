@@ -31,5 +31,20 @@ export async function eraseUser(
         .where('user_id', '=', userId)
         .execute()
     }
+    // The audit trail keeps what admins did, but not to whom: entries naming the user go.
+    // Matched here rather than with LIKE, whose wildcards (`_`) ids are full of.
+    const named = await trx
+      .selectFrom('audit_log')
+      .select(['id', 'target', 'before', 'after'])
+      .where('tenant_id', '=', tenantId)
+      .execute()
+    const ids = named
+      .filter((row) => [row.target, row.before, row.after].some((text) => text?.includes(userId)))
+      .map((row) => row.id)
+    for (let i = 0; i < ids.length; i += 500)
+      await trx
+        .deleteFrom('audit_log')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute()
   })
 }
