@@ -102,6 +102,7 @@ describe('consent receipts (DESIGN §3.6)', () => {
   it('keeps rotated keys published: an old receipt still verifies, a new one uses the new key', async () => {
     const first = (await consent('accept')).decision
     const old = (await api('GET', `/consent-receipts/${first.receipt_id}`)).body
+    t.clock.advance(1000)
     const rotated = await t.deps.receipts.rotate(t.tenant, t.clock.now())
     const second = (await consent('accept', { prompt: 'consent' })).decision
     const fresh = (await api('GET', `/consent-receipts/${second.receipt_id}`)).body
