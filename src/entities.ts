@@ -202,6 +202,16 @@ export interface ShownPage {
 
 export type ReceiptAction = 'accept' | 'deny' | 'revoke'
 
+/** One count of how prompts were answered (console insights): per day, client, metric, scope. */
+export interface StatCount {
+  readonly day: string
+  readonly clientId: string
+  readonly metric: 'shown' | 'accepted' | 'denied' | 'unticked'
+  /** The scope, for `unticked`; `''` otherwise. */
+  readonly scope: string
+  readonly count: number
+}
+
 /** What a consent receipt states, signed as a JWS (DESIGN §3.6). */
 export interface ReceiptClaims {
   readonly receipt_id: string

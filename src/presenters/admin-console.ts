@@ -13,6 +13,7 @@ const SECTIONS = [
     scope: 'read:tenant_settings',
   },
   { id: 'logs', label: 'Logs', href: '/admin/logs', scope: 'read:logs' },
+  { id: 'insights', label: 'Insights', href: '/admin/insights', scope: 'read:stats' },
   { id: 'preview', label: 'Flag preview', href: '/admin/preview', scope: null },
 ] as const
 

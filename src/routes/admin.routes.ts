@@ -17,6 +17,7 @@ import { asActor } from '../services/audit.js'
 import { adminApiRoutes } from './admin/apis.routes.js'
 import { adminClientRoutes } from './admin/clients.routes.js'
 import { renderConsole } from './admin/console.js'
+import { adminInsightRoutes } from './admin/insights.routes.js'
 import { adminLogRoutes } from './admin/logs.routes.js'
 import { adminRoleRoutes } from './admin/roles.routes.js'
 import { adminSettingsRoutes } from './admin/settings.routes.js'
@@ -140,6 +141,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   app.route('/clients', adminClientRoutes(deps))
   app.route('/settings', adminSettingsRoutes(deps))
   app.route('/logs', adminLogRoutes(deps))
+  app.route('/insights', adminInsightRoutes(deps))
 
   app.post('/logout', limitBody('form'), async (c) => {
     const form = await readForm(c, logoutForm)

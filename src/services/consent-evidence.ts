@@ -70,7 +70,19 @@ export async function answerEvidence(
       receipt_id: receipt.id,
     },
   )
-  return { receipt, events: [event] }
+  // Console insights: how prompts were answered, and which optional scopes users untick.
+  const stats = [
+    {
+      clientId: request.clientId,
+      metric: decision.status === 'accepted' ? 'accepted' : 'denied',
+      scope: '',
+      count: 1,
+    } as const,
+    ...(action === 'accept' ? declined : []).map(
+      (scope) => ({ clientId: request.clientId, metric: 'unticked', scope, count: 1 }) as const,
+    ),
+  ]
+  return { receipt, events: [event], stats }
 }
 
 /** An admin took grants away: the AS hears `grant.deleted` for each (DESIGN §3.8). */

@@ -145,6 +145,11 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         : request
     if (!bound) throw notFound()
     if (!sameHash(bound.bindingHash, binding)) throw boundElsewhere()
+    // First shown to its browser now: counted once, for the console's insights.
+    if (request.bindingHash === null) {
+      const shown = { clientId: request.clientId, metric: 'shown', scope: '', count: 1 } as const
+      await store.stats.add(tenant.id, [shown], deps.now())
+    }
     return bound
   }
 

@@ -18,6 +18,7 @@ import type {
   ResourceServerChanges,
   Role,
   ShownPage,
+  StatCount,
   Tenant,
   TenantSettings,
   User,
@@ -29,6 +30,8 @@ import type {
 /** What a write carries beside its change, committed in the same transaction (DESIGN §3.6, §3.8). */
 export interface SideEffects {
   readonly receipt?: Receipt
+  /** Added to the daily counts (`day` is taken from the change's time). */
+  readonly stats?: readonly Omit<StatCount, 'day'>[]
   /** Fanned out to every endpoint of the tenant subscribed to the event's type. */
   readonly events?: readonly NewEvent[]
 }
@@ -314,6 +317,13 @@ export interface Store {
     claim(at: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>
     /** Records an attempt and settles the event: delivered, retried later, or given up. */
     settle(item: OutboxItem, outcome: AttemptOutcome, at: Date): Promise<void>
+  }
+
+  stats: {
+    /** Adds to the counts of the day of `at`. */
+    add(tenantId: string, counts: readonly Omit<StatCount, 'day'>[], at: Date): Promise<void>
+    /** Every count from `fromDay` to `toDay` (`YYYY-MM-DD`, inclusive). */
+    range(tenantId: string, fromDay: string, toDay: string): Promise<StatCount[]>
   }
 
   portalSessions: {

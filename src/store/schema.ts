@@ -124,6 +124,14 @@ export interface Database {
     shown: string | null
     receipt_id: string | null
   }
+  consent_stats: {
+    tenant_id: string
+    day: string
+    client_id: string
+    metric: string
+    scope: string
+    count: number
+  }
   consent_receipts: {
     tenant_id: string
     id: string

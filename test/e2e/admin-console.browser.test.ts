@@ -2,6 +2,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
 import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { consentBrowser } from '../support/consent.js'
+import { management } from '../support/management.js'
 import { freePort, listen } from '../support/serve.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -186,6 +188,45 @@ describe('the admin console in Chromium (issue 19, Done when)', () => {
     expect(await entries.first().innerText()).toContain('admin token')
     await entries.first().locator('summary').click()
     await expectAccessible(page)
+    await context.close()
+  })
+})
+
+describe('console insights in Chromium (issue 19 item 8)', () => {
+  it('draws the chart beside its numbers, with no serious accessibility violation', async () => {
+    const api = management(t)
+    const browser_ = consentBrowser(t)
+    await api('POST', '/clients', {
+      client_id: 'insight-app',
+      name: 'Insight App',
+      callbacks: ['https://insight.example/cb'],
+    })
+    for (const action of ['accept', 'deny'] as const) {
+      const request = (
+        await api('POST', '/consent-requests', {
+          client_id: 'insight-app',
+          user_id: `insight-browser-${action}`,
+          scope: 'openid profile',
+          redirect_uri: 'https://insight.example/cb',
+          return_to: `${server.url}/done`,
+        })
+      ).body
+      const page = await browser_.visit(request.id)
+      await browser_.redeem(await browser_.answer(request.id, action, page))
+    }
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/admin/login`)
+    await page.getByLabel('Management token').fill(t.adminToken)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${server.url}/admin/preview`)
+    await page.getByRole('link', { name: 'Insights', exact: true }).click()
+    await expect.poll(() => page.getByTestId('insights-table').isVisible()).toBe(true)
+    expect(await page.getByRole('img').first().getAttribute('aria-label')).toContain(
+      '1 accepted, 1 declined',
+    )
+    await expectAccessible(page)
+    await page.screenshot({ path: `${ARTIFACTS}console-insights.png`, fullPage: true })
     await context.close()
   })
 })

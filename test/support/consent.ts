@@ -37,7 +37,7 @@ export function consentBrowser(t: TestApp) {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         cookie: session.cookie,
-        origin: 'http://localhost:3000',
+        origin: t.deps.config.publicUrl.origin,
         'sec-fetch-site': 'same-origin',
       },
       body: body.toString(),

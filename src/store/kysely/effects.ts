@@ -3,6 +3,7 @@ import { randomToken } from '../../ids.js'
 import type { SideEffects } from '../port.js'
 import type { Database } from '../schema.js'
 import { iso, json, list } from './rows.js'
+import { addStats } from './stats.js'
 
 /**
  * Writes what a change carries — its receipt, and one outbox row per subscribed endpoint for each
@@ -16,6 +17,7 @@ export async function recordEffects(
   at: Date,
 ): Promise<void> {
   if (!effects) return
+  if (effects.stats?.length) await addStats(trx, tenantId, effects.stats, at)
   const { receipt } = effects
   if (receipt) {
     await trx

@@ -61,6 +61,7 @@ import {
   listResourceServers,
   updateResourceServer,
 } from './resource-servers.js'
+import { addStats, statsRange } from './stats.js'
 import {
   countTenants,
   createTenant,
@@ -251,6 +252,11 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       deliveries: (tenantId, id, page) => listDeliveries(db, tenantId, id, page),
       claim: (at, limit, leaseMs) => claimOutbox(db, ctx.lockRows, at, limit, leaseMs),
       settle: (item, outcome, at) => settleOutbox(db, item, outcome, at),
+    },
+
+    stats: {
+      add: (tenantId, counts, at) => addStats(db, tenantId, counts, at),
+      range: (tenantId, fromDay, toDay) => statsRange(db, tenantId, fromDay, toDay),
     },
 
     portalSessions: {

@@ -6,6 +6,7 @@ import * as verifiedAnswers from './2026-11-27-0002-verified-answers.js'
 import * as userControl from './2026-11-27-0003-user-control.js'
 import * as receiptsWebhooks from './2026-11-27-0004-receipts-webhooks.js'
 import * as auditLog from './2026-11-27-0010-audit-log.js'
+import * as consentStats from './2026-11-27-0011-consent-stats.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0003-user-control': userControl,
   '2026-11-27-0004-receipts-webhooks': receiptsWebhooks,
   '2026-11-27-0010-audit-log': auditLog,
+  '2026-11-27-0011-consent-stats': consentStats,
 }

@@ -1,0 +1,24 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../../app/env.js'
+import type { AppDeps } from '../../app/types.js'
+import { insightsModel } from '../../presenters/insights.js'
+import { insights } from '../../services/insights.js'
+import { allow, renderConsole } from './console.js'
+
+/** How prompts were answered over the last 30 days, per client and scope (issue 19 item 8). */
+export function adminInsightRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+
+  app.get('/', async (c) => {
+    allow(c, 'read:stats')
+    const model = insightsModel(await insights(deps.store, c.get('tenant').id, deps.now()))
+    return renderConsole(
+      c,
+      deps,
+      { view: 'admin-insights', section: 'insights', title: 'Insights' },
+      model,
+    )
+  })
+
+  return app
+}
