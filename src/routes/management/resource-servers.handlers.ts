@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
+import type { ResourceLabel, ResourceLabels } from '../../consent/index.js'
 import type { ResourceServer } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { sortableId } from '../../ids.js'
@@ -18,6 +19,30 @@ function toScopes(scopes: routes.ScopesInput) {
   }))
 }
 
+/**
+ * Labels keyed by the locale tags the service ships, spelled as it spells them (`pt-br` is
+ * `pt-BR`); a tag it does not ship would never be shown, so it is refused (DESIGN §4.2).
+ */
+function toLabels(input: routes.ConsentResourcesInput, shipped: readonly string[]): ResourceLabels {
+  const byLower = new Map(shipped.map((tag) => [tag.toLowerCase(), tag]))
+  const labels: Record<string, Record<string, ResourceLabel>> = {}
+  for (const [resource, byTag] of Object.entries(input)) {
+    const out: Record<string, ResourceLabel> = {}
+    for (const [tag, label] of Object.entries(byTag)) {
+      const locale = byLower.get(tag.toLowerCase())
+      if (!locale)
+        throw new AppError(
+          400,
+          'invalid_body',
+          `Payload validation error: consent_resources.${resource}: ${tag} is not a locale this service ships (${shipped.join(', ')}).`,
+        )
+      out[locale] = { heading: label.heading, noun: label.noun }
+    }
+    labels[resource] = out
+  }
+  return labels
+}
+
 async function findResourceServer(
   store: Store,
   tenantId: string,
@@ -30,7 +55,7 @@ async function findResourceServer(
 }
 
 /** The handlers of `/resource-servers` (DESIGN §4). */
-export function resourceServerHandlers({ store }: AppDeps) {
+export function resourceServerHandlers({ store, i18n }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await store.resourceServers.list(c.get('tenant').id, pageOf(query))
@@ -53,6 +78,9 @@ export function resourceServerHandlers({ store }: AppDeps) {
       tokenLifetime: body.token_lifetime ?? 86_400,
       signingAlg: body.signing_alg ?? 'RS256',
       isSystem: false,
+      ...(body.consent_resources
+        ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
     })
     return c.json(resourceServerJson(created), 201)
   }
@@ -91,6 +119,9 @@ export function resourceServerHandlers({ store }: AppDeps) {
       ...(body.token_dialect !== undefined ? { tokenDialect: body.token_dialect } : {}),
       ...(body.token_lifetime !== undefined ? { tokenLifetime: body.token_lifetime } : {}),
       ...(body.signing_alg !== undefined ? { signingAlg: body.signing_alg } : {}),
+      ...(body.consent_resources !== undefined
+        ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
     })
     if (!updated)
       throw new AppError(404, 'inexistent_resource_server', 'The resource server does not exist')

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
+  consentResourcesInput,
   displayName,
   idParam,
   listSchema,
@@ -18,6 +19,7 @@ const settings = {
   token_lifetime: z.int().min(1).max(2_592_000).optional(),
   token_dialect: z.enum(['access_token', 'access_token_authz']).optional(),
   enforce_policies: z.boolean().optional(),
+  consent_resources: consentResourcesInput.optional(),
 }
 
 const createBody = z.strictObject({
@@ -32,6 +34,7 @@ const createBody = z.strictObject({
 const updateBody = z.strictObject({ ...settings, identifier: z.unknown().optional() })
 
 export type ScopesInput = z.output<typeof scopesInput>
+export type ConsentResourcesInput = z.output<typeof consentResourcesInput>
 
 const tag = 'Resource servers'
 const server = jsonContent(resourceServerSchema, 'The resource server')

@@ -4,6 +4,7 @@ import * as adminSessions from './2026-11-24-0002-admin-sessions.js'
 import * as clientsPerTenant from './2026-11-27-0001-clients-per-tenant.js'
 import * as verifiedAnswers from './2026-11-27-0002-verified-answers.js'
 import * as userControl from './2026-11-27-0003-user-control.js'
+import * as resourceLabels from './2026-11-27-0005-resource-labels.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0001-clients-per-tenant': clientsPerTenant,
   '2026-11-27-0002-verified-answers': verifiedAnswers,
   '2026-11-27-0003-user-control': userControl,
+  '2026-11-27-0005-resource-labels': resourceLabels,
 }
