@@ -84,7 +84,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
       await t.app.request(`/consent/${fr.id}`, { headers: { 'accept-language': 'de' } })
     ).text()
     expect(html).toContain('<html lang="fr" dir="ltr">')
-    expect(lines(html)).toContain('Messages : lire et écrire vos messages')
+    expect(lines(html)).toContain('Messages\u202F: lire et écrire vos messages')
 
     const plain = await openRequest()
     const de = await (

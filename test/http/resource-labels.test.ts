@@ -117,7 +117,7 @@ describe('resource labels (DESIGN §4.2)', () => {
     const french = await openRequest('fr')
     expect(
       listLines(await (await t.app.request(`/consent/${french.id}`)).text(), 'scope-lines'),
-    ).toContain('Messages : lire et écrire vos messages')
+    ).toContain('Messages\u202F: lire et écrire vos messages')
   })
 
   it('missing for the previewed language are named in the preview, one resource at a time', async () => {

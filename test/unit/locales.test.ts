@@ -143,4 +143,36 @@ describe('translations', () => {
       'Ați acordat deja acestei aplicații alte 21 de permisiuni.',
     )
   })
+
+  it('shows counts in the locale’s digits and grouping (Intl.NumberFormat)', () => {
+    const i18n = createI18n(resources)
+    expect(i18n.translator('en').t('page.alreadyGranted', { count: 1200 })).toBe(
+      'You already allowed this app 1,200 other permissions.',
+    )
+    expect(i18n.translator('de').t('page.alreadyGranted', { count: 1200 })).toContain('1.200')
+    expect(i18n.translator('fa').t('page.alreadyGranted', { count: 3 })).toContain('۳')
+    // The plural form still follows the number, not its formatted text.
+    expect(i18n.translator('ro').t('page.alreadyGranted', { count: 1200 })).toContain(
+      '1.200 de permisiuni',
+    )
+  })
+
+  it('writes a full-width colon after a heading in Chinese and Japanese, none in Korean', () => {
+    for (const locale of ['ja', 'zh-CN', 'zh-TW']) {
+      const file = resources[locale] as { line: object; standard: object }
+      for (const text of [...Object.values(file.line), ...Object.values(file.standard)]) {
+        expect(text).toContain('：')
+        expect(text).not.toMatch(/[^:]:[^:]/)
+      }
+    }
+    const ko = resources.ko as { line: object; standard: object }
+    for (const text of [...Object.values(ko.line), ...Object.values(ko.standard)])
+      expect(text).not.toContain('：')
+  })
+
+  it('puts a narrow no-break space before French colons, question and exclamation marks (DESIGN §1.3)', () => {
+    const strings = JSON.stringify(resources.fr)
+    expect(strings).not.toMatch(/[ \u00A0][:;?!]/)
+    expect(strings).toContain('\u202F:')
+  })
 })

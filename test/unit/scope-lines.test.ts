@@ -53,7 +53,7 @@ describe('grouped mode (DESIGN §1.3)', () => {
 
   it('reads naturally in French', () => {
     expect(texts(groupedLines(['read:messages', 'write:messages']), fr)).toEqual([
-      'Messages : lire et écrire vos messages',
+      'Messages\u202F: lire et écrire vos messages',
     ])
   })
 
@@ -73,7 +73,7 @@ describe('grouped mode (DESIGN §1.3)', () => {
 
     it.each([
       ['de', 'Nachrichten: Ihre Nachrichten lesen und schreiben'],
-      ['fr', 'Messages : lire et écrire vos messages'],
+      ['fr', 'Messages\u202F: lire et écrire vos messages'],
       ['ja', 'メッセージ：メッセージの読み取り、書き込み'],
       ['tr', 'Mesajlar: mesajlarınızı okuma ve yazma'],
       ['zh-CN', '消息：读取和写入您的消息'],
@@ -206,7 +206,7 @@ describe('descriptions mode (DESIGN §1.4)', () => {
 
   it('translates standard scopes', () => {
     expect(texts(descriptionLines(['profile'], messages, 'fr'), fr)).toEqual([
-      'Profil : accéder à votre nom et à votre photo',
+      'Profil\u202F: accéder à votre nom et à votre photo',
     ])
   })
 })
