@@ -38,6 +38,17 @@ const REQUIRED = [
   'ro',
 ]
 const RIGHT_TO_LEFT = new Set(['ar', 'he', 'fa'])
+/** Every folder under locales/: a new language is checked as soon as its folder exists. */
+const PRESENT = Object.keys(resources).sort()
+
+/** The script direction CLDR gives a language (`textInfo`, or `getTextInfo()` in newer V8). */
+function directionOf(locale: string): string | undefined {
+  const info = new Intl.Locale(locale) as Intl.Locale & {
+    textInfo?: { direction?: string }
+    getTextInfo?: () => { direction?: string }
+  }
+  return (info.getTextInfo?.() ?? info.textInfo)?.direction
+}
 
 /** Flattens a translation file to its keys, with plural suffixes folded into the base key. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): Map<string, Set<string>> {
@@ -60,7 +71,7 @@ function keysOf(tree: Record<string, unknown>, prefix = ''): Map<string, Set<str
 
 describe('translations', () => {
   it('has every required locale', () => {
-    expect(Object.keys(resources).sort()).toEqual([...REQUIRED].sort())
+    expect(PRESENT).toEqual(expect.arrayContaining(REQUIRED))
   })
 
   const english = keysOf(resources.en ?? {})
@@ -71,7 +82,7 @@ describe('translations', () => {
     for (const action of KNOWN_ACTIONS) expect(english.has(`actions.${action}`)).toBe(true)
   })
 
-  it.each(REQUIRED)(
+  it.each(PRESENT)(
     '%s has exactly the keys of en, with every plural form its language needs',
     (locale) => {
       const keys = keysOf(resources[locale] ?? {})
@@ -84,7 +95,7 @@ describe('translations', () => {
     },
   )
 
-  it.each(REQUIRED)('%s keeps every {{placeholder}} of en', (locale) => {
+  it.each(PRESENT)('%s keeps every {{placeholder}} of en, and adds none', (locale) => {
     const placeholders = (text: string) =>
       [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
     const flat = (tree: Record<string, unknown>, prefix = ''): [string, string][] =>
@@ -107,15 +118,18 @@ describe('translations', () => {
       )
       for (const placeholder of wanted)
         expect({ key, text }).toEqual({ key, text: expect.stringContaining(`{{${placeholder}}}`) })
+      const known = new Set(placeholders(en.get(base) ?? ''))
+      const extra = placeholders(text).filter((p) => p !== undefined && !known.has(p))
+      expect({ key, extra }).toEqual({ key, extra: [] })
     }
   })
 
-  it('marks Arabic, Hebrew and Persian right-to-left and the others left-to-right', () => {
+  it('marks Arabic, Hebrew and Persian right-to-left, and every language as CLDR writes it', () => {
     const i18n = createI18n(resources)
-    for (const locale of REQUIRED)
+    for (const locale of PRESENT)
       expect({ locale, dir: i18n.translator(locale).dir }).toEqual({
         locale,
-        dir: RIGHT_TO_LEFT.has(locale) ? 'rtl' : 'ltr',
+        dir: RIGHT_TO_LEFT.has(locale) || directionOf(locale) === 'rtl' ? 'rtl' : 'ltr',
       })
   })
 
