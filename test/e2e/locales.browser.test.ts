@@ -103,3 +103,74 @@ describe('every shipped locale', () => {
     await context.close()
   }, 120_000)
 })
+
+describe('WCAG 2.2 AA beyond axe', () => {
+  it('shows focus on every control, gives every target 24 px, moves nothing, and reflows at 200 % zoom', async () => {
+    const tenant = await t.store.tenants.get(t.tenant.id)
+    if (!tenant) throw new Error('no tenant')
+    await t.store.tenants.updateSettings(t.tenant.id, {
+      ...tenant.settings,
+      flags: { ...tenant.settings.flags, enable_granular_consent: true },
+    })
+    // 200 % zoom of a 1280 px window: 640 CSS px across, each twice as large.
+    const context = await browser.newContext({
+      viewport: { width: 640, height: 800 },
+      deviceScaleFactor: 2,
+      reducedMotion: 'reduce',
+    })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/demo?ui_locales=de`)
+    expect(await page.locator('input.scope-choice').count()).toBeGreaterThan(0)
+    expect(await overflowing(page)).toEqual([])
+
+    const controls = page.locator('a[href], button, input:not([type="hidden"])')
+    const count = await controls.count()
+    expect(count).toBeGreaterThan(5)
+    // Focus visible (2.4.7) and not hidden (2.4.11): each control reached by Tab shows an outline.
+    const seen = new Set<string>()
+    for (let i = 0; i < count; i++) {
+      await page.keyboard.press('Tab')
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null
+        if (!el || el === document.body) return null
+        const style = getComputedStyle(el)
+        const box = el.getBoundingClientRect()
+        return {
+          id: `${el.tagName} ${el.getAttribute('value') ?? el.getAttribute('href') ?? el.id}`,
+          outline: style.outlineStyle !== 'none' ? Number.parseFloat(style.outlineWidth) : 0,
+          inView: box.bottom > 0 && box.top < window.innerHeight,
+        }
+      })
+      if (!focused) continue
+      seen.add(focused.id)
+      expect(focused, focused.id).toMatchObject({ inView: true })
+      expect(focused.outline, focused.id).toBeGreaterThanOrEqual(2)
+    }
+    expect(seen.size).toBe(count)
+
+    // Target size (2.5.8): every control at least 24 × 24 CSS px.
+    const small = await controls.evaluateAll((els) =>
+      els
+        .map((el) => ({ el, box: el.getBoundingClientRect() }))
+        .filter(({ box }) => box.width < 24 || box.height < 24)
+        .map(({ el, box }) => `${el.outerHTML.slice(0, 60)} ${box.width}×${box.height}`),
+    )
+    expect(small).toEqual([])
+
+    // Nothing animates or transitions (2.3.3), so reduced motion has nothing to stop.
+    const moving = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('*')].filter((el) => {
+          const style = getComputedStyle(el)
+          return (
+            style.animationName !== 'none' ||
+            style.transitionDuration.split(',').some((d) => Number.parseFloat(d) > 0)
+          )
+        }).length,
+    )
+    expect(moving).toBe(0)
+    await page.screenshot({ path: `${ARTIFACTS}zoom-200-de.png`, fullPage: true })
+    await context.close()
+    await t.store.tenants.updateSettings(t.tenant.id, tenant.settings)
+  }, 60_000)
+})
