@@ -40,8 +40,13 @@ export function consentRoutes(deps: AppDeps) {
   app.get('/:id', async (c) => {
     const tenant = c.get('tenant')
     const request = await flow.find(tenant, c.req.param('id'))
+    // The user's pick first, then the request's own preferences (a pick the tenant disabled).
     const picked = parseQuery(c, promptQuery).ui_locales
-    const tr = useLocale(c, deps, picked ?? request.uiLocales)
+    const tr = useLocale(
+      c,
+      deps,
+      [picked, request.uiLocales].filter((tags) => tags != null).join(' ') || null,
+    )
     const cookie = csrf.browserCookie(c, CONSENT_CSRF_COOKIE)
     const prompt = await flow.prompt(tenant, request, cookie)
     // Browsers hold every redirect after a form post to form-action (CSP3 §6.2.1): the answer's

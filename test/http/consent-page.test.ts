@@ -135,8 +135,8 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
       ...t.tenant.settings,
       enabled_locales: ['en', 'de', 'ar'],
     })
-    const request = await openRequest({ uiLocales: 'en' })
-    const first = await t.app.request(`/consent/${request.id}`)
+    const request = await openRequest({ uiLocales: 'ar en' })
+    const first = await t.app.request(`/consent/${request.id}?ui_locales=en`)
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
     const html = await first.text()
     const nav = /<nav class="languages"[^>]*>[\s\S]*?<\/nav>/.exec(html)?.[0] ?? ''
@@ -156,11 +156,11 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     ).text()
     expect(de).toContain('<html lang="de" dir="ltr">')
     expect(de).toContain('hreflang="de" aria-current="true">Deutsch</a>')
-    // A language the tenant disabled is not offered, and asking for it changes nothing.
+    // A language the tenant disabled is not offered; asking for it falls back to the request's.
     const fr = await (
       await t.app.request(`/consent/${request.id}?ui_locales=fr`, { headers: { cookie } })
     ).text()
-    expect(fr).toContain('<html lang="en" dir="ltr">')
+    expect(fr).toContain('<html lang="ar" dir="rtl">')
     const bad = await t.app.request(`/consent/${request.id}?ui_locales=%3Cscript%3E`, {
       headers: { cookie },
     })
