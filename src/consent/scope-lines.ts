@@ -1,5 +1,5 @@
 import { isStandardScope, parseScope } from './scope.js'
-import type { Api, ApiScope } from './types.js'
+import type { Api, ApiScope, ResourceLabel, ResourceLabels } from './types.js'
 
 /** Actions that have a translation (DESIGN §1.3); any other action is shown as written. */
 export const KNOWN_ACTIONS = [
@@ -37,11 +37,14 @@ export type PromptLine =
   | {
       readonly kind: 'resource'
       readonly scopes: readonly string[]
-      readonly key: 'line.resource'
+      /** `line.labelled` when the API labels this resource in the page's locale (DESIGN §4.2). */
+      readonly key: 'line.resource' | 'line.labelled'
       /** `{{Resource}}`: the heading, e.g. `Calendar events`. */
       readonly heading: string
       /** `{{resource}}`: the same words in lower case, e.g. `calendar events`. */
       readonly resource: string
+      /** `{{heading}}` and `{{noun}}` of `line.labelled`: the API's words in the page's locale. */
+      readonly label?: ResourceLabel
       /** `{{actions}}`: joined with the locale's conjunction. */
       readonly actions: readonly ActionLabel[]
     }
@@ -90,15 +93,40 @@ export function ambiguousResources(scopes: Iterable<string>): ReadonlySet<string
 }
 
 /**
+ * The API's label of `resource` for `locale` (DESIGN §4.2): the same tag, then the same language
+ * (`pt-PT` for a `pt-BR` page). Chinese stops at the tag: a `zh-CN` label is in Simplified
+ * characters, which a `zh-TW` page must not show (issue 16), so that page falls back instead.
+ */
+export function resourceLabel(
+  labels: ResourceLabels | undefined,
+  resource: string,
+  locale: string,
+): ResourceLabel | undefined {
+  const byTag = labels?.[resource]
+  if (!byTag) return undefined
+  const wanted = locale.toLowerCase()
+  const language = wanted.split('-')[0]
+  const tags = Object.keys(byTag)
+  const exact = tags.find((tag) => tag.toLowerCase() === wanted)
+  const sameLanguage =
+    language === 'zh' ? undefined : tags.find((tag) => tag.toLowerCase().split('-')[0] === language)
+  const tag = exact ?? sameLanguage
+  return tag === undefined ? undefined : byTag[tag]
+}
+
+/**
  * Grouped mode (DESIGN §1.3): API scopes that share a resource become one line, in the order
  * of the first scope of each resource; actions keep the API's order within a line.
  * `scopes` must already be in prompt order (see `effectiveScopes`). `known` are all the scopes
  * the API defines: a resource that would read like another one of them is shown as written
  * (see `ambiguousResources`), on every prompt, so its text does not change from one to the next.
+ * A resource the API labels in `locale` reads in that language's words (`line.labelled`).
  */
 export function groupedLines(
   scopes: readonly string[],
   known: readonly string[] = [],
+  labels?: ResourceLabels,
+  locale = 'en',
 ): PromptLine[] {
   const lines: PromptLine[] = []
   const byResource = new Map<string, { scopes: string[]; actions: ActionLabel[] }>()
@@ -128,9 +156,11 @@ export function groupedLines(
     const raw = ambiguous.has(parsed.resource)
     const created = { scopes: [value], actions: [label] }
     byResource.set(parsed.resource, created)
+    const labelled = resourceLabel(labels, parsed.resource, locale)
     lines.push({
       kind: 'resource',
-      key: 'line.resource',
+      key: labelled ? 'line.labelled' : 'line.resource',
+      ...(labelled ? { label: labelled } : {}),
       // The arrays are shared with the map so later scopes of this resource land in this line.
       scopes: created.scopes,
       actions: created.actions,
@@ -199,5 +229,7 @@ export function promptLines(
     : groupedLines(
         scopes,
         (api?.scopes ?? []).map((scope) => scope.value),
+        api?.consentResources,
+        locale,
       )
 }

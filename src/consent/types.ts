@@ -9,6 +9,26 @@ export interface ApiScope {
   readonly version?: number
 }
 
+/**
+ * An API's own words for one of its resources in one locale (DESIGN §4.2), for grouped lines:
+ * `heading` starts the line, `noun` is the object of the actions, written with its possessive and
+ * in the form the locale's `line.labelled` sentence puts it (de `Ihre Nachrichten`, tr accusative
+ * `mesajlarınızı`, cs genitive `vašich zpráv` after the verbal nouns `čtení a zápis`).
+ *
+ * Two fields are enough for every shipped locale, so none is added: each locale's sentence has
+ * exactly one slot for the noun, and our action words are infinitives or verbal nouns, which do not
+ * agree with their object in gender or number in any of these languages; so case, gender and
+ * possessive all live in the one `noun` the admin writes for that locale, and there is no count to
+ * inflect for. A language needing a second slot could add an optional field here.
+ */
+export interface ResourceLabel {
+  readonly heading: string
+  readonly noun: string
+}
+
+/** Resource (as in `read:<resource>`) → BCP 47 tag → label. */
+export type ResourceLabels = Readonly<Record<string, Readonly<Record<string, ResourceLabel>>>>
+
 export type TokenDialect =
   | 'access_token'
   | 'access_token_authz'
@@ -23,4 +43,6 @@ export interface Api {
   readonly allowOfflineAccess: boolean
   readonly skipConsentForVerifiableFirstPartyClients: boolean
   readonly tokenDialect: TokenDialect
+  /** Per-locale words for its resources in grouped lines (DESIGN §4.2); absent: none. */
+  readonly consentResources?: ResourceLabels
 }

@@ -1,5 +1,5 @@
 import { isStandardScope, parseScope, RESERVED_SCOPE_NAMES } from './scope.js'
-import { describeScope } from './scope-lines.js'
+import { describeScope, resourceLabel } from './scope-lines.js'
 import type { Api } from './types.js'
 
 /** What will read badly in a prompt, for the admin deciding on the tenant flag (DESIGN §5). */
@@ -18,6 +18,15 @@ export type PromptWarning =
   | { readonly kind: 'offline_not_allowed'; readonly scopes: readonly string[] }
   /** The client has no logo that can be shown: the prompt shows its initial. */
   | { readonly kind: 'client_without_logo'; readonly scopes: readonly string[] }
+  /**
+   * Grouped, this resource has no label for the locale (DESIGN §4.2): its line keeps the admin's
+   * words inside translated grammar. One per resource; `scopes` are the scopes on it.
+   */
+  | {
+      readonly kind: 'no_resource_label'
+      readonly scopes: readonly string[]
+      readonly resource: string
+    }
 
 export interface WarningInput {
   readonly requested: readonly string[]
@@ -32,7 +41,7 @@ export function promptWarnings(input: WarningInput): PromptWarning[] {
   const defined = new Map((api?.scopes ?? []).map((scope) => [scope.value, scope]))
   const apiScopes = input.effective.filter((value) => !isStandardScope(value))
   const warnings: PromptWarning[] = []
-  const add = (kind: PromptWarning['kind'], scopes: string[]) => {
+  const add = (kind: Exclude<PromptWarning['kind'], 'no_resource_label'>, scopes: string[]) => {
     if (scopes.length > 0) warnings.push({ kind, scopes })
   }
 
@@ -72,5 +81,28 @@ export function promptWarnings(input: WarningInput): PromptWarning[] {
     dropped.filter((value) => !RESERVED_SCOPE_NAMES.has(value) && !defined.has(value)),
   )
   if (!input.clientHasLogo) warnings.push({ kind: 'client_without_logo', scopes: [] })
+  // English pages read the admin's words as they are, which are English words already.
+  if (language !== 'en') warnings.push(...unlabelledResources(apiScopes, api, input.locale))
   return warnings
+}
+
+function unlabelledResources(
+  apiScopes: readonly string[],
+  api: Api | null,
+  locale: string,
+): PromptWarning[] {
+  const byResource = new Map<string, string[]>()
+  for (const value of apiScopes) {
+    const parsed = parseScope(value)
+    if (parsed.kind === 'plain') continue
+    if (resourceLabel(api?.consentResources, parsed.resource, locale)) continue
+    const scopes = byResource.get(parsed.resource) ?? []
+    scopes.push(value)
+    byResource.set(parsed.resource, scopes)
+  }
+  return [...byResource].map(([resource, scopes]) => ({
+    kind: 'no_resource_label',
+    resource,
+    scopes,
+  }))
 }

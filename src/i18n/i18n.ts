@@ -77,8 +77,20 @@ export function createI18n(resources: Record<string, Record<string, unknown>>): 
   if (!locales.includes('en')) throw new Error('the en locale is missing')
 
   const make = (locale: string): Translator => {
-    const t = (key: string, values?: Record<string, unknown>) =>
-      instance.t(key, { ...values, lng: locale, ns: NAMESPACE }) as string
+    const numbers = new Intl.NumberFormat(locale)
+    const t = (key: string, values?: Record<string, unknown>) => {
+      const count = values?.count
+      if (typeof count !== 'number')
+        return instance.t(key, { ...values, lng: locale, ns: NAMESPACE }) as string
+      // `count` picks the plural form; the text shows it in the locale's digits and grouping
+      // (fa `۱٬۲۰۰`, de `1.200`): i18next fills placeholders from `replace` when it is given.
+      return instance.t(key, {
+        lng: locale,
+        ns: NAMESPACE,
+        count,
+        replace: { ...values, count: numbers.format(count) },
+      }) as string
+    }
     // A string of this locale with only {{value}} placeholders compiles to its parts once, so a
     // page fills it by plain substitution; plurals, nesting and fallbacks stay with i18next.
     const compiled = new Map<string, string[] | null>()

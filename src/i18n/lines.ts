@@ -13,16 +13,16 @@ export function lineText(line: PromptLine, tr: Translator): RichText {
       return ours(tr.t(line.key))
     case 'text':
       return theirs(line.text)
-    case 'resource':
-      return tr.rich(line.key, {
-        Resource: line.heading,
-        resource: line.resource,
-        actions: tr.list(
-          line.actions.map((action) =>
-            action.kind === 'known' ? ours(tr.t(action.key)) : theirs(action.text),
-          ),
+    case 'resource': {
+      const actions = tr.list(
+        line.actions.map((action) =>
+          action.kind === 'known' ? ours(tr.t(action.key)) : theirs(action.text),
         ),
-      })
+      )
+      return line.label
+        ? tr.rich(line.key, { heading: line.label.heading, noun: line.label.noun, actions })
+        : tr.rich(line.key, { Resource: line.heading, resource: line.resource, actions })
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import type { PromptMode } from '../consent/index.js'
 import { isRequiredLine, lineValue, promptLines, promptModeFor } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
-import type { Translator } from '../i18n/i18n.js'
+import type { I18n, Translator } from '../i18n/i18n.js'
 import { lineText } from '../i18n/lines.js'
 import { plainText, type RichText } from '../i18n/rich-text.js'
 
@@ -80,6 +80,30 @@ function hostOf(url: string): string {
   }
 }
 
+/** A link of the language switcher: the page again in another of the tenant's locales. */
+export interface LanguageChoice {
+  readonly tag: string
+  /** The language's own name (`meta.language`): a reader finds their language by it. */
+  readonly name: string
+  readonly href: string
+}
+
+/**
+ * The language switcher (issue 16): plain links that render the page again with `ui_locales`,
+ * for a user whose browser guessed wrong; no script, so it works with JavaScript off.
+ */
+export function languageChoices(
+  locales: readonly string[],
+  i18n: Pick<I18n, 'translator'>,
+  path: string,
+): LanguageChoice[] {
+  return locales.map((tag) => ({
+    tag,
+    name: i18n.translator(tag).t('meta.language'),
+    href: `${path}?ui_locales=${encodeURIComponent(tag)}`,
+  }))
+}
+
 export interface ConsentPageInput {
   tenant: Tenant
   client: Client
@@ -96,6 +120,8 @@ export interface ConsentPageInput {
   csrf: string
   /** Checkboxes, required and changed lines; absent: all or nothing. */
   lineOptions?: LineOptions
+  /** The switcher's links; none (or one) shows no switcher. */
+  languages?: readonly LanguageChoice[]
 }
 
 /**
@@ -152,5 +178,15 @@ export function consentPageModel(input: ConsentPageInput, tr: Translator) {
       optionalHint: tr.t('page.optionalHint'),
     },
     form: { id: 'answer', action: input.formAction, csrf: input.csrf },
+    languages:
+      input.languages && input.languages.length > 1
+        ? {
+            label: tr.t('page.languages'),
+            choices: input.languages.map((choice) => ({
+              ...choice,
+              current: choice.tag === tr.locale,
+            })),
+          }
+        : null,
   }
 }

@@ -28,7 +28,7 @@ export interface PreviewInput {
   askedAgain?: ReadonlyMap<string, number>
 }
 
-const WARNING_TEXT: Record<PromptWarning['kind'], string> = {
+const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, string> = {
   no_description:
     'No description for this language: with descriptions on, users read the raw scope value.',
   untranslated_description:
@@ -39,6 +39,14 @@ const WARNING_TEXT: Record<PromptWarning['kind'], string> = {
   offline_not_allowed: 'This API does not allow offline access: offline_access is dropped.',
   client_without_logo:
     'This client has no logo that can be shown: the prompt shows its initial instead.',
+}
+
+/** The admin pages are English: a locale named in English ("German" for `de`). */
+const englishNames = new Intl.DisplayNames('en', { type: 'language' })
+
+function warningText(warning: PromptWarning, locale: string): string {
+  if (warning.kind !== 'no_resource_label') return WARNING_TEXT[warning.kind]
+  return `No ${englishNames.of(locale) ?? locale} label for “${warning.resource}”: grouped, its line keeps the API's own words (set consent_resources).`
 }
 
 /**
@@ -127,7 +135,7 @@ export function previewModel(input: PreviewInput) {
     })),
     warnings: [
       ...warnings.map((warning) => ({
-        text: WARNING_TEXT[warning.kind],
+        text: warningText(warning, tr.locale),
         scopes: warning.scopes,
       })),
       // A reworded scope is asked for again (DESIGN §3.5.1): say how many users that reaches.

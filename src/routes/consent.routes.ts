@@ -7,9 +7,10 @@ import { limitBody } from '../http/body-limit.js'
 import { CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../http/csrf.js'
 import { readForm } from '../http/forms.js'
 import { renderPage } from '../http/render.js'
-import { useLocale } from '../middleware/i18n.js'
+import { parseQuery } from '../http/validate.js'
+import { tenantLocales, useLocale } from '../middleware/i18n.js'
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
-import { consentPageModel, promptMode } from '../presenters/consent-page.js'
+import { consentPageModel, languageChoices, promptMode } from '../presenters/consent-page.js'
 
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
@@ -22,6 +23,15 @@ const answerForm = z.object({
     .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
 })
 
+// The language switcher's links (DESIGN §3.2): a tag the user picked, ahead of the request's own.
+const promptQuery = z.object({
+  ui_locales: z
+    .string()
+    .max(35)
+    .regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'one BCP 47 language tag')
+    .optional(),
+})
+
 /** `GET /consent/{id}` shows the prompt; `POST /consent/{id}` answers it (DESIGN §3.2). */
 export function consentRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
@@ -30,7 +40,13 @@ export function consentRoutes(deps: AppDeps) {
   app.get('/:id', async (c) => {
     const tenant = c.get('tenant')
     const request = await flow.find(tenant, c.req.param('id'))
-    const tr = useLocale(c, deps, request.uiLocales)
+    // The user's pick first, then the request's own preferences (a pick the tenant disabled).
+    const picked = parseQuery(c, promptQuery).ui_locales
+    const tr = useLocale(
+      c,
+      deps,
+      [picked, request.uiLocales].filter((tags) => tags != null).join(' ') || null,
+    )
     const cookie = csrf.browserCookie(c, CONSENT_CSRF_COOKIE)
     const prompt = await flow.prompt(tenant, request, cookie)
     // Browsers hold every redirect after a form post to form-action (CSP3 §6.2.1): the answer's
@@ -45,6 +61,11 @@ export function consentRoutes(deps: AppDeps) {
         mode: promptMode(tenant),
         formAction: `/consent/${request.id}`,
         csrf: await csrf.token(request.id, cookie),
+        languages: languageChoices(
+          tenantLocales(tenant, deps.i18n.locales),
+          deps.i18n,
+          `/consent/${request.id}`,
+        ),
         lineOptions: {
           granular: request.granular,
           required: new Set(request.requiredScopes),

@@ -109,6 +109,7 @@ export function createResourceServers(store: Store, audit: Audit) {
         tokenLifetime: input.tokenLifetime ?? 86_400,
         signingAlg: input.signingAlg ?? 'RS256',
         isSystem: false,
+        ...(input.consentResources ? { consentResources: input.consentResources } : {}),
       }
       const created = await store.resourceServers.create(tenantId, server)
       await audit.record(tenantId, 'resource_server.create', created.identifier, {

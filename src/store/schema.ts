@@ -32,6 +32,8 @@ export interface Database {
     identifier: string
     name: string
     scopes: string
+    /** `{ resource: { locale: { heading, noun } } }` as JSON (DESIGN §4.2). */
+    consent_resources: string
     enforce_policies: number
     allow_offline_access: number
     skip_consent_for_verifiable_first_party_clients: number

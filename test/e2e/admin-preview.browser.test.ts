@@ -52,7 +52,7 @@ describe('the tenant-flag preview in Chromium', () => {
     await page.getByLabel('Language').selectOption('fr')
     await page.getByRole('checkbox', { name: 'read:contacts' }).uncheck()
     await page.getByRole('button', { name: 'Show', exact: true }).click()
-    expect(await grouped.allInnerTexts()).toEqual(['Messages : lire et écrire vos messages'])
+    expect(await grouped.allInnerTexts()).toEqual(['Messages\u202F: lire et écrire vos messages'])
     await page.getByLabel('Language').selectOption('ar')
     await page.getByRole('button', { name: 'Show', exact: true }).click()
     expect(await page.locator('.preview-card').first().getAttribute('dir')).toBe('rtl')

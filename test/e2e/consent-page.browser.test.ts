@@ -36,7 +36,7 @@ describe.each([
     locale: 'fr',
     acceptLanguage: 'fr-FR',
     dir: 'ltr',
-    line: 'Messages : lire et écrire vos messages',
+    line: 'Messages\u202F: lire et écrire vos messages',
     accept: 'Accepter',
   },
   { locale: 'ar', acceptLanguage: 'ar', dir: 'rtl', line: 'قراءة وكتابة', accept: 'قبول' },

@@ -84,7 +84,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
       await t.app.request(`/consent/${fr.id}`, { headers: { 'accept-language': 'de' } })
     ).text()
     expect(html).toContain('<html lang="fr" dir="ltr">')
-    expect(lines(html)).toContain('Messages : lire et écrire vos messages')
+    expect(lines(html)).toContain('Messages\u202F: lire et écrire vos messages')
 
     const plain = await openRequest()
     const de = await (
@@ -120,6 +120,51 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     const html = await (await t.app.request(`/consent/${request.id}`)).text()
     expect(html).toContain('<html lang="ar" dir="rtl">')
     expect(html).toContain('قبول')
+  })
+
+  it('renders Traditional Chinese for a Hong Kong browser, never Simplified', async () => {
+    const request = await openRequest()
+    const html = await (
+      await t.app.request(`/consent/${request.id}`, { headers: { 'accept-language': 'zh-HK' } })
+    ).text()
+    expect(html).toContain('<html lang="zh-TW" dir="ltr">')
+  })
+
+  it("offers the tenant's languages as plain links that re-render with ui_locales", async () => {
+    await t.store.tenants.updateSettings(t.tenant.id, {
+      ...t.tenant.settings,
+      enabled_locales: ['en', 'de', 'ar'],
+    })
+    const request = await openRequest({ uiLocales: 'ar en' })
+    const first = await t.app.request(`/consent/${request.id}?ui_locales=en`)
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const html = await first.text()
+    const nav = /<nav class="languages"[^>]*>[\s\S]*?<\/nav>/.exec(html)?.[0] ?? ''
+    expect(nav).toContain('aria-label="Language"')
+    expect(nav).toContain(
+      `<a href="/consent/${request.id}?ui_locales=en" lang="en" hreflang="en" aria-current="true">English</a>`,
+    )
+    expect(nav).toContain(
+      `<a href="/consent/${request.id}?ui_locales=de" lang="de" hreflang="de">Deutsch</a>`,
+    )
+    expect(nav).toContain('hreflang="ar">العربية</a>')
+    expect(nav).not.toContain('Français')
+
+    // The user's pick wins over the request's ui_locales, for this view.
+    const de = await (
+      await t.app.request(`/consent/${request.id}?ui_locales=de`, { headers: { cookie } })
+    ).text()
+    expect(de).toContain('<html lang="de" dir="ltr">')
+    expect(de).toContain('hreflang="de" aria-current="true">Deutsch</a>')
+    // A language the tenant disabled is not offered; asking for it falls back to the request's.
+    const fr = await (
+      await t.app.request(`/consent/${request.id}?ui_locales=fr`, { headers: { cookie } })
+    ).text()
+    expect(fr).toContain('<html lang="ar" dir="rtl">')
+    const bad = await t.app.request(`/consent/${request.id}?ui_locales=%3Cscript%3E`, {
+      headers: { cookie },
+    })
+    expect(bad.status).toBe(400)
   })
 
   it('lists descriptions when the tenant flag is on', async () => {

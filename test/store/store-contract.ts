@@ -127,6 +127,39 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(page.items.map((s) => s.id)).toEqual(['rs_1'])
     })
 
+    it('stores resource labels per resource and locale, and replaces them on update', async () => {
+      const labels = {
+        messages: {
+          de: { heading: 'Nachrichten', noun: 'Ihre Nachrichten' },
+          ja: { heading: 'メッセージ', noun: 'メッセージ' },
+        },
+      }
+      const created = await store.resourceServers.create('t1', {
+        ...server,
+        consentResources: labels,
+      })
+      expect(created.consentResources).toEqual(labels)
+      expect((await store.resourceServers.find('t1', 'rs_1'))?.consentResources).toEqual(labels)
+      // Other changes keep them.
+      await store.resourceServers.update('t1', 'rs_1', { name: 'Renamed' })
+      expect((await store.resourceServers.find('t1', 'rs_1'))?.consentResources).toEqual(labels)
+      const replaced = { contacts: { fr: { heading: 'Contacts', noun: 'vos contacts' } } }
+      const updated = await store.resourceServers.update('t1', 'rs_1', {
+        consentResources: replaced,
+      })
+      expect(updated?.consentResources).toEqual(replaced)
+      const listed = await store.resourceServers.list('t1', { page: 0, perPage: 10 })
+      expect(listed.items[0]?.consentResources).toEqual(replaced)
+      // An API created without labels has none.
+      const bare = await store.resourceServers.create('t1', {
+        ...server,
+        id: 'rs_2',
+        identifier: 'urn:bare',
+      })
+      expect(bare.consentResources).toEqual({})
+      expect((await store.resourceServers.find('t1', 'rs_2'))?.consentResources).toEqual({})
+    })
+
     it('refuses a duplicate identifier in one tenant', async () => {
       await store.resourceServers.create('t1', server)
       await expect(store.resourceServers.create('t1', { ...server, id: 'rs_2' })).rejects.toThrow()

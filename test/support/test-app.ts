@@ -27,6 +27,8 @@ export interface TestAppOptions {
   clock?: TestClock
   /** Where the app's log lines go (silent when absent). */
   log?: Logger
+  /** Translations beyond the shipped ones, by tag (the pseudo-locales of the layout tests). */
+  extraLocales?: Record<string, Record<string, unknown>>
 }
 
 /** The real app over a real SQLite file in a temp folder, with the demo data; no socket. */
@@ -47,7 +49,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const deps: AppDeps = appDeps({
     config,
     store,
-    i18n: createI18n(loadLocaleResources(paths.locales)),
+    i18n: createI18n({ ...loadLocaleResources(paths.locales), ...options.extraLocales }),
     views: createViews(paths.views),
     assets: loadAssets(paths.assets),
     log: options.log ?? silentLogger,

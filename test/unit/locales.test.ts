@@ -38,6 +38,17 @@ const REQUIRED = [
   'ro',
 ]
 const RIGHT_TO_LEFT = new Set(['ar', 'he', 'fa'])
+/** Every folder under locales/: a new language is checked as soon as its folder exists. */
+const PRESENT = Object.keys(resources).sort()
+
+/** The script direction CLDR gives a language (`textInfo`, or `getTextInfo()` in newer V8). */
+function directionOf(locale: string): string | undefined {
+  const info = new Intl.Locale(locale) as Intl.Locale & {
+    textInfo?: { direction?: string }
+    getTextInfo?: () => { direction?: string }
+  }
+  return (info.getTextInfo?.() ?? info.textInfo)?.direction
+}
 
 /** Flattens a translation file to its keys, with plural suffixes folded into the base key. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): Map<string, Set<string>> {
@@ -60,7 +71,7 @@ function keysOf(tree: Record<string, unknown>, prefix = ''): Map<string, Set<str
 
 describe('translations', () => {
   it('has every required locale', () => {
-    expect(Object.keys(resources).sort()).toEqual([...REQUIRED].sort())
+    expect(PRESENT).toEqual(expect.arrayContaining(REQUIRED))
   })
 
   const english = keysOf(resources.en ?? {})
@@ -71,7 +82,7 @@ describe('translations', () => {
     for (const action of KNOWN_ACTIONS) expect(english.has(`actions.${action}`)).toBe(true)
   })
 
-  it.each(REQUIRED)(
+  it.each(PRESENT)(
     '%s has exactly the keys of en, with every plural form its language needs',
     (locale) => {
       const keys = keysOf(resources[locale] ?? {})
@@ -84,7 +95,7 @@ describe('translations', () => {
     },
   )
 
-  it.each(REQUIRED)('%s keeps every {{placeholder}} of en', (locale) => {
+  it.each(PRESENT)('%s keeps every {{placeholder}} of en, and adds none', (locale) => {
     const placeholders = (text: string) =>
       [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
     const flat = (tree: Record<string, unknown>, prefix = ''): [string, string][] =>
@@ -107,15 +118,18 @@ describe('translations', () => {
       )
       for (const placeholder of wanted)
         expect({ key, text }).toEqual({ key, text: expect.stringContaining(`{{${placeholder}}}`) })
+      const known = new Set(placeholders(en.get(base) ?? ''))
+      const extra = placeholders(text).filter((p) => p !== undefined && !known.has(p))
+      expect({ key, extra }).toEqual({ key, extra: [] })
     }
   })
 
-  it('marks Arabic, Hebrew and Persian right-to-left and the others left-to-right', () => {
+  it('marks Arabic, Hebrew and Persian right-to-left, and every language as CLDR writes it', () => {
     const i18n = createI18n(resources)
-    for (const locale of REQUIRED)
+    for (const locale of PRESENT)
       expect({ locale, dir: i18n.translator(locale).dir }).toEqual({
         locale,
-        dir: RIGHT_TO_LEFT.has(locale) ? 'rtl' : 'ltr',
+        dir: RIGHT_TO_LEFT.has(locale) || directionOf(locale) === 'rtl' ? 'rtl' : 'ltr',
       })
   })
 
@@ -142,5 +156,37 @@ describe('translations', () => {
     expect(i18n.translator('ro').t('page.alreadyGranted', { count: 21 })).toBe(
       'Ați acordat deja acestei aplicații alte 21 de permisiuni.',
     )
+  })
+
+  it('shows counts in the locale’s digits and grouping (Intl.NumberFormat)', () => {
+    const i18n = createI18n(resources)
+    expect(i18n.translator('en').t('page.alreadyGranted', { count: 1200 })).toBe(
+      'You already allowed this app 1,200 other permissions.',
+    )
+    expect(i18n.translator('de').t('page.alreadyGranted', { count: 1200 })).toContain('1.200')
+    expect(i18n.translator('fa').t('page.alreadyGranted', { count: 3 })).toContain('۳')
+    // The plural form still follows the number, not its formatted text.
+    expect(i18n.translator('ro').t('page.alreadyGranted', { count: 1200 })).toContain(
+      '1.200 de permisiuni',
+    )
+  })
+
+  it('writes a full-width colon after a heading in Chinese and Japanese, none in Korean', () => {
+    for (const locale of ['ja', 'zh-CN', 'zh-TW']) {
+      const file = resources[locale] as { line: object; standard: object }
+      for (const text of [...Object.values(file.line), ...Object.values(file.standard)]) {
+        expect(text).toContain('：')
+        expect(text).not.toMatch(/[^:]:[^:]/)
+      }
+    }
+    const ko = resources.ko as { line: object; standard: object }
+    for (const text of [...Object.values(ko.line), ...Object.values(ko.standard)])
+      expect(text).not.toContain('：')
+  })
+
+  it('puts a narrow no-break space before French colons, question and exclamation marks (DESIGN §1.3)', () => {
+    const strings = JSON.stringify(resources.fr)
+    expect(strings).not.toMatch(/[ \u00A0][:;?!]/)
+    expect(strings).toContain('\u202F:')
   })
 })

@@ -19,7 +19,7 @@ describe('parseAcceptLanguage', () => {
 describe('matchLocale', () => {
   it.each([
     [['fr-CA'], 'fr'],
-    [['pt'], 'pt-BR'],
+    [['pt-BR'], 'pt-BR'],
     [['pt-PT'], 'pt-BR'],
     [['zh-Hans-CN'], 'zh-CN'],
     [['ZH-cn'], 'zh-CN'],
@@ -28,6 +28,58 @@ describe('matchLocale', () => {
     [['nl'], undefined],
   ])('%j → %s', (preferences, locale) => {
     expect(matchLocale(preferences, supported)).toBe(locale)
+  })
+})
+
+describe('matchLocale follows CLDR parent locales and scripts', () => {
+  const shipped = [
+    ...['en', 'ar', 'cs', 'da', 'de', 'el', 'es', 'fa', 'fi', 'fr', 'he', 'hi', 'hu', 'id'],
+    ...['it', 'ja', 'ko', 'nb', 'nl', 'pl', 'pt-BR', 'pt-PT', 'ro', 'ru', 'sv', 'th', 'tr'],
+    ...['uk', 'vi', 'zh-CN', 'zh-TW'],
+  ]
+  it.each([
+    [['zh-TW'], 'zh-TW'],
+    [['zh-HK'], 'zh-TW'],
+    [['zh-MO'], 'zh-TW'],
+    [['zh-Hant'], 'zh-TW'],
+    [['zh-Hant-HK'], 'zh-TW'],
+    [['zh-hant-cn'], 'zh-TW'],
+    [['zh'], 'zh-CN'],
+    [['zh-SG'], 'zh-CN'],
+    [['zh-Hans'], 'zh-CN'],
+    [['zh-Hans-TW'], 'zh-CN'],
+    [['pt'], 'pt-PT'],
+    [['pt-AO'], 'pt-PT'],
+    [['pt-MZ'], 'pt-PT'],
+    [['pt-PT'], 'pt-PT'],
+    [['pt-BR'], 'pt-BR'],
+    [['pt', 'pt-BR'], 'pt-BR'],
+    [['pt', 'en'], 'pt-PT'],
+    [['es-MX'], 'es'],
+    [['es-419'], 'es'],
+    [['no'], 'nb'],
+    [['nn'], 'nb'],
+    [['nb-NO'], 'nb'],
+    [['iw'], 'he'],
+    [['iw-IL'], 'he'],
+    [['in'], 'id'],
+  ])('%j → %s', (preferences, locale) => {
+    expect(matchLocale(preferences, shipped)).toBe(locale)
+  })
+
+  it('never gives Simplified to a Traditional reader when zh-TW is disabled', () => {
+    const enabled = shipped.filter((tag) => tag !== 'zh-TW')
+    expect(matchLocale(['zh-HK'], enabled)).toBeUndefined()
+    expect(matchLocale(['zh-TW', 'en'], enabled)).toBe('en')
+  })
+
+  it('never gives Traditional to a Simplified reader when zh-CN is disabled', () => {
+    expect(matchLocale(['zh-CN', 'ja'], ['en', 'ja', 'zh-TW'])).toBe('ja')
+  })
+
+  it('skips a locale the tenant disabled, falling back within the language', () => {
+    expect(matchLocale(['pt-PT'], ['en', 'pt-BR'])).toBe('pt-BR')
+    expect(matchLocale(['de', 'fr'], ['en', 'fr'])).toBe('fr')
   })
 })
 

@@ -55,8 +55,62 @@ describe('grouped mode (DESIGN §1.3)', () => {
 
   it('reads naturally in French', () => {
     expect(texts(groupedLines(['read:messages', 'write:messages']), fr)).toEqual([
-      'Messages : lire et écrire vos messages',
+      'Messages\u202F: lire et écrire vos messages',
     ])
+  })
+
+  describe('with resource labels (DESIGN §4.2)', () => {
+    const labels = {
+      messages: {
+        de: { heading: 'Nachrichten', noun: 'Ihre Nachrichten' },
+        fr: { heading: 'Messages', noun: 'vos messages' },
+        ja: { heading: 'メッセージ', noun: 'メッセージ' },
+        tr: { heading: 'Mesajlar', noun: 'mesajlarınızı' },
+        'zh-CN': { heading: '消息', noun: '您的消息' },
+        'pt-PT': { heading: 'Mensagens', noun: 'as suas mensagens' },
+      },
+    }
+    const lines = (locale: string, scopes = ['read:messages', 'write:messages']) =>
+      texts(groupedLines(scopes, [], labels, locale), i18n.translator(locale))
+
+    it.each([
+      ['de', 'Nachrichten: Ihre Nachrichten lesen und schreiben'],
+      ['fr', 'Messages\u202F: lire et écrire vos messages'],
+      ['ja', 'メッセージ：メッセージの読み取り、書き込み'],
+      ['tr', 'Mesajlar: mesajlarınızı okuma ve yazma'],
+      ['zh-CN', '消息：读取和写入您的消息'],
+      // The same language, another country: Portuguese words rather than the admin's English.
+      ['pt-BR', 'Mensagens: ler e escrever as suas mensagens'],
+    ])('%s reads entirely in its language', (locale, line) => {
+      expect(lines(locale)).toEqual([line])
+    })
+
+    it('falls back to the admin words in a sentence where no label fits', () => {
+      expect(lines('it')).toEqual(['Messages: leggere e scrivere messages nel Suo account'])
+      // Simplified characters are never shown on a Traditional page.
+      expect(lines('zh-TW')).toEqual(['Messages：讀取和寫入您的 messages'])
+      expect(lines('de', ['read:contacts'])).toEqual(['Contacts: Ihre contacts lesen'])
+    })
+
+    it('returns the label as values of line.labelled', () => {
+      expect(groupedLines(['read:messages'], [], labels, 'de')[0]).toMatchObject({
+        key: 'line.labelled',
+        label: { heading: 'Nachrichten', noun: 'Ihre Nachrichten' },
+      })
+    })
+
+    it('keeps the API words isolated, like every word an admin wrote', () => {
+      const [line] = linesText(
+        groupedLines(['read:messages'], [], labels, 'de'),
+        i18n.translator('de'),
+      )
+      expect(line).toEqual([
+        { text: 'Nachrichten', isolate: true },
+        { text: ': ', isolate: false },
+        { text: 'Ihre Nachrichten', isolate: true },
+        { text: ' lesen', isolate: false },
+      ])
+    })
   })
 
   it('keeps the words an admin wrote apart, to be isolated, in every locale', () => {
@@ -157,7 +211,7 @@ describe('descriptions mode (DESIGN §1.4)', () => {
 
   it('translates standard scopes', () => {
     expect(texts(descriptionLines(['profile'], messages, 'fr'), fr)).toEqual([
-      'Profil : accéder à votre nom et à votre photo',
+      'Profil\u202F: accéder à votre nom et à votre photo',
     ])
   })
 })

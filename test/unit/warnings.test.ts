@@ -47,6 +47,11 @@ describe('promptWarnings (DESIGN §5)', () => {
   it('names descriptions not written for the chosen language', () => {
     expect(warnings(['read:messages', 'write:messages'], 'fr-CA')).toEqual([
       { kind: 'untranslated_description', scopes: ['write:messages'] },
+      {
+        kind: 'no_resource_label',
+        resource: 'messages',
+        scopes: ['read:messages', 'write:messages'],
+      },
     ])
   })
 
@@ -54,6 +59,30 @@ describe('promptWarnings (DESIGN §5)', () => {
     expect(warnings(['read:messages'], 'en', false)).toEqual([
       { kind: 'client_without_logo', scopes: [] },
     ])
+  })
+
+  it('names each resource without a label in a language other than English', () => {
+    const labelled = api(['read:messages', 'write:messages', 'read:contacts', 'admin'], {
+      consentResources: { messages: { de: { heading: 'Nachrichten', noun: 'Ihre Nachrichten' } } },
+    })
+    const requested = ['read:messages', 'write:messages', 'read:contacts', 'admin']
+    const input = { requested, effective: requested, api: labelled, clientHasLogo: true }
+    expect(
+      promptWarnings({ ...input, locale: 'fr' }).filter((w) => w.kind === 'no_resource_label'),
+    ).toEqual([
+      {
+        kind: 'no_resource_label',
+        resource: 'messages',
+        scopes: ['read:messages', 'write:messages'],
+      },
+      { kind: 'no_resource_label', resource: 'contacts', scopes: ['read:contacts'] },
+    ])
+    expect(
+      promptWarnings({ ...input, locale: 'de' }).filter((w) => w.kind === 'no_resource_label'),
+    ).toEqual([{ kind: 'no_resource_label', resource: 'contacts', scopes: ['read:contacts'] }])
+    expect(
+      promptWarnings({ ...input, locale: 'en' }).filter((w) => w.kind === 'no_resource_label'),
+    ).toEqual([])
   })
 
   it('has nothing to say about a clean prompt', () => {

@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
+import type { ResourceLabel, ResourceLabels } from '../../consent/index.js'
 import type { ResourceServer } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import type { Store } from '../../store/port.js'
@@ -16,6 +17,30 @@ function toScopes(scopes: routes.ScopesInput) {
     description: scope.description ?? '',
     ...(scope.descriptions ? { descriptions: scope.descriptions } : {}),
   }))
+}
+
+/**
+ * Labels keyed by the locale tags the service ships, spelled as it spells them (`pt-br` is
+ * `pt-BR`); a tag it does not ship would never be shown, so it is refused (DESIGN §4.2).
+ */
+function toLabels(input: routes.ConsentResourcesInput, shipped: readonly string[]): ResourceLabels {
+  const byLower = new Map(shipped.map((tag) => [tag.toLowerCase(), tag]))
+  const labels: Record<string, Record<string, ResourceLabel>> = {}
+  for (const [resource, byTag] of Object.entries(input)) {
+    const out: Record<string, ResourceLabel> = {}
+    for (const [tag, label] of Object.entries(byTag)) {
+      const locale = byLower.get(tag.toLowerCase())
+      if (!locale)
+        throw new AppError(
+          400,
+          'invalid_body',
+          `Payload validation error: consent_resources.${resource}: ${tag} is not a locale this service ships (${shipped.join(', ')}).`,
+        )
+      out[locale] = { heading: label.heading, noun: label.noun }
+    }
+    labels[resource] = out
+  }
+  return labels
 }
 
 async function findResourceServer(
@@ -47,7 +72,7 @@ async function byIdentifiers(
 }
 
 /** The handlers of `/resource-servers` (DESIGN §4). */
-export function resourceServerHandlers({ store, resourceServers }: AppDeps) {
+export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const tenantId = c.get('tenant').id
@@ -72,6 +97,9 @@ export function resourceServerHandlers({ store, resourceServers }: AppDeps) {
       tokenDialect: body.token_dialect ?? 'access_token',
       tokenLifetime: body.token_lifetime ?? 86_400,
       signingAlg: body.signing_alg ?? 'RS256',
+      ...(body.consent_resources
+        ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
     })
     return c.json(resourceServerJson(created), 201)
   }
@@ -108,6 +136,9 @@ export function resourceServerHandlers({ store, resourceServers }: AppDeps) {
       ...(body.token_dialect !== undefined ? { tokenDialect: body.token_dialect } : {}),
       ...(body.token_lifetime !== undefined ? { tokenLifetime: body.token_lifetime } : {}),
       ...(body.signing_alg !== undefined ? { signingAlg: body.signing_alg } : {}),
+      ...(body.consent_resources !== undefined
+        ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
     })
     return c.json(resourceServerJson(updated), 200)
   }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
+  consentResourcesInput,
   displayName,
   idParam,
   listSchema,
@@ -38,6 +39,7 @@ const settings = {
   token_lifetime: z.int().min(1).max(2_592_000).optional(),
   token_dialect: z.enum(TOKEN_DIALECTS).optional(),
   enforce_policies: z.boolean().optional(),
+  consent_resources: consentResourcesInput.optional(),
 }
 
 const createBody = z.strictObject({
@@ -52,6 +54,7 @@ const createBody = z.strictObject({
 const updateBody = z.strictObject({ ...settings, identifier: z.unknown().optional() })
 
 export type ScopesInput = z.output<typeof scopesInput>
+export type ConsentResourcesInput = z.output<typeof consentResourcesInput>
 
 const tag = 'Resource servers'
 const server = jsonContent(resourceServerSchema, 'The resource server')

@@ -97,6 +97,35 @@ export const scopesInput = z
     })
   })
 
+/** The words of a resource label (DESIGN §4.2): shown to people, so checked like names. */
+const labelWords = displayName(100)
+
+/**
+ * `consent_resources` (DESIGN §4.2): per resource (the part after the first colon of a scope),
+ * per locale, the API's own `heading` and `noun` for grouped lines. Which locale tags the service
+ * ships is known at start, not here: the handler checks the tags against them.
+ */
+export const consentResourcesInput = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(SCOPE_LIMITS.valueMaxLength)
+      .refine(
+        (value) => !/[\s\p{Cc}]/u.test(value),
+        'must not contain spaces or control characters',
+      )
+      .superRefine(visibleText),
+    z.record(localeTag, z.strictObject({ heading: labelWords, noun: labelWords })),
+  )
+  .refine(
+    (resources) => Object.keys(resources).length <= SCOPE_LIMITS.scopesPerApi,
+    `at most ${SCOPE_LIMITS.scopesPerApi} resources`,
+  )
+  .describe(
+    'Per-locale labels of each resource for grouped lines, e.g. `{ "messages": { "de": { "heading": "Nachrichten", "noun": "Ihre Nachrichten" } } }`. Locale tags: those the service ships. `noun` carries its possessive, in the form the locale\'s sentence puts it (README: resource labels).',
+  )
+
 export const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000)
 
 export const paginationQuery = z.strictObject({
@@ -140,6 +169,10 @@ export const resourceServerSchema = z.object({
     'rfc9068_profile_authz',
   ]),
   enforce_policies: z.boolean(),
+  /** Extension (DESIGN §4.2): present when the API labels any resource. */
+  consent_resources: z
+    .record(z.string(), z.record(z.string(), z.object({ heading: z.string(), noun: z.string() })))
+    .optional(),
 })
 
 export function resourceServerJson(server: ResourceServer): z.output<typeof resourceServerSchema> {
@@ -162,6 +195,9 @@ export function resourceServerJson(server: ResourceServer): z.output<typeof reso
     token_lifetime: server.tokenLifetime,
     token_dialect: server.tokenDialect,
     enforce_policies: server.enforcePolicies,
+    ...(server.consentResources && Object.keys(server.consentResources).length > 0
+      ? { consent_resources: server.consentResources }
+      : {}),
   }
 }
 

@@ -63,6 +63,7 @@ async function insertResourceServer(
     identifier: server.identifier,
     name: server.name,
     scopes: json(server.scopes),
+    consent_resources: json(server.consentResources ?? {}),
     enforce_policies: bit(server.enforcePolicies),
     allow_offline_access: bit(server.allowOfflineAccess),
     skip_consent_for_verifiable_first_party_clients: bit(
@@ -132,6 +133,8 @@ export async function updateResourceServer(
         await versioned(trx, tenantId, current.identifier, previous, changes.scopes),
       )
     }
+    if (changes.consentResources !== undefined)
+      set.consent_resources = json(changes.consentResources)
     if (changes.enforcePolicies !== undefined) set.enforce_policies = bit(changes.enforcePolicies)
     if (changes.allowOfflineAccess !== undefined)
       set.allow_offline_access = bit(changes.allowOfflineAccess)

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { ApiScope, GrantedScope, TokenDialect } from '../../consent/index.js'
+import type { ApiScope, GrantedScope, ResourceLabels, TokenDialect } from '../../consent/index.js'
 import type {
   AdminSession,
   Client,
@@ -47,6 +47,7 @@ export function toResourceServer(row: Row<'resource_servers'>): ResourceServer {
     identifier: row.identifier,
     name: row.name,
     scopes: JSON.parse(row.scopes) as ApiScope[],
+    consentResources: JSON.parse(row.consent_resources) as ResourceLabels,
     enforcePolicies: row.enforce_policies === 1,
     allowOfflineAccess: row.allow_offline_access === 1,
     skipConsentForVerifiableFirstPartyClients:

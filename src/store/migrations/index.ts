@@ -5,6 +5,7 @@ import * as clientsPerTenant from './2026-11-27-0001-clients-per-tenant.js'
 import * as verifiedAnswers from './2026-11-27-0002-verified-answers.js'
 import * as userControl from './2026-11-27-0003-user-control.js'
 import * as receiptsWebhooks from './2026-11-27-0004-receipts-webhooks.js'
+import * as resourceLabels from './2026-11-27-0005-resource-labels.js'
 import * as auditLog from './2026-11-27-0010-audit-log.js'
 import * as consentStats from './2026-11-27-0011-consent-stats.js'
 
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0002-verified-answers': verifiedAnswers,
   '2026-11-27-0003-user-control': userControl,
   '2026-11-27-0004-receipts-webhooks': receiptsWebhooks,
+  '2026-11-27-0005-resource-labels': resourceLabels,
   '2026-11-27-0010-audit-log': auditLog,
   '2026-11-27-0011-consent-stats': consentStats,
 }
