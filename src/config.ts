@@ -204,4 +204,6 @@ export const limits = {
   viewPaths: 256,
   /** Prepared SQLite statements kept, one per distinct SQL text; the least used goes first. */
   sqliteStatements: 1000,
+  /** Consent pages rendered once and personalised per request (one per client, scopes, locale). */
+  renderedPages: 500,
 } as const

@@ -28,16 +28,32 @@ export function renderPage(
   model: object,
   options: RenderOptions,
 ): Response {
-  const tenant = c.get('tenant') as Tenant | undefined
-  const nonce = brandColorOf(tenant) ? styleNonce() : ''
+  const nonce = pagePolicy(c)
+  return c.html(pageHtml(c, deps, view, model, { ...options, nonce }), options.status ?? 200)
+}
+
+/** Sets the page's headers (CSP, `no-store`); returns the nonce its branding style carries. */
+export function pagePolicy(c: Context<AppEnv>): string {
+  const nonce = brandColorOf(c.get('tenant') as Tenant | undefined) ? styleNonce() : ''
   setPagePolicy(c, nonce || undefined)
   c.header('Cache-Control', 'no-store')
+  return nonce
+}
+
+/** A page's HTML, the layout around the view, with the given style nonce. */
+export function pageHtml(
+  c: Context<AppEnv>,
+  deps: Pick<AppDeps, 'views' | 'assets' | 'i18n'>,
+  view: string,
+  model: object,
+  options: RenderOptions & { readonly nonce: string },
+): string {
   const page = pageShell({
-    tenant,
+    tenant: c.get('tenant') as Tenant | undefined,
     tr: options.tr ?? translatorOf(c, deps),
     title: options.title,
     assets: deps.assets,
-    nonce,
+    nonce: options.nonce,
   })
-  return c.html(deps.views.render(view, { ...model, page }), options.status ?? 200)
+  return deps.views.render(view, { ...model, page })
 }

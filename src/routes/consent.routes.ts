@@ -3,14 +3,22 @@ import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
+import type { ConsentRequest, Tenant } from '../entities.js'
 import { limitBody } from '../http/body-limit.js'
 import { CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../http/csrf.js'
 import { readForm } from '../http/forms.js'
-import { renderPage } from '../http/render.js'
+import { createPageCache, personalise, SENTINEL } from '../http/page-cache.js'
+import { pageHtml, pagePolicy } from '../http/render.js'
 import { parseQuery } from '../http/validate.js'
 import { tenantLocales, useLocale } from '../middleware/i18n.js'
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
-import { consentPageModel, languageChoices, promptMode } from '../presenters/consent-page.js'
+import {
+  type ConsentPageInput,
+  consentPageModel,
+  languageChoices,
+  promptMode,
+} from '../presenters/consent-page.js'
+import type { PromptData } from '../services/consent-flow.js'
 
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
@@ -36,6 +44,7 @@ const promptQuery = z.object({
 export function consentRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { consentFlow: flow, csrf } = deps
+  const pages = createPageCache()
 
   app.get('/:id', async (c) => {
     const tenant = c.get('tenant')
@@ -52,29 +61,24 @@ export function consentRoutes(deps: AppDeps) {
     // Browsers hold every redirect after a form post to form-action (CSP3 §6.2.1): the answer's
     // 303 leads to the AS, which sends the browser on to the client's redirect URI.
     c.get('formActions').push(new URL(request.returnTo).origin, new URL(request.redirectUri).origin)
-    const model = consentPageModel(
-      {
-        tenant,
-        ...prompt,
-        userName: request.userName ?? request.userId,
-        redirectUri: request.redirectUri,
-        mode: promptMode(tenant),
-        formAction: `/consent/${request.id}`,
-        csrf: await csrf.token(request.id, cookie),
-        languages: languageChoices(
-          tenantLocales(tenant, deps.i18n.locales),
-          deps.i18n,
-          `/consent/${request.id}`,
-        ),
-        lineOptions: {
-          granular: request.granular,
-          required: new Set(request.requiredScopes),
-          changed: new Set(request.changedScopes),
-        },
-      },
-      tr,
-    )
-    return renderPage(c, deps, 'consent', model, { title: model.text.title, tr })
+    const nonce = pagePolicy(c)
+    // Rendered once for everyone shown the same prompt; the user's own values go in after.
+    const key = pageKey(deps, tenant, prompt, request, tr.locale)
+    const html = pages.html(key, () => {
+      const model = consentPageModel(pageInput(deps, tenant, prompt, request), tr)
+      return pageHtml(c, deps, 'consent', model, {
+        title: model.text.title,
+        tr,
+        nonce: SENTINEL.nonce,
+      })
+    })
+    const personal = {
+      user: request.userName ?? request.userId,
+      csrf: await csrf.token(request.id, cookie),
+      id: request.id,
+      nonce,
+    }
+    return c.html(personalise(html, personal))
   })
 
   app.post(
@@ -100,4 +104,55 @@ export function consentRoutes(deps: AppDeps) {
   )
 
   return app
+}
+
+/** What makes two users' prompts the same page: everything but their own values. */
+function pageKey(
+  deps: AppDeps,
+  tenant: Tenant,
+  prompt: PromptData,
+  request: ConsentRequest,
+  locale: string,
+): string {
+  return JSON.stringify([
+    tenant.id,
+    deps.store.configEpoch(),
+    prompt.client.clientId,
+    prompt.api?.id ?? null,
+    prompt.scopes,
+    prompt.alreadyGranted,
+    locale,
+    new URL(request.redirectUri).host,
+    request.granular,
+    request.requiredScopes,
+    request.changedScopes,
+  ])
+}
+
+/** The page's input with sentinels where each user's own values go (see `personalise`). */
+function pageInput(
+  deps: AppDeps,
+  tenant: Tenant,
+  prompt: PromptData,
+  request: ConsentRequest,
+): ConsentPageInput {
+  return {
+    tenant,
+    ...prompt,
+    userName: SENTINEL.user,
+    redirectUri: request.redirectUri,
+    mode: promptMode(tenant),
+    formAction: `/consent/${SENTINEL.id}`,
+    csrf: SENTINEL.csrf,
+    languages: languageChoices(
+      tenantLocales(tenant, deps.i18n.locales),
+      deps.i18n,
+      `/consent/${SENTINEL.id}`,
+    ),
+    lineOptions: {
+      granular: request.granular,
+      required: new Set(request.requiredScopes),
+      changed: new Set(request.changedScopes),
+    },
+  }
 }

@@ -88,6 +88,8 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   return {
     ...store,
 
+    configEpoch: () => `${generation}:${seenVersion ?? ''}`,
+
     async sync() {
       if (!options.shared) return
       const version = await store.meta.get(VERSION_KEY)

@@ -102,6 +102,12 @@ export interface Store {
    * visible to this one (a no-op where nothing is cached or one process owns the store).
    */
   sync(): Promise<void>
+  /**
+   * Changes whenever configuration may have changed (here, or on another instance as of the last
+   * `sync`): what is cached under one value may be reused until it moves on. A store that keeps
+   * nothing answers a new value every time.
+   */
+  configEpoch(): string
 
   meta: {
     get(key: string): Promise<string | undefined>

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { randomToken } from '../../ids.js'
 import type { Store } from '../port.js'
 import type { Database } from '../schema.js'
 import {
@@ -116,6 +117,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     ping: () => ping(db),
     // Nothing is cached here: what another instance wrote is already visible.
     sync: async () => {},
+    // Nothing is kept here: every answer is current, so nothing may be reused.
+    configEpoch: () => randomToken(9),
 
     meta: {
       get: (key) => getMeta(db, key),
