@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
+import { consentBrowser } from '../support/consent.js'
 import { expectError, management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -64,29 +65,10 @@ async function open(overrides: Record<string, unknown> = {}) {
   })
 }
 
-/** Loads the page as a browser does: its cookie and the form's token. */
-async function visit(id: string) {
-  const res = await t.app.request(`/consent/${id}`)
-  const html = await res.text()
-  return {
-    status: res.status,
-    cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '',
-    csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
-  }
-}
-
-function answer(id: string, action: string, session: { cookie: string; csrf: string }) {
-  return t.app.request(`/consent/${id}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: session.cookie,
-      origin: 'http://localhost:3000',
-      'sec-fetch-site': 'same-origin',
-    },
-    body: new URLSearchParams({ action, csrf: session.csrf }).toString(),
-  })
-}
+/** A browser on the consent pages (test/support/consent.ts). */
+const visit = (id: string) => consentBrowser(t).visit(id)
+const answer = (id: string, action: string, session: { cookie: string; csrf: string }) =>
+  consentBrowser(t).answer(id, action, session)
 
 describe('a deleted client (DESIGN §3.2)', () => {
   it('takes its grants and pending requests with it; created again, it starts with none', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
+import { consentBrowser } from '../support/consent.js'
 import { expectError, management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -31,48 +32,20 @@ async function open(overrides: Record<string, unknown> = {}) {
   return created
 }
 
-/** Loads the page as a browser does: its cookie and the form's token. */
-async function visit(id: string, cookie?: string) {
-  const res = await t.app.request(`/consent/${id}`, { headers: cookie ? { cookie } : {} })
-  const html = await res.text()
-  const setCookie = res.headers.get('set-cookie')
-  return {
-    status: res.status,
-    html,
-    cookie: setCookie ? (setCookie.split(';')[0] ?? '') : (cookie ?? ''),
-    csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
-  }
-}
-
-function answer(
+/** A browser on the consent pages: its cookie and form token kept (test/support/consent.ts). */
+const visit = (id: string, cookie?: string) => consentBrowser(t).visit(id, cookie)
+const answer = (
   id: string,
   action: string,
   session: { cookie: string; csrf: string },
   headers: Record<string, string> = {},
-) {
-  return t.app.request(`/consent/${id}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: session.cookie,
-      origin: 'http://localhost:3000',
-      'sec-fetch-site': 'same-origin',
-      ...headers,
-    },
-    body: new URLSearchParams({ action, csrf: session.csrf }).toString(),
-  })
+) => consentBrowser(t).answer(id, action, session, [], headers)
+const redeem = async (res: Response) => {
+  const { status, body } = await consentBrowser(t).redeem(res)
+  return { status, body, headers: new Headers() }
 }
 
 const decision = async (id: string) => (await api('GET', `/consent-requests/${id}`)).body
-
-/** What the AS does when the browser comes back: redeem the verifier in the answer's 303. */
-async function redeem(res: Response) {
-  const back = new URL(res.headers.get('location') ?? '')
-  const id = back.searchParams.get('consent_request') ?? ''
-  return api('POST', `/consent-requests/${id}/verify`, {
-    consent_verifier: back.searchParams.get('consent_verifier') ?? '',
-  })
-}
 
 const lines = (html: string) =>
   [

@@ -30,6 +30,7 @@ export function consentBrowser(t: TestApp) {
     action: string,
     session: { cookie: string; csrf: string },
     fields: [string, string][] = [],
+    headers: Record<string, string> = {},
   ) {
     const body = new URLSearchParams([['action', action], ['csrf', session.csrf], ...fields])
     return t.app.request(`/consent/${id}`, {
@@ -39,6 +40,7 @@ export function consentBrowser(t: TestApp) {
         cookie: session.cookie,
         origin: t.deps.config.publicUrl.origin,
         'sec-fetch-site': 'same-origin',
+        ...headers,
       },
       body: body.toString(),
     })

@@ -93,64 +93,31 @@ export async function listGrants(
   return mapPage(await paged(query.orderBy('created_at').orderBy('id'), page), toGrant)
 }
 
-export async function deleteGrant(
-  db: Kysely<Database>,
-  tenantId: string,
-  id: string,
-  at: Date,
-  effects?: (grants: readonly Grant[]) => SideEffects,
-): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .deleteFrom('grants')
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .returningAll()
-      .execute()
-    if (rows.length === 0) return false
-    await recordEffects(trx, tenantId, effects?.(rows.map(toGrant)), at)
-    return true
-  })
-}
+/** Which grants a removal takes: one by id, a user's to one client, or all of a user's. */
+export type GrantSelection =
+  | { readonly id: string }
+  | { readonly userId: string; readonly clientId?: string | undefined }
 
-/** Removes a user's grants to one client, with what the revocation carries, in one transaction. */
-export async function revokeGrants(
+/**
+ * Removes the selected grants, with what their removal carries (receipts, webhook events), in
+ * one transaction (DESIGN §3.6, §3.8); returns how many went.
+ */
+export async function deleteGrants(
   db: Kysely<Database>,
   tenantId: string,
-  userId: string,
-  clientId: string,
-  at: Date,
-  effects: (grants: readonly Grant[]) => SideEffects,
-): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .deleteFrom('grants')
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('client_id', '=', clientId)
-      .returningAll()
-      .execute()
-    if (rows.length === 0) return 0
-    await recordEffects(trx, tenantId, effects(rows.map(toGrant)), at)
-    return rows.length
-  })
-}
-
-/** Removes every grant of the user; returns how many. */
-export async function deleteUserGrants(
-  db: Kysely<Database>,
-  tenantId: string,
-  userId: string,
+  selection: GrantSelection,
   at: Date,
   effects?: (grants: readonly Grant[]) => SideEffects,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .deleteFrom('grants')
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .returningAll()
-      .execute()
+    let query = trx.deleteFrom('grants').where('tenant_id', '=', tenantId)
+    if ('id' in selection) query = query.where('id', '=', selection.id)
+    else {
+      query = query.where('user_id', '=', selection.userId)
+      if (selection.clientId !== undefined)
+        query = query.where('client_id', '=', selection.clientId)
+    }
+    const rows = await query.returningAll().execute()
     if (rows.length > 0) await recordEffects(trx, tenantId, effects?.(rows.map(toGrant)), at)
     return rows.length
   })

@@ -20,14 +20,7 @@ import {
 } from './consent-requests.js'
 import type { StoreContext } from './context.js'
 import { eraseUser } from './erasure.js'
-import {
-  deleteGrant,
-  deleteUserGrants,
-  findGrant,
-  listGrants,
-  mergeGrant,
-  revokeGrants,
-} from './grants.js'
+import { deleteGrants, findGrant, listGrants, mergeGrant } from './grants.js'
 import { getMeta, getOrCreateKey, migrateToLatest, ping, setMeta } from './meta.js'
 import {
   createPortalSession,
@@ -230,11 +223,12 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
               scopes,
             ),
           ),
-      delete: (tenantId, id, effects) => deleteGrant(db, tenantId, id, ctx.now(), effects),
+      delete: async (tenantId, id, effects) =>
+        (await deleteGrants(db, tenantId, { id }, ctx.now(), effects)) > 0,
       deleteForUser: (tenantId, userId, effects) =>
-        deleteUserGrants(db, tenantId, userId, ctx.now(), effects),
+        deleteGrants(db, tenantId, { userId }, ctx.now(), effects),
       revoke: (tenantId, userId, clientId, effects) =>
-        revokeGrants(db, tenantId, userId, clientId, ctx.now(), effects),
+        deleteGrants(db, tenantId, { userId, clientId }, ctx.now(), effects),
     },
 
     receipts: {
