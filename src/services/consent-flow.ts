@@ -300,7 +300,9 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
           effects,
         )
         if (outcome.outcome === 'not_found') throw notFound()
-        // Of two racing verifies, the one that wrote names its receipt; the other reads it.
+        // The verify that wrote names its receipt; of two racing, the other reads the winner's.
+        if (outcome.outcome === 'verified' && effects.receipt)
+          return { ...decision, receipt_id: effects.receipt.id }
         return readDecision(store, tenant, outcome.request)
       }
       return decision
