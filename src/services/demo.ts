@@ -39,6 +39,31 @@ export async function seedDemo(store: Store, tenant: Tenant, publicUrl: URL): Pr
     tokenLifetime: 86_400,
     signingAlg: 'RS256',
     isSystem: false,
+    // The API's own words in a few languages (DESIGN §4.2), so the grouped lines read whole.
+    consentResources: {
+      messages: {
+        de: { heading: 'Nachrichten', noun: 'Ihre Nachrichten' },
+        fr: { heading: 'Messages', noun: 'vos messages' },
+        es: { heading: 'Mensajes', noun: 'sus mensajes' },
+        'pt-BR': { heading: 'Mensagens', noun: 'suas mensagens' },
+        it: { heading: 'Messaggi', noun: 'i Suoi messaggi' },
+        nl: { heading: 'Berichten', noun: 'uw berichten' },
+        ja: { heading: 'メッセージ', noun: 'メッセージ' },
+        'zh-CN': { heading: '消息', noun: '您的消息' },
+        ar: { heading: 'الرسائل', noun: 'رسائلك' },
+      },
+      contacts: {
+        de: { heading: 'Kontakte', noun: 'Ihre Kontakte' },
+        fr: { heading: 'Contacts', noun: 'vos contacts' },
+        es: { heading: 'Contactos', noun: 'sus contactos' },
+        'pt-BR': { heading: 'Contatos', noun: 'seus contatos' },
+        it: { heading: 'Contatti', noun: 'i Suoi contatti' },
+        nl: { heading: 'Contacten', noun: 'uw contacten' },
+        ja: { heading: '連絡先', noun: '連絡先' },
+        'zh-CN': { heading: '联系人', noun: '您的联系人' },
+        ar: { heading: 'جهات الاتصال', noun: 'جهات اتصالك' },
+      },
+    },
   })
   await store.clients.create(tenant.id, {
     clientId: DEMO.clientId,

@@ -93,7 +93,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
       })
     ).text()
     expect(de).toContain('<html lang="de" dir="ltr">')
-    expect(lines(de)).toContain('Messages: Ihre messages lesen und schreiben')
+    expect(lines(de)).toContain('Nachrichten: Ihre Nachrichten lesen und schreiben')
   })
 
   it('keeps the translator cache bounded whatever Accept-Language and ui_locales say', async () => {

@@ -93,6 +93,10 @@ describe('resource labels (DESIGN §4.2)', () => {
   })
 
   it('make a German page read entirely in German', async () => {
+    // Without labels (the demo's removed), the admin's words sit in a German sentence.
+    await api('PATCH', `/resource-servers/${encodeURIComponent(DEMO.audience)}`, {
+      consent_resources: {},
+    })
     const before = await openRequest('de')
     expect(
       listLines(await (await t.app.request(`/consent/${before.id}`)).text(), 'scope-lines'),
