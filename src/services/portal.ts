@@ -63,6 +63,8 @@ export interface PortalService {
   ): Promise<{ secret: string; session: PortalSession }>
   /** The session the cookie names, or 401 `portal_session_required`. */
   session(tenant: Tenant, secret: string | undefined): Promise<PortalSession>
+  /** The clients the user granted something to, by name. */
+  apps(tenant: Tenant, userId: string): Promise<ConnectedApp[]>
   page(tenant: Tenant, session: PortalSession, removedClientId?: string): Promise<PortalPage>
   /** Takes back everything the user granted `clientId`; 404 when they granted it nothing. */
   revoke(tenant: Tenant, session: PortalSession, clientId: string, locale: string): Promise<void>
@@ -119,6 +121,23 @@ export function createPortalService(deps: PortalDeps): PortalService {
     )
   }
 
+  async function apps(tenant: Tenant, userId: string): Promise<ConnectedApp[]> {
+    const byClient = new Map<string, Grant[]>()
+    for (const grant of await allGrants(tenant.id, userId))
+      byClient.set(grant.clientId, [...(byClient.get(grant.clientId) ?? []), grant])
+    const apps: ConnectedApp[] = []
+    for (const [clientId, held] of byClient) {
+      const client = await store.clients.get(tenant.id, clientId)
+      if (!client) continue
+      apps.push({
+        client,
+        access: await accessOf(tenant, held),
+        grantedAt: new Date(Math.min(...held.map((grant) => grant.createdAt.getTime()))),
+      })
+    }
+    return apps.sort((a, b) => a.client.name.localeCompare(b.client.name))
+  }
+
   return {
     async createLink(tenant, userId, input) {
       if (input.returnTo !== undefined) {
@@ -169,28 +188,16 @@ export function createPortalService(deps: PortalDeps): PortalService {
       return session
     },
 
+    apps,
+
     async page(tenant, session, removedClientId) {
-      const grants = await allGrants(tenant.id, session.userId)
-      const byClient = new Map<string, Grant[]>()
-      for (const grant of grants)
-        byClient.set(grant.clientId, [...(byClient.get(grant.clientId) ?? []), grant])
-      const apps: ConnectedApp[] = []
-      for (const [clientId, held] of byClient) {
-        const client = await store.clients.get(tenant.id, clientId)
-        if (!client) continue
-        apps.push({
-          client,
-          access: await accessOf(tenant, held),
-          grantedAt: new Date(Math.min(...held.map((grant) => grant.createdAt.getTime()))),
-        })
-      }
-      apps.sort((a, b) => a.client.name.localeCompare(b.client.name))
+      const connected = await apps(tenant, session.userId)
       // The confirmation names a client only once nothing of it is left.
       const removed =
-        removedClientId && !byClient.has(removedClientId)
+        removedClientId && !connected.some((app) => app.client.clientId === removedClientId)
           ? ((await store.clients.get(tenant.id, removedClientId)) ?? null)
           : null
-      return { apps, removed }
+      return { apps: connected, removed }
     },
 
     async revoke(tenant, session, clientId, locale) {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks.js'
+import { adminSignIn } from '../support/admin.js'
 import { consentBrowser } from '../support/consent.js'
 import { expectError, management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -324,5 +325,31 @@ describe('Download my consent records', () => {
     expect(body.receipts).toHaveLength(1)
     expect(body.receipts[0]).toMatchObject({ action: 'accept', user_id: DEMO.userId })
     expect(body.receipts[0].jws).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
+  })
+})
+
+describe('the admin user page (issue 15 item 4)', () => {
+  it('lists, read-only, the user’s connected apps and receipts', async () => {
+    await grant()
+    const { cookie } = await adminSignIn(t)
+    const page = async () => {
+      const res = await t.app.request(`/admin/users/${encodeURIComponent(DEMO.userId)}`, {
+        headers: { cookie },
+      })
+      expect(res.status).toBe(200)
+      return (await res.text()).replace(/<\/?bdi>/g, '')
+    }
+    let html = await page()
+    expect(html).toContain('data-testid="user-connected-apps"')
+    expect(html).toMatch(/Mail Helper <code>mail-helper<\/code>/)
+    expect(html).toContain('<li>Messages: read and write your messages</li>')
+    expect(html).toContain('data-testid="user-receipts"')
+    expect(html).toMatch(/<td>accept<\/td>\s*<td>Mail Helper/)
+
+    const session = await signedIn()
+    expect((await revoke(DEMO.clientId, session)).status).toBe(303)
+    html = await page()
+    expect(html).toContain('No app has access.')
+    expect(html).toMatch(/<td>revoke<\/td>\s*<td>Mail Helper/)
   })
 })
