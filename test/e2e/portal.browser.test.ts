@@ -93,7 +93,8 @@ describe('connected apps in Chromium (DESIGN §3.7)', () => {
     const app = page.getByTestId('connected-app')
     await expect.poll(() => app.count()).toBe(1)
     expect(await app.getByRole('heading').innerText()).toBe('Mail Helper')
-    expect(await app.locator('li').allInnerTexts()).toEqual([
+    const shown = await app.locator('li').allInnerTexts()
+    expect(shown).toEqual([
       'Profile: access your name and picture',
       'Messages: read and write your messages',
     ])
@@ -121,10 +122,8 @@ describe('connected apps in Chromium (DESIGN §3.7)', () => {
     // The revoke receipt verifies with the published keys.
     const receipts = await api('GET', `/consent-receipts?user_id=${userId}`)
     const receipt = receipts.body.find((r: { action: string }) => r.action === 'revoke')
-    expect(receipt.lines).toEqual([
-      'Profile: access your name and picture',
-      'Messages: read and write your messages',
-    ])
+    // It quotes what the page showed the user, word for word.
+    expect(receipt.lines).toEqual(shown)
     const keys = await (await fetch(`${server.url}/.well-known/assent-receipt-keys.json`)).json()
     const { payload } = await compactVerify(receipt.jws, createLocalJWKSet(keys))
     expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
