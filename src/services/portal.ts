@@ -138,6 +138,26 @@ export function createPortalService(deps: PortalDeps): PortalService {
     return apps.sort((a, b) => a.client.name.localeCompare(b.client.name))
   }
 
+  /**
+   * The client a confirmation may name: one this user revoked and holds nothing of now, so a
+   * crafted `?removed=` cannot make the page claim a removal that did not happen.
+   */
+  async function justRemoved(
+    tenant: Tenant,
+    session: PortalSession,
+    connected: readonly ConnectedApp[],
+    clientId: string | undefined,
+  ): Promise<Client | null> {
+    if (!clientId || connected.some((app) => app.client.clientId === clientId)) return null
+    const { items } = await store.receipts.list(
+      tenant.id,
+      { userId: session.userId, clientId },
+      ALL,
+    )
+    if (!items.some((receipt) => receipt.action === 'revoke')) return null
+    return (await store.clients.get(tenant.id, clientId)) ?? null
+  }
+
   return {
     async createLink(tenant, userId, input) {
       if (input.returnTo !== undefined) {
@@ -192,12 +212,10 @@ export function createPortalService(deps: PortalDeps): PortalService {
 
     async page(tenant, session, removedClientId) {
       const connected = await apps(tenant, session.userId)
-      // The confirmation names a client only once nothing of it is left.
-      const removed =
-        removedClientId && !connected.some((app) => app.client.clientId === removedClientId)
-          ? ((await store.clients.get(tenant.id, removedClientId)) ?? null)
-          : null
-      return { apps: connected, removed }
+      return {
+        apps: connected,
+        removed: await justRemoved(tenant, session, connected, removedClientId),
+      }
     },
 
     async revoke(tenant, session, clientId, locale) {

@@ -302,6 +302,14 @@ describe('Remove access (DESIGN §3.7)', () => {
     expect((await revoke('no-such-client', session)).status).toBe(404)
   })
 
+  it('confirms only a removal that happened', async () => {
+    await grant()
+    const session = await signedIn()
+    const page = await apps(session.cookie, `?removed=${DEMO.clientId}`)
+    expect(page.html).not.toContain('data-testid="revoked-notice"')
+    expect(page.html).toContain('data-testid="connected-app"')
+  })
+
   it('without a session, a revoke is a 401 and changes nothing', async () => {
     await grant()
     const res = await revoke(DEMO.clientId, { cookie: '', csrf: '' })
