@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'not_answered'
   | 'inexistent_webhook'
   | 'inexistent_receipt'
+  | 'portal_link_invalid'
+  | 'portal_session_required'
   | 'internal_error'
 
 export const STATUS_TEXT: Record<number, string> = {

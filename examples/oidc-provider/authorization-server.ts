@@ -6,6 +6,12 @@
  * the interaction with a Grant holding exactly the scopes the user granted (and the rest
  * rejected, so oidc-provider does not ask again). Access tokens are JWTs for the API, through
  * resource indicators (RFC 8707). The login form is the smallest that works: any user name.
+ *
+ * Users manage what they allowed on Assent's connected-apps page: `GET /connected-apps` opens a
+ * portal session for the signed-in user and sends the browser there. When a user removes an app,
+ * Assent sends `grant.revoked` to `POST /assent/webhooks` (signed per Standard Webhooks); this
+ * server then drops its own Grant and the tokens issued under it, so the next authorization asks
+ * for consent again.
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -13,14 +19,20 @@ import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
 import { LRUCache } from 'lru-cache'
 import Provider, { type ClientMetadata, errors, type KoaContextWithOIDC } from 'oidc-provider'
+import { Webhook } from 'standardwebhooks'
 // In your own authorization server: `from 'assent/client'`.
 import { AssentClient, type ConsentDecision, readConsentReturn } from '../../src/client/index.js'
 
 export interface AssentConnection {
   /** Where Assent is, e.g. `http://localhost:3000`. */
   readonly url: string
-  /** A management token with `create:consent_requests read:consent_requests read:resource_servers`. */
+  /**
+   * A management token with `create:consent_requests read:consent_requests read:resource_servers`,
+   * and `create:portal_sessions` for the connected-apps link.
+   */
   readonly token: string
+  /** The signing secret of the webhook endpoint registered for `POST /assent/webhooks`. */
+  readonly webhookSecret?: string
 }
 
 export interface AuthorizationServerOptions {
@@ -30,6 +42,8 @@ export interface AuthorizationServerOptions {
   readonly clients: ClientMetadata[]
   /** The API a request is about when it names none (`resource` parameter). */
   readonly defaultAudience: string
+  /** Where the connected-apps page links back to (one of Assent's allowed return URLs). */
+  readonly portalReturnTo?: string
 }
 
 const STANDARD = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access'])
@@ -38,13 +52,17 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   let body = ''
   for await (const chunk of req) {
     body += chunk
-    if (body.length > 16_384) throw new Error('form too large')
+    if (body.length > limit) throw new Error('body too large')
   }
-  return new URLSearchParams(body)
+  return body
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req, 16_384))
 }
 
 export async function startAuthorizationServer(options: AuthorizationServerOptions) {
@@ -97,6 +115,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   // The consent request opened for each interaction, kept on this side: what comes back in the
   // URL is only believed when it names that request. Bounded, and gone with the interaction.
   const openedFor = new LRUCache<string, string>({ max: 10_000, ttl: 15 * 60_000 })
+  // The Grants saved for each user and client, so a revocation in Assent finds them here (the
+  // memory adapter cannot be searched by account). A real AS would query its own storage.
+  const grantsOf = new LRUCache<string, Set<string>>({ max: 10_000 })
+  const grantKey = (accountId: string, clientId: string) => `${accountId}\u0000${clientId}`
 
   /** Ends the interaction with a Grant of exactly what Assent says the user granted. */
   async function finishWith(req: IncomingMessage, res: ServerResponse, decision: ConsentDecision) {
@@ -134,6 +156,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     if (take(api, true)) grant.addResourceScope(audience, take(api, true))
     if (take(api, false)) grant.rejectResourceScope(audience, take(api, false))
     const grantId = await grant.save()
+    const key = grantKey(accountId, clientId)
+    grantsOf.set(key, (grantsOf.get(key) ?? new Set<string>()).add(grantId))
     await provider.interactionFinished(
       req,
       res,
@@ -228,8 +252,84 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     await finishWith(req, res, decided)
   }
 
+  /**
+   * The user took back what they allowed `clientId` (in Assent's connected-apps page, or an admin
+   * did): the Grant goes, and the tokens and codes issued under it. Structured (JWT) access tokens
+   * are not stored and stay valid until they expire; keep them short-lived.
+   */
+  async function revokeGrants(accountId: string, clientId: string) {
+    const key = grantKey(accountId, clientId)
+    for (const grantId of grantsOf.get(key) ?? []) {
+      await Promise.all([
+        provider.AccessToken.revokeByGrantId(grantId),
+        provider.RefreshToken.revokeByGrantId(grantId),
+        provider.AuthorizationCode.revokeByGrantId(grantId),
+      ])
+      await (await provider.Grant.find(grantId))?.destroy()
+    }
+    grantsOf.delete(key)
+  }
+
+  /** `POST /assent/webhooks`: Assent's events, believed only with a valid signature. */
+  async function assentEvent(req: IncomingMessage, res: ServerResponse) {
+    const secret = options.assent.webhookSecret
+    if (!secret) {
+      res.writeHead(404).end()
+      return
+    }
+    const body = await readBody(req, 65_536)
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [name, String(value)]),
+    )
+    let event: { type: string; data: { user_id?: string; client_id?: string } }
+    try {
+      event = new Webhook(secret).verify(body, headers) as typeof event
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad signature')
+      return
+    }
+    // At least once: a repeat of the same event (same webhook-id) finds nothing left to revoke.
+    if (
+      (event.type === 'grant.revoked' || event.type === 'grant.deleted') &&
+      event.data.user_id &&
+      event.data.client_id
+    )
+      await revokeGrants(event.data.user_id, event.data.client_id)
+    res.writeHead(204).end()
+  }
+
+  /** `GET /connected-apps`: a portal session in Assent for the signed-in user. */
+  async function connectedApps(req: IncomingMessage, res: ServerResponse) {
+    const session = await provider.Session.get(provider.createContext(req, res))
+    if (!session.accountId) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end('Sign in first')
+      return
+    }
+    const link = await assent.createPortalSession(session.accountId, {
+      ...(options.portalReturnTo ? { return_to: options.portalReturnTo } : {}),
+    })
+    res.writeHead(303, { location: link.url, 'cache-control': 'no-store', 'content-length': '0' })
+    res.end()
+  }
+
   const callback = provider.callback()
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '').split('?')[0]
+    const own =
+      req.method === 'POST' && path === '/assent/webhooks'
+        ? assentEvent
+        : req.method === 'GET' && path === '/connected-apps'
+          ? connectedApps
+          : undefined
+    if (own) {
+      own(req, res).catch((error: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+          res.end(error instanceof Error ? error.message : 'failed')
+        }
+      })
+      return
+    }
     const match = /^\/interaction\/([\w-]+)(?:\/(login|consent))?(?:\?.*)?$/.exec(req.url ?? '')
     if (!match?.[1]) {
       callback(req, res)

@@ -97,7 +97,8 @@ export async function startRelyingParty(options: RelyingPartyOptions) {
           page(
             'Signed in',
             `<p>Access token for <code data-testid="audience">${escapeHtml(String(access?.aud ?? '(opaque)'))}</code>
-<p>Scope: <code data-testid="scope">${escapeHtml(scope)}</code></p>`,
+<p>Scope: <code data-testid="scope">${escapeHtml(scope)}</code></p>
+<p><a href="${escapeHtml(new URL('/connected-apps', options.issuer).href)}">Manage connected apps</a></p>`,
           ),
         )
       }

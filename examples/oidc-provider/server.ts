@@ -2,8 +2,11 @@
  * Runs the example authorization server (http://localhost:4000) and a client app
  * (http://localhost:4001) against a running Assent, and registers what they need in it.
  *
- *   npm start                                    # Assent with its demo data, in one terminal
- *   npx tsx examples/oidc-provider/server.ts     # then open http://localhost:4001
+ *   ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK=1 npm start   # Assent with its demo data, in one terminal
+ *   npx tsx examples/oidc-provider/server.ts         # then open http://localhost:4001
+ *
+ * Without ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK=1 Assent sends webhooks to https: URLs only, and
+ * this authorization server does not hear when a user removes the app in Assent.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { DEMO } from '../../src/services/demo.js'
@@ -46,16 +49,39 @@ else if (created.status !== 201)
 const settings = JSON.parse((await assent('GET', '/tenants/settings')).body) as {
   allowed_return_urls?: string[]
 }
-const returnUrl = `http://localhost:${AS_PORT}/interaction/`
+// Consent answers return to the AS; the connected-apps page links back to the client app.
+const returnUrls = [`http://localhost:${AS_PORT}/interaction/`, `http://localhost:${RP_PORT}/`]
 const allowed = settings.allowed_return_urls ?? [new URL(assentUrl).origin]
-if (!allowed.includes(returnUrl))
-  await assent('PATCH', '/tenants/settings', { allowed_return_urls: [...allowed, returnUrl] })
+const missing = returnUrls.filter((url) => !allowed.includes(url))
+if (missing.length > 0)
+  await assent('PATCH', '/tenants/settings', { allowed_return_urls: [...allowed, ...missing] })
+
+// Assent tells the AS when a user removes the app; a secret is shown only when registered, so an
+// endpoint left from an earlier run is replaced.
+const hookUrl = `http://localhost:${AS_PORT}/assent/webhooks`
+const hooks = JSON.parse((await assent('GET', '/webhooks')).body || '[]') as {
+  id: string
+  url: string
+}[]
+for (const old of hooks.filter((hook) => hook.url === hookUrl))
+  await assent('DELETE', `/webhooks/${old.id}`)
+const hook = await assent('POST', '/webhooks', {
+  url: hookUrl,
+  events: ['grant.revoked', 'grant.deleted'],
+})
+const webhookSecret =
+  hook.status === 201 ? (JSON.parse(hook.body) as { secret: string }).secret : undefined
+if (!webhookSecret)
+  console.warn(
+    `No webhook registered (${hook.status}): start Assent with ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK=1`,
+  )
 
 const as = await startAuthorizationServer({
   host: 'localhost',
   port: AS_PORT,
-  assent: { url: assentUrl, token },
+  assent: { url: assentUrl, token, ...(webhookSecret ? { webhookSecret } : {}) },
   defaultAudience: DEMO.audience,
+  portalReturnTo: `http://localhost:${RP_PORT}/`,
   clients: [
     {
       ...client,

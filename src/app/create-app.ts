@@ -8,6 +8,7 @@ import { requestLog } from '../middleware/request-log.js'
 import { sameOrigin } from '../middleware/same-origin.js'
 import { securityHeaders } from '../middleware/security-headers.js'
 import { tenant } from '../middleware/tenant.js'
+import { accountRoutes } from '../routes/account.routes.js'
 import { adminRoutes } from '../routes/admin.routes.js'
 import { consentRoutes } from '../routes/consent.routes.js'
 import { demoRoutes } from '../routes/demo.routes.js'
@@ -40,6 +41,8 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   const pages = [tenant(deps), i18n(deps), sameOrigin(deps.config.publicUrl)] as const
   app.use('/consent/*', ...pages)
   app.route('/consent', consentRoutes(deps))
+  app.use('/account/*', ...pages)
+  app.route('/account', accountRoutes(deps))
 
   const verifyToken = createTokenVerifier({
     adminToken: deps.adminToken,

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { Assets } from '../assets.js'
 import type { Config } from '../config.js'
+import type { PromptLine } from '../consent/index.js'
 import { createCsrf } from '../http/csrf.js'
 import type { I18n } from '../i18n/i18n.js'
 import { linesText } from '../i18n/lines.js'
@@ -10,6 +11,7 @@ import { createRateLimiter } from '../middleware/rate-limit.js'
 import { createAudit } from '../services/audit.js'
 import { createClients } from '../services/clients.js'
 import { createConsentFlow } from '../services/consent-flow.js'
+import { createPortalService } from '../services/portal.js'
 import { createReceiptService } from '../services/receipts.js'
 import { createResourceServers } from '../services/resource-servers.js'
 import { createRoles } from '../services/roles.js'
@@ -39,6 +41,11 @@ export function appDeps(parts: {
   const metrics = createMetrics()
   const audit = createAudit(parts.store, parts.now)
   const receipts = createReceiptService(parts.store)
+  // The words a user read, without the invisible isolates around others' words.
+  const lineText = (lines: readonly PromptLine[], locale: string) =>
+    linesText(lines, parts.i18n.translator(locale)).map((line) =>
+      line.map((segment) => segment.text).join(''),
+    )
   return {
     ...parts,
     metrics,
@@ -51,11 +58,15 @@ export function appDeps(parts: {
       publicUrl: parts.config.publicUrl,
       metrics,
       receipts,
-      // The words a user read, without the invisible isolates around others' words.
-      lineText: (lines, locale) =>
-        linesText(lines, parts.i18n.translator(locale)).map((line) =>
-          line.map((segment) => segment.text).join(''),
-        ),
+      lineText,
+    }),
+    portal: createPortalService({
+      store: parts.store,
+      now: parts.now,
+      publicUrl: parts.config.publicUrl,
+      receipts,
+      defaultReturnUrls: parts.config.allowedReturnUrls,
+      lineText,
     }),
     audit,
     resourceServers: createResourceServers(parts.store, audit),

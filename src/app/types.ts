@@ -8,6 +8,7 @@ import type { RateLimiter } from '../middleware/rate-limit.js'
 import type { Audit } from '../services/audit.js'
 import type { Clients } from '../services/clients.js'
 import type { ConsentFlow } from '../services/consent-flow.js'
+import type { PortalService } from '../services/portal.js'
 import type { ReceiptService } from '../services/receipts.js'
 import type { ResourceServers } from '../services/resource-servers.js'
 import type { Roles } from '../services/roles.js'
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly receipts: ReceiptService
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
+  /** Connected apps: portal links and sessions, and what the user takes back (DESIGN §3.7). */
+  readonly portal: PortalService
   /** APIs and their permissions, for the Management API and the console alike. */
   /** The audit trail of configuration changes. */
   readonly audit: Audit

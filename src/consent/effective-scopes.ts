@@ -65,3 +65,17 @@ export function stillDefined(scopes: readonly string[], api: Api | null): string
   const defined = new Set((api?.scopes ?? []).map((scope) => scope.value))
   return scopes.filter((value) => isStandardScope(value) || defined.has(value))
 }
+
+/**
+ * Granted scopes as a prompt would list them now (DESIGN §1.2 order): the standard ones first,
+ * then the API's in the order the API defines them; scopes the API no longer defines are left out.
+ */
+export function grantedInPromptOrder(scopes: readonly string[], api: Api | null): string[] {
+  const held = new Set(scopes)
+  return [
+    ...STANDARD_SCOPES.filter((scope) => held.has(scope)),
+    ...(api?.scopes ?? [])
+      .map((scope) => scope.value)
+      .filter((value) => held.has(value) && !isStandardScope(value)),
+  ]
+}

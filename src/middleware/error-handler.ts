@@ -27,6 +27,8 @@ const PAGE_KIND: Record<number, string> = {
 /** Pages a code of its own calls for, whatever its status. */
 const CODE_KIND: Partial<Record<ErrorCode, string>> = {
   bound_elsewhere: 'boundElsewhere',
+  portal_link_invalid: 'portalLink',
+  portal_session_required: 'portalSession',
 }
 
 /** API clients and scrapers get JSON (DESIGN §4.1); browsers get a page in their language. */

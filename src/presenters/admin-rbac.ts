@@ -1,12 +1,17 @@
+import type { PromptMode } from '../consent/index.js'
 import type {
   Grant,
   PermissionRef,
+  Receipt,
   ResourceServer,
   Role,
   User,
   UserPermission,
 } from '../entities.js'
+import type { Translator } from '../i18n/i18n.js'
+import type { ConnectedApp } from '../services/portal.js'
 import type { FormState } from './admin-console.js'
+import { promptLineViews } from './consent-page.js'
 
 /** `identifier permission`: one field naming a permission of an API (identifiers hold no space). */
 export const permissionKey = (ref: PermissionRef) =>
@@ -96,8 +101,16 @@ export function userModel(input: {
   apis: readonly ResourceServer[]
   can: { update: boolean; revoke: boolean }
   form: FormState
+  /** Read-only: the user's connected apps and consent receipts; `null` without the scope. */
+  evidence?: {
+    connected: readonly ConnectedApp[] | null
+    receipts: readonly Receipt[] | null
+    mode: PromptMode
+    tr: Translator
+  }
 }) {
   const href = userHref(input.userId)
+  const evidence = input.evidence
   const held = new Set(input.roles.map((role) => role.id))
   return {
     userId: input.userId,
@@ -131,5 +144,26 @@ export function userModel(input: {
         scope: grant.scope.join(' '),
         updated: grant.updatedAt.toISOString().slice(0, 16).replace('T', ' '),
       })) ?? null,
+    connectedApps:
+      evidence?.connected?.map((app) => ({
+        name: app.client.name,
+        clientId: app.client.clientId,
+        granted: utcMinute(app.grantedAt),
+        lines: app.access.flatMap(({ api, scopes }) =>
+          promptLineViews(evidence.mode, scopes, api, evidence.tr),
+        ),
+      })) ?? null,
+    receipts:
+      evidence?.receipts?.map((receipt) => ({
+        id: receipt.id,
+        action: receipt.action,
+        client: receipt.claims.client_name,
+        clientId: receipt.clientId,
+        at: utcMinute(receipt.recordedAt),
+        lines: [...receipt.claims.lines],
+        locale: receipt.claims.locale ?? '',
+      })) ?? null,
   }
 }
+
+const utcMinute = (at: Date) => at.toISOString().slice(0, 16).replace('T', ' ')

@@ -56,6 +56,9 @@ export function createUsers(store: Store, audit: Audit) {
 
     grants: (tenantId: string, userId: string, page: Page) =>
       store.grants.list(tenantId, { userId }, page),
+    /** The user's consent receipts, newest first (DESIGN §3.6). */
+    receipts: (tenantId: string, userId: string, page: Page) =>
+      store.receipts.list(tenantId, { userId }, page),
 
     /** Revokes one of the user's grants; a grant of another user is not found. */
     async revokeGrant(tenantId: string, userId: string, grantId: string) {

@@ -2,7 +2,9 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuthorizationServer } from '../../examples/oidc-provider/authorization-server.js'
 import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js'
+import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
+import { createWebhookWorker } from '../../src/services/webhooks.js'
 import { ARTIFACTS, launchChromium } from '../support/browser.js'
 import { management } from '../support/management.js'
 import { freePort, listen } from '../support/serve.js'
@@ -20,10 +22,16 @@ beforeAll(async () => {
     env: {
       PORT: String(assentPort),
       ASSENT_PUBLIC_URL: `http://127.0.0.1:${assentPort}`,
-      ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/`,
+      ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/,http://127.0.0.1:${rpPort}/`,
+      ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1',
     },
   })
   assent = await listen(t.app, assentPort)
+  // The AS hears revocations at its webhook endpoint (DESIGN §3.8).
+  const hook = await management(t)('POST', '/webhooks', {
+    url: `http://127.0.0.1:${asPort}/assent/webhooks`,
+    events: ['grant.revoked', 'grant.deleted'],
+  })
   const redirectUri = `http://127.0.0.1:${rpPort}/callback`
   await management(t)('POST', '/clients', {
     client_id: 'example-app',
@@ -32,8 +40,9 @@ beforeAll(async () => {
   })
   as = await startAuthorizationServer({
     port: asPort,
-    assent: { url: assent.url, token: t.adminToken },
+    assent: { url: assent.url, token: t.adminToken, webhookSecret: hook.body.secret },
     defaultAudience: DEMO.audience,
+    portalReturnTo: `http://127.0.0.1:${rpPort}/`,
     clients: [
       {
         client_id: 'example-app',
@@ -184,5 +193,72 @@ describe('the whole flow in Chromium', () => {
         flags: { enable_granular_consent: false },
       })
     }
+  })
+
+  it('Manage connected apps → Remove access: the AS hears grant.revoked, drops its Grant, and the next sign-in asks again', async () => {
+    const user = 'rita-revokes'
+    // An unsigned event is refused: only Assent can make the AS revoke anything.
+    const forged = await fetch(`${as.issuer}/assent/webhooks`, {
+      method: 'POST',
+      headers: {
+        'webhook-id': 'msg_forged',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1,bm90IGEgc2lnbmF0dXJl',
+      },
+      body: JSON.stringify({ type: 'grant.revoked', data: { user_id: user, client_id: 'x' } }),
+    })
+    expect(forged.status).toBe(400)
+    const context = await browser.newContext({ locale: 'en-US' })
+    const page = await context.newPage()
+    await page.goto(`${rp.url}/login`)
+    await page.getByLabel('User name').fill(user)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${assent.url}/consent/**`)
+    await page.getByRole('button', { name: 'Accept' }).click()
+    await page.waitForURL(`${rp.url}/callback**`)
+
+    // Signed in again with the AS session and its Grant: no prompt, straight back.
+    await page.goto(`${rp.url}/login`)
+    await page.waitForURL(`${rp.url}/callback**`)
+
+    // The client app links to the AS, which opens a portal session in Assent for this user.
+    await page.getByRole('link', { name: 'Manage connected apps' }).click()
+    await page.waitForURL(`${assent.url}/account/apps`)
+    const app = page.getByTestId('connected-app')
+    expect(await app.getByRole('heading').innerText()).toBe('Example App')
+    expect(await app.locator('li').allInnerTexts()).toEqual([
+      'Profile: access your name and picture',
+      'Messages: read and write your messages',
+    ])
+    await app.getByRole('button', { name: 'Remove access' }).click()
+    await page.waitForURL(`${assent.url}/account/apps?removed=**`)
+    expect(await page.getByTestId('connected-app').count()).toBe(0)
+    await page.screenshot({ path: `${ARTIFACTS}flow-connected-apps.png`, fullPage: true })
+    expect((await management(t)('GET', `/grants?user_id=${user}`)).body).toEqual([])
+
+    // Assent delivers grant.revoked to the AS (signed; the AS checks it) …
+    const worker = createWebhookWorker({
+      store: t.store,
+      now: () => new Date(Math.max(Date.now(), t.clock.now().getTime())),
+      log: silentLogger,
+      allowHttpLoopback: true,
+    })
+    expect(await worker.runOnce()).toBe(1)
+    const hooks = await management(t)('GET', '/webhooks')
+    const deliveries = await management(t)('GET', `/webhooks/${hooks.body[0].id}/deliveries`)
+    expect(deliveries.body[0]).toMatchObject({ type: 'grant.revoked', status: 204 })
+
+    // … so the AS has no Grant left, and the next sign-in prompts again.
+    await page.getByRole('link', { name: 'Back to the app' }).click()
+    await page.waitForURL(`${rp.url}/`)
+    await page.goto(`${rp.url}/login`)
+    await page.waitForURL(`${assent.url}/consent/**`)
+    await page.getByRole('button', { name: 'Accept' }).click()
+    await page.waitForURL(`${rp.url}/callback**`)
+    expect((await page.getByTestId('scope').innerText()).split(' ').sort()).toEqual([
+      'read:messages',
+      'write:messages',
+    ])
+    await context.close()
   })
 })

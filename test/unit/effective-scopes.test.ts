@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { effectiveScopes, splitScopeString, stillDefined } from '../../src/consent/index.js'
+import {
+  effectiveScopes,
+  grantedInPromptOrder,
+  splitScopeString,
+  stillDefined,
+} from '../../src/consent/index.js'
 import { api } from '../support/domain.js'
 
 const messages = api(['read:messages', 'write:messages', 'read:contacts', 'delete:messages'])
@@ -94,5 +99,18 @@ describe('stillDefined', () => {
       'openid',
       'read:messages',
     ])
+  })
+})
+
+describe('grantedInPromptOrder (connected apps, DESIGN §3.7)', () => {
+  it('lists standard scopes first, then the API’s in its order, leaving out what it no longer defines', () => {
+    const messages = api(['read:messages', 'write:messages', 'read:contacts'])
+    expect(
+      grantedInPromptOrder(
+        ['read:contacts', 'gone:scope', 'write:messages', 'profile', 'openid'],
+        messages,
+      ),
+    ).toEqual(['openid', 'profile', 'write:messages', 'read:contacts'])
+    expect(grantedInPromptOrder(['email', 'openid'], null)).toEqual(['openid', 'email'])
   })
 })

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../app/types.js'
 import { limitBody } from '../../http/body-limit.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import { userHref, userModel } from '../../presenters/admin-rbac.js'
+import { promptMode } from '../../presenters/consent-page.js'
 import { allow, attempt, can, consoleForm, parsePermissionKey, renderConsole } from './console.js'
 
 const text = (max: number) => z.string().max(max).default('')
@@ -28,14 +29,18 @@ export function adminUserRoutes(deps: AppDeps) {
   const renderUser = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
     const [tenantId, userId] = [tenantOf(c), (c.req.param('id') ?? '').slice(0, 300)]
     const canGrants = can(c, 'read:grants')
-    const [seen, permissions, roles, allRoles, grants, apis] = await Promise.all([
-      users.seen(tenantId, userId),
-      users.permissions(tenantId, userId, ALL),
-      users.roles(tenantId, userId, ALL),
-      deps.roles.list(tenantId, ALL),
-      canGrants ? users.grants(tenantId, userId, ALL) : undefined,
-      deps.resourceServers.list(tenantId, ALL),
-    ])
+    const [seen, permissions, roles, allRoles, grants, apis, connected, receipts] =
+      await Promise.all([
+        users.seen(tenantId, userId),
+        users.permissions(tenantId, userId, ALL),
+        users.roles(tenantId, userId, ALL),
+        deps.roles.list(tenantId, ALL),
+        canGrants ? users.grants(tenantId, userId, ALL) : undefined,
+        deps.resourceServers.list(tenantId, ALL),
+        // What the user sees on their connected-apps page, and what proves it (DESIGN §3.6, §3.7).
+        canGrants ? deps.portal.apps(c.get('tenant'), userId) : undefined,
+        can(c, 'read:consent_receipts') ? users.receipts(tenantId, userId, ALL) : undefined,
+      ])
     const model = userModel({
       userId,
       seen,
@@ -46,6 +51,12 @@ export function adminUserRoutes(deps: AppDeps) {
       apis: apis.items,
       can: { update: can(c, 'update:users'), revoke: can(c, 'delete:grants') },
       form,
+      evidence: {
+        connected: connected ?? null,
+        receipts: receipts?.items ?? null,
+        mode: promptMode(c.get('tenant')),
+        tr: deps.i18n.translator('en'),
+      },
     })
     return renderConsole(
       c,

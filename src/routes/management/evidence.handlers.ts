@@ -1,21 +1,14 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
-import type { Receipt, Webhook } from '../../entities.js'
+import type { Webhook } from '../../entities.js'
 import { AppError } from '../../errors.js'
+import { receiptJson } from '../../presenters/receipt-json.js'
 import { registerWebhook } from '../../services/webhooks.js'
 import type * as routes from './evidence.routes.js'
 import { listJson, pageOf } from './shapes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
-
-const receiptJson = (receipt: Receipt) => ({
-  ...receipt.claims,
-  granted_scopes: [...receipt.claims.granted_scopes],
-  declined_scopes: [...receipt.claims.declined_scopes],
-  lines: [...receipt.claims.lines],
-  jws: receipt.jws,
-})
 
 const webhookJson = (hook: Webhook) => ({
   id: hook.id,

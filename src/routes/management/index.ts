@@ -15,6 +15,8 @@ import * as grants from './grants.routes.js'
 import { logHandlers } from './logs.handlers.js'
 import * as logs from './logs.routes.js'
 import { createRouter, openApiDocument } from './openapi.js'
+import { portalHandlers } from './portal.handlers.js'
+import * as portal from './portal.routes.js'
 import { resourceServerHandlers } from './resource-servers.handlers.js'
 import * as resourceServers from './resource-servers.routes.js'
 import { roleHandlers } from './roles.handlers.js'
@@ -120,6 +122,8 @@ export function managementRoutes(
     .openapi(evidence.listWebhooks, ev.listWebhooks)
     .openapi(evidence.deleteWebhook, ev.deleteWebhook)
     .openapi(evidence.listDeliveries, ev.listDeliveries)
+
+  app.openapi(portal.createPortalSession, portalHandlers(deps).createPortalSession)
 
   return app
 }

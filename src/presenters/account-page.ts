@@ -1,0 +1,62 @@
+import type { PromptMode } from '../consent/index.js'
+import type { Tenant } from '../entities.js'
+import type { Translator } from '../i18n/i18n.js'
+import { plainText, theirs } from '../i18n/rich-text.js'
+import type { ConnectedApp, PortalPage } from '../services/portal.js'
+import { displayableLogo, promptLineViews } from './consent-page.js'
+
+/** Where a card's "Remove access" form posts (DESIGN §3.7). */
+export const revokeAction = (clientId: string) =>
+  `/account/apps/${encodeURIComponent(clientId)}/revoke`
+
+function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Translator) {
+  const { client } = app
+  const values = { client: client.name }
+  return {
+    id: `app-${index}`,
+    name: theirs(client.name),
+    logoUrl: displayableLogo(client.logoUri),
+    logoAlt: plainText(tr.rich('page.clientLogo', values)),
+    initial: Array.from(client.name.trim())[0]?.toLocaleUpperCase(tr.locale) ?? '?',
+    // The granted lines as a prompt in this language would show them now (DESIGN §1.3, §1.4).
+    lines: app.access.flatMap(({ api, scopes }) => promptLineViews(mode, scopes, api, tr)),
+    onlyIdentity: tr.rich('account.onlyIdentity', values),
+    granted: tr.t('account.granted', {
+      date: new Intl.DateTimeFormat(tr.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+        app.grantedAt,
+      ),
+    }),
+    dateTime: app.grantedAt.toISOString(),
+    action: revokeAction(client.clientId),
+  }
+}
+
+/** The view-model of `views/account-apps.eta`: the user's connected apps (DESIGN §3.7). */
+export function accountAppsModel(
+  input: {
+    tenant: Tenant
+    page: PortalPage
+    mode: PromptMode
+    csrf: string
+    returnTo: string | null
+  },
+  tr: Translator,
+) {
+  const { page } = input
+  return {
+    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr)),
+    removed: page.removed ? tr.rich('account.removed', { client: page.removed.name }) : null,
+    csrf: input.csrf,
+    returnTo: input.returnTo,
+    receiptsHref: '/account/receipts.json',
+    text: {
+      title: tr.t('account.title'),
+      intro: tr.rich('account.intro', { tenant: input.tenant.settings.friendly_name }),
+      empty: tr.t('account.empty'),
+      permissions: tr.t('account.permissions'),
+      remove: tr.t('account.remove'),
+      download: tr.t('account.download'),
+      back: tr.t('account.back'),
+    },
+  }
+}

@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto'
+import {
+  grantedInPromptOrder,
+  isAllowedReturnTo,
+  type PromptLine,
+  promptLines,
+  promptModeFor,
+} from '../consent/index.js'
+import type { Client, Grant, PortalSession, Receipt, ResourceServer, Tenant } from '../entities.js'
+import { AppError } from '../errors.js'
+import { randomToken } from '../ids.js'
+import type { Store } from '../store/port.js'
+import { newEvent } from './consent-evidence.js'
+import { tenantBaseUrl } from './open-request.js'
+import type { ReceiptService } from './receipts.js'
+
+/** A portal link is single-use and valid 5 minutes; the session it opens, 30 (DESIGN §3.7). */
+export const PORTAL_LINK_TTL_MS = 5 * 60 * 1000
+export const PORTAL_SESSION_TTL_MS = 30 * 60 * 1000
+
+/** One API's part of a grant, as the page lists it. */
+export interface GrantedAccess {
+  readonly api: ResourceServer | null
+  /** In prompt order, only what the API still defines. */
+  readonly scopes: readonly string[]
+}
+
+/** A client the user granted something to, with what and since when. */
+export interface ConnectedApp {
+  readonly client: Client
+  readonly access: readonly GrantedAccess[]
+  /** When the user first granted it anything. */
+  readonly grantedAt: Date
+}
+
+export interface PortalPage {
+  readonly apps: readonly ConnectedApp[]
+  /** The client whose access was just removed, for the confirmation. */
+  readonly removed: Client | null
+}
+
+/**
+ * Connected apps (DESIGN §3.7): the AS asks for a single-use link for one user; opening it starts
+ * a short session for that user alone, in which they see the clients they granted access to and
+ * take it back. A revocation deletes the grants, writes a signed `revoke` receipt and queues
+ * `grant.revoked`, in one transaction.
+ */
+export interface PortalService {
+  /** `POST /api/v2/users/{id}/portal-sessions`: the link to hand to the user's browser. */
+  createLink(
+    tenant: Tenant,
+    userId: string,
+    input: { returnTo?: string | undefined; uiLocales?: string | undefined },
+  ): Promise<{ url: string; expiresAt: Date }>
+  /**
+   * Takes the link (once) and starts a session; `previous`, the browser's old session, ends.
+   * 410 `portal_link_invalid` for a link used, expired or unknown.
+   */
+  open(
+    tenant: Tenant,
+    token: string | undefined,
+    previous: string | undefined,
+  ): Promise<{ secret: string; session: PortalSession }>
+  /** The session the cookie names, or 401 `portal_session_required`. */
+  session(tenant: Tenant, secret: string | undefined): Promise<PortalSession>
+  /** The clients the user granted something to, by name. */
+  apps(tenant: Tenant, userId: string): Promise<ConnectedApp[]>
+  page(tenant: Tenant, session: PortalSession, removedClientId?: string): Promise<PortalPage>
+  /** Takes back everything the user granted `clientId`; 404 when they granted it nothing. */
+  revoke(tenant: Tenant, session: PortalSession, clientId: string, locale: string): Promise<void>
+  /** Every receipt about the user, newest first. */
+  receipts(tenant: Tenant, session: PortalSession): Promise<Receipt[]>
+}
+
+export interface PortalDeps {
+  readonly store: Store
+  readonly now: () => Date
+  readonly publicUrl: URL
+  readonly receipts: ReceiptService
+  /** Return URL prefixes of a tenant that sets none of its own. */
+  readonly defaultReturnUrls: readonly string[]
+  /** The lines as the user reads them in `locale`, for the receipt (DESIGN §3.6). */
+  readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
+}
+
+/** Only the hash of a link or session secret is stored: a copy of the table opens nothing. */
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest('base64url')
+/** 256 random bits, base64url: what a link or a cookie carries. */
+const SECRET = /^[A-Za-z0-9_-]{43}$/
+
+const linkInvalid = () =>
+  new AppError(410, 'portal_link_invalid', 'This link was already used, or it expired')
+const sessionRequired = () =>
+  new AppError(401, 'portal_session_required', 'Open this page from the app again')
+const ALL = { page: 0, perPage: 100 }
+
+export function createPortalService(deps: PortalDeps): PortalService {
+  const { store } = deps
+
+  async function allGrants(tenantId: string, userId: string, clientId?: string) {
+    const grants: Grant[] = []
+    for (let page = 0; ; page++) {
+      const { items, total } = await store.grants.list(
+        tenantId,
+        { userId, clientId },
+        { ...ALL, page },
+      )
+      grants.push(...items)
+      if (items.length === 0 || grants.length >= total) return grants
+    }
+  }
+
+  async function accessOf(tenant: Tenant, grants: readonly Grant[]): Promise<GrantedAccess[]> {
+    return Promise.all(
+      grants.map(async (grant) => {
+        const api = grant.audience
+          ? ((await store.resourceServers.find(tenant.id, grant.audience)) ?? null)
+          : null
+        return { api, scopes: grantedInPromptOrder(grant.scope, api) }
+      }),
+    )
+  }
+
+  async function apps(tenant: Tenant, userId: string): Promise<ConnectedApp[]> {
+    const byClient = new Map<string, Grant[]>()
+    for (const grant of await allGrants(tenant.id, userId))
+      byClient.set(grant.clientId, [...(byClient.get(grant.clientId) ?? []), grant])
+    const apps: ConnectedApp[] = []
+    for (const [clientId, held] of byClient) {
+      const client = await store.clients.get(tenant.id, clientId)
+      if (!client) continue
+      apps.push({
+        client,
+        access: await accessOf(tenant, held),
+        grantedAt: new Date(Math.min(...held.map((grant) => grant.createdAt.getTime()))),
+      })
+    }
+    return apps.sort((a, b) => a.client.name.localeCompare(b.client.name))
+  }
+
+  /**
+   * The client a confirmation may name: one this user revoked and holds nothing of now, so a
+   * crafted `?removed=` cannot make the page claim a removal that did not happen.
+   */
+  async function justRemoved(
+    tenant: Tenant,
+    session: PortalSession,
+    connected: readonly ConnectedApp[],
+    clientId: string | undefined,
+  ): Promise<Client | null> {
+    if (!clientId || connected.some((app) => app.client.clientId === clientId)) return null
+    const { items } = await store.receipts.list(
+      tenant.id,
+      { userId: session.userId, clientId },
+      ALL,
+    )
+    if (!items.some((receipt) => receipt.action === 'revoke')) return null
+    return (await store.clients.get(tenant.id, clientId)) ?? null
+  }
+
+  return {
+    async createLink(tenant, userId, input) {
+      if (input.returnTo !== undefined) {
+        const allowed = tenant.settings.allowed_return_urls ?? deps.defaultReturnUrls
+        if (!isAllowedReturnTo(input.returnTo, allowed))
+          throw new AppError(
+            400,
+            'invalid_body',
+            'return_to is not an allowed return URL of this tenant',
+          )
+      }
+      const secret = randomToken(32)
+      const expiresAt = new Date(deps.now().getTime() + PORTAL_LINK_TTL_MS)
+      await store.portalSessions.create({
+        id: hashOf(secret),
+        tenantId: tenant.id,
+        userId,
+        kind: 'link',
+        returnTo: input.returnTo ?? null,
+        uiLocales: input.uiLocales ?? null,
+        expiresAt,
+      })
+      const url = new URL(`account/session/${secret}`, tenantBaseUrl(deps.publicUrl, tenant))
+      return { url: url.href, expiresAt }
+    },
+
+    async open(tenant, token, previous) {
+      if (!token || !SECRET.test(token)) throw linkInvalid()
+      const link = await store.portalSessions.take(hashOf(token), deps.now())
+      // A link for another tenant's user is no link here.
+      if (!link || link.tenantId !== tenant.id) throw linkInvalid()
+      if (previous && SECRET.test(previous)) await store.portalSessions.delete(hashOf(previous))
+      const secret = randomToken(32)
+      const session: PortalSession = {
+        ...link,
+        id: hashOf(secret),
+        kind: 'session',
+        expiresAt: new Date(deps.now().getTime() + PORTAL_SESSION_TTL_MS),
+      }
+      await store.portalSessions.create(session)
+      return { secret, session }
+    },
+
+    async session(tenant, secret) {
+      if (!secret || !SECRET.test(secret)) throw sessionRequired()
+      const session = await store.portalSessions.get(hashOf(secret), deps.now())
+      if (!session || session.tenantId !== tenant.id) throw sessionRequired()
+      return session
+    },
+
+    apps,
+
+    async page(tenant, session, removedClientId) {
+      const connected = await apps(tenant, session.userId)
+      return {
+        apps: connected,
+        removed: await justRemoved(tenant, session, connected, removedClientId),
+      }
+    },
+
+    async revoke(tenant, session, clientId, locale) {
+      const [client, grants] = await Promise.all([
+        store.clients.get(tenant.id, clientId),
+        allGrants(tenant.id, session.userId, clientId),
+      ])
+      if (!client || grants.length === 0)
+        throw new AppError(404, 'inexistent_grant', 'This app has no access to take back')
+      const at = deps.now()
+      const mode = promptModeFor(tenant.settings.flags)
+      const access = await accessOf(tenant, grants)
+      // The receipt quotes what the user saw taken back: the granted lines, in their language.
+      const lines = access.flatMap(({ api, scopes }) =>
+        deps.lineText(promptLines(mode, scopes, api, locale), locale),
+      )
+      const audiences = [...new Set(grants.map((grant) => grant.audience))]
+      const receipt = await deps.receipts.issue(
+        tenant,
+        {
+          user_id: session.userId,
+          client_id: client.clientId,
+          client_name: client.name,
+          audience: audiences.length === 1 && audiences[0] ? audiences[0] : null,
+          action: 'revoke',
+          // For a revocation: what was granted, and is no longer.
+          granted_scopes: [...new Set(grants.flatMap((grant) => grant.scope))],
+          declined_scopes: [],
+          lines,
+          locale,
+          mode,
+          shown_at: at.toISOString(),
+          answered_at: at.toISOString(),
+        },
+        at,
+      )
+      // Written with the deletion or not at all; when another tab took it back first, nothing is
+      // deleted and nothing written, which is still what the user asked for.
+      await store.grants.revoke(tenant.id, session.userId, clientId, (gone) => ({
+        receipt,
+        events: [
+          newEvent('grant.revoked', session.userId, {
+            user_id: session.userId,
+            client_id: clientId,
+            grants: gone.map((grant) => ({
+              grant_id: grant.id,
+              audience: grant.audience,
+              scope: [...grant.scope],
+            })),
+            receipt_id: receipt.id,
+          }),
+        ],
+      }))
+    },
+
+    async receipts(tenant, session) {
+      const receipts: Receipt[] = []
+      for (let page = 0; ; page++) {
+        const { items, total } = await store.receipts.list(
+          tenant.id,
+          { userId: session.userId },
+          { ...ALL, page },
+        )
+        receipts.push(...items)
+        if (items.length === 0 || receipts.length >= total) return receipts
+      }
+    },
+  }
+}

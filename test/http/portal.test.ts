@@ -1,0 +1,363 @@
+import { compactVerify, createLocalJWKSet } from 'jose'
+import { Webhook } from 'standardwebhooks'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { silentLogger } from '../../src/logger.js'
+import { DEMO } from '../../src/services/demo.js'
+import { createWebhookWorker } from '../../src/services/webhooks.js'
+import { adminSignIn } from '../support/admin.js'
+import { consentBrowser } from '../support/consent.js'
+import { expectError, management } from '../support/management.js'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+let t: TestApp
+let api: ReturnType<typeof management>
+
+beforeEach(async () => {
+  t = await createTestApp({ env: { ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' } })
+  api = management(t)
+})
+afterEach(async () => {
+  await t.close()
+})
+
+const SAME_SITE = { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }
+
+/** The user grants the demo client what it asks for, through the page and the AS's verify. */
+async function grant(userId: string = DEMO.userId) {
+  const browser = consentBrowser(t)
+  const created = await api('POST', '/consent-requests', {
+    client_id: DEMO.clientId,
+    user_id: userId,
+    audience: DEMO.audience,
+    scope: 'openid profile read:messages write:messages',
+    redirect_uri: DEMO.redirectUri,
+    return_to: 'http://localhost:3000/demo/done',
+  })
+  const page = await browser.visit(created.body.id)
+  const answered = await browser.answer(created.body.id, 'accept', page)
+  expect((await browser.redeem(answered)).body.status).toBe('accepted')
+}
+
+async function portalLink(userId: string = DEMO.userId, body: Record<string, unknown> = {}) {
+  const res = await api('POST', `/users/${encodeURIComponent(userId)}/portal-sessions`, body)
+  expect(res.status).toBe(201)
+  return res.body as { url: string; expires_at: string }
+}
+
+/** Opens the link as a browser: the session cookie it gets, or the answer when it gets none. */
+async function open(url: string) {
+  const res = await t.app.request(new URL(url).pathname)
+  const cookie = res.headers.get('set-cookie')
+  return { res, cookie: cookie ? (cookie.split(';')[0] ?? '') : '' }
+}
+
+async function apps(cookie: string, query = '') {
+  const res = await t.app.request(`/account/apps${query}`, { headers: { cookie } })
+  const html = await res.text()
+  return { res, html, csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '' }
+}
+
+function revoke(
+  clientId: string,
+  session: { cookie: string; csrf: string },
+  headers: Record<string, string> = SAME_SITE,
+) {
+  return t.app.request(`/account/apps/${encodeURIComponent(clientId)}/revoke`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: session.cookie,
+      ...headers,
+    },
+    body: new URLSearchParams({ csrf: session.csrf }).toString(),
+  })
+}
+
+async function signedIn(userId: string = DEMO.userId) {
+  const { cookie } = await open((await portalLink(userId)).url)
+  const page = await apps(cookie)
+  // A page without cards has no form; the token is the one its forms would carry.
+  const csrf = page.csrf || (await t.deps.csrf.token('account', cookie.split('=')[1] ?? ''))
+  return { cookie, csrf, html: page.html }
+}
+
+describe('POST /api/v2/users/{id}/portal-sessions (DESIGN §3.7)', () => {
+  it('answers a single-use link valid 5 minutes, holding 256 random bits', async () => {
+    const link = await portalLink(DEMO.userId, { ui_locales: 'fr' })
+    expect(link.url).toMatch(/^http:\/\/localhost:3000\/account\/session\/[A-Za-z0-9_-]{43}$/)
+    expect(link.expires_at).toBe(new Date(t.clock.now().getTime() + 300_000).toISOString())
+  })
+
+  it('stores only the hash of the link', async () => {
+    const link = await portalLink()
+    const secret = new URL(link.url).pathname.split('/').pop() ?? ''
+    expect(await t.store.portalSessions.take(secret, t.clock.now())).toBeUndefined()
+  })
+
+  it('refuses a return_to the tenant does not allow, unknown fields, and a token without the scope', async () => {
+    expectError(
+      await api('POST', '/users/u1/portal-sessions', { return_to: 'https://evil.example/' }),
+      400,
+      'invalid_body',
+    )
+    expectError(await api('POST', '/users/u1/portal-sessions', { extra: 1 }), 400, 'invalid_body')
+    const ok = await api('POST', '/users/u1/portal-sessions', {
+      return_to: 'http://localhost:3000/demo/done',
+    })
+    expect(ok.status).toBe(201)
+  })
+
+  it('is in the OpenAPI document with its scope', async () => {
+    const doc = await api('GET', '/openapi.json')
+    const op = doc.body.paths['/users/{id}/portal-sessions'].post
+    expect(op['x-scopes']).toEqual(['create:portal_sessions'])
+    expect(op.responses['201']).toBeDefined()
+  })
+})
+
+describe('the connected-apps page (DESIGN §3.7)', () => {
+  it('trades the link for a 30-minute HttpOnly session under /account and lists the granted app', async () => {
+    await grant()
+    const { res, cookie } = await open((await portalLink()).url)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/apps')
+    const set = res.headers.get('set-cookie') ?? ''
+    expect(set).toMatch(/HttpOnly/)
+    expect(set).toMatch(/Path=\/account/)
+    expect(set).toMatch(/SameSite=Lax/)
+    expect(set).toMatch(/Max-Age=1800/)
+    const page = await apps(cookie)
+    expect(page.res.status).toBe(200)
+    expect(page.html).toContain('<html lang="en" dir="ltr">')
+    expect(page.html.match(/data-testid="connected-app"/g)).toHaveLength(1)
+    expect(page.html).toContain('<bdi>Mail Helper</bdi>')
+    const text = page.html.replace(/<\/?bdi>/g, '')
+    expect(text).toContain('Messages: read and write your messages')
+    expect(text).toContain('Profile: access your name and picture')
+    expect(page.html).toContain('Allowed on November 24, 2026')
+    expect(page.html).toContain(`action="/account/apps/${DEMO.clientId}/revoke"`)
+    expect(page.html).toContain('href="/account/receipts.json"')
+    expect(page.html).not.toContain('<script')
+  })
+
+  it('speaks the language the AS asked for', async () => {
+    await grant()
+    const { cookie } = await open((await portalLink(DEMO.userId, { ui_locales: 'de' })).url)
+    const { html } = await apps(cookie)
+    expect(html).toContain('<html lang="de" dir="ltr">')
+    expect(html).toContain('Verbundene Apps')
+    expect(html).toContain('Zugriff entziehen')
+    const ar = await open((await portalLink(DEMO.userId, { ui_locales: 'ar' })).url)
+    expect((await apps(ar.cookie)).html).toContain('<html lang="ar" dir="rtl">')
+  })
+
+  it('links back to return_to when the AS gave one', async () => {
+    const { cookie } = await open(
+      (await portalLink(DEMO.userId, { return_to: 'http://localhost:3000/demo/done' })).url,
+    )
+    const { html } = await apps(cookie)
+    expect(html).toContain('href="http://localhost:3000/demo/done"')
+    expect(html).toContain('data-testid="no-apps"')
+  })
+
+  it('a link opens once: the second time is a translated 410 page', async () => {
+    const link = await portalLink(DEMO.userId, { ui_locales: 'fr' })
+    expect((await open(link.url)).res.status).toBe(303)
+    const again = await t.app.request(new URL(link.url).pathname, {
+      headers: { 'accept-language': 'fr' },
+    })
+    expect(again.status).toBe(410)
+    expect(await again.text()).toContain('Ce lien ne peut pas être utilisé')
+  })
+
+  it('an expired link opens nothing', async () => {
+    const link = await portalLink()
+    t.clock.advance(300_001)
+    const { res, cookie } = await open(link.url)
+    expect(res.status).toBe(410)
+    expect(cookie).toBe('')
+    const made = await t.app.request('/account/session/not-a-token')
+    expect(made.status).toBe(410)
+  })
+
+  it('without a session, or after 30 minutes, the page is a translated 401', async () => {
+    const none = await t.app.request('/account/apps', { headers: { 'accept-language': 'es' } })
+    expect(none.status).toBe(401)
+    expect(await none.text()).toContain('Tu sesión ha terminado')
+    const { cookie } = await signedIn()
+    t.clock.advance(30 * 60_000 - 1000)
+    expect((await apps(cookie)).res.status).toBe(200)
+    t.clock.advance(2000)
+    expect((await apps(cookie)).res.status).toBe(401)
+    const json = await t.app.request('/account/receipts.json', { headers: { cookie } })
+    expect(json.status).toBe(401)
+  })
+
+  it('shows one user only their own apps', async () => {
+    await grant('auth0|someone-else')
+    const { html } = await signedIn()
+    expect(html).not.toContain('data-testid="connected-app"')
+  })
+})
+
+describe('Remove access (DESIGN §3.7)', () => {
+  it('deletes the grants, writes a signed revoke receipt and queues grant.revoked, then confirms', async () => {
+    const hook = await api('POST', '/webhooks', {
+      url: 'http://127.0.0.1:9/hooks',
+      events: ['grant.revoked'],
+    })
+    await grant()
+    const session = await signedIn()
+    const res = await revoke(DEMO.clientId, session)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe(`/account/apps?removed=${DEMO.clientId}`)
+
+    const after = await apps(session.cookie, `?removed=${DEMO.clientId}`)
+    expect(after.html).toContain('data-testid="revoked-notice"')
+    expect(after.html).toContain('<bdi>Mail Helper</bdi> no longer has access to your account.')
+    expect(after.html).not.toContain('data-testid="connected-app"')
+    expect((await api('GET', `/grants?user_id=${encodeURIComponent(DEMO.userId)}`)).body).toEqual(
+      [],
+    )
+
+    const receipts = await api(
+      'GET',
+      `/consent-receipts?user_id=${encodeURIComponent(DEMO.userId)}`,
+    )
+    const receipt = receipts.body.find((r: { action: string }) => r.action === 'revoke')
+    expect(receipt).toMatchObject({
+      user_id: DEMO.userId,
+      client_id: DEMO.clientId,
+      client_name: 'Mail Helper',
+      audience: DEMO.audience,
+      granted_scopes: expect.arrayContaining(['openid', 'profile', 'read:messages']),
+      lines: ['Profile: access your name and picture', 'Messages: read and write your messages'],
+      locale: 'en',
+    })
+    const keys = await t.app.request('/.well-known/assent-receipt-keys.json')
+    const verified = await compactVerify(receipt.jws, createLocalJWKSet(await keys.json()))
+    expect(JSON.parse(new TextDecoder().decode(verified.payload))).toMatchObject({
+      receipt_id: receipt.receipt_id,
+      action: 'revoke',
+    })
+
+    // The outbox holds grant.revoked, signed per Standard Webhooks when delivered.
+    const sent: { body: string; headers: Record<string, string> }[] = []
+    const worker = createWebhookWorker({
+      store: t.store,
+      // Signed now: a receiver refuses a timestamp more than five minutes off its clock.
+      now: () => new Date(Math.max(Date.now(), t.clock.now().getTime())),
+      log: silentLogger,
+      allowHttpLoopback: true,
+      fetch: async (_url, init) => {
+        sent.push({
+          body: String(init?.body),
+          headers: Object.fromEntries(new Headers(init?.headers).entries()),
+        })
+        return new Response(null, { status: 204 })
+      },
+    })
+    expect(await worker.runOnce()).toBe(1)
+    const [delivery] = sent
+    const event = new Webhook(hook.body.secret).verify(
+      delivery?.body ?? '',
+      delivery?.headers ?? {},
+    ) as { type: string; data: Record<string, unknown> }
+    expect(event.type).toBe('grant.revoked')
+    expect(event.data).toMatchObject({
+      user_id: DEMO.userId,
+      client_id: DEMO.clientId,
+      receipt_id: receipt.receipt_id,
+    })
+  })
+
+  it('refuses a missing or wrong form token, and a cross-site post, with 403', async () => {
+    await grant()
+    const session = await signedIn()
+    expect((await revoke(DEMO.clientId, { ...session, csrf: '' })).status).toBe(403)
+    expect((await revoke(DEMO.clientId, { ...session, csrf: 'x'.repeat(43) })).status).toBe(403)
+    expect(
+      (
+        await revoke(DEMO.clientId, session, {
+          origin: 'https://evil.example',
+          'sec-fetch-site': 'cross-site',
+        })
+      ).status,
+    ).toBe(403)
+    expect((await revoke(DEMO.clientId, session, { 'sec-fetch-site': 'cross-site' })).status).toBe(
+      403,
+    )
+    // Another session's token is not this one's.
+    const other = await signedIn()
+    expect((await revoke(DEMO.clientId, { ...session, csrf: other.csrf })).status).toBe(403)
+    expect((await api('GET', '/grants')).body).toHaveLength(1)
+  })
+
+  it('takes back only what this user granted: another user’s app is a 404, their grant stays', async () => {
+    await grant('auth0|someone-else')
+    const session = await signedIn()
+    const res = await revoke(DEMO.clientId, session)
+    expect(res.status).toBe(404)
+    expect((await api('GET', '/grants?user_id=auth0%7Csomeone-else')).body).toHaveLength(1)
+    expect((await revoke('no-such-client', session)).status).toBe(404)
+  })
+
+  it('confirms only a removal that happened', async () => {
+    await grant()
+    const session = await signedIn()
+    const page = await apps(session.cookie, `?removed=${DEMO.clientId}`)
+    expect(page.html).not.toContain('data-testid="revoked-notice"')
+    expect(page.html).toContain('data-testid="connected-app"')
+  })
+
+  it('without a session, a revoke is a 401 and changes nothing', async () => {
+    await grant()
+    const res = await revoke(DEMO.clientId, { cookie: '', csrf: '' })
+    expect(res.status).toBe(401)
+    expect((await api('GET', '/grants')).body).toHaveLength(1)
+  })
+})
+
+describe('Download my consent records', () => {
+  it('gives the user their receipts, claims and JWS, as a JSON attachment', async () => {
+    await grant()
+    await grant('auth0|someone-else')
+    const session = await signedIn()
+    const res = await t.app.request('/account/receipts.json', {
+      headers: { cookie: session.cookie },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=/)
+    const body = await res.json()
+    expect(body.user_id).toBe(DEMO.userId)
+    expect(body.receipts).toHaveLength(1)
+    expect(body.receipts[0]).toMatchObject({ action: 'accept', user_id: DEMO.userId })
+    expect(body.receipts[0].jws).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
+  })
+})
+
+describe('the admin user page (issue 15 item 4)', () => {
+  it('lists, read-only, the user’s connected apps and receipts', async () => {
+    await grant()
+    const { cookie } = await adminSignIn(t)
+    const page = async () => {
+      const res = await t.app.request(`/admin/users/${encodeURIComponent(DEMO.userId)}`, {
+        headers: { cookie },
+      })
+      expect(res.status).toBe(200)
+      return (await res.text()).replace(/<\/?bdi>/g, '')
+    }
+    let html = await page()
+    expect(html).toContain('data-testid="user-connected-apps"')
+    expect(html).toMatch(/Mail Helper <code>mail-helper<\/code>/)
+    expect(html).toContain('<li>Messages: read and write your messages</li>')
+    expect(html).toContain('data-testid="user-receipts"')
+    expect(html).toMatch(/<td>accept<\/td>\s*<td>Mail Helper/)
+
+    const session = await signedIn()
+    expect((await revoke(DEMO.clientId, session)).status).toBe(303)
+    html = await page()
+    expect(html).toContain('No app has access.')
+    expect(html).toMatch(/<td>revoke<\/td>\s*<td>Mail Helper/)
+  })
+})
