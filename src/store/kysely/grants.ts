@@ -16,8 +16,9 @@ export interface GrantKey {
 }
 
 /**
- * Adds scopes to a grant; run it inside a transaction. The row is created first (or left as it
- * is), then read under lock and rewritten, so two merges never drop each other's scopes.
+ * Adds scopes to a grant; run it inside a transaction. A first grant is one insert that holds
+ * the scopes already; otherwise the row is read under lock and rewritten, so two merges never
+ * drop each other's scopes.
  */
 export async function mergeGrant(
   trx: Kysely<Database>,
@@ -28,7 +29,12 @@ export async function mergeGrant(
   versions: Readonly<Record<string, number>> = {},
 ): Promise<Grant> {
   const now = iso(at)
-  await trx
+  // What the user was just shown, and when: a lifetime and a version count from here (§3.5.1).
+  const shown = (details: Record<string, unknown>) => {
+    for (const scope of scopes) details[scope] = { version: versions[scope] ?? 1, at: now }
+    return details
+  }
+  const inserted = await trx
     .insertInto('grants')
     .values({
       tenant_id: key.tenantId,
@@ -36,13 +42,15 @@ export async function mergeGrant(
       user_id: key.userId,
       client_id: key.clientId,
       audience: key.audience,
-      scope: '[]',
-      scope_details: '{}',
+      scope: json([...new Set(scopes)]),
+      scope_details: json(shown({})),
       created_at: now,
       updated_at: now,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'client_id', 'audience']).doNothing())
-    .execute()
+    .returningAll()
+    .executeTakeFirst()
+  if (inserted) return toGrant(inserted)
   // On PostgreSQL the read takes the row's lock, so a concurrent merge waits for this one;
   // SQLite runs one write transaction at a time, and has no FOR UPDATE.
   let read = trx
@@ -55,9 +63,7 @@ export async function mergeGrant(
   if (lockRows) read = read.forUpdate()
   const row = await read.executeTakeFirstOrThrow()
   const merged = json([...new Set([...list(row.scope), ...scopes])])
-  // What the user was just shown, and when: a lifetime and a version count from here (§3.5.1).
-  const details = { ...(row.scope_details ? JSON.parse(row.scope_details) : {}) }
-  for (const scope of scopes) details[scope] = { version: versions[scope] ?? 1, at: now }
+  const details = shown({ ...(row.scope_details ? JSON.parse(row.scope_details) : {}) })
   const set = { scope: merged, scope_details: json(details), updated_at: now }
   await trx.updateTable('grants').set(set).where('id', '=', row.id).execute()
   return toGrant({ ...row, ...set })
