@@ -1,4 +1,9 @@
-import { isValidScopeValue, RESERVED_SCOPE_NAMES, SCOPE_LIMITS } from '../consent/index.js'
+import {
+  hiddenCharacter,
+  isValidScopeValue,
+  RESERVED_SCOPE_NAMES,
+  SCOPE_LIMITS,
+} from '../consent/index.js'
 import type { ApiScope } from '../entities.js'
 import { FieldError } from '../errors.js'
 
@@ -9,6 +14,13 @@ export function checkDisplayName(field: string, value: string, max: number): str
   if (trimmed.length > max) throw new FieldError(field, `must be at most ${max} characters`)
   if (/[<>\p{Cc}]/u.test(trimmed))
     throw new FieldError(field, 'must not contain <, > or control characters')
+  // The same refusal as the Management API's (DESIGN §6), so the console cannot store a spoof.
+  const hidden = hiddenCharacter(trimmed)
+  if (hidden)
+    throw new FieldError(
+      field,
+      `must not contain ${hidden}: bidi controls and other invisible format characters are refused`,
+    )
   return trimmed
 }
 

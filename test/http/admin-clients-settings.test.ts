@@ -84,6 +84,14 @@ describe('console: clients (issue 19 item 4)', () => {
         await s.post(`/admin/clients/${DEMO.clientId}`, { name: 'M', callbacks: 'nope' })
       ).text(),
     ).toMatch(/id="callbacks-error">/)
+    // The console refuses a spoofing name as the Management API does (DESIGN §6).
+    const spoof = await s.post(`/admin/clients/${DEMO.clientId}`, {
+      name: 'Pay\u202Elapyap',
+      callbacks: DEMO.redirectUri,
+    })
+    expect(spoof.status).toBe(400)
+    expect(await spoof.text()).toMatch(/id="name-error">must not contain U\+202E/)
+    expect((await t.store.clients.get(t.tenant.id, DEMO.clientId))?.name).not.toContain('\u202E')
   })
 
   it('refuses without the form token or the scope (403)', async () => {

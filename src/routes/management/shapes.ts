@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import {
   grantExpiry,
+  hiddenCharacter,
   isValidScopeValue,
   RESERVED_SCOPE_NAMES,
   SCOPE_LIMITS,
@@ -17,26 +18,13 @@ import type { Page } from '../../store/port.js'
 
 /* ---------- request pieces ---------- */
 
-/**
- * Invisible characters that change how the text around them reads (DESIGN §6): every format
- * character (category Cf: the bidi embeddings, overrides, isolates and marks, U+061C, U+FEFF,
- * soft hyphens, tag characters…) and the line and paragraph separators, which end a bidi
- * paragraph. A stored U+202E shows "moc.elgoog" as "google.com" (UAX #9; Unicode TR #36;
- * CVE-2021-42574). ZWNJ and ZWJ (U+200C, U+200D) stay: Persian, Indic scripts and emoji
- * sequences need them.
- */
-const HIDDEN_CHARACTER = /(?![\u200C\u200D])[\p{Cf}\p{Zl}\p{Zp}]/u
-
-const codePoint = (char: string) =>
-  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
-
-/** The one check of text shown to people: it refuses what `HIDDEN_CHARACTER` names. */
+/** The one check of text shown to people (see `hiddenCharacter`). */
 function visibleText(value: string, ctx: z.RefinementCtx): void {
-  const found = HIDDEN_CHARACTER.exec(value)
+  const found = hiddenCharacter(value)
   if (found)
     ctx.addIssue({
       code: 'custom',
-      message: `must not contain ${codePoint(found[0])}: bidi controls and other invisible format characters are refused`,
+      message: `must not contain ${found}: bidi controls and other invisible format characters are refused`,
     })
 }
 
