@@ -39,8 +39,11 @@ export async function insights(store: Store, tenantId: string, now: Date): Promi
   const from = dayOf(new Date(now.getTime() - (INSIGHT_DAYS - 1) * 86_400_000))
   const counts = await store.stats.range(tenantId, from, to)
   const byClient = new Map<string, StatCount[]>()
-  for (const count of counts)
-    byClient.set(count.clientId, [...(byClient.get(count.clientId) ?? []), count])
+  for (const count of counts) {
+    const rows = byClient.get(count.clientId)
+    if (rows) rows.push(count)
+    else byClient.set(count.clientId, [count])
+  }
 
   const days: string[] = []
   for (let i = INSIGHT_DAYS - 1; i >= 0; i--)
