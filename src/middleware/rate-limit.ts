@@ -43,6 +43,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         storeClient: options.pool,
         storeType: 'pool',
         tableName: 'rate_limits',
+        // Made by the migrations (2026-11-27-0012), never by the limiter as it starts.
+        tableCreated: true,
         insuranceLimiter: memory,
       })
     : memory
