@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import { clientAddress } from '../http/client-address.js'
+import { randomToken } from '../ids.js'
 import { errorHandler, notFoundHandler } from '../middleware/error-handler.js'
 import { i18n } from '../middleware/i18n.js'
 import { createTokenVerifier } from '../middleware/management-auth.js'
@@ -26,7 +27,8 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) {
   const app = new Hono<AppEnv>()
 
-  app.use(requestId({ limitLength: 64 }))
+  // 128 random bits from the pool (`randomToken`), where a UUID would call into OpenSSL each time.
+  app.use(requestId({ limitLength: 64, generator: () => randomToken(16) }))
   app.use(clientAddress(deps.config.trustedProxies))
   app.use(requestLog(deps))
   app.use(securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' }))

@@ -33,22 +33,41 @@ export interface Personal {
   readonly nonce: string
 }
 
+/** A page split at its stand-ins: UTF-8 bytes between them, and which value goes in each gap. */
+export interface PageTemplate {
+  readonly parts: readonly Buffer[]
+  readonly slots: readonly (keyof Personal)[]
+}
+
+const SLOT = new RegExp(`\u0000${secret}:(user|csrf|id|nonce)\u0000`)
+
+/** Splits a page rendered with the stand-ins, once, into bytes ready to send. */
+export function compilePage(html: string): PageTemplate {
+  // With a capturing group, `split` alternates text and slot names: text, slot, text, …
+  const pieces = html.split(new RegExp(SLOT, 'g'))
+  return {
+    parts: pieces.filter((_, i) => i % 2 === 0).map((text) => Buffer.from(text)),
+    slots: pieces.filter((_, i) => i % 2 === 1) as (keyof Personal)[],
+  }
+}
+
 /**
  * Pages rendered once and personalised per request (issue: render once, personalise per request):
  * the HTML of a prompt is the same for every user shown the same lines by the same client in the
  * same language, but for their name, their form token, the request id and the style nonce.
  * Bounded (LRU), and keyed by the store's configuration epoch, so any configuration write makes
- * every page rendered before it unreachable.
+ * every page rendered before it unreachable. Kept as UTF-8 bytes: sending a string would encode
+ * the whole page again on every request.
  */
 export function createPageCache(max: number = limits.renderedPages) {
-  const pages = new LRUCache<string, string>({ max })
+  const pages = new LRUCache<string, PageTemplate>({ max })
   return {
-    html(key: string, render: () => string): string {
+    page(key: string, render: () => string): PageTemplate {
       const cached = pages.get(key)
       if (cached !== undefined) return cached
-      const html = render()
-      pages.set(key, html)
-      return html
+      const page = compilePage(render())
+      pages.set(key, page)
+      return page
     },
     get size() {
       return pages.size
@@ -58,10 +77,20 @@ export function createPageCache(max: number = limits.renderedPages) {
 
 export type PageCache = ReturnType<typeof createPageCache>
 
-export function personalise(html: string, values: Personal): string {
-  return html
-    .replaceAll(SENTINEL.user, escapeHtml(values.user))
-    .replaceAll(SENTINEL.csrf, escapeHtml(values.csrf))
-    .replaceAll(SENTINEL.id, escapeHtml(values.id))
-    .replaceAll(SENTINEL.nonce, escapeHtml(values.nonce))
+/** The page with this request's own values in its gaps, escaped as the template escapes. */
+export function personalise(page: PageTemplate, values: Personal): Buffer<ArrayBuffer> {
+  const { parts, slots } = page
+  const texts = slots.map((slot) => escapeHtml(values[slot]))
+  let length = 0
+  for (const part of parts) length += part.length
+  for (const text of texts) length += Buffer.byteLength(text)
+  // One buffer, written in place: no intermediate string of the whole page, no second copy.
+  const out = Buffer.allocUnsafe(length)
+  let at = 0
+  for (let i = 0; i < texts.length; i++) {
+    at += (parts[i] as Buffer).copy(out, at)
+    at += out.write(texts[i] as string, at)
+  }
+  ;(parts[texts.length] as Buffer).copy(out, at)
+  return out as Buffer<ArrayBuffer>
 }

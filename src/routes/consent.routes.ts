@@ -64,7 +64,7 @@ export function consentRoutes(deps: AppDeps) {
     const nonce = pagePolicy(c)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
     const key = pageKey(deps, tenant, prompt, request, tr.locale)
-    const html = pages.html(key, () => {
+    const page = pages.page(key, () => {
       const model = consentPageModel(pageInput(deps, tenant, prompt, request), tr)
       return pageHtml(c, deps, 'consent', model, {
         title: model.text.title,
@@ -78,7 +78,8 @@ export function consentRoutes(deps: AppDeps) {
       id: request.id,
       nonce,
     }
-    return c.html(personalise(html, personal))
+    c.header('Content-Type', 'text/html; charset=UTF-8')
+    return c.body(personalise(page, personal))
   })
 
   app.post(

@@ -136,9 +136,13 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       : null
 
   /** The request bound to this browser, binding it on first sight; 403 for another browser. */
-  async function boundTo(tenant: Tenant, request: ConsentRequest, browser: string | undefined) {
-    if (!browser) throw boundElsewhere()
-    const binding = bindingOf(request.id, browser)
+  async function boundTo(
+    tenant: Tenant,
+    request: ConsentRequest,
+    browser: string | undefined,
+    binding = browser ? bindingOf(request.id, browser) : undefined,
+  ) {
+    if (!browser || !binding) throw boundElsewhere()
     const bound =
       request.bindingHash === null
         ? await store.consentRequests.bind(tenant.id, request.id, binding)
@@ -209,15 +213,13 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
 
     async prompt(tenant, request, browser) {
       // Another browser learns nothing, not even whether the request was answered.
-      if (
-        request.bindingHash !== null &&
-        !sameHash(request.bindingHash, bindingOf(request.id, browser))
-      )
+      const binding = bindingOf(request.id, browser)
+      if (request.bindingHash !== null && !sameHash(request.bindingHash, binding))
         throw boundElsewhere()
       if (request.status !== 'pending') throw alreadyAnswered()
       if (deps.now() >= request.expiresAt) throw expired()
       const [client, api] = await Promise.all([clientOf(tenant, request), apiOf(tenant, request)])
-      const bound = await boundTo(tenant, request, browser)
+      const bound = await boundTo(tenant, request, browser, binding)
       const scopes = stillDefined(bound.promptScopes, api)
       const asked = new Set(scopes)
       const alreadyGranted = stillDefined(bound.effectiveScopes, api).filter(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createPageCache, personalise, SENTINEL } from '../../src/http/page-cache.js'
+import { compilePage, createPageCache, personalise, SENTINEL } from '../../src/http/page-cache.js'
 import { DEMO } from '../../src/services/demo.js'
 import { consentBrowser } from '../support/consent.js'
 import { management } from '../support/management.js'
@@ -53,12 +53,13 @@ describe('prompts rendered once, personalised per request', () => {
 
   it('escapes a personal value as the template would, and keeps a bound', () => {
     const html = `<p>${SENTINEL.user}</p><form action="/consent/${SENTINEL.id}">`
-    expect(personalise(html, { user: '<b>"&\'', csrf: 'c', id: 'abc', nonce: 'n' })).toBe(
-      '<p>&lt;b&gt;&quot;&amp;&#39;</p><form action="/consent/abc">',
-    )
+    const page = compilePage(html)
+    expect(
+      personalise(page, { user: '<b>"&\'', csrf: 'c', id: 'abc', nonce: 'n' }).toString(),
+    ).toBe('<p>&lt;b&gt;&quot;&amp;&#39;</p><form action="/consent/abc">')
     const cache = createPageCache(3)
-    for (let i = 0; i < 10; i++) cache.html(`k${i}`, () => `page ${i}`)
+    for (let i = 0; i < 10; i++) cache.page(`k${i}`, () => `page ${i}`)
     expect(cache.size).toBe(3)
-    expect(cache.html('k9', () => 'rendered again')).toBe('page 9')
+    expect(cache.page('k9', () => 'rendered again').parts[0]?.toString()).toBe('page 9')
   })
 })
