@@ -4,6 +4,23 @@ import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
+const URLENCODED = /^application\/x-www-form-urlencoded\b/i
+
+/**
+ * An urlencoded form as `parseBody({ all: true })` gives it (a field sent more than once, or named
+ * `…[]`, as a list), parsed by `URLSearchParams` — the same WHATWG parser `Request.formData()`
+ * runs, without building a web `Request` and `FormData` for it. No prototype: a field named
+ * `__proto__` is a field.
+ */
+function urlencoded(text: string): Record<string, string | string[]> {
+  const params = new URLSearchParams(text)
+  const form: Record<string, string | string[]> = Object.create(null)
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key)
+    form[key] = values.length > 1 || key.endsWith('[]') ? values : (values[0] ?? '')
+  }
+  return form
+}
 
 /**
  * Parses a page form (DESIGN §6): a form content type, then the zod schema; anything else is the
@@ -18,7 +35,10 @@ export async function readForm<T extends z.ZodType>(
     throw new AppError(400, 'invalid_body', 'Expected a form')
   }
   // `all`: a field sent more than once (checkboxes) arrives as a list, never as its last value.
-  const parsed = schema.safeParse(await c.req.parseBody({ all: true }).catch(() => undefined))
+  const body = URLENCODED.test(c.req.header('content-type') ?? '')
+    ? urlencoded(await c.req.text())
+    : await c.req.parseBody({ all: true }).catch(() => undefined)
+  const parsed = schema.safeParse(body)
   if (!parsed.success) throw new AppError(400, 'invalid_body', message)
   return parsed.data
 }
