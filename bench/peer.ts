@@ -1,10 +1,12 @@
 /**
  * The peer: oidc-provider's own consent page (its development interactions), for the same
- * client and scopes as Assent's page, served by oidc-provider in this process.
+ * client and scopes as Assent's page. Run as its own process (`node --import tsx bench/peer.ts`),
+ * it prints one JSON line: the page's URL, the browser's cookie and the page's size.
  */
 import { exportJWK, generateKeyPair } from 'jose'
 import Provider from 'oidc-provider'
 import { FormBrowser } from '../test/support/form-browser.js'
+import { API_SCOPES, REQUEST_SCOPE } from './tenant.js'
 
 export async function startPeer(apiScopes: string[], requestScope: string) {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true })
@@ -82,4 +84,17 @@ export async function startPeer(apiScopes: string[], requestScope: string) {
     throw new Error(`peer: unexpected page at ${url.href}`)
   }
   throw new Error('peer: no consent page reached')
+}
+
+if (process.argv[1]?.endsWith('peer.ts')) {
+  const peer = await startPeer(
+    API_SCOPES.map((s) => s.value),
+    REQUEST_SCOPE,
+  )
+  process.stdout.write(
+    `${JSON.stringify({ url: peer.url, cookie: peer.cookie, bytes: peer.bytes })}\n`,
+  )
+  process.on('SIGTERM', () => {
+    void peer.close().then(() => process.exit(0))
+  })
 }
