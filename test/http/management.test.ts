@@ -494,3 +494,26 @@ describe('freshness: what the consent page reads is current on the next render',
     expect(await page()).not.toContain('Read every message you have')
   })
 })
+
+describe('caching', () => {
+  it('marks every answer no-store, successes and errors alike', async () => {
+    const listed = await api('GET', '/resource-servers')
+    expect(listed.status).toBe(200)
+    expect(listed.headers.get('cache-control')).toBe('no-store')
+    const created = await api('POST', '/consent-requests', {
+      client_id: DEMO.clientId,
+      user_id: 'cache-user',
+      audience: messages,
+      scope: 'openid read:messages',
+      redirect_uri: DEMO.redirectUri,
+      return_to: 'http://localhost:3000/demo/done',
+    })
+    expect(created.status).toBe(201)
+    expect(created.headers.get('cache-control')).toBe('no-store')
+    const missing = await api('GET', '/resource-servers/rs_nonexistent')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('cache-control')).toBe('no-store')
+    // Security headers stay on them too (DESIGN §6).
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+})

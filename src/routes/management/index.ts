@@ -52,9 +52,11 @@ export function managementRoutes(
   app.use('*', limitBody('management'))
   app.use('*', tenant(deps))
   app.use('*', managementAuth(verifyToken))
+  // Before the handler, like every header here: set on a response already made, it would turn
+  // the light response into a full copy on every call.
   app.use('*', async function noStore(c, next) {
-    await next()
     c.header('Cache-Control', 'no-store')
+    await next()
   })
 
   const rs = resourceServerHandlers(deps)
