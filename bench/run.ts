@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
-import Database from 'better-sqlite3'
 import pg from 'pg'
 import { effectiveScopes, groupedLines } from '../src/consent/index.js'
+import { SqliteDatabase as Database } from '../src/store/sqlite-driver.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../test/support/postgres.js'
 import {
   canPin,
