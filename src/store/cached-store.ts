@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config.js'
 import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
-import type { Store } from './port.js'
+import type { AnswerOutcome, Store, VerifyOutcome } from './port.js'
 
 const VERSION_KEY = 'config_version'
 
@@ -14,7 +14,8 @@ const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
  * to them. With `shared` (several instances on one database) a write also changes a version row,
  * and `sync()`, called once per request, forgets what another instance changed: a write is
  * visible on the very next page any instance renders. Without `shared`, consent requests are kept
- * too, from creation until they are answered, purged, or their client is deleted. Every cache is
+ * too, each as its last write left it (created, bound, answered, verified) until it is purged or
+ * erased, its client is deleted, or it is pushed out by newer ones. Every cache is
  * bounded (`limits.cache`), and keeps only what exists: a lookup that finds nothing (an unknown
  * `Host`, a mistyped client id) takes no room.
  */
@@ -26,13 +27,55 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   const clients = new LRUCache<string, Client>({ max: bounds.clients })
   // One answer, whatever the request: a single slot, forgotten with the rest.
   let onlyTenant: Promise<Tenant | undefined> | undefined
-  // With one process on the database (SQLite), a consent request is kept from its creation until
-  // it is answered, so the page the browser asks for next needs no read: every write to a
-  // request goes through this process and forgets it.
+  // With one process on the database (SQLite), every write to a consent request goes through
+  // here, and returns the request as it left it: that is what is kept, so the page after the
+  // request is made, the answer after the page and the verify after the answer read nothing.
   const requests = new LRUCache<string, ConsentRequest>({ max: bounds.consentRequests })
   const keepRequest = (request: ConsentRequest) => {
     if (!options.shared) requests.set(scoped(request.tenantId, request.id), request)
   }
+  // Bumped as each write to a request ends, so a read that overlapped one keeps nothing.
+  let requestWrites = 0
+  // Bumped when requests are removed wholesale (purge, erasure, a client deleted).
+  let requestClears = 0
+  // Writes under way, per request; one that overlapped another to the same request keeps nothing,
+  // as either may have returned the request before the other changed it.
+  const writing = new Map<string, { count: number; overlapped: boolean }>()
+
+  /** Runs a write to one request; keeps the request as `result` says it left it, or forgets it. */
+  async function writeRequest<T>(
+    tenantId: string,
+    id: string,
+    work: () => Promise<T>,
+    result: (outcome: T) => ConsentRequest | undefined,
+  ): Promise<T> {
+    const key = scoped(tenantId, id)
+    const under = writing.get(key) ?? { count: 0, overlapped: false }
+    under.count += 1
+    if (under.count > 1) under.overlapped = true
+    writing.set(key, under)
+    const clearsAt = requestClears
+    let left: ConsentRequest | undefined
+    try {
+      const outcome = await work()
+      left = result(outcome)
+      return outcome
+    } finally {
+      requestWrites += 1
+      under.count -= 1
+      if (under.count === 0) writing.delete(key)
+      if (left && !under.overlapped && clearsAt === requestClears) keepRequest(left)
+      else requests.delete(key)
+    }
+  }
+  const forgetRequests = () => {
+    requestClears += 1
+    requests.clear()
+  }
+  const answered = (outcome: AnswerOutcome) =>
+    outcome.outcome === 'answered' ? outcome.request : undefined
+  const verified = (outcome: VerifyOutcome) =>
+    outcome.outcome === 'not_found' ? undefined : outcome.request
   let seenVersion: string | undefined
   // Bumped by every forget, so a read that started before a write does not store what it read.
   let generation = 0
@@ -128,36 +171,37 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       async get(tenantId, id) {
         const kept = requests.get(scoped(tenantId, id))
         if (kept) return kept
+        const [writesAt, clearsAt] = [requestWrites, requestClears]
         const found = await store.consentRequests.get(tenantId, id)
-        if (found) keepRequest(found)
+        if (found && writesAt === requestWrites && clearsAt === requestClears) keepRequest(found)
         return found
       },
-      async answer(tenantId, id, answer) {
-        try {
-          return await store.consentRequests.answer(tenantId, id, answer)
-        } finally {
-          requests.delete(scoped(tenantId, id))
-        }
-      },
-      async bind(tenantId, id, bindingHash) {
-        try {
-          return await store.consentRequests.bind(tenantId, id, bindingHash)
-        } finally {
-          requests.delete(scoped(tenantId, id))
-        }
-      },
-      async verify(tenantId, id, at, scopes, versions, effects) {
-        try {
-          return await store.consentRequests.verify(tenantId, id, at, scopes, versions, effects)
-        } finally {
-          requests.delete(scoped(tenantId, id))
-        }
-      },
+      answer: (tenantId, id, answer) =>
+        writeRequest(
+          tenantId,
+          id,
+          () => store.consentRequests.answer(tenantId, id, answer),
+          answered,
+        ),
+      bind: (tenantId, id, bindingHash) =>
+        writeRequest(
+          tenantId,
+          id,
+          () => store.consentRequests.bind(tenantId, id, bindingHash),
+          (request) => request,
+        ),
+      verify: (tenantId, id, at, scopes, versions, effects) =>
+        writeRequest(
+          tenantId,
+          id,
+          () => store.consentRequests.verify(tenantId, id, at, scopes, versions, effects),
+          verified,
+        ),
       async purge(before) {
         try {
           return await store.consentRequests.purge(before)
         } finally {
-          requests.clear()
+          forgetRequests()
         }
       },
     },
@@ -165,8 +209,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     users: {
       ...store.users,
       // The user's requests go with the rest of their data.
-      erase: (tenantId, userId) =>
-        store.users.erase(tenantId, userId).finally(() => requests.clear()),
+      erase: (tenantId, userId) => store.users.erase(tenantId, userId).finally(forgetRequests),
     },
 
     clients: {
@@ -176,7 +219,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
         write(() => store.clients.update(tenantId, clientId, changes)),
       // The client's requests go with it.
       delete: (tenantId, clientId) =>
-        write(() => store.clients.delete(tenantId, clientId).finally(() => requests.clear())),
+        write(() => store.clients.delete(tenantId, clientId).finally(forgetRequests)),
       get: (tenantId, clientId) =>
         cached(clients, scoped(tenantId, clientId), () => store.clients.get(tenantId, clientId)),
     },
