@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config.js'
-import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
-import type { AnswerOutcome, Store, VerifyOutcome } from './port.js'
+import type { Client, ConsentRequest, Grant, ResourceServer, Tenant, Webhook } from '../entities.js'
+import type { AnswerOutcome, SideEffects, Store, VerifyOutcome } from './port.js'
 
 const VERSION_KEY = 'config_version'
 
@@ -10,14 +10,14 @@ const VERSION_KEY = 'config_version'
 const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
 
 /**
- * Keeps what every page reads — tenants, APIs, clients — in memory, and forgets it on any write
- * to them. With `shared` (several instances on one database) a write also changes a version row,
- * and `sync()`, called once per request, forgets what another instance changed: a write is
- * visible on the very next page any instance renders. Without `shared`, consent requests are kept
- * too, each as its last write left it (created, bound, answered, verified) until it is purged or
- * erased, its client is deleted, or it is pushed out by newer ones. Every cache is
- * bounded (`limits.cache`), and keeps only what exists: a lookup that finds nothing (an unknown
- * `Host`, a mistyped client id) takes no room.
+ * Keeps what every page reads — tenants, APIs, clients — and the tenants' webhook endpoints in
+ * memory, and forgets it on any write to them. With `shared` (several instances on one database)
+ * a write also changes a version row, and `sync()`, called once per request, forgets what another
+ * instance changed: a write is visible on the very next page any instance renders. Without
+ * `shared`, consent requests are kept too, each as its last write left it (created, bound,
+ * answered, verified), until it is purged or erased, its client is deleted, or newer ones push it
+ * out. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
+ * nothing (an unknown `Host`, a mistyped client id) takes no room.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const bounds = limits.cache
@@ -25,6 +25,8 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   const tenantsById = new LRUCache<string, Tenant>({ max: bounds.tenants })
   const servers = new LRUCache<string, ResourceServer>({ max: bounds.resourceServers })
   const clients = new LRUCache<string, Client>({ max: bounds.clients })
+  // Per tenant: every verified answer and removed grant fans its events out to them.
+  const endpoints = new LRUCache<string, Webhook[]>({ max: bounds.tenants })
   // One answer, whatever the request: a single slot, forgotten with the rest.
   let onlyTenant: Promise<Tenant | undefined> | undefined
   // With one process on the database (SQLite), every write to a consent request goes through
@@ -86,6 +88,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     tenantsById.clear()
     servers.clear()
     clients.clear()
+    endpoints.clear()
     onlyTenant = undefined
   }
 
@@ -126,6 +129,27 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       })
     }
     return onlyTenant
+  }
+
+  const endpointsOf = (tenantId: string) =>
+    cached(endpoints, tenantId, () => store.webhooks.list(tenantId))
+
+  /** What a change carries, with the endpoints its events go to when it has events. */
+  async function withEndpoints(
+    tenantId: string,
+    effects: SideEffects | undefined,
+  ): Promise<SideEffects | undefined> {
+    if (!effects?.events?.length || effects.endpoints) return effects
+    return { ...effects, endpoints: (await endpointsOf(tenantId)) ?? [] }
+  }
+
+  /** The same for the effects of removing grants, known once the store has removed them. */
+  async function withEndpointsFor(
+    tenantId: string,
+    effects: (grants: readonly Grant[]) => SideEffects,
+  ) {
+    const known = (await endpointsOf(tenantId)) ?? []
+    return (grants: readonly Grant[]) => ({ ...effects(grants), endpoints: known })
   }
 
   return {
@@ -190,13 +214,15 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           () => store.consentRequests.bind(tenantId, id, bindingHash),
           (request) => request,
         ),
-      verify: (tenantId, id, at, scopes, versions, effects) =>
-        writeRequest(
+      verify: async (tenantId, id, at, scopes, versions, effects) => {
+        const carried = await withEndpoints(tenantId, effects)
+        return writeRequest(
           tenantId,
           id,
-          () => store.consentRequests.verify(tenantId, id, at, scopes, versions, effects),
+          () => store.consentRequests.verify(tenantId, id, at, scopes, versions, carried),
           verified,
-        ),
+        )
+      },
       async purge(before) {
         try {
           return await store.consentRequests.purge(before)
@@ -204,6 +230,26 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           forgetRequests()
         }
       },
+    },
+
+    grants: {
+      ...store.grants,
+      delete: async (tenantId, id, effects) =>
+        store.grants.delete(tenantId, id, effects && (await withEndpointsFor(tenantId, effects))),
+      deleteForUser: async (tenantId, userId, effects) =>
+        store.grants.deleteForUser(
+          tenantId,
+          userId,
+          effects && (await withEndpointsFor(tenantId, effects)),
+        ),
+      revoke: async (tenantId, userId, clientId, effects) =>
+        store.grants.revoke(tenantId, userId, clientId, await withEndpointsFor(tenantId, effects)),
+    },
+
+    webhooks: {
+      ...store.webhooks,
+      create: (tenantId, hook) => write(() => store.webhooks.create(tenantId, hook)),
+      delete: (tenantId, id) => write(() => store.webhooks.delete(tenantId, id)),
     },
 
     users: {

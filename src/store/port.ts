@@ -34,6 +34,11 @@ export interface SideEffects {
   readonly stats?: readonly Omit<StatCount, 'day'>[]
   /** Fanned out to every endpoint of the tenant subscribed to the event's type. */
   readonly events?: readonly NewEvent[]
+  /**
+   * The tenant's webhook endpoints, when the caller holds them (the configuration cache, current
+   * as of the request's `sync`); without them the store reads them in the change's transaction.
+   */
+  readonly endpoints?: readonly Pick<Webhook, 'id' | 'events'>[]
 }
 
 /** How one delivery attempt went, and when to try again (`null`: no more attempts). */

@@ -164,5 +164,35 @@ describe('the cached store', () => {
         'accepted',
       )
     })
+
+    it('keeps the endpoints events go to, until a webhook is added or removed', async () => {
+      const list = vi.spyOn(inner.webhooks, 'list')
+      const verified = async (id: string) => {
+        await store.consentRequests.create(request(id))
+        await store.consentRequests.answer('t1', id, accept)
+        const event = {
+          id: `msg_${id}`,
+          type: 'consent.accepted',
+          userId: 'u1',
+          payload: {},
+        } as const
+        await store.consentRequests.verify('t1', id, at, ['openid'], {}, { events: [event] })
+      }
+      await verified('req_hooks_0000000001')
+      await verified('req_hooks_0000000002')
+      expect(list).toHaveBeenCalledTimes(1)
+      await store.webhooks.create('t1', {
+        id: 'wh_new',
+        url: 'https://as.example/hook',
+        events: ['consent.accepted'],
+        secret: 'whsec_x',
+        createdAt: at,
+      })
+      await verified('req_hooks_0000000003')
+      expect(list).toHaveBeenCalledTimes(2)
+      expect((await store.webhooks.claim(at, 10, 60_000)).map((item) => item.messageId)).toEqual([
+        'msg_req_hooks_0000000003',
+      ])
+    })
   })
 })

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { WebhookEventType } from '../../src/entities.js'
 import { ConflictError } from '../../src/errors.js'
-import type { Store } from '../../src/store/port.js'
+import type { SideEffects, Store } from '../../src/store/port.js'
 
 export interface StoreFactory {
   /** A migrated, empty store and a way to dispose of it. */
@@ -674,6 +675,53 @@ export function storeContract(name: string, factory: StoreFactory): void {
         openid: { version: 1, at: later },
         'read:messages': { version: 3, at: later },
       })
+    })
+
+    it('writes an event for each subscribed endpoint with the change, and drops one whose endpoint is gone', async () => {
+      const hook = (id: string, events: WebhookEventType[]) =>
+        store.webhooks.create('t1', {
+          id,
+          url: `https://${id}.example/`,
+          events,
+          secret: 's',
+          createdAt: at,
+        })
+      await hook('wh_accepted', ['consent.accepted'])
+      await hook('wh_revoked', ['grant.revoked'])
+      const event = (id: string) => ({
+        id,
+        type: 'consent.accepted' as const,
+        userId: 'u1',
+        payload: { consent_request_id: id },
+      })
+      const verified = async (id: string, effects: SideEffects) => {
+        await store.consentRequests.create(pending(id))
+        await store.consentRequests.answer('t1', id, {
+          action: 'accept',
+          at,
+          scopes: ['openid'],
+          verifierHash: 'h',
+        })
+        await store.consentRequests.verify('t1', id, at, ['openid'], {}, effects)
+      }
+      await verified('req_events_000000001', { events: [event('msg_1')] })
+      const [sent, ...more] = await store.webhooks.claim(at, 10, 60_000)
+      expect(more).toEqual([])
+      expect(sent).toMatchObject({ webhookId: 'wh_accepted', messageId: 'msg_1' })
+      if (sent)
+        await store.webhooks.settle(
+          sent,
+          { status: 200, error: null, delivered: true, nextAttemptAt: null },
+          at,
+        )
+
+      // Written for an endpoint removed meanwhile: nothing to send, and nothing left to claim.
+      await verified('req_events_000000002', {
+        events: [event('msg_2')],
+        endpoints: [{ id: 'wh_removed', events: ['consent.accepted'] }],
+      })
+      expect(await store.webhooks.claim(at, 10, 60_000)).toEqual([])
+      expect(await store.webhooks.claim(new Date(at.getTime() + 120_000), 10, 60_000)).toEqual([])
     })
 
     it('replaces scopes and drops the permissions on scopes removed', async () => {

@@ -35,31 +35,32 @@ export async function recordEffects(
       .execute()
   }
   if (!effects.events?.length) return
-  const hooks = await trx
-    .selectFrom('webhooks')
-    .select(['id', 'events'])
-    .where('tenant_id', '=', tenantId)
-    .execute()
-  for (const event of effects.events) {
-    for (const hook of hooks) {
-      if (!list(hook.events).includes(event.type)) continue
+  const endpoints =
+    effects.endpoints ??
+    (
       await trx
-        .insertInto('webhook_outbox')
-        .values({
-          id: randomToken(16),
-          tenant_id: tenantId,
-          webhook_id: hook.id,
-          message_id: event.id,
-          type: event.type,
-          user_id: event.userId,
-          payload: json({ type: event.type, timestamp: iso(at), data: event.payload }),
-          created_at: iso(at),
-          next_attempt_at: iso(at),
-          attempts: 0,
-          locked_until: null,
-          state: 'pending',
-        })
+        .selectFrom('webhooks')
+        .select(['id', 'events'])
+        .where('tenant_id', '=', tenantId)
         .execute()
-    }
-  }
+    ).map((row) => ({ id: row.id, events: list(row.events) }))
+  const rows = effects.events.flatMap((event) =>
+    endpoints
+      .filter((endpoint) => endpoint.events.includes(event.type))
+      .map((endpoint) => ({
+        id: randomToken(16),
+        tenant_id: tenantId,
+        webhook_id: endpoint.id,
+        message_id: event.id,
+        type: event.type,
+        user_id: event.userId,
+        payload: json({ type: event.type, timestamp: iso(at), data: event.payload }),
+        created_at: iso(at),
+        next_attempt_at: iso(at),
+        attempts: 0,
+        locked_until: null,
+        state: 'pending',
+      })),
+  )
+  if (rows.length > 0) await trx.insertInto('webhook_outbox').values(rows).execute()
 }
