@@ -150,7 +150,6 @@ export async function bindConsentRequest(
  */
 export async function verifyConsentRequest(
   trx: Kysely<Database>,
-  lockRows: boolean,
   tenantId: string,
   id: string,
   at: Date,
@@ -174,7 +173,6 @@ export async function verifyConsentRequest(
   if (scopes !== null && scopes.length > 0) {
     await mergeGrant(
       trx,
-      lockRows,
       at,
       { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
       scopes,
