@@ -724,6 +724,41 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.webhooks.claim(new Date(at.getTime() + 120_000), 10, 60_000)).toEqual([])
     })
 
+    it('adds to the day’s counts, a count given twice in one call included', async () => {
+      const unticked = {
+        clientId: 'c1',
+        metric: 'unticked',
+        scope: 'write:messages',
+        count: 1,
+      } as const
+      await store.stats.add(
+        't1',
+        [{ ...unticked, metric: 'accepted', scope: '' }, unticked, unticked],
+        at,
+      )
+      await store.stats.add('t1', [unticked, { ...unticked, scope: 'read:messages', count: 0 }], at)
+      const nextDay = new Date(at.getTime() + 86_400_000)
+      await store.stats.add('t1', [unticked], nextDay)
+      const counts = await store.stats.range('t1', '2026-11-24', '2026-11-24')
+      expect(
+        counts
+          .map(({ metric, scope, count }) => ({ metric, scope, count }))
+          .sort((a, b) => a.metric.localeCompare(b.metric)),
+      ).toEqual([
+        { metric: 'accepted', scope: '', count: 1 },
+        { metric: 'unticked', scope: 'write:messages', count: 3 },
+      ])
+      expect(await store.stats.range('t1', '2026-11-25', '2026-11-25')).toEqual([
+        {
+          day: '2026-11-25',
+          clientId: 'c1',
+          metric: 'unticked',
+          scope: 'write:messages',
+          count: 1,
+        },
+      ])
+    })
+
     it('replaces scopes and drops the permissions on scopes removed', async () => {
       await store.resourceServers.create('t1', server)
       await store.permissions.grantToUser('t1', 'u1', server.identifier, [

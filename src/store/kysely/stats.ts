@@ -1,10 +1,13 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { StatCount } from '../../entities.js'
 import type { Database } from '../schema.js'
 
 const dayOf = (at: Date) => at.toISOString().slice(0, 10)
 
-/** Adds to the day's counts: one upsert per count, the increment done by the database. */
+/**
+ * Adds to the day's counts: one upsert for them all, the increments done by the database. Counts
+ * of one key are summed first: PostgreSQL refuses a statement that updates one row twice.
+ */
 export async function addStats(
   db: Kysely<Database>,
   tenantId: string,
@@ -12,25 +15,24 @@ export async function addStats(
   at: Date,
 ): Promise<void> {
   const day = dayOf(at)
-  for (const count of counts) {
-    if (count.count === 0) continue
-    await db
-      .insertInto('consent_stats')
-      .values({
-        tenant_id: tenantId,
-        day,
-        client_id: count.clientId,
-        metric: count.metric,
-        scope: count.scope,
-        count: count.count,
-      })
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
-          count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
-        })),
-      )
-      .execute()
+  const rows = new Map<string, Insertable<Database['consent_stats']>>()
+  for (const { clientId, metric, scope, count } of counts) {
+    if (count === 0) continue
+    const key = `${clientId}\u0000${metric}\u0000${scope}`
+    const row = rows.get(key)
+    if (row) row.count += count
+    else rows.set(key, { tenant_id: tenantId, day, client_id: clientId, metric, scope, count })
   }
+  if (rows.size === 0) return
+  await db
+    .insertInto('consent_stats')
+    .values([...rows.values()])
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
+        count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
+      })),
+    )
+    .execute()
 }
 
 export async function statsRange(
