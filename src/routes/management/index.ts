@@ -53,8 +53,9 @@ export function managementRoutes(
   app.use('*', tenant(deps))
   app.use('*', managementAuth(verifyToken))
   app.use('*', async function noStore(c, next) {
-    await next()
+    // Set before the handler answers: set after, it turns hono's light response into a whole one.
     c.header('Cache-Control', 'no-store')
+    await next()
   })
 
   const rs = resourceServerHandlers(deps)
