@@ -547,6 +547,75 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(outcomes.filter((o) => o.outcome === 'already_answered')).toHaveLength(7)
     })
 
+    it('keeps the receipt, events and counts of every one of many verifies made at once; one that cannot be stored fails alone', async () => {
+      await store.clients.create('t1', client('c1', 'Client one'))
+      await store.webhooks.create('t1', {
+        id: 'wh_all',
+        url: 'https://as.example/hook',
+        events: ['consent.accepted'],
+        secret: 's',
+        createdAt: at,
+      })
+      const ids = Array.from({ length: 6 }, (_, i) => `req_many_00000000${i}0`)
+      for (const id of ids) {
+        await store.consentRequests.create(pending(id, { userId: id }))
+        await store.consentRequests.answer('t1', id, {
+          action: 'accept',
+          at,
+          scopes: ['openid'],
+          verifierHash: 'h',
+        })
+      }
+      const effects = (id: string, receiptId = `rcp_${id}`): SideEffects => ({
+        receipt: {
+          id: receiptId,
+          tenantId: 't1',
+          userId: id,
+          clientId: 'c1',
+          action: 'accept',
+          claims: {} as never,
+          jws: 'x.y.z',
+          recordedAt: at,
+        },
+        events: [{ id: `msg_${id}`, type: 'consent.accepted', userId: id, payload: {} }],
+        stats: [{ clientId: 'c1', metric: 'accepted', scope: '', count: 1 }],
+      })
+      const first = ids[0] ?? ''
+      await store.consentRequests.verify('t1', first, at, ['openid'], {}, effects(first))
+      // Together, the last one's receipt taking the first one's id.
+      const outcomes = await Promise.allSettled(
+        ids
+          .slice(1)
+          .map((id, i) =>
+            store.consentRequests.verify(
+              't1',
+              id,
+              at,
+              ['openid'],
+              {},
+              effects(id, i === ids.length - 2 ? `rcp_${first}` : undefined),
+            ),
+          ),
+      )
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.outcome : 'failed'))).toEqual([
+        'verified',
+        'verified',
+        'verified',
+        'verified',
+        'failed',
+      ])
+      const page = { page: 0, perPage: 50 }
+      expect((await store.receipts.list('t1', { clientId: 'c1' }, page)).total).toBe(5)
+      expect(
+        (await store.webhooks.claim(at, 50, 60_000)).map((item) => item.messageId).sort(),
+      ).toEqual(ids.slice(0, 5).map((id) => `msg_${id}`))
+      expect(await store.stats.range('t1', '2026-11-24', '2026-11-24')).toEqual([
+        { day: '2026-11-24', clientId: 'c1', metric: 'accepted', scope: '', count: 5 },
+      ])
+      expect((await store.consentRequests.get('t1', ids[5] ?? ''))?.verifiedAt).toBeNull()
+      expect((await store.grants.list('t1', { clientId: 'c1' }, page)).total).toBe(5)
+    })
+
     it('loses no scope when grants of one user and client are merged concurrently', async () => {
       const scopes = Array.from({ length: 12 }, (_, i) => `s:${i}`)
       await Promise.all(

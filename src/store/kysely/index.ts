@@ -267,7 +267,9 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
       bind: (tenantId, id, bindingHash) => bindConsentRequest(db, tenantId, id, bindingHash),
       verify: (tenantId, id, at, scopes, versions, effects) =>
-        batch((trx) => verifyConsentRequest(trx, tenantId, id, at, scopes, versions, effects)),
+        batch((trx, log) =>
+          verifyConsentRequest(trx, log, tenantId, id, at, scopes, versions, effects),
+        ),
       purge: (before) => purgeConsentRequests(db, before),
     },
   }

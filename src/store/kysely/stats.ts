@@ -4,36 +4,61 @@ import type { Database } from '../schema.js'
 
 const dayOf = (at: Date) => at.toISOString().slice(0, 10)
 
+/** One count as stored: for a tenant, a day, a client, a metric and a scope. */
+export type StatRow = Insertable<Database['consent_stats']>
+
+/** The rows of `counts`, on the day of `at`. */
+export function statRows(
+  tenantId: string,
+  counts: readonly Omit<StatCount, 'day'>[],
+  at: Date,
+): StatRow[] {
+  const day = dayOf(at)
+  return counts.map(({ clientId, metric, scope, count }) => ({
+    tenant_id: tenantId,
+    day,
+    client_id: clientId,
+    metric,
+    scope,
+    count,
+  }))
+}
+
 /**
- * Adds to the day's counts: one upsert for them all, the increments done by the database. Counts
- * of one key are summed first: PostgreSQL refuses a statement that updates one row twice.
+ * Adds `rows` to the counts: one upsert for them all (up to 500 keys a statement), the increments
+ * done by the database. Rows of one key are summed first: PostgreSQL refuses a statement that
+ * updates one row twice.
  */
-export async function addStats(
+export async function upsertStats(db: Kysely<Database>, rows: readonly StatRow[]): Promise<void> {
+  const summed = new Map<string, StatRow>()
+  for (const row of rows) {
+    if (row.count === 0) continue
+    const key = [row.tenant_id, row.day, row.client_id, row.metric, row.scope].join('\u0000')
+    const seen = summed.get(key)
+    if (seen) seen.count += row.count
+    else summed.set(key, { ...row })
+  }
+  const all = [...summed.values()]
+  for (let i = 0; i < all.length; i += 500) {
+    await db
+      .insertInto('consent_stats')
+      .values(all.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
+          count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
+        })),
+      )
+      .execute()
+  }
+}
+
+/** Adds to the counts of the day of `at`. */
+export const addStats = (
   db: Kysely<Database>,
   tenantId: string,
   counts: readonly Omit<StatCount, 'day'>[],
   at: Date,
-): Promise<void> {
-  const day = dayOf(at)
-  const rows = new Map<string, Insertable<Database['consent_stats']>>()
-  for (const { clientId, metric, scope, count } of counts) {
-    if (count === 0) continue
-    const key = `${clientId}\u0000${metric}\u0000${scope}`
-    const row = rows.get(key)
-    if (row) row.count += count
-    else rows.set(key, { tenant_id: tenantId, day, client_id: clientId, metric, scope, count })
-  }
-  if (rows.size === 0) return
-  await db
-    .insertInto('consent_stats')
-    .values([...rows.values()])
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
-        count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
-      })),
-    )
-    .execute()
-}
+): Promise<void> => upsertStats(db, statRows(tenantId, counts, at))
 
 export async function statsRange(
   db: Kysely<Database>,
