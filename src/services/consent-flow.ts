@@ -330,8 +330,8 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         )
         if (outcome.outcome === 'not_found') throw notFound()
         // The verify that wrote names its receipt; of two racing, the other reads the winner's.
-        if (outcome.outcome === 'verified' && effects.receipt)
-          return { ...decision, receipt_id: effects.receipt.id }
+        if (outcome.outcome === 'verified')
+          return effects.receipt ? { ...decision, receipt_id: effects.receipt.id } : decision
         return readDecision(store, tenant, outcome.request)
       }
       return decision

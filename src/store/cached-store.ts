@@ -15,8 +15,8 @@ const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
  * a write also changes a version row, and `sync()`, called once per request, forgets what another
  * instance changed: a write is visible on the very next page any instance renders. Without
  * `shared`, consent requests are kept too, each as its last write left it (created, bound,
- * answered, verified), until it is purged or erased, its client is deleted, or newer ones push it
- * out. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
+ * answered), until it is verified, purged or erased, its client is deleted, or newer ones push
+ * it out. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
  * nothing (an unknown `Host`, a mistyped client id) takes no room.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
@@ -76,8 +76,9 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   }
   const answered = (outcome: AnswerOutcome) =>
     outcome.outcome === 'answered' ? outcome.request : undefined
+  // A request verified here is forgotten: only an AS's retry reads it again.
   const verified = (outcome: VerifyOutcome) =>
-    outcome.outcome === 'not_found' ? undefined : outcome.request
+    outcome.outcome === 'unchanged' ? outcome.request : undefined
   let seenVersion: string | undefined
   // Bumped by every forget, so a read that started before a write does not store what it read.
   let generation = 0

@@ -71,9 +71,9 @@ export type AnswerOutcome =
   | { readonly outcome: 'not_found' | 'already_answered' | 'expired' }
 
 export type VerifyOutcome =
-  /** This call marked the request verified (and wrote the grant). */
-  | { readonly outcome: 'verified'; readonly request: ConsentRequest }
-  /** Verified before, or not answered: nothing was written. */
+  /** This call marked the request verified (and wrote the grant and the effects it was given). */
+  | { readonly outcome: 'verified' }
+  /** Verified before, or not answered: nothing was written; the request as it stands. */
   | { readonly outcome: 'unchanged'; readonly request: ConsentRequest }
   | { readonly outcome: 'not_found' }
 

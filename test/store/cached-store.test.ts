@@ -125,11 +125,13 @@ describe('the cached store', () => {
         status: 'accepted',
         verifierHash: 'verifier-hash',
       })
+      expect(get).not.toHaveBeenCalled()
+      // Verified, it is forgotten: an AS's retry reads it again.
       await store.consentRequests.verify('t1', 'req_kept_00000000001', at, ['openid'])
       expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.verifiedAt).toEqual(
         at,
       )
-      expect(get).not.toHaveBeenCalled()
+      expect(get).toHaveBeenCalledTimes(1)
     })
 
     it('keeps nothing of two writes to one request that overlap, nor of a read beside a write', async () => {

@@ -166,7 +166,7 @@ export async function verifyConsentRequest(
     .where('id', '=', id)
     .where('status', '!=', 'pending')
     .where('verified_at', 'is', null)
-    .returningAll()
+    .returning(['user_id', 'client_id', 'audience'])
     .executeTakeFirst()
   if (!row) {
     const found = await findConsentRequest(trx, tenantId, id)
@@ -182,7 +182,7 @@ export async function verifyConsentRequest(
     )
   }
   await log.add(tenantId, effects, at)
-  return { outcome: 'verified', request: toConsentRequest(row) }
+  return { outcome: 'verified' }
 }
 
 /**
