@@ -206,4 +206,6 @@ export const limits = {
   sqliteStatements: 1000,
   /** Consent pages rendered once and personalised per request (one per client, scopes, locale). */
   renderedPages: 500,
+  /** The words of a prompt's lines, worked out once for the receipts of its answers (same key). */
+  shownLines: 500,
 } as const

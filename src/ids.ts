@@ -1,22 +1,26 @@
 import { randomBytes, randomFillSync } from 'node:crypto'
 
 // One call into the system's random source costs ~6 µs, more than rendering half a page; a
-// consent page needs fresh random bytes (its style nonce, a new browser's CSRF cookie), so they
-// are drawn from a pool filled 8 KiB at a time. No byte is handed out twice.
+// consent page needs fresh random bytes (its style nonce, a new browser's CSRF cookie), a verify
+// a grant id, so they are drawn from a pool filled 8 KiB at a time. No byte is handed out twice.
 const POOL_BYTES = 8192
 let pool = Buffer.alloc(0)
 let poolOffset = 0
 
-/** `bytes` fresh random bytes from the system's CSPRNG, encoded. */
-export function randomToken(bytes: number, encoding: 'base64url' | 'base64' = 'base64url'): string {
-  if (bytes > POOL_BYTES) return randomBytes(bytes).toString(encoding)
+/** `bytes` (at most the pool's size) fresh random bytes: a view, to be read before the next draw. */
+function draw(bytes: number): Buffer {
   if (poolOffset + bytes > pool.length) {
     pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES))
     poolOffset = 0
   }
-  const token = pool.toString(encoding, poolOffset, poolOffset + bytes)
   poolOffset += bytes
-  return token
+  return pool.subarray(poolOffset - bytes, poolOffset)
+}
+
+/** `bytes` fresh random bytes from the system's CSPRNG, encoded. */
+export function randomToken(bytes: number, encoding: 'base64url' | 'base64' = 'base64url'): string {
+  if (bytes > POOL_BYTES) return randomBytes(bytes).toString(encoding)
+  return draw(bytes).toString(encoding)
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -25,7 +29,7 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 export function randomAlphanumeric(length: number): string {
   let out = ''
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
+    for (const byte of length * 2 > POOL_BYTES ? randomBytes(length * 2) : draw(length * 2)) {
       if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62]
     }
   }

@@ -1,5 +1,6 @@
 import type { AdminSession, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
+import type { Actor } from '../services/audit.js'
 
 /** What the request context carries (hono `Variables`), set by the middleware. */
 export interface AppEnv {
@@ -16,6 +17,11 @@ export interface AppEnv {
     formActions: string[]
     /** Scopes of the Management API caller; `all` for the static admin token. */
     scopes: ReadonlySet<string> | 'all'
+    /**
+     * Who makes the changes the request asks for (the audit trail's actor): the Management API's
+     * caller, or the admin signed in to the console.
+     */
+    actor: Actor
     /** The signed-in admin, on `/admin/*` pages. */
     admin: AdminSession
     /** The raw value of the admin session cookie (the store keeps only its hash). */

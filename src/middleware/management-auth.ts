@@ -4,7 +4,6 @@ import type { AppEnv } from '../app/env.js'
 import type { Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { bearerToken, secretMatcher } from '../http/bearer.js'
-import { asActor } from '../services/audit.js'
 
 export interface ManagementAuthOptions {
   /** The static admin token: every scope, every tenant (DESIGN §4.3). */
@@ -103,7 +102,8 @@ export function managementAuth(
       })
     }
     c.set('scopes', verified.scopes)
-    return asActor({ subject: verified.subject, via: 'api' }, next)
+    c.set('actor', { subject: verified.subject, via: 'api' })
+    await next()
   }
 }
 

@@ -13,7 +13,6 @@ import { type createTokenVerifier, hasAnyScope } from '../middleware/management-
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { previewModel } from '../presenters/preview-page.js'
 import { askedAgain } from '../services/asked-again.js'
-import { asActor } from '../services/audit.js'
 import { adminApiRoutes } from './admin/apis.routes.js'
 import { adminClientRoutes } from './admin/clients.routes.js'
 import { renderConsole } from './admin/console.js'
@@ -87,7 +86,8 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       return c.redirect('/admin/login', 303)
     c.set('admin', session)
     c.set('adminCookie', cookie)
-    await asActor({ subject: session.subject ?? 'admin token', via: 'console' }, next)
+    c.set('actor', { subject: session.subject ?? 'admin token', via: 'console' })
+    await next()
   }
 
   app.get('/', (c) => c.redirect('/admin/preview', 303))
@@ -209,7 +209,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
         `Insufficient scope, expected any of: ${FLIP_SCOPE}`,
       )
     }
-    await deps.settings.update(c.get('tenant'), {
+    await deps.settings.update(c.get('actor'), c.get('tenant'), {
       flags: { use_scope_descriptions_for_consent: form.value === 'on' },
     })
     return c.redirect(`/admin/preview${form.back ?? ''}`, 303)

@@ -2,7 +2,7 @@ import type { Client, ClientChanges } from '../entities.js'
 import { AppError, FieldError } from '../errors.js'
 import { newClientId } from '../ids.js'
 import type { Page, Store } from '../store/port.js'
-import type { Audit } from './audit.js'
+import type { Actor, Audit } from './audit.js'
 import { checkDisplayName, checkText, checkUrl } from './validation.js'
 
 export interface ClientInput {
@@ -69,7 +69,11 @@ export function createClients(store: Store, audit: Audit) {
     list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */
-    async create(tenantId: string, input: ClientInput & { clientId?: string | undefined }) {
+    async create(
+      actor: Actor,
+      tenantId: string,
+      input: ClientInput & { clientId?: string | undefined },
+    ) {
       const clientId = input.clientId?.trim() || newClientId()
       if (!/^[A-Za-z0-9._~-]{1,128}$/.test(clientId))
         throw new FieldError('client_id', 'must be 1–128 letters, digits or . _ ~ -')
@@ -85,16 +89,21 @@ export function createClients(store: Store, audit: Audit) {
         isVerified: changes.isVerified ?? true,
         consentLifetime: changes.consentLifetime ?? null,
       })
-      await audit.record(tenantId, 'client.create', clientId, { after: auditView(created) })
+      await audit.record(actor, tenantId, 'client.create', clientId, { after: auditView(created) })
       return created
     },
 
-    async update(tenantId: string, clientId: string, input: ClientInput): Promise<Client> {
+    async update(
+      actor: Actor,
+      tenantId: string,
+      clientId: string,
+      input: ClientInput,
+    ): Promise<Client> {
       const changes = checkChanges(input)
       const before = await get(tenantId, clientId)
       const updated = await store.clients.update(tenantId, clientId, changes)
       if (!updated) throw notFound()
-      await audit.record(tenantId, 'client.update', clientId, {
+      await audit.record(actor, tenantId, 'client.update', clientId, {
         before: auditView(before),
         after: auditView(updated),
       })
@@ -102,10 +111,10 @@ export function createClients(store: Store, audit: Audit) {
     },
 
     /** Removes the client with its grants and consent requests. */
-    async remove(tenantId: string, clientId: string): Promise<void> {
+    async remove(actor: Actor, tenantId: string, clientId: string): Promise<void> {
       const before = await get(tenantId, clientId)
       if (!(await store.clients.delete(tenantId, clientId))) throw notFound()
-      await audit.record(tenantId, 'client.delete', clientId, { before: auditView(before) })
+      await audit.record(actor, tenantId, 'client.delete', clientId, { before: auditView(before) })
     },
   }
 }

@@ -1,7 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+import { limits } from '../config.js'
 import {
   DECLINED_ERROR,
   type PromptLine,
+  type PromptMode,
   pickScopes,
   promptLines,
   promptModeFor,
@@ -157,6 +160,32 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     return bound
   }
 
+  // The words of a prompt are the same for everyone shown the same scopes of the same API in the
+  // same language: worked out once per configuration (the store's epoch), not at every answer.
+  const shownLines = new LRUCache<string, readonly string[]>({ max: limits.shownLines })
+  function linesShown(
+    tenant: Tenant,
+    api: ResourceServer | null,
+    mode: PromptMode,
+    asked: readonly string[],
+    locale: string,
+  ): readonly string[] {
+    const key = JSON.stringify([
+      tenant.id,
+      store.configEpoch(),
+      api?.id ?? null,
+      mode,
+      locale,
+      asked,
+    ])
+    let lines = shownLines.get(key)
+    if (!lines) {
+      lines = deps.lineText(promptLines(mode, asked, api, locale), locale)
+      shownLines.set(key, lines)
+    }
+    return lines
+  }
+
   async function find(tenant: Tenant, rawId: string | undefined) {
     const id = consentIdSchema.safeParse(rawId)
     const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
@@ -245,7 +274,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       const shown = {
         locale,
         mode,
-        lines: deps.lineText(promptLines(mode, asked, api, locale), locale),
+        lines: linesShown(tenant, api, mode, asked, locale),
         at: request.answeredAt ?? at,
       }
       const answer =
@@ -303,8 +332,8 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         )
         if (outcome.outcome === 'not_found') throw notFound()
         // The verify that wrote names its receipt; of two racing, the other reads the winner's.
-        if (outcome.outcome === 'verified' && effects.receipt)
-          return { ...decision, receipt_id: effects.receipt.id }
+        if (outcome.outcome === 'verified')
+          return effects.receipt ? { ...decision, receipt_id: effects.receipt.id } : decision
         return readDecision(store, tenant, outcome.request)
       }
       return decision

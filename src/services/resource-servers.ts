@@ -7,7 +7,7 @@ import type {
 import { AppError, FieldError } from '../errors.js'
 import { sortableId } from '../ids.js'
 import type { Page, Paged, Store } from '../store/port.js'
-import type { Audit } from './audit.js'
+import type { Actor, Audit } from './audit.js'
 import { checkDescription, checkDisplayName, checkScopes, checkScopeValue } from './validation.js'
 
 export type ResourceServerSettings = Omit<ResourceServerChanges, 'scopes'>
@@ -49,6 +49,7 @@ export function createResourceServers(store: Store, audit: Audit) {
   }
 
   async function update(
+    actor: Actor,
     tenantId: string,
     idOrIdentifier: string,
     changes: ResourceServerChanges,
@@ -62,7 +63,7 @@ export function createResourceServers(store: Store, audit: Audit) {
     }
     const updated = await store.resourceServers.update(tenantId, current.id, checked)
     if (!updated) throw notFound()
-    await audit.record(tenantId, 'resource_server.update', updated.identifier, {
+    await audit.record(actor, tenantId, 'resource_server.update', updated.identifier, {
       before: auditView(current),
       after: auditView(updated),
     })
@@ -71,12 +72,13 @@ export function createResourceServers(store: Store, audit: Audit) {
 
   /** Applies `edit` to the API's scope list and stores the result. */
   async function editScopes(
+    actor: Actor,
     tenantId: string,
     id: string,
     edit: (scopes: ApiScope[]) => ApiScope[],
   ): Promise<ResourceServer> {
     const current = await get(tenantId, id)
-    return update(tenantId, current.id, { scopes: edit([...current.scopes]) })
+    return update(actor, tenantId, current.id, { scopes: edit([...current.scopes]) })
   }
 
   function scopeIndex(scopes: readonly ApiScope[], value: string): number {
@@ -94,7 +96,11 @@ export function createResourceServers(store: Store, audit: Audit) {
     },
 
     /** Throws `ConflictError` when the identifier is taken in this tenant. */
-    async create(tenantId: string, input: NewResourceServerInput): Promise<ResourceServer> {
+    async create(
+      actor: Actor,
+      tenantId: string,
+      input: NewResourceServerInput,
+    ): Promise<ResourceServer> {
       const identifier = checkIdentifier(input.identifier)
       const server: NewResourceServer = {
         id: sortableId(),
@@ -112,29 +118,29 @@ export function createResourceServers(store: Store, audit: Audit) {
         ...(input.consentResources ? { consentResources: input.consentResources } : {}),
       }
       const created = await store.resourceServers.create(tenantId, server)
-      await audit.record(tenantId, 'resource_server.create', created.identifier, {
+      await audit.record(actor, tenantId, 'resource_server.create', created.identifier, {
         after: auditView(created),
       })
       return created
     },
 
-    async remove(tenantId: string, idOrIdentifier: string): Promise<void> {
+    async remove(actor: Actor, tenantId: string, idOrIdentifier: string): Promise<void> {
       const current = await get(tenantId, idOrIdentifier)
       if (current.isSystem)
         throw new AppError(400, 'invalid_body', 'A system resource server cannot be deleted.')
       await store.resourceServers.delete(tenantId, current.id)
-      await audit.record(tenantId, 'resource_server.delete', current.identifier, {
+      await audit.record(actor, tenantId, 'resource_server.delete', current.identifier, {
         before: auditView(current),
       })
     },
 
     /** Adds a permission at the end of the list (the prompt shows scopes in API order). */
-    addScope(tenantId: string, id: string, value: string, description: string) {
+    addScope(actor: Actor, tenantId: string, id: string, value: string, description: string) {
       const scope = {
         value: checkScopeValue('value', value.trim()),
         description: checkDescription('description', description.trim()),
       }
-      return editScopes(tenantId, id, (scopes) => {
+      return editScopes(actor, tenantId, id, (scopes) => {
         if (scopes.some((s) => s.value === scope.value))
           throw new FieldError('value', 'is already a permission of this API')
         return [...scopes, scope]
@@ -143,13 +149,14 @@ export function createResourceServers(store: Store, audit: Audit) {
 
     /** Rewrites a permission's description and its per-locale descriptions (DESIGN §4.2). */
     describeScope(
+      actor: Actor,
       tenantId: string,
       id: string,
       value: string,
       description: string,
       descriptions: Record<string, string>,
     ) {
-      return editScopes(tenantId, id, (scopes) => {
+      return editScopes(actor, tenantId, id, (scopes) => {
         const index = scopeIndex(scopes, value)
         for (const [locale, text] of Object.entries(descriptions))
           checkDescription('descriptions', text.trim() || locale)
@@ -163,16 +170,16 @@ export function createResourceServers(store: Store, audit: Audit) {
     },
 
     /** Removes a permission; users and roles that held it lose it (the store's rule). */
-    removeScope(tenantId: string, id: string, value: string) {
-      return editScopes(tenantId, id, (scopes) => {
+    removeScope(actor: Actor, tenantId: string, id: string, value: string) {
+      return editScopes(actor, tenantId, id, (scopes) => {
         scopes.splice(scopeIndex(scopes, value), 1)
         return scopes
       })
     },
 
     /** Moves a permission one place up or down: the order the prompt lists them in. */
-    moveScope(tenantId: string, id: string, value: string, direction: 'up' | 'down') {
-      return editScopes(tenantId, id, (scopes) => {
+    moveScope(actor: Actor, tenantId: string, id: string, value: string, direction: 'up' | 'down') {
+      return editScopes(actor, tenantId, id, (scopes) => {
         const from = scopeIndex(scopes, value)
         const to = direction === 'up' ? from - 1 : from + 1
         const [moving] = scopes.splice(from, 1)

@@ -2,7 +2,7 @@ import type { PermissionRef, Role } from '../entities.js'
 import { AppError, FieldError } from '../errors.js'
 import { newRoleId } from '../ids.js'
 import type { Page, Store } from '../store/port.js'
-import type { Audit } from './audit.js'
+import type { Actor, Audit } from './audit.js'
 import { checkPermissionRefs } from './permission-refs.js'
 import { checkDisplayName } from './validation.js'
 
@@ -43,17 +43,22 @@ export function createRoles(store: Store, audit: Audit) {
     list: (tenantId: string, page: Page, nameFilter?: string) =>
       store.roles.list(tenantId, page, nameFilter),
 
-    async create(tenantId: string, input: { name: string; description?: string | undefined }) {
+    async create(
+      actor: Actor,
+      tenantId: string,
+      input: { name: string; description?: string | undefined },
+    ) {
       const role = await store.roles.create(tenantId, {
         id: newRoleId(),
         name: checkDisplayName('name', input.name, 50),
         description: checkRoleDescription(input.description ?? ''),
       })
-      await audit.record(tenantId, 'role.create', role.id, { after: role })
+      await audit.record(actor, tenantId, 'role.create', role.id, { after: role })
       return role
     },
 
     async update(
+      actor: Actor,
       tenantId: string,
       id: string,
       changes: { name?: string | undefined; description?: string | undefined },
@@ -66,14 +71,14 @@ export function createRoles(store: Store, audit: Audit) {
           : {}),
       })
       if (!role) throw notFound()
-      await audit.record(tenantId, 'role.update', role.id, { before, after: role })
+      await audit.record(actor, tenantId, 'role.update', role.id, { before, after: role })
       return role
     },
 
-    async remove(tenantId: string, id: string): Promise<void> {
+    async remove(actor: Actor, tenantId: string, id: string): Promise<void> {
       const before = await get(tenantId, id)
       if (!(await store.roles.delete(tenantId, id))) throw notFound()
-      await audit.record(tenantId, 'role.delete', id, { before })
+      await audit.record(actor, tenantId, 'role.delete', id, { before })
     },
 
     async permissions(tenantId: string, id: string, page: Page) {
@@ -81,17 +86,27 @@ export function createRoles(store: Store, audit: Audit) {
       return store.roles.permissions(tenantId, role.id, page)
     },
 
-    async addPermissions(tenantId: string, id: string, refs: readonly PermissionRef[]) {
+    async addPermissions(
+      actor: Actor,
+      tenantId: string,
+      id: string,
+      refs: readonly PermissionRef[],
+    ) {
       const role = await get(tenantId, id)
       const checked = await checkPermissionRefs(store, tenantId, refs)
       await store.roles.addPermissions(tenantId, role.id, checked)
-      await audit.record(tenantId, 'role.permissions.add', role.id, { after: checked })
+      await audit.record(actor, tenantId, 'role.permissions.add', role.id, { after: checked })
     },
 
-    async removePermissions(tenantId: string, id: string, refs: readonly PermissionRef[]) {
+    async removePermissions(
+      actor: Actor,
+      tenantId: string,
+      id: string,
+      refs: readonly PermissionRef[],
+    ) {
       const role = await get(tenantId, id)
       await store.roles.removePermissions(tenantId, role.id, refs)
-      await audit.record(tenantId, 'role.permissions.remove', role.id, { before: refs })
+      await audit.record(actor, tenantId, 'role.permissions.remove', role.id, { before: refs })
     },
 
     async users(tenantId: string, id: string, page: Page) {
@@ -99,17 +114,17 @@ export function createRoles(store: Store, audit: Audit) {
       return store.roles.users(tenantId, role.id, page)
     },
 
-    async addUsers(tenantId: string, id: string, userIds: readonly string[]) {
+    async addUsers(actor: Actor, tenantId: string, id: string, userIds: readonly string[]) {
       const role = await get(tenantId, id)
       const users = [...new Set(userIds.map(checkUserId))]
       await store.roles.addUsers(tenantId, role.id, users)
-      await audit.record(tenantId, 'role.users.add', role.id, { after: users })
+      await audit.record(actor, tenantId, 'role.users.add', role.id, { after: users })
     },
 
-    async removeUser(tenantId: string, id: string, userId: string) {
+    async removeUser(actor: Actor, tenantId: string, id: string, userId: string) {
       const role = await get(tenantId, id)
       await store.userRoles.remove(tenantId, userId, [role.id])
-      await audit.record(tenantId, 'role.users.remove', role.id, { before: [userId] })
+      await audit.record(actor, tenantId, 'role.users.remove', role.id, { before: [userId] })
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { Tenant, TenantSettings } from '../entities.js'
 import { AppError, FieldError } from '../errors.js'
 import type { Store } from '../store/port.js'
-import type { Audit } from './audit.js'
+import type { Actor, Audit } from './audit.js'
 import { AA_NORMAL_TEXT, contrastRatio } from './contrast.js'
 import { checkDisplayName, checkUrl } from './validation.js'
 
@@ -43,7 +43,7 @@ export function createSettings(store: Store, locales: readonly string[], audit: 
   }
 
   return {
-    async update(tenant: Tenant, patch: SettingsPatch): Promise<Tenant> {
+    async update(actor: Actor, tenant: Tenant, patch: SettingsPatch): Promise<Tenant> {
       const current = tenant.settings
       const url = (field: string, value: string) => checkUrl(field, value) ?? undefined
       const enabled = patch.enabled_locales?.map((l) => checkLocale('enabled_locales', l))
@@ -103,7 +103,7 @@ export function createSettings(store: Store, locales: readonly string[], audit: 
         JSON.parse(JSON.stringify(next)) as TenantSettings,
       )
       if (!updated) throw new AppError(404, 'not_found', 'The tenant does not exist')
-      await audit.record(tenant.id, 'tenant_settings.update', 'settings', {
+      await audit.record(actor, tenant.id, 'tenant_settings.update', 'settings', {
         before: current,
         after: updated.settings,
       })

@@ -1,7 +1,7 @@
 import type { PermissionRef } from '../entities.js'
 import { AppError } from '../errors.js'
 import type { Page, Store } from '../store/port.js'
-import type { Audit } from './audit.js'
+import type { Actor, Audit } from './audit.js'
 import { grantDeleted } from './consent-evidence.js'
 import { checkPermissionRefs, withApis } from './permission-refs.js'
 
@@ -19,7 +19,12 @@ export function createUsers(store: Store, audit: Audit) {
       return { items: await withApis(store, tenantId, items), total }
     },
 
-    async addPermissions(tenantId: string, userId: string, refs: readonly PermissionRef[]) {
+    async addPermissions(
+      actor: Actor,
+      tenantId: string,
+      userId: string,
+      refs: readonly PermissionRef[],
+    ) {
       const checked = await checkPermissionRefs(store, tenantId, refs)
       for (const audience of new Set(checked.map((ref) => ref.resourceServerIdentifier))) {
         const names = checked
@@ -27,31 +32,36 @@ export function createUsers(store: Store, audit: Audit) {
           .map((ref) => ref.permissionName)
         await store.permissions.grantToUser(tenantId, userId, audience, names)
       }
-      await audit.record(tenantId, 'user.permissions.add', userId, { after: checked })
+      await audit.record(actor, tenantId, 'user.permissions.add', userId, { after: checked })
     },
 
-    async removePermissions(tenantId: string, userId: string, refs: readonly PermissionRef[]) {
+    async removePermissions(
+      actor: Actor,
+      tenantId: string,
+      userId: string,
+      refs: readonly PermissionRef[],
+    ) {
       await store.permissions.removeFromUser(tenantId, userId, refs)
-      await audit.record(tenantId, 'user.permissions.remove', userId, { before: refs })
+      await audit.record(actor, tenantId, 'user.permissions.remove', userId, { before: refs })
     },
 
     roles: (tenantId: string, userId: string, page: Page) =>
       store.userRoles.list(tenantId, userId, page),
 
-    async addRoles(tenantId: string, userId: string, roleIds: readonly string[]) {
+    async addRoles(actor: Actor, tenantId: string, userId: string, roleIds: readonly string[]) {
       const roles = [...new Set(roleIds)]
       for (const id of roles) {
         if (!(await store.roles.get(tenantId, id)))
           throw new AppError(404, 'inexistent_role', `The role ${id} does not exist`)
       }
       await store.userRoles.add(tenantId, userId, roles)
-      await audit.record(tenantId, 'user.roles.add', userId, { after: roles })
+      await audit.record(actor, tenantId, 'user.roles.add', userId, { after: roles })
     },
 
-    async removeRoles(tenantId: string, userId: string, roleIds: readonly string[]) {
+    async removeRoles(actor: Actor, tenantId: string, userId: string, roleIds: readonly string[]) {
       const roles = [...new Set(roleIds)]
       await store.userRoles.remove(tenantId, userId, roles)
-      await audit.record(tenantId, 'user.roles.remove', userId, { before: roles })
+      await audit.record(actor, tenantId, 'user.roles.remove', userId, { before: roles })
     },
 
     grants: (tenantId: string, userId: string, page: Page) =>
@@ -61,14 +71,14 @@ export function createUsers(store: Store, audit: Audit) {
       store.receipts.list(tenantId, { userId }, page),
 
     /** Revokes one of the user's grants; a grant of another user is not found. */
-    async revokeGrant(tenantId: string, userId: string, grantId: string) {
+    async revokeGrant(actor: Actor, tenantId: string, userId: string, grantId: string) {
       const { items } = await store.grants.list(tenantId, { userId }, { page: 0, perPage: 100 })
       if (
         !items.some((grant) => grant.id === grantId) ||
         !(await store.grants.delete(tenantId, grantId, grantDeleted))
       )
         throw new AppError(404, 'inexistent_grant', 'The grant does not exist')
-      await audit.record(tenantId, 'grant.delete', grantId, { before: { user_id: userId } })
+      await audit.record(actor, tenantId, 'grant.delete', grantId, { before: { user_id: userId } })
     },
   }
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config.js'
-import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
-import type { Store } from './port.js'
+import type { Client, ConsentRequest, Grant, ResourceServer, Tenant, Webhook } from '../entities.js'
+import type { AnswerOutcome, SideEffects, Store, VerifyOutcome } from './port.js'
 
 const VERSION_KEY = 'config_version'
 
@@ -10,13 +10,14 @@ const VERSION_KEY = 'config_version'
 const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
 
 /**
- * Keeps what every page reads — tenants, APIs, clients — in memory, and forgets it on any write
- * to them. With `shared` (several instances on one database) a write also changes a version row,
- * and `sync()`, called once per request, forgets what another instance changed: a write is
- * visible on the very next page any instance renders. Without `shared`, consent requests are kept
- * too, from creation until they are answered, purged, or their client is deleted. Every cache is
- * bounded (`limits.cache`), and keeps only what exists: a lookup that finds nothing (an unknown
- * `Host`, a mistyped client id) takes no room.
+ * Keeps what every page reads — tenants, APIs, clients — and the tenants' webhook endpoints in
+ * memory, and forgets it on any write to them. With `shared` (several instances on one database)
+ * a write also changes a version row, and `sync()`, called once per request, forgets what another
+ * instance changed: a write is visible on the very next page any instance renders. Without
+ * `shared`, consent requests are kept too, each as its last write left it (created, bound,
+ * answered), until it is verified, purged or erased, its client is deleted, or newer ones push
+ * it out. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
+ * nothing (an unknown `Host`, a mistyped client id) takes no room.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const bounds = limits.cache
@@ -24,15 +25,60 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   const tenantsById = new LRUCache<string, Tenant>({ max: bounds.tenants })
   const servers = new LRUCache<string, ResourceServer>({ max: bounds.resourceServers })
   const clients = new LRUCache<string, Client>({ max: bounds.clients })
+  // Per tenant: every verified answer and removed grant fans its events out to them.
+  const endpoints = new LRUCache<string, Webhook[]>({ max: bounds.tenants })
   // One answer, whatever the request: a single slot, forgotten with the rest.
   let onlyTenant: Promise<Tenant | undefined> | undefined
-  // With one process on the database (SQLite), a consent request is kept from its creation until
-  // it is answered, so the page the browser asks for next needs no read: every write to a
-  // request goes through this process and forgets it.
+  // With one process on the database (SQLite), every write to a consent request goes through
+  // here, and returns the request as it left it: that is what is kept, so the page after the
+  // request is made, the answer after the page and the verify after the answer read nothing.
   const requests = new LRUCache<string, ConsentRequest>({ max: bounds.consentRequests })
   const keepRequest = (request: ConsentRequest) => {
     if (!options.shared) requests.set(scoped(request.tenantId, request.id), request)
   }
+  // Bumped as each write to a request ends, so a read that overlapped one keeps nothing.
+  let requestWrites = 0
+  // Bumped when requests are removed wholesale (purge, erasure, a client deleted).
+  let requestClears = 0
+  // Writes under way, per request; one that overlapped another to the same request keeps nothing,
+  // as either may have returned the request before the other changed it.
+  const writing = new Map<string, { count: number; overlapped: boolean }>()
+
+  /** Runs a write to one request; keeps the request as `result` says it left it, or forgets it. */
+  async function writeRequest<T>(
+    tenantId: string,
+    id: string,
+    work: () => Promise<T>,
+    result: (outcome: T) => ConsentRequest | undefined,
+  ): Promise<T> {
+    const key = scoped(tenantId, id)
+    const under = writing.get(key) ?? { count: 0, overlapped: false }
+    under.count += 1
+    if (under.count > 1) under.overlapped = true
+    writing.set(key, under)
+    const clearsAt = requestClears
+    let left: ConsentRequest | undefined
+    try {
+      const outcome = await work()
+      left = result(outcome)
+      return outcome
+    } finally {
+      requestWrites += 1
+      under.count -= 1
+      if (under.count === 0) writing.delete(key)
+      if (left && !under.overlapped && clearsAt === requestClears) keepRequest(left)
+      else requests.delete(key)
+    }
+  }
+  const forgetRequests = () => {
+    requestClears += 1
+    requests.clear()
+  }
+  const answered = (outcome: AnswerOutcome) =>
+    outcome.outcome === 'answered' ? outcome.request : undefined
+  // A request verified here is forgotten: only an AS's retry reads it again.
+  const verified = (outcome: VerifyOutcome) =>
+    outcome.outcome === 'unchanged' ? outcome.request : undefined
   let seenVersion: string | undefined
   // Bumped by every forget, so a read that started before a write does not store what it read.
   let generation = 0
@@ -43,6 +89,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     tenantsById.clear()
     servers.clear()
     clients.clear()
+    endpoints.clear()
     onlyTenant = undefined
   }
 
@@ -83,6 +130,27 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       })
     }
     return onlyTenant
+  }
+
+  const endpointsOf = (tenantId: string) =>
+    cached(endpoints, tenantId, () => store.webhooks.list(tenantId))
+
+  /** What a change carries, with the endpoints its events go to when it has events. */
+  async function withEndpoints(
+    tenantId: string,
+    effects: SideEffects | undefined,
+  ): Promise<SideEffects | undefined> {
+    if (!effects?.events?.length || effects.endpoints) return effects
+    return { ...effects, endpoints: (await endpointsOf(tenantId)) ?? [] }
+  }
+
+  /** The same for the effects of removing grants, known once the store has removed them. */
+  async function withEndpointsFor(
+    tenantId: string,
+    effects: (grants: readonly Grant[]) => SideEffects,
+  ) {
+    const known = (await endpointsOf(tenantId)) ?? []
+    return (grants: readonly Grant[]) => ({ ...effects(grants), endpoints: known })
   }
 
   return {
@@ -128,45 +196,67 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       async get(tenantId, id) {
         const kept = requests.get(scoped(tenantId, id))
         if (kept) return kept
+        const [writesAt, clearsAt] = [requestWrites, requestClears]
         const found = await store.consentRequests.get(tenantId, id)
-        if (found) keepRequest(found)
+        if (found && writesAt === requestWrites && clearsAt === requestClears) keepRequest(found)
         return found
       },
-      async answer(tenantId, id, answer) {
-        try {
-          return await store.consentRequests.answer(tenantId, id, answer)
-        } finally {
-          requests.delete(scoped(tenantId, id))
-        }
-      },
-      async bind(tenantId, id, bindingHash) {
-        try {
-          return await store.consentRequests.bind(tenantId, id, bindingHash)
-        } finally {
-          requests.delete(scoped(tenantId, id))
-        }
-      },
-      async verify(tenantId, id, at, scopes, versions, effects) {
-        try {
-          return await store.consentRequests.verify(tenantId, id, at, scopes, versions, effects)
-        } finally {
-          requests.delete(scoped(tenantId, id))
-        }
+      answer: (tenantId, id, answer) =>
+        writeRequest(
+          tenantId,
+          id,
+          () => store.consentRequests.answer(tenantId, id, answer),
+          answered,
+        ),
+      bind: (tenantId, id, bindingHash) =>
+        writeRequest(
+          tenantId,
+          id,
+          () => store.consentRequests.bind(tenantId, id, bindingHash),
+          (request) => request,
+        ),
+      verify: async (tenantId, id, at, scopes, versions, effects) => {
+        const carried = await withEndpoints(tenantId, effects)
+        return writeRequest(
+          tenantId,
+          id,
+          () => store.consentRequests.verify(tenantId, id, at, scopes, versions, carried),
+          verified,
+        )
       },
       async purge(before) {
         try {
           return await store.consentRequests.purge(before)
         } finally {
-          requests.clear()
+          forgetRequests()
         }
       },
+    },
+
+    grants: {
+      ...store.grants,
+      delete: async (tenantId, id, effects) =>
+        store.grants.delete(tenantId, id, effects && (await withEndpointsFor(tenantId, effects))),
+      deleteForUser: async (tenantId, userId, effects) =>
+        store.grants.deleteForUser(
+          tenantId,
+          userId,
+          effects && (await withEndpointsFor(tenantId, effects)),
+        ),
+      revoke: async (tenantId, userId, clientId, effects) =>
+        store.grants.revoke(tenantId, userId, clientId, await withEndpointsFor(tenantId, effects)),
+    },
+
+    webhooks: {
+      ...store.webhooks,
+      create: (tenantId, hook) => write(() => store.webhooks.create(tenantId, hook)),
+      delete: (tenantId, id) => write(() => store.webhooks.delete(tenantId, id)),
     },
 
     users: {
       ...store.users,
       // The user's requests go with the rest of their data.
-      erase: (tenantId, userId) =>
-        store.users.erase(tenantId, userId).finally(() => requests.clear()),
+      erase: (tenantId, userId) => store.users.erase(tenantId, userId).finally(forgetRequests),
     },
 
     clients: {
@@ -176,7 +266,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
         write(() => store.clients.update(tenantId, clientId, changes)),
       // The client's requests go with it.
       delete: (tenantId, clientId) =>
-        write(() => store.clients.delete(tenantId, clientId).finally(() => requests.clear())),
+        write(() => store.clients.delete(tenantId, clientId).finally(forgetRequests)),
       get: (tenantId, clientId) =>
         cached(clients, scoped(tenantId, clientId), () => store.clients.get(tenantId, clientId)),
     },

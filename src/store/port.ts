@@ -34,6 +34,11 @@ export interface SideEffects {
   readonly stats?: readonly Omit<StatCount, 'day'>[]
   /** Fanned out to every endpoint of the tenant subscribed to the event's type. */
   readonly events?: readonly NewEvent[]
+  /**
+   * The tenant's webhook endpoints, when the caller holds them (the configuration cache, current
+   * as of the request's `sync`); without them the store reads them in the change's transaction.
+   */
+  readonly endpoints?: readonly Pick<Webhook, 'id' | 'events'>[]
 }
 
 /** How one delivery attempt went, and when to try again (`null`: no more attempts). */
@@ -66,9 +71,9 @@ export type AnswerOutcome =
   | { readonly outcome: 'not_found' | 'already_answered' | 'expired' }
 
 export type VerifyOutcome =
-  /** This call marked the request verified (and wrote the grant). */
-  | { readonly outcome: 'verified'; readonly request: ConsentRequest }
-  /** Verified before, or not answered: nothing was written. */
+  /** This call marked the request verified (and wrote the grant and the effects it was given). */
+  | { readonly outcome: 'verified' }
+  /** Verified before, or not answered: nothing was written; the request as it stands. */
   | { readonly outcome: 'unchanged'; readonly request: ConsentRequest }
   | { readonly outcome: 'not_found' }
 

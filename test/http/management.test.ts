@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { DEMO } from '../../src/services/demo.js'
 import { expectError, management } from '../support/management.js'
+import { listen } from '../support/serve.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -329,6 +330,44 @@ describe('errors of every kind (DESIGN §4.1)', () => {
     }
     expectError(await api('POST', '/resource-servers', big), 413, 'payload_too_large', /1 MiB/)
     expectError(await api('GET', '/resource-servers/urn%3Abig'), 404, 'inexistent_resource_server')
+  })
+
+  it('answers 413 over 1 MiB through a socket too, whether the length is declared or streamed', async () => {
+    const server = await listen(t.app)
+    try {
+      const big = JSON.stringify({
+        identifier: 'urn:big',
+        scopes: [{ value: 'a:b', description: 'x'.repeat(1_100_000) }],
+      })
+      const post = (body: BodyInit, extra: Record<string, unknown> = {}) =>
+        fetch(`${server.url}/api/v2/resource-servers`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+          body,
+          ...extra,
+        })
+      const declared = await post(big)
+      expect(declared.status).toBe(413)
+      expect((await declared.json()).errorCode).toBe('payload_too_large')
+      const chunks = new TextEncoder().encode(big)
+      const streamed = await post(
+        new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < chunks.length; i += 65_536)
+              controller.enqueue(chunks.subarray(i, i + 65_536))
+            controller.close()
+          },
+        }),
+        { duplex: 'half' },
+      )
+      expect(streamed.status).toBe(413)
+      expect((await streamed.json()).errorCode).toBe('payload_too_large')
+      const small = await post(JSON.stringify({ identifier: 'urn:small' }))
+      expect(small.status).toBe(201)
+      expect(small.headers.get('cache-control')).toBe('no-store')
+    } finally {
+      await server.close()
+    }
   })
 
   it('takes a ~900 KiB body: an API with 1000 scopes described in three languages', async () => {

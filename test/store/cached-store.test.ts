@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { limits } from '../../src/config.js'
-import type { Tenant } from '../../src/entities.js'
+import type { ConsentRequest, NewConsentRequest, Tenant } from '../../src/entities.js'
 import { withConfigCache } from '../../src/store/cached-store.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'
@@ -80,5 +80,121 @@ describe('the cached store', () => {
     release(before)
     expect((await reading)?.settings.friendly_name).toBe('One')
     expect((await store.tenants.get('t1'))?.settings.friendly_name).toBe('Renamed')
+  })
+
+  describe('consent requests (one process on the database)', () => {
+    const at = new Date('2026-11-27T10:00:00Z')
+    const request = (id: string): NewConsentRequest => ({
+      id,
+      tenantId: 't1',
+      clientId: 'c1',
+      userId: 'u1',
+      userName: null,
+      audience: null,
+      requestedScopes: ['openid'],
+      effectiveScopes: ['openid'],
+      droppedScopes: [],
+      promptScopes: ['openid'],
+      grantedScopes: null,
+      prompt: null,
+      uiLocales: null,
+      returnTo: 'https://as.example/resume',
+      state: null,
+      redirectUri: 'https://app.example/cb',
+      status: 'pending',
+      error: null,
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + 600_000),
+    })
+    const accept = {
+      action: 'accept',
+      at,
+      scopes: ['openid'],
+      verifierHash: 'verifier-hash',
+    } as const
+
+    it('keeps a request as each write left it: the page, the answer and the verify read nothing', async () => {
+      const get = vi.spyOn(inner.consentRequests, 'get')
+      await store.consentRequests.create(request('req_kept_00000000001'))
+      await store.consentRequests.bind('t1', 'req_kept_00000000001', 'browser')
+      expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.bindingHash).toBe(
+        'browser',
+      )
+      await store.consentRequests.answer('t1', 'req_kept_00000000001', accept)
+      expect(await store.consentRequests.get('t1', 'req_kept_00000000001')).toMatchObject({
+        status: 'accepted',
+        verifierHash: 'verifier-hash',
+      })
+      expect(get).not.toHaveBeenCalled()
+      // Verified, it is forgotten: an AS's retry reads it again.
+      await store.consentRequests.verify('t1', 'req_kept_00000000001', at, ['openid'])
+      expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.verifiedAt).toEqual(
+        at,
+      )
+      expect(get).toHaveBeenCalledTimes(1)
+    })
+
+    it('keeps nothing of two writes to one request that overlap, nor of a read beside a write', async () => {
+      await store.consentRequests.create(request('req_race_00000000001'))
+      // A bind that read the request before an answer changed it, and returned after.
+      const before = await inner.consentRequests.get('t1', 'req_race_00000000001')
+      let release: (request: ConsentRequest | undefined) => void = () => {}
+      vi.spyOn(inner.consentRequests, 'bind').mockImplementationOnce(
+        () => new Promise((resolve) => (release = resolve)),
+      )
+      const binding = store.consentRequests.bind('t1', 'req_race_00000000001', 'browser')
+      await store.consentRequests.answer('t1', 'req_race_00000000001', accept)
+      release(before)
+      await binding
+      expect((await store.consentRequests.get('t1', 'req_race_00000000001'))?.status).toBe(
+        'accepted',
+      )
+
+      // A read that missed (a purge forgets every request, here removing none), and returned
+      // after a write to the request.
+      await store.consentRequests.create(request('req_race_00000000002'))
+      await store.consentRequests.purge(new Date(0))
+      const stale = await inner.consentRequests.get('t1', 'req_race_00000000002')
+      vi.spyOn(inner.consentRequests, 'get').mockImplementationOnce(
+        () => new Promise((resolve) => (release = resolve)),
+      )
+      const reading = store.consentRequests.get('t1', 'req_race_00000000002')
+      await store.consentRequests.answer('t1', 'req_race_00000000002', accept)
+      release(stale)
+      expect((await reading)?.status).toBe('pending')
+      expect((await store.consentRequests.get('t1', 'req_race_00000000002'))?.status).toBe(
+        'accepted',
+      )
+    })
+
+    it('keeps the endpoints events go to, until a webhook is added or removed', async () => {
+      const list = vi.spyOn(inner.webhooks, 'list')
+      const verified = async (id: string) => {
+        await store.consentRequests.create(request(id))
+        await store.consentRequests.answer('t1', id, accept)
+        const event = {
+          id: `msg_${id}`,
+          type: 'consent.accepted',
+          userId: 'u1',
+          payload: {},
+        } as const
+        await store.consentRequests.verify('t1', id, at, ['openid'], {}, { events: [event] })
+      }
+      await verified('req_hooks_0000000001')
+      await verified('req_hooks_0000000002')
+      expect(list).toHaveBeenCalledTimes(1)
+      await store.webhooks.create('t1', {
+        id: 'wh_new',
+        url: 'https://as.example/hook',
+        events: ['consent.accepted'],
+        secret: 'whsec_x',
+        createdAt: at,
+      })
+      await verified('req_hooks_0000000003')
+      expect(list).toHaveBeenCalledTimes(2)
+      expect((await store.webhooks.claim(at, 10, 60_000)).map((item) => item.messageId)).toEqual([
+        'msg_req_hooks_0000000003',
+      ])
+    })
   })
 })

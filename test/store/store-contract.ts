@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { WebhookEventType } from '../../src/entities.js'
 import { ConflictError } from '../../src/errors.js'
-import type { Store } from '../../src/store/port.js'
+import type { SideEffects, Store } from '../../src/store/port.js'
 
 export interface StoreFactory {
   /** A migrated, empty store and a way to dispose of it. */
@@ -546,6 +547,75 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(outcomes.filter((o) => o.outcome === 'already_answered')).toHaveLength(7)
     })
 
+    it('keeps the receipt, events and counts of every one of many verifies made at once; one that cannot be stored fails alone', async () => {
+      await store.clients.create('t1', client('c1', 'Client one'))
+      await store.webhooks.create('t1', {
+        id: 'wh_all',
+        url: 'https://as.example/hook',
+        events: ['consent.accepted'],
+        secret: 's',
+        createdAt: at,
+      })
+      const ids = Array.from({ length: 6 }, (_, i) => `req_many_00000000${i}0`)
+      for (const id of ids) {
+        await store.consentRequests.create(pending(id, { userId: id }))
+        await store.consentRequests.answer('t1', id, {
+          action: 'accept',
+          at,
+          scopes: ['openid'],
+          verifierHash: 'h',
+        })
+      }
+      const effects = (id: string, receiptId = `rcp_${id}`): SideEffects => ({
+        receipt: {
+          id: receiptId,
+          tenantId: 't1',
+          userId: id,
+          clientId: 'c1',
+          action: 'accept',
+          claims: {} as never,
+          jws: 'x.y.z',
+          recordedAt: at,
+        },
+        events: [{ id: `msg_${id}`, type: 'consent.accepted', userId: id, payload: {} }],
+        stats: [{ clientId: 'c1', metric: 'accepted', scope: '', count: 1 }],
+      })
+      const first = ids[0] ?? ''
+      await store.consentRequests.verify('t1', first, at, ['openid'], {}, effects(first))
+      // Together, the last one's receipt taking the first one's id.
+      const outcomes = await Promise.allSettled(
+        ids
+          .slice(1)
+          .map((id, i) =>
+            store.consentRequests.verify(
+              't1',
+              id,
+              at,
+              ['openid'],
+              {},
+              effects(id, i === ids.length - 2 ? `rcp_${first}` : undefined),
+            ),
+          ),
+      )
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.outcome : 'failed'))).toEqual([
+        'verified',
+        'verified',
+        'verified',
+        'verified',
+        'failed',
+      ])
+      const page = { page: 0, perPage: 50 }
+      expect((await store.receipts.list('t1', { clientId: 'c1' }, page)).total).toBe(5)
+      expect(
+        (await store.webhooks.claim(at, 50, 60_000)).map((item) => item.messageId).sort(),
+      ).toEqual(ids.slice(0, 5).map((id) => `msg_${id}`))
+      expect(await store.stats.range('t1', '2026-11-24', '2026-11-24')).toEqual([
+        { day: '2026-11-24', clientId: 'c1', metric: 'accepted', scope: '', count: 5 },
+      ])
+      expect((await store.consentRequests.get('t1', ids[5] ?? ''))?.verifiedAt).toBeNull()
+      expect((await store.grants.list('t1', { clientId: 'c1' }, page)).total).toBe(5)
+    })
+
     it('loses no scope when grants of one user and client are merged concurrently', async () => {
       const scopes = Array.from({ length: 12 }, (_, i) => `s:${i}`)
       await Promise.all(
@@ -674,6 +744,88 @@ export function storeContract(name: string, factory: StoreFactory): void {
         openid: { version: 1, at: later },
         'read:messages': { version: 3, at: later },
       })
+    })
+
+    it('writes an event for each subscribed endpoint with the change, and drops one whose endpoint is gone', async () => {
+      const hook = (id: string, events: WebhookEventType[]) =>
+        store.webhooks.create('t1', {
+          id,
+          url: `https://${id}.example/`,
+          events,
+          secret: 's',
+          createdAt: at,
+        })
+      await hook('wh_accepted', ['consent.accepted'])
+      await hook('wh_revoked', ['grant.revoked'])
+      const event = (id: string) => ({
+        id,
+        type: 'consent.accepted' as const,
+        userId: 'u1',
+        payload: { consent_request_id: id },
+      })
+      const verified = async (id: string, effects: SideEffects) => {
+        await store.consentRequests.create(pending(id))
+        await store.consentRequests.answer('t1', id, {
+          action: 'accept',
+          at,
+          scopes: ['openid'],
+          verifierHash: 'h',
+        })
+        await store.consentRequests.verify('t1', id, at, ['openid'], {}, effects)
+      }
+      await verified('req_events_000000001', { events: [event('msg_1')] })
+      const [sent, ...more] = await store.webhooks.claim(at, 10, 60_000)
+      expect(more).toEqual([])
+      expect(sent).toMatchObject({ webhookId: 'wh_accepted', messageId: 'msg_1' })
+      if (sent)
+        await store.webhooks.settle(
+          sent,
+          { status: 200, error: null, delivered: true, nextAttemptAt: null },
+          at,
+        )
+
+      // Written for an endpoint removed meanwhile: nothing to send, and nothing left to claim.
+      await verified('req_events_000000002', {
+        events: [event('msg_2')],
+        endpoints: [{ id: 'wh_removed', events: ['consent.accepted'] }],
+      })
+      expect(await store.webhooks.claim(at, 10, 60_000)).toEqual([])
+      expect(await store.webhooks.claim(new Date(at.getTime() + 120_000), 10, 60_000)).toEqual([])
+    })
+
+    it('adds to the day’s counts, a count given twice in one call included', async () => {
+      const unticked = {
+        clientId: 'c1',
+        metric: 'unticked',
+        scope: 'write:messages',
+        count: 1,
+      } as const
+      await store.stats.add(
+        't1',
+        [{ ...unticked, metric: 'accepted', scope: '' }, unticked, unticked],
+        at,
+      )
+      await store.stats.add('t1', [unticked, { ...unticked, scope: 'read:messages', count: 0 }], at)
+      const nextDay = new Date(at.getTime() + 86_400_000)
+      await store.stats.add('t1', [unticked], nextDay)
+      const counts = await store.stats.range('t1', '2026-11-24', '2026-11-24')
+      expect(
+        counts
+          .map(({ metric, scope, count }) => ({ metric, scope, count }))
+          .sort((a, b) => a.metric.localeCompare(b.metric)),
+      ).toEqual([
+        { metric: 'accepted', scope: '', count: 1 },
+        { metric: 'unticked', scope: 'write:messages', count: 3 },
+      ])
+      expect(await store.stats.range('t1', '2026-11-25', '2026-11-25')).toEqual([
+        {
+          day: '2026-11-25',
+          clientId: 'c1',
+          metric: 'unticked',
+          scope: 'write:messages',
+          count: 1,
+        },
+      ])
     })
 
     it('replaces scopes and drops the permissions on scopes removed', async () => {

@@ -118,7 +118,7 @@ export function adminApiRoutes(deps: AppDeps) {
     allow(c, 'create:resource_servers')
     const { csrf: _, ...values } = form
     const done = await attempt(values, () =>
-      apis.create(tenantOf(c), {
+      apis.create(c.get('actor'), tenantOf(c), {
         identifier: form.identifier.trim(),
         name: form.name || form.identifier.trim(),
       }),
@@ -138,7 +138,7 @@ export function adminApiRoutes(deps: AppDeps) {
     allow(c, 'update:resource_servers')
     const { csrf: _, ...values } = form
     const done = await attempt(values, () =>
-      apis.update(tenantOf(c), c.req.param('id'), {
+      apis.update(c.get('actor'), tenantOf(c), c.req.param('id'), {
         name: form.name,
         enforcePolicies: form.enforce_policies === 'on',
         tokenDialect: form.token_dialect === 'on' ? 'access_token_authz' : 'access_token',
@@ -153,7 +153,7 @@ export function adminApiRoutes(deps: AppDeps) {
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:resource_servers')
-    await apis.remove(tenantOf(c), c.req.param('id'))
+    await apis.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
     return c.redirect('/admin/apis', 303)
   })
 
@@ -162,11 +162,11 @@ export function adminApiRoutes(deps: AppDeps) {
   app.post('/:id/permissions', limitBody('form'), async (c) => {
     const form = await consoleForm(c, deps, permissionsForm)
     allow(c, 'update:resource_servers')
-    const [tenantId, id] = [tenantOf(c), c.req.param('id')]
+    const [actor, tenantId, id] = [c.get('actor'), tenantOf(c), c.req.param('id')]
     const done = await attempt({ value: form.value, description: form.description }, () => {
-      if (form.delete !== undefined) return apis.removeScope(tenantId, id, form.delete)
-      if (form.move) return apis.moveScope(tenantId, id, form.value, form.move)
-      return apis.addScope(tenantId, id, form.value, form.description)
+      if (form.delete !== undefined) return apis.removeScope(actor, tenantId, id, form.delete)
+      if (form.move) return apis.moveScope(actor, tenantId, id, form.value, form.move)
+      return apis.addScope(actor, tenantId, id, form.value, form.description)
     })
     if (!done.ok) return renderPermissions(c, done.form, 400)
     return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
@@ -192,6 +192,7 @@ export function adminApiRoutes(deps: AppDeps) {
     const { csrf: _, ...values } = form
     const done = await attempt(values, () =>
       apis.describeScope(
+        c.get('actor'),
         tenantOf(c),
         c.req.param('id'),
         form.value,

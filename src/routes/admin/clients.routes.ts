@@ -78,7 +78,10 @@ export function adminClientRoutes(deps: AppDeps) {
     const { csrf: _, ...values } = await consoleForm(c, deps, createForm)
     allow(c, 'create:clients')
     const done = await attempt(values, () =>
-      clients.create(tenantOf(c), { name: values.name, clientId: values.client_id }),
+      clients.create(c.get('actor'), tenantOf(c), {
+        name: values.name,
+        clientId: values.client_id,
+      }),
     )
     if (!done.ok) return renderList(c, done.form, 400)
     return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
@@ -93,7 +96,7 @@ export function adminClientRoutes(deps: AppDeps) {
     // "Preview" shows the typed name and logo as the prompt would, without saving.
     if (intent === 'preview') return renderClient(c, { values, errors: {} })
     const done = await attempt(values, () =>
-      clients.update(tenantOf(c), c.req.param('id'), {
+      clients.update(c.get('actor'), tenantOf(c), c.req.param('id'), {
         name: form.name,
         description: form.description,
         logoUri: form.logo_uri,
@@ -108,7 +111,7 @@ export function adminClientRoutes(deps: AppDeps) {
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:clients')
-    await clients.remove(tenantOf(c), c.req.param('id'))
+    await clients.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
     return c.redirect('/admin/clients', 303)
   })
 

@@ -77,7 +77,7 @@ export function adminRoleRoutes(deps: AppDeps) {
   app.post('/', limitBody('form'), async (c) => {
     const { csrf: _, ...values } = await consoleForm(c, deps, roleForm)
     allow(c, 'create:roles')
-    const done = await attempt(values, () => roles.create(tenantOf(c), values))
+    const done = await attempt(values, () => roles.create(c.get('actor'), tenantOf(c), values))
     if (!done.ok) return renderList(c, done.form, 400)
     return c.redirect(`/admin/roles/${encodeURIComponent(done.value.id)}`, 303)
   })
@@ -87,25 +87,27 @@ export function adminRoleRoutes(deps: AppDeps) {
   app.post('/:id', limitBody('form'), async (c) => {
     const { csrf: _, ...values } = await consoleForm(c, deps, roleForm)
     allow(c, 'update:roles')
-    const done = await attempt(values, () => roles.update(tenantOf(c), c.req.param('id'), values))
+    const done = await attempt(values, () =>
+      roles.update(c.get('actor'), tenantOf(c), c.req.param('id'), values),
+    )
     return done.ok ? back(c) : renderRole(c, done.form, 400)
   })
 
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:roles')
-    await roles.remove(tenantOf(c), c.req.param('id'))
+    await roles.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
     return c.redirect('/admin/roles', 303)
   })
 
   app.post('/:id/permissions', limitBody('form'), async (c) => {
     const form = await consoleForm(c, deps, permissionForm)
     allow(c, 'update:roles')
-    const [tenantId, id] = [tenantOf(c), c.req.param('id')]
+    const [actor, tenantId, id] = [c.get('actor'), tenantOf(c), c.req.param('id')]
     const done = await attempt({ permission: form.permission }, () =>
       form.remove !== undefined
-        ? roles.removePermissions(tenantId, id, [parsePermissionKey(form.remove)])
-        : roles.addPermissions(tenantId, id, [parsePermissionKey(form.permission)]),
+        ? roles.removePermissions(actor, tenantId, id, [parsePermissionKey(form.remove)])
+        : roles.addPermissions(actor, tenantId, id, [parsePermissionKey(form.permission)]),
     )
     return done.ok ? back(c) : renderRole(c, done.form, 400)
   })
@@ -113,11 +115,11 @@ export function adminRoleRoutes(deps: AppDeps) {
   app.post('/:id/users', limitBody('form'), async (c) => {
     const form = await consoleForm(c, deps, userForm)
     allow(c, 'update:roles')
-    const [tenantId, id] = [tenantOf(c), c.req.param('id')]
+    const [actor, tenantId, id] = [c.get('actor'), tenantOf(c), c.req.param('id')]
     const done = await attempt({ user_id: form.user_id }, () =>
       form.remove !== undefined
-        ? roles.removeUser(tenantId, id, form.remove)
-        : roles.addUsers(tenantId, id, [form.user_id]),
+        ? roles.removeUser(actor, tenantId, id, form.remove)
+        : roles.addUsers(actor, tenantId, id, [form.user_id]),
     )
     return done.ok ? back(c) : renderRole(c, done.form, 400)
   })

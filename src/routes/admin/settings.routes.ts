@@ -76,7 +76,7 @@ export function adminSettingsRoutes(deps: AppDeps) {
       ...Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, v ? 'on' : 'off'])),
     }
     const done = await attempt(values, () =>
-      deps.settings.update(c.get('tenant'), {
+      deps.settings.update(c.get('actor'), c.get('tenant'), {
         friendly_name: form.friendly_name,
         default_locale: form.default_locale,
         enabled_locales: enabled,

@@ -87,21 +87,21 @@ export function adminUserRoutes(deps: AppDeps) {
   app.post('/:id/roles', limitBody('form'), async (c) => {
     const form = await consoleForm(c, deps, roleForm)
     allow(c, 'update:users')
-    const [tenantId, userId] = [tenantOf(c), c.req.param('id')]
+    const [actor, tenantId, userId] = [c.get('actor'), tenantOf(c), c.req.param('id')]
     await (form.remove !== undefined
-      ? users.removeRoles(tenantId, userId, [form.remove])
-      : users.addRoles(tenantId, userId, [form.role_id]))
+      ? users.removeRoles(actor, tenantId, userId, [form.remove])
+      : users.addRoles(actor, tenantId, userId, [form.role_id]))
     return back(c)
   })
 
   app.post('/:id/permissions', limitBody('form'), async (c) => {
     const form = await consoleForm(c, deps, permissionForm)
     allow(c, 'update:users')
-    const [tenantId, userId] = [tenantOf(c), c.req.param('id')]
+    const [actor, tenantId, userId] = [c.get('actor'), tenantOf(c), c.req.param('id')]
     const done = await attempt({ permission: form.permission }, () =>
       form.remove !== undefined
-        ? users.removePermissions(tenantId, userId, [parsePermissionKey(form.remove)])
-        : users.addPermissions(tenantId, userId, [parsePermissionKey(form.permission)]),
+        ? users.removePermissions(actor, tenantId, userId, [parsePermissionKey(form.remove)])
+        : users.addPermissions(actor, tenantId, userId, [parsePermissionKey(form.permission)]),
     )
     return done.ok ? back(c) : renderUser(c, done.form, 400)
   })
@@ -109,7 +109,7 @@ export function adminUserRoutes(deps: AppDeps) {
   app.post('/:id/grants', limitBody('form'), async (c) => {
     const form = await consoleForm(c, deps, grantForm)
     allow(c, 'delete:grants')
-    await users.revokeGrant(tenantOf(c), c.req.param('id'), form.revoke)
+    await users.revokeGrant(c.get('actor'), tenantOf(c), c.req.param('id'), form.revoke)
     return back(c)
   })
 

@@ -19,7 +19,7 @@ export function clientHandlers({ clients }: AppDeps) {
   const create: Handler<'create'> = async (c) => {
     const body = c.req.valid('json')
     // A taken client_id is a ConflictError, answered 409 by the error handler.
-    const created = await clients.create(c.get('tenant').id, {
+    const created = await clients.create(c.get('actor'), c.get('tenant').id, {
       clientId: body.client_id,
       name: body.name,
       description: body.description,
@@ -40,21 +40,26 @@ export function clientHandlers({ clients }: AppDeps) {
 
   const update: Handler<'update'> = async (c) => {
     const body = c.req.valid('json')
-    const updated = await clients.update(c.get('tenant').id, c.req.valid('param').client_id, {
-      name: body.name,
-      description: body.description,
-      logoUri: body.logo_uri,
-      isFirstParty: body.is_first_party,
-      callbacks: body.callbacks,
-      appType: body.app_type,
-      isVerified: body.is_verified,
-      consentLifetime: body.consent_lifetime,
-    })
+    const updated = await clients.update(
+      c.get('actor'),
+      c.get('tenant').id,
+      c.req.valid('param').client_id,
+      {
+        name: body.name,
+        description: body.description,
+        logoUri: body.logo_uri,
+        isFirstParty: body.is_first_party,
+        callbacks: body.callbacks,
+        appType: body.app_type,
+        isVerified: body.is_verified,
+        consentLifetime: body.consent_lifetime,
+      },
+    )
     return c.json(clientJson(updated), 200)
   }
 
   const remove: Handler<'remove'> = async (c) => {
-    await clients.remove(c.get('tenant').id, c.req.valid('param').client_id)
+    await clients.remove(c.get('actor'), c.get('tenant').id, c.req.valid('param').client_id)
     return c.body(null, 204)
   }
 

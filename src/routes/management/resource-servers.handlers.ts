@@ -86,7 +86,7 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
   const create: Handler<'create'> = async (c) => {
     const body = c.req.valid('json')
     // A taken identifier is a ConflictError, answered 409 by the error handler.
-    const created = await resourceServers.create(c.get('tenant').id, {
+    const created = await resourceServers.create(c.get('actor'), c.get('tenant').id, {
       identifier: body.identifier,
       name: body.name ?? body.identifier,
       scopes: toScopes(body.scopes ?? []),
@@ -120,7 +120,7 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
         'Payload validation error: identifier cannot be changed.',
       )
     }
-    const updated = await resourceServers.update(tenantId, current.id, {
+    const updated = await resourceServers.update(c.get('actor'), tenantId, current.id, {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.scopes !== undefined ? { scopes: toScopes(body.scopes) } : {}),
       ...(body.enforce_policies !== undefined ? { enforcePolicies: body.enforce_policies } : {}),
@@ -145,7 +145,7 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
 
   const remove: Handler<'remove'> = async (c) => {
     const tenantId = c.get('tenant').id
-    await resourceServers.remove(tenantId, c.req.valid('param').id)
+    await resourceServers.remove(c.get('actor'), tenantId, c.req.valid('param').id)
     return c.body(null, 204)
   }
 

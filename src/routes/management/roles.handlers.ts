@@ -35,7 +35,7 @@ export function roleHandlers({ store, roles }: AppDeps) {
 
   const create: Handler<'create'> = async (c) => {
     const body = c.req.valid('json')
-    const role = await roles.create(c.get('tenant').id, body)
+    const role = await roles.create(c.get('actor'), c.get('tenant').id, body)
     return c.json(roleJson(role), 200)
   }
 
@@ -44,12 +44,17 @@ export function roleHandlers({ store, roles }: AppDeps) {
 
   const update: Handler<'update'> = async (c) => {
     const body = c.req.valid('json')
-    const role = await roles.update(c.get('tenant').id, c.req.valid('param').id, body)
+    const role = await roles.update(
+      c.get('actor'),
+      c.get('tenant').id,
+      c.req.valid('param').id,
+      body,
+    )
     return c.json(roleJson(role), 200)
   }
 
   const remove: Handler<'remove'> = async (c) => {
-    await roles.remove(c.get('tenant').id, c.req.valid('param').id)
+    await roles.remove(c.get('actor'), c.get('tenant').id, c.req.valid('param').id)
     return c.body(null, 200)
   }
 
@@ -72,13 +77,23 @@ export function roleHandlers({ store, roles }: AppDeps) {
 
   const addPermissions: Handler<'addPermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
-    await roles.addPermissions(tenantId, c.req.valid('param').id, toRefs(c.req.valid('json')))
+    await roles.addPermissions(
+      c.get('actor'),
+      tenantId,
+      c.req.valid('param').id,
+      toRefs(c.req.valid('json')),
+    )
     return c.body(null, 201)
   }
 
   const removePermissions: Handler<'removePermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
-    await roles.removePermissions(tenantId, c.req.valid('param').id, toRefs(c.req.valid('json')))
+    await roles.removePermissions(
+      c.get('actor'),
+      tenantId,
+      c.req.valid('param').id,
+      toRefs(c.req.valid('json')),
+    )
     return c.body(null, 200)
   }
 
@@ -106,7 +121,12 @@ export function roleHandlers({ store, roles }: AppDeps) {
 
   const addUsers: Handler<'addUsers'> = async (c) => {
     const tenantId = c.get('tenant').id
-    await roles.addUsers(tenantId, c.req.valid('param').id, c.req.valid('json').users)
+    await roles.addUsers(
+      c.get('actor'),
+      tenantId,
+      c.req.valid('param').id,
+      c.req.valid('json').users,
+    )
     return c.body(null, 200)
   }
 

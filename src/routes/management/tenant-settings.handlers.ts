@@ -15,7 +15,7 @@ export function tenantSettingsHandlers({ settings, i18n }: AppDeps) {
   // The checks (languages, URLs, the primary colour's contrast) live in the settings service,
   // shared with the admin console.
   const update: Handler<'update'> = async (c) => {
-    const updated = await settings.update(c.get('tenant'), c.req.valid('json'))
+    const updated = await settings.update(c.get('actor'), c.get('tenant'), c.req.valid('json'))
     return c.json(tenantSettingsJson(updated.settings, i18n.locales), 200)
   }
 

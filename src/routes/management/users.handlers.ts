@@ -32,12 +32,13 @@ export function userHandlers({ store, users }: AppDeps) {
   const addPermissions: Handler<'addPermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
     const userId = c.req.valid('param').id
-    await users.addPermissions(tenantId, userId, toRefs(c.req.valid('json')))
+    await users.addPermissions(c.get('actor'), tenantId, userId, toRefs(c.req.valid('json')))
     return c.body(null, 201)
   }
 
   const removePermissions: Handler<'removePermissions'> = async (c) => {
     await users.removePermissions(
+      c.get('actor'),
       c.get('tenant').id,
       c.req.valid('param').id,
       toRefs(c.req.valid('json')),
@@ -56,12 +57,22 @@ export function userHandlers({ store, users }: AppDeps) {
   }
 
   const addRoles: Handler<'addRoles'> = async (c) => {
-    await users.addRoles(c.get('tenant').id, c.req.valid('param').id, c.req.valid('json').roles)
+    await users.addRoles(
+      c.get('actor'),
+      c.get('tenant').id,
+      c.req.valid('param').id,
+      c.req.valid('json').roles,
+    )
     return c.body(null, 204)
   }
 
   const removeRoles: Handler<'removeRoles'> = async (c) => {
-    await users.removeRoles(c.get('tenant').id, c.req.valid('param').id, c.req.valid('json').roles)
+    await users.removeRoles(
+      c.get('actor'),
+      c.get('tenant').id,
+      c.req.valid('param').id,
+      c.req.valid('json').roles,
+    )
     return c.body(null, 204)
   }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { ConsentRequest, NewConsentRequest } from '../../entities.js'
 import type { AnswerOutcome, ConsentAnswer, SideEffects, VerifyOutcome } from '../port.js'
 import type { Database } from '../schema.js'
-import { recordEffects } from './effects.js'
+import type { EffectsLog } from './effects.js'
 import { mergeGrant } from './grants.js'
 import { rememberUser } from './rbac.js'
 import { bit, iso, json, toConsentRequest } from './rows.js'
@@ -146,11 +146,12 @@ export async function bindConsentRequest(
 
 /**
  * Marks an answered request verified, once, and merges `scopes` (an accepted answer's) into the
- * user's grant in the same transaction (DESIGN §3.4). Of two racing verifies one writes.
+ * user's grant in the same transaction (DESIGN §3.4); what the verify carries goes to `log`, for
+ * the transaction to write before it commits. Of two racing verifies one writes.
  */
 export async function verifyConsentRequest(
   trx: Kysely<Database>,
-  lockRows: boolean,
+  log: EffectsLog,
   tenantId: string,
   id: string,
   at: Date,
@@ -165,7 +166,7 @@ export async function verifyConsentRequest(
     .where('id', '=', id)
     .where('status', '!=', 'pending')
     .where('verified_at', 'is', null)
-    .returningAll()
+    .returning(['user_id', 'client_id', 'audience'])
     .executeTakeFirst()
   if (!row) {
     const found = await findConsentRequest(trx, tenantId, id)
@@ -174,15 +175,14 @@ export async function verifyConsentRequest(
   if (scopes !== null && scopes.length > 0) {
     await mergeGrant(
       trx,
-      lockRows,
       at,
       { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
       scopes,
       versions,
     )
   }
-  await recordEffects(trx, tenantId, effects, at)
-  return { outcome: 'verified', request: toConsentRequest(row) }
+  await log.add(tenantId, effects, at)
+  return { outcome: 'verified' }
 }
 
 /**

@@ -1,65 +1,110 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { randomToken } from '../../ids.js'
 import type { SideEffects } from '../port.js'
 import type { Database } from '../schema.js'
 import { iso, json, list } from './rows.js'
-import { addStats } from './stats.js'
+import { type StatRow, statRows, upsertStats } from './stats.js'
+
+/** Rows a multi-row insert takes at most: far under either engine's limit on parameters. */
+const CHUNK = 500
 
 /**
- * Writes what a change carries — its receipt, and one outbox row per subscribed endpoint for each
- * event — in the change's own transaction (DESIGN §3.6, §3.8): a change that commits has its
- * receipt and its events, and a change that rolls back has neither.
+ * What the changes of one transaction carry (DESIGN §3.6, §3.8) — their receipts, one outbox row
+ * per subscribed endpoint for each event, their insight counts — gathered as each change is made
+ * and written before the transaction commits: a change that commits has its receipt and its
+ * events, and a change that rolls back has neither. Nothing in the transaction reads them back,
+ * so a group commit (write-batch.ts) writes those of all its changes with one statement a table.
  */
+export interface EffectsLog {
+  /** Adds what a change carries; reads the tenant's endpoints when the change does not bring them. */
+  add(tenantId: string, effects: SideEffects | undefined, at: Date): Promise<void>
+  /** Writes what was added, and forgets it. */
+  write(): Promise<void>
+}
+
+export function effectsLog(trx: Kysely<Database>): EffectsLog {
+  let receipts: Insertable<Database['consent_receipts']>[] = []
+  let outbox: Insertable<Database['webhook_outbox']>[] = []
+  let stats: StatRow[] = []
+
+  async function endpointsOf(tenantId: string, effects: SideEffects) {
+    if (effects.endpoints) return effects.endpoints
+    const rows = await trx
+      .selectFrom('webhooks')
+      .select(['id', 'events'])
+      .where('tenant_id', '=', tenantId)
+      .execute()
+    return rows.map((row) => ({ id: row.id, events: list(row.events) }))
+  }
+
+  return {
+    async add(tenantId, effects, at) {
+      if (!effects) return
+      if (effects.stats?.length) stats.push(...statRows(tenantId, effects.stats, at))
+      const { receipt } = effects
+      if (receipt) {
+        receipts.push({
+          tenant_id: tenantId,
+          id: receipt.id,
+          user_id: receipt.userId,
+          client_id: receipt.clientId,
+          action: receipt.action,
+          claims: json(receipt.claims),
+          jws: receipt.jws,
+          recorded_at: iso(receipt.recordedAt),
+        })
+      }
+      if (!effects.events?.length) return
+      const endpoints = await endpointsOf(tenantId, effects)
+      for (const event of effects.events) {
+        for (const endpoint of endpoints) {
+          if (!endpoint.events.includes(event.type)) continue
+          outbox.push({
+            id: randomToken(16),
+            tenant_id: tenantId,
+            webhook_id: endpoint.id,
+            message_id: event.id,
+            type: event.type,
+            user_id: event.userId,
+            payload: json({ type: event.type, timestamp: iso(at), data: event.payload }),
+            created_at: iso(at),
+            next_attempt_at: iso(at),
+            attempts: 0,
+            locked_until: null,
+            state: 'pending',
+          })
+        }
+      }
+    },
+
+    async write() {
+      const written = { receipts, outbox, stats }
+      receipts = []
+      outbox = []
+      stats = []
+      for (let i = 0; i < written.receipts.length; i += CHUNK)
+        await trx
+          .insertInto('consent_receipts')
+          .values(written.receipts.slice(i, i + CHUNK))
+          .execute()
+      for (let i = 0; i < written.outbox.length; i += CHUNK)
+        await trx
+          .insertInto('webhook_outbox')
+          .values(written.outbox.slice(i, i + CHUNK))
+          .execute()
+      await upsertStats(trx, written.stats)
+    },
+  }
+}
+
+/** Writes what one change carries, in its transaction. */
 export async function recordEffects(
   trx: Kysely<Database>,
   tenantId: string,
   effects: SideEffects | undefined,
   at: Date,
 ): Promise<void> {
-  if (!effects) return
-  if (effects.stats?.length) await addStats(trx, tenantId, effects.stats, at)
-  const { receipt } = effects
-  if (receipt) {
-    await trx
-      .insertInto('consent_receipts')
-      .values({
-        tenant_id: tenantId,
-        id: receipt.id,
-        user_id: receipt.userId,
-        client_id: receipt.clientId,
-        action: receipt.action,
-        claims: json(receipt.claims),
-        jws: receipt.jws,
-        recorded_at: iso(receipt.recordedAt),
-      })
-      .execute()
-  }
-  if (!effects.events?.length) return
-  const hooks = await trx
-    .selectFrom('webhooks')
-    .select(['id', 'events'])
-    .where('tenant_id', '=', tenantId)
-    .execute()
-  for (const event of effects.events) {
-    for (const hook of hooks) {
-      if (!list(hook.events).includes(event.type)) continue
-      await trx
-        .insertInto('webhook_outbox')
-        .values({
-          id: randomToken(16),
-          tenant_id: tenantId,
-          webhook_id: hook.id,
-          message_id: event.id,
-          type: event.type,
-          user_id: event.userId,
-          payload: json({ type: event.type, timestamp: iso(at), data: event.payload }),
-          created_at: iso(at),
-          next_attempt_at: iso(at),
-          attempts: 0,
-          locked_until: null,
-          state: 'pending',
-        })
-        .execute()
-    }
-  }
+  const log = effectsLog(trx)
+  await log.add(tenantId, effects, at)
+  await log.write()
 }

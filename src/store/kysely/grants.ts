@@ -5,7 +5,7 @@ import type { Page, Paged, SideEffects } from '../port.js'
 import type { Database } from '../schema.js'
 import { recordEffects } from './effects.js'
 import { mapPage, paged } from './paging.js'
-import { iso, json, list, toGrant } from './rows.js'
+import { iso, json, list, type Row, toGrant } from './rows.js'
 
 /** A grant is one per user, client and API. */
 export interface GrantKey {
@@ -16,29 +16,31 @@ export interface GrantKey {
 }
 
 /**
- * Adds scopes to a grant; run it inside a transaction. A first grant is one insert that holds
- * the scopes already; otherwise the row is read under lock and rewritten, so two merges never
- * drop each other's scopes.
+ * Adds scopes to a grant; run it inside a transaction. One upsert: a first grant is inserted
+ * holding the scopes already; otherwise it returns the row as it stands, locked until the
+ * transaction ends (PostgreSQL's `ON CONFLICT DO UPDATE` locks the row like an `UPDATE`; SQLite
+ * runs one write transaction at a time), and the row is rewritten with the scopes merged, so two
+ * merges never drop each other's scopes.
  */
 export async function mergeGrant(
   trx: Kysely<Database>,
-  lockRows: boolean,
   at: Date,
   key: GrantKey,
   scopes: readonly string[],
   versions: Readonly<Record<string, number>> = {},
-): Promise<Grant> {
+): Promise<Row<'grants'>> {
   const now = iso(at)
   // What the user was just shown, and when: a lifetime and a version count from here (§3.5.1).
   const shown = (details: Record<string, unknown>) => {
     for (const scope of scopes) details[scope] = { version: versions[scope] ?? 1, at: now }
     return details
   }
-  const inserted = await trx
+  const id = newGrantId()
+  const row = await trx
     .insertInto('grants')
     .values({
       tenant_id: key.tenantId,
-      id: newGrantId(),
+      id,
       user_id: key.userId,
       client_id: key.clientId,
       audience: key.audience,
@@ -47,26 +49,19 @@ export async function mergeGrant(
       created_at: now,
       updated_at: now,
     })
-    .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'client_id', 'audience']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'user_id', 'client_id', 'audience'])
+        .doUpdateSet({ updated_at: now }),
+    )
     .returningAll()
-    .executeTakeFirst()
-  if (inserted) return toGrant(inserted)
-  // On PostgreSQL the read takes the row's lock, so a concurrent merge waits for this one;
-  // SQLite runs one write transaction at a time, and has no FOR UPDATE.
-  let read = trx
-    .selectFrom('grants')
-    .selectAll()
-    .where('tenant_id', '=', key.tenantId)
-    .where('user_id', '=', key.userId)
-    .where('client_id', '=', key.clientId)
-    .where('audience', '=', key.audience)
-  if (lockRows) read = read.forUpdate()
-  const row = await read.executeTakeFirstOrThrow()
+    .executeTakeFirstOrThrow()
+  if (row.id === id) return row
   const merged = json([...new Set([...list(row.scope), ...scopes])])
   const details = shown({ ...(row.scope_details ? JSON.parse(row.scope_details) : {}) })
-  const set = { scope: merged, scope_details: json(details), updated_at: now }
+  const set = { scope: merged, scope_details: json(details) }
   await trx.updateTable('grants').set(set).where('id', '=', row.id).execute()
-  return toGrant({ ...row, ...set })
+  return { ...row, ...set }
 }
 
 export async function findGrant(db: Kysely<Database>, key: GrantKey): Promise<Grant | undefined> {

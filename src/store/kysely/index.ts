@@ -55,6 +55,7 @@ import {
   listResourceServers,
   updateResourceServer,
 } from './resource-servers.js'
+import { toGrant } from './rows.js'
 import { addStats, statsRange } from './stats.js'
 import {
   countTenants,
@@ -211,18 +212,14 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       find: (tenantId, userId, clientId, audience) =>
         findGrant(db, { tenantId, userId, clientId, audience }),
       list: (tenantId, filter, page) => listGrants(db, tenantId, filter, page),
-      merge: (tenantId, userId, clientId, audience, scopes) =>
-        db
-          .transaction()
-          .execute((trx) =>
-            mergeGrant(
-              trx,
-              ctx.lockRows,
-              ctx.now(),
-              { tenantId, userId, clientId, audience },
-              scopes,
+      merge: async (tenantId, userId, clientId, audience, scopes) =>
+        toGrant(
+          await db
+            .transaction()
+            .execute((trx) =>
+              mergeGrant(trx, ctx.now(), { tenantId, userId, clientId, audience }, scopes),
             ),
-          ),
+        ),
       delete: async (tenantId, id, effects) =>
         (await deleteGrants(db, tenantId, { id }, ctx.now(), effects)) > 0,
       deleteForUser: (tenantId, userId, effects) =>
@@ -270,8 +267,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
       bind: (tenantId, id, bindingHash) => bindConsentRequest(db, tenantId, id, bindingHash),
       verify: (tenantId, id, at, scopes, versions, effects) =>
-        batch((trx) =>
-          verifyConsentRequest(trx, ctx.lockRows, tenantId, id, at, scopes, versions, effects),
+        batch((trx, log) =>
+          verifyConsentRequest(trx, log, tenantId, id, at, scopes, versions, effects),
         ),
       purge: (before) => purgeConsentRequests(db, before),
     },

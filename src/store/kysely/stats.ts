@@ -1,29 +1,48 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { StatCount } from '../../entities.js'
 import type { Database } from '../schema.js'
 
 const dayOf = (at: Date) => at.toISOString().slice(0, 10)
 
-/** Adds to the day's counts: one upsert per count, the increment done by the database. */
-export async function addStats(
-  db: Kysely<Database>,
+/** One count as stored: for a tenant, a day, a client, a metric and a scope. */
+export type StatRow = Insertable<Database['consent_stats']>
+
+/** The rows of `counts`, on the day of `at`. */
+export function statRows(
   tenantId: string,
   counts: readonly Omit<StatCount, 'day'>[],
   at: Date,
-): Promise<void> {
+): StatRow[] {
   const day = dayOf(at)
-  for (const count of counts) {
-    if (count.count === 0) continue
+  return counts.map(({ clientId, metric, scope, count }) => ({
+    tenant_id: tenantId,
+    day,
+    client_id: clientId,
+    metric,
+    scope,
+    count,
+  }))
+}
+
+/**
+ * Adds `rows` to the counts: one upsert for them all (up to 500 keys a statement), the increments
+ * done by the database. Rows of one key are summed first: PostgreSQL refuses a statement that
+ * updates one row twice.
+ */
+export async function upsertStats(db: Kysely<Database>, rows: readonly StatRow[]): Promise<void> {
+  const summed = new Map<string, StatRow>()
+  for (const row of rows) {
+    if (row.count === 0) continue
+    const key = [row.tenant_id, row.day, row.client_id, row.metric, row.scope].join('\u0000')
+    const seen = summed.get(key)
+    if (seen) seen.count += row.count
+    else summed.set(key, { ...row })
+  }
+  const all = [...summed.values()]
+  for (let i = 0; i < all.length; i += 500) {
     await db
       .insertInto('consent_stats')
-      .values({
-        tenant_id: tenantId,
-        day,
-        client_id: count.clientId,
-        metric: count.metric,
-        scope: count.scope,
-        count: count.count,
-      })
+      .values(all.slice(i, i + 500))
       .onConflict((oc) =>
         oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
           count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
@@ -32,6 +51,14 @@ export async function addStats(
       .execute()
   }
 }
+
+/** Adds to the counts of the day of `at`. */
+export const addStats = (
+  db: Kysely<Database>,
+  tenantId: string,
+  counts: readonly Omit<StatCount, 'day'>[],
+  at: Date,
+): Promise<void> => upsertStats(db, statRows(tenantId, counts, at))
 
 export async function statsRange(
   db: Kysely<Database>,

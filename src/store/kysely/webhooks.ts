@@ -128,6 +128,11 @@ export async function claimOutbox(
       )
       .execute()
     const byId = new Map(hooks.map((hook) => [hook.id, hook]))
+    // An event written for an endpoint as it was being removed (the change read the tenant's
+    // endpoints just before) goes with the endpoint, as the removal's own cleanup would have done.
+    const orphans = rows.filter((row) => !byId.has(row.webhook_id)).map((row) => row.id)
+    if (orphans.length > 0)
+      await trx.deleteFrom('webhook_outbox').where('id', 'in', orphans).execute()
     return rows.flatMap((row) => {
       const hook = byId.get(row.webhook_id)
       if (!hook) return []
