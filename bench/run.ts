@@ -4,7 +4,8 @@
  * consent page, all measured in this run; results go to bench/results/. See bench/README.md.
  *
  * Options: `--quick` (short loads, one round), `--profile` (Assent's CPU profile),
- * `--serve` (set up, print the URLs, stay up for a measurement by hand), `--no-large`,
+ * `--serve` (set up, print the URLs, stay up for a measurement by hand), `--pairs-only` (answers
+ * and verifies alone, twice, for a profile of them), `--no-large`,
  * `--no-postgres`.
  */
 import { execFileSync } from 'node:child_process'
@@ -55,6 +56,7 @@ const WARM_UP = quick ? 1 : 3
 const ROUNDS = quick ? 1 : 3
 const CONNECTIONS = 32
 const PAIRS = quick ? 2_000 : 10_000
+const WARM_UP_PAIRS = quick ? 1_000 : 2_000
 const temp = mkdtempSync(join(tmpdir(), 'assent-bench-'))
 
 interface Assent {
@@ -330,6 +332,7 @@ async function postgresFigures() {
       cliLoad({ ...half, url: `${b.base}${pagePath}`, duration: DURATION }, b.process.pid),
     ])
     // Answers on one instance, verifies on the other: the AS may reach either.
+    await answerPairs(a, b, WARM_UP_PAIRS, 'pg-warm')
     const pairs = await answerPairs(a, b, PAIRS, 'pg')
     await Promise.all([stop(a.process), stop(b.process)])
     return {
@@ -356,6 +359,13 @@ async function main() {
 
   const small = await startAssent('small', `sqlite:${join(temp, 'bench.sqlite')}`, SERVER_CPU)
   const { pagePath } = await setUpTenant(small.base)
+  if (flag('pairs-only')) {
+    // Answers and verifies alone, for a profile of them (`--pairs-only --profile`).
+    for (let round = 0; round < 2; round++)
+      console.log('pairs', JSON.stringify(await answerPairs(small, small, PAIRS, `p${round}`)))
+    await stop(small.process)
+    return
+  }
   if (flag('serve')) {
     console.log(
       [
@@ -493,9 +503,12 @@ async function main() {
   console.log('create', JSON.stringify(create))
   memoryPeaks.creates = memory(small.process.pid).peakMb
 
-  // Alternate small and large, so the same noise falls on both.
+  // Alternate small and large, so the same noise falls on both; after an unmeasured warm-up, as
+  // for every load (the first 2,000 pairs of a cold process run at two thirds of the speed).
   const pairRuns: { small: Pairs; large?: Pairs }[] = []
   resetPeak(small.process.pid)
+  for (const server of large ? [small, large] : [small])
+    await answerPairs(server, server, WARM_UP_PAIRS, `w${server === small ? 's' : 'l'}`)
   for (let round = 0; round < (large ? ROUNDS : 1); round++) {
     const smallPairs = await answerPairs(small, small, PAIRS, `s${round}`)
     const largePairs = large ? await answerPairs(large, large, PAIRS, `l${round}`) : undefined
