@@ -23,6 +23,7 @@ const ENTITIES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 }
+const TOKEN_CHARS = /^[\w+/=-]*$/
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch)
 
 /** The per-request values that go where the sentinels stand. */
@@ -80,7 +81,11 @@ export type PageCache = ReturnType<typeof createPageCache>
 /** The page with this request's own values in its gaps, escaped as the template escapes. */
 export function personalise(page: PageTemplate, values: Personal): Buffer<ArrayBuffer> {
   const { parts, slots } = page
-  const texts = slots.map((slot) => escapeHtml(values[slot]))
+  const texts = slots.map((slot) => {
+    const value = values[slot]
+    // Tokens, ids and nonces are made of URL-safe characters: nothing to escape, checked anyway.
+    return slot !== 'user' && TOKEN_CHARS.test(value) ? value : escapeHtml(value)
+  })
   let length = 0
   for (const part of parts) length += part.length
   for (const text of texts) length += Buffer.byteLength(text)

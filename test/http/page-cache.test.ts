@@ -57,6 +57,11 @@ describe('prompts rendered once, personalised per request', () => {
     expect(
       personalise(page, { user: '<b>"&\'', csrf: 'c', id: 'abc', nonce: 'n' }).toString(),
     ).toBe('<p>&lt;b&gt;&quot;&amp;&#39;</p><form action="/consent/abc">')
+    // A token outside the URL-safe alphabet is escaped like any other value, never trusted.
+    const form = compilePage(`<input value="${SENTINEL.csrf}">`)
+    expect(personalise(form, { user: 'u', csrf: '"><b>', id: 'i', nonce: 'n' }).toString()).toBe(
+      '<input value="&quot;&gt;&lt;b&gt;">',
+    )
     const cache = createPageCache(3)
     for (let i = 0; i < 10; i++) cache.page(`k${i}`, () => `page ${i}`)
     expect(cache.size).toBe(3)
