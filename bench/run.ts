@@ -366,18 +366,6 @@ async function main() {
     await stop(small.process)
     return
   }
-  if (flag('serve')) {
-    console.log(
-      [
-        `Assent (pid ${small.process.pid}): ${small.base}${pagePath}`,
-        `cookie: ${COOKIE}`,
-        `load: npx autocannon -c ${CONNECTIONS} -d 10 -H 'cookie=${COOKIE}' ${small.base}${pagePath}`,
-        'Ctrl-C to stop.',
-      ].join('\n'),
-    )
-    await new Promise(() => {})
-  }
-
   // The ceiling serves the very bytes and headers of this page.
   const sample = await fetch(`${small.base}${pagePath}`, { headers: { cookie: COOKIE } })
   const pageBody = await sample.text()
@@ -395,6 +383,22 @@ async function main() {
     SERVER_CPU,
   )
   const ceilingUrl = `http://127.0.0.1:${(await ceiling.firstLine).trim()}/`
+
+  if (flag('serve')) {
+    // Both servers up, pinned as in a run: measure them by hand with the commands printed.
+    const load = (url: string, cookie?: string) =>
+      `npx autocannon -c ${CONNECTIONS} -d 10${cookie ? ` -H 'cookie=${cookie}'` : ''} ${url}`
+    console.log(
+      [
+        `Assent (pid ${small.process.pid}): ${small.base}${pagePath}`,
+        `ceiling (pid ${ceiling.pid}): ${ceilingUrl}`,
+        `load the page:    ${load(`${small.base}${pagePath}`, COOKIE)}`,
+        `load the ceiling: ${load(ceilingUrl)}`,
+        'Ctrl-C to stop.',
+      ].join('\n'),
+    )
+    await new Promise(() => {})
+  }
 
   // The same prompt inside a tenant of 10,000 clients, 100 APIs of 100 scopes, 100,000 grants.
   let large: (Assent & { pagePath: string; seedSeconds: number }) | undefined
