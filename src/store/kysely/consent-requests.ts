@@ -1,11 +1,86 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { ConsentRequest, NewConsentRequest } from '../../entities.js'
 import type { AnswerOutcome, ConsentAnswer, SideEffects, VerifyOutcome } from '../port.js'
 import type { Database } from '../schema.js'
 import type { EffectsLog } from './effects.js'
 import { mergeGrant } from './grants.js'
+import { prepared } from './prepared.js'
 import { rememberUser } from './rbac.js'
 import { bit, iso, json, toConsentRequest } from './rows.js'
+
+// The request path's statements, compiled once (prepared.ts).
+
+type NewRow = Required<
+  Omit<
+    Insertable<Database['consent_requests']>,
+    'binding_hash' | 'verifier_hash' | 'verified_at' | 'declined_scopes' | 'shown' | 'receipt_id'
+  >
+>
+
+const insertRequest = prepared((db, row: NewRow) => db.insertInto('consent_requests').values(row))
+
+const selectRequest = prepared((db, key: { tenantId: string; id: string }) =>
+  db
+    .selectFrom('consent_requests')
+    .selectAll()
+    .where('tenant_id', '=', key.tenantId)
+    .where('id', '=', key.id),
+)
+
+const answerRequest = prepared(
+  (
+    db,
+    p: {
+      tenantId: string
+      id: string
+      at: string
+      status: string
+      grantedScopes: string | null
+      declinedScopes: string | null
+      shown: string | null
+      error: string | null
+      verifierHash: string
+    },
+  ) =>
+    db
+      .updateTable('consent_requests')
+      .set({
+        status: p.status,
+        granted_scopes: p.grantedScopes,
+        declined_scopes: p.declinedScopes,
+        shown: p.shown,
+        error: p.error,
+        answered_at: p.at,
+        verifier_hash: p.verifierHash,
+      })
+      .where('tenant_id', '=', p.tenantId)
+      .where('id', '=', p.id)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', p.at)
+      .returningAll(),
+)
+
+const bindRequest = prepared((db, p: { tenantId: string; id: string; bindingHash: string }) =>
+  db
+    .updateTable('consent_requests')
+    .set({ binding_hash: p.bindingHash })
+    .where('tenant_id', '=', p.tenantId)
+    .where('id', '=', p.id)
+    .where('binding_hash', 'is', null)
+    .returningAll(),
+)
+
+const verifyRequest = prepared(
+  (db, p: { tenantId: string; id: string; at: string; receiptId: string | null }) =>
+    db
+      .updateTable('consent_requests')
+      .set({ verified_at: p.at, receipt_id: p.receiptId })
+      .where('tenant_id', '=', p.tenantId)
+      .where('id', '=', p.id)
+      .where('status', '!=', 'pending')
+      .where('verified_at', 'is', null)
+      .returning(['user_id', 'client_id', 'audience']),
+)
 
 /** Stores the request, and remembers `user` as last seen; run it inside a transaction. */
 export async function insertConsentRequest(
@@ -21,35 +96,32 @@ export async function insertConsentRequest(
       ...user,
     })
   }
-  await trx
-    .insertInto('consent_requests')
-    .values({
-      tenant_id: request.tenantId,
-      id: request.id,
-      client_id: request.clientId,
-      user_id: request.userId,
-      user_name: request.userName,
-      audience: request.audience ?? '',
-      requested_scopes: json(request.requestedScopes),
-      effective_scopes: json(request.effectiveScopes),
-      dropped_scopes: json(request.droppedScopes),
-      prompt_scopes: json(request.promptScopes),
-      granted_scopes: request.grantedScopes === null ? null : json(request.grantedScopes),
-      prompt: request.prompt,
-      ui_locales: request.uiLocales,
-      return_to: request.returnTo,
-      state: request.state,
-      redirect_uri: request.redirectUri,
-      status: request.status,
-      error: request.error,
-      created_at: iso(request.createdAt),
-      expires_at: iso(request.expiresAt),
-      answered_at: answeredAt === null ? null : iso(answeredAt),
-      granular: bit(request.granular ?? false),
-      required_scopes: json(request.requiredScopes ?? []),
-      changed_scopes: json(request.changedScopes ?? []),
-    })
-    .execute()
+  await insertRequest(trx, {
+    tenant_id: request.tenantId,
+    id: request.id,
+    client_id: request.clientId,
+    user_id: request.userId,
+    user_name: request.userName,
+    audience: request.audience ?? '',
+    requested_scopes: json(request.requestedScopes),
+    effective_scopes: json(request.effectiveScopes),
+    dropped_scopes: json(request.droppedScopes),
+    prompt_scopes: json(request.promptScopes),
+    granted_scopes: request.grantedScopes === null ? null : json(request.grantedScopes),
+    prompt: request.prompt,
+    ui_locales: request.uiLocales,
+    return_to: request.returnTo,
+    state: request.state,
+    redirect_uri: request.redirectUri,
+    status: request.status,
+    error: request.error,
+    created_at: iso(request.createdAt),
+    expires_at: iso(request.expiresAt),
+    answered_at: answeredAt === null ? null : iso(answeredAt),
+    granular: bit(request.granular ?? false),
+    required_scopes: json(request.requiredScopes ?? []),
+    changed_scopes: json(request.changedScopes ?? []),
+  })
   return {
     ...request,
     answeredAt,
@@ -70,12 +142,7 @@ export async function findConsentRequest(
   tenantId: string,
   id: string,
 ): Promise<ConsentRequest | undefined> {
-  const row = await db
-    .selectFrom('consent_requests')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst()
+  const [row] = await selectRequest(db, { tenantId, id })
   return row ? toConsentRequest(row) : undefined
 }
 
@@ -92,23 +159,17 @@ export async function answerConsentRequest(
   const at = iso(answer.at)
   const granted = answer.action === 'accept' ? [...new Set(answer.scopes)] : null
   // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
-  const row = await trx
-    .updateTable('consent_requests')
-    .set({
-      status: answer.action === 'accept' ? 'accepted' : 'denied',
-      granted_scopes: granted === null ? null : json(granted),
-      declined_scopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
-      shown: answer.shown ? json({ ...answer.shown, at: iso(answer.shown.at) }) : null,
-      error: answer.action === 'accept' ? null : answer.error,
-      answered_at: at,
-      verifier_hash: answer.verifierHash,
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', at)
-    .returningAll()
-    .executeTakeFirst()
+  const [row] = await answerRequest(trx, {
+    tenantId,
+    id,
+    at,
+    status: answer.action === 'accept' ? 'accepted' : 'denied',
+    grantedScopes: granted === null ? null : json(granted),
+    declinedScopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
+    shown: answer.shown ? json({ ...answer.shown, at: iso(answer.shown.at) }) : null,
+    error: answer.action === 'accept' ? null : answer.error,
+    verifierHash: answer.verifierHash,
+  })
   if (!row) {
     // Nothing changed: say why.
     const found = await trx
@@ -133,14 +194,7 @@ export async function bindConsentRequest(
   id: string,
   bindingHash: string,
 ): Promise<ConsentRequest | undefined> {
-  const row = await db
-    .updateTable('consent_requests')
-    .set({ binding_hash: bindingHash })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('binding_hash', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+  const [row] = await bindRequest(db, { tenantId, id, bindingHash })
   return row ? toConsentRequest(row) : findConsentRequest(db, tenantId, id)
 }
 
@@ -159,15 +213,12 @@ export async function verifyConsentRequest(
   versions: Readonly<Record<string, number>> = {},
   effects?: SideEffects,
 ): Promise<VerifyOutcome> {
-  const row = await trx
-    .updateTable('consent_requests')
-    .set({ verified_at: iso(at), receipt_id: effects?.receipt?.id ?? null })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('status', '!=', 'pending')
-    .where('verified_at', 'is', null)
-    .returning(['user_id', 'client_id', 'audience'])
-    .executeTakeFirst()
+  const [row] = await verifyRequest(trx, {
+    tenantId,
+    id,
+    at: iso(at),
+    receiptId: effects?.receipt?.id ?? null,
+  })
   if (!row) {
     const found = await findConsentRequest(trx, tenantId, id)
     return found ? { outcome: 'unchanged', request: found } : { outcome: 'not_found' }

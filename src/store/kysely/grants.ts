@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { Grant } from '../../entities.js'
 import { newGrantId } from '../../ids.js'
 import type { Page, Paged, SideEffects } from '../port.js'
 import type { Database } from '../schema.js'
 import { recordEffects } from './effects.js'
 import { mapPage, paged } from './paging.js'
+import { prepared } from './prepared.js'
 import { iso, json, list, type Row, toGrant } from './rows.js'
 
 /** A grant is one per user, client and API. */
@@ -14,6 +15,26 @@ export interface GrantKey {
   readonly clientId: string
   readonly audience: string
 }
+
+// The upsert and the rewrite of mergeGrant, on the request path: compiled once (prepared.ts).
+const upsertGrant = prepared((db, row: Required<Insertable<Database['grants']>>) =>
+  db
+    .insertInto('grants')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'user_id', 'client_id', 'audience'])
+        .doUpdateSet({ updated_at: row.updated_at }),
+    )
+    .returningAll(),
+)
+
+const rewriteGrant = prepared((db, p: { id: string; scope: string; scope_details: string }) =>
+  db
+    .updateTable('grants')
+    .set({ scope: p.scope, scope_details: p.scope_details })
+    .where('id', '=', p.id),
+)
 
 /**
  * Adds scopes to a grant; run it inside a transaction. One upsert: a first grant is inserted
@@ -36,31 +57,23 @@ export async function mergeGrant(
     return details
   }
   const id = newGrantId()
-  const row = await trx
-    .insertInto('grants')
-    .values({
-      tenant_id: key.tenantId,
-      id,
-      user_id: key.userId,
-      client_id: key.clientId,
-      audience: key.audience,
-      scope: json([...new Set(scopes)]),
-      scope_details: json(shown({})),
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['tenant_id', 'user_id', 'client_id', 'audience'])
-        .doUpdateSet({ updated_at: now }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const [row] = await upsertGrant(trx, {
+    tenant_id: key.tenantId,
+    id,
+    user_id: key.userId,
+    client_id: key.clientId,
+    audience: key.audience,
+    scope: json([...new Set(scopes)]),
+    scope_details: json(shown({})),
+    created_at: now,
+    updated_at: now,
+  })
+  if (!row) throw new Error('grant upsert returned no row')
   if (row.id === id) return row
   const merged = json([...new Set([...list(row.scope), ...scopes])])
   const details = shown({ ...(row.scope_details ? JSON.parse(row.scope_details) : {}) })
   const set = { scope: merged, scope_details: json(details) }
-  await trx.updateTable('grants').set(set).where('id', '=', row.id).execute()
+  await rewriteGrant(trx, { id: row.id, ...set })
   return { ...row, ...set }
 }
 

@@ -1,10 +1,11 @@
-import { type Kysely, sql } from 'kysely'
+import { type Insertable, type Kysely, sql } from 'kysely'
 import type { PermissionRef, Role, User, UserPermission } from '../../entities.js'
 import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
 import { conflictAs } from './conflict.js'
 import type { StoreContext } from './context.js'
 import { mapPage, paged, pageOf } from './paging.js'
+import { prepared } from './prepared.js'
 import { iso, toPermissionRef, toRole, toUser } from './rows.js'
 
 // Roles, the users they are assigned to, and the permissions roles and users hold (DESIGN §4).
@@ -334,6 +335,18 @@ export async function listRoleUsers(
   }))
 }
 
+// On the request path (each consent request remembers its user): compiled once (prepared.ts).
+const upsertUser = prepared((db, row: Required<Insertable<Database['users']>>) =>
+  db
+    .insertInto('users')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'user_id'])
+        .doUpdateSet({ name: row.name, email: row.email, last_seen_at: row.last_seen_at }),
+    ),
+)
+
 /** Records a user as last seen at `at` (DESIGN §2: users are what consent requests told us). */
 export async function rememberUser(
   db: Kysely<Database>,
@@ -342,22 +355,14 @@ export async function rememberUser(
   user: { userId: string; name: string | null; email: string | null },
 ): Promise<void> {
   const seen = iso(at)
-  await db
-    .insertInto('users')
-    .values({
-      tenant_id: tenantId,
-      user_id: user.userId,
-      name: user.name,
-      email: user.email,
-      created_at: seen,
-      last_seen_at: seen,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['tenant_id', 'user_id'])
-        .doUpdateSet({ name: user.name, email: user.email, last_seen_at: seen }),
-    )
-    .execute()
+  await upsertUser(db, {
+    tenant_id: tenantId,
+    user_id: user.userId,
+    name: user.name,
+    email: user.email,
+    created_at: seen,
+    last_seen_at: seen,
+  })
 }
 
 export async function findUser(
