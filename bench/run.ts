@@ -485,25 +485,15 @@ async function main() {
 
   // Creating consent requests: the AS's call, JSON in and out, one durable insert each.
   resetPeak(small.process.pid)
-  await cliLoad({
+  const creating = {
     url: `${small.base}/api/v2/consent-requests`,
     connections: CONNECTIONS,
-    duration: WARM_UP,
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     method: 'POST',
     body: JSON.stringify(createBody()),
-  })
-  const create = await cliLoad(
-    {
-      url: `${small.base}/api/v2/consent-requests`,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      method: 'POST',
-      body: JSON.stringify(createBody()),
-    },
-    small.process.pid,
-  )
+  }
+  await cliLoad({ ...creating, duration: WARM_UP })
+  const create = await cliLoad({ ...creating, duration: DURATION }, small.process.pid)
   console.log('create', JSON.stringify(create))
   memoryPeaks.creates = memory(small.process.pid).peakMb
 
