@@ -139,6 +139,22 @@ describe('request bodies read from the socket', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
   })
 
+  it('answers a caller without a valid token before reading any of its body', async () => {
+    // 900 KB announced, a few bytes sent: the 401 comes without the server waiting for the rest,
+    // so nobody without a token can make it hold a megabyte per connection.
+    const res = await send(
+      '/api/v2/resource-servers',
+      {
+        authorization: 'Bearer nope',
+        'content-type': 'application/json',
+        'content-length': 900_000,
+      },
+      ['{"identifier":'],
+      { hold: true },
+    )
+    expect(res.status).toBe(401)
+  })
+
   it('survives a client that hangs up halfway through its body', async () => {
     const json = openRequest()
     const res = await send(

@@ -49,9 +49,10 @@ export function managementRoutes(
     })
   })
 
-  app.use('*', limitBody('management'))
   app.use('*', tenant(deps))
   app.use('*', managementAuth(verifyToken))
+  // After the token: a body (up to 1 MiB) is read only for a caller who may send one.
+  app.use('*', limitBody('management'))
   // Before the handler, like every header here: set on a response already made, it would turn
   // the light response into a full copy on every call.
   app.use('*', async function noStore(c, next) {
