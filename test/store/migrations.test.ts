@@ -2,25 +2,8 @@ import { type Kysely, Migrator } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { migrations } from '../../src/store/migrations/index.js'
-import { openPostgres, openSqlite } from '../../src/store/open-database.js'
 import type { Database } from '../../src/store/schema.js'
-import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
-
-const engines = [
-  {
-    name: 'SQLite',
-    skip: false,
-    open: async () => ({ db: openSqlite(':memory:'), drop: async () => {} }),
-  },
-  {
-    name: 'PostgreSQL',
-    skip: !TEST_DATABASE_URL,
-    open: async () => {
-      const database = await createTestDatabase()
-      return { db: openPostgres(database.url), drop: database.drop }
-    },
-  },
-]
+import { engines } from '../support/engines.js'
 
 const migrator = (db: Kysely<Database>) =>
   new Migrator({ db, provider: { getMigrations: async () => migrations } })

@@ -1,11 +1,35 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
+import type { ClientInput } from '../../services/clients.js'
 import type * as routes from './clients.routes.js'
 import { pickFields } from './fields.js'
 import { clientJson, listJson, pageOf } from './shapes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
+
+/** A create or update body's client fields, as the clients service names them. */
+function clientInput(body: {
+  name?: string | undefined
+  description?: string | undefined
+  logo_uri?: string | null | undefined
+  is_first_party?: boolean | undefined
+  callbacks?: readonly string[] | undefined
+  app_type?: string | null | undefined
+  is_verified?: boolean | undefined
+  consent_lifetime?: number | null | undefined
+}): ClientInput {
+  return {
+    name: body.name,
+    description: body.description,
+    logoUri: body.logo_uri,
+    isFirstParty: body.is_first_party,
+    callbacks: body.callbacks,
+    appType: body.app_type,
+    isVerified: body.is_verified,
+    consentLifetime: body.consent_lifetime,
+  }
+}
 
 /** The handlers of `/clients` (DESIGN §2). */
 export function clientHandlers({ clients }: AppDeps) {
@@ -21,14 +45,7 @@ export function clientHandlers({ clients }: AppDeps) {
     // A taken client_id is a ConflictError, answered 409 by the error handler.
     const created = await clients.create(c.get('actor'), c.get('tenant').id, {
       clientId: body.client_id,
-      name: body.name,
-      description: body.description,
-      logoUri: body.logo_uri,
-      isFirstParty: body.is_first_party,
-      callbacks: body.callbacks,
-      appType: body.app_type,
-      isVerified: body.is_verified,
-      consentLifetime: body.consent_lifetime,
+      ...clientInput(body),
     })
     return c.json(clientJson(created), 201)
   }
@@ -44,16 +61,7 @@ export function clientHandlers({ clients }: AppDeps) {
       c.get('actor'),
       c.get('tenant').id,
       c.req.valid('param').client_id,
-      {
-        name: body.name,
-        description: body.description,
-        logoUri: body.logo_uri,
-        isFirstParty: body.is_first_party,
-        callbacks: body.callbacks,
-        appType: body.app_type,
-        isVerified: body.is_verified,
-        consentLifetime: body.consent_lifetime,
-      },
+      clientInput(body),
     )
     return c.json(clientJson(updated), 200)
   }
