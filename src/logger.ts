@@ -7,6 +7,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void
   warn(msg: string, fields?: Record<string, unknown>): void
   error(msg: string, fields?: Record<string, unknown>): void
+  /** Whether a line at `level` is written: fields costly to gather are gathered only then. */
+  enabled(level: LogLevel): boolean
 }
 
 /**
@@ -47,6 +49,7 @@ export function createLogger(
     info: (msg, fields) => logger.info(fields ?? {}, msg),
     warn: (msg, fields) => logger.warn(fields ?? {}, msg),
     error: (msg, fields) => logger.error(fields ?? {}, msg),
+    enabled: (at) => logger.isLevelEnabled(at),
   }
 }
 

@@ -1,13 +1,8 @@
 import { Hono } from 'hono'
-import { requestId } from 'hono/request-id'
-import { clientAddress } from '../http/client-address.js'
-import { randomToken } from '../ids.js'
 import { errorHandler, notFoundHandler } from '../middleware/error-handler.js'
-import { i18n } from '../middleware/i18n.js'
 import { createTokenVerifier } from '../middleware/management-auth.js'
-import { requestLog } from '../middleware/request-log.js'
-import { sameOrigin } from '../middleware/same-origin.js'
-import { securityHeaders } from '../middleware/security-headers.js'
+import { pages } from '../middleware/pages.js'
+import { requestContext } from '../middleware/request-context.js'
 import { tenant } from '../middleware/tenant.js'
 import { accountRoutes } from '../routes/account.routes.js'
 import { adminRoutes } from '../routes/admin.routes.js'
@@ -27,11 +22,7 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) {
   const app = new Hono<AppEnv>()
 
-  // 128 random bits from the pool (`randomToken`), where a UUID would call into OpenSSL each time.
-  app.use(requestId({ limitLength: 64, generator: () => randomToken(16) }))
-  app.use(clientAddress(deps.config.trustedProxies))
-  app.use(requestLog(deps))
-  app.use(securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' }))
+  app.use(requestContext(deps))
   app.route('/', systemRoutes(deps))
   // The keys that verify a tenant's consent receipts (DESIGN §3.6), rotated ones included.
   app.get('/.well-known/assent-receipt-keys.json', tenant(deps), async (c) => {
@@ -39,11 +30,11 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
     return c.json(await deps.receipts.publicKeys(c.get('tenant')))
   })
 
-  // Pages: the tenant, the locale negotiated once, and a same-origin check on every form post.
-  const pages = [tenant(deps), i18n(deps), sameOrigin(deps.config.publicUrl)] as const
-  app.use('/consent/*', ...pages)
+  // Pages: the tenant, and a same-origin check on every form post.
+  const page = pages(deps)
+  app.use('/consent/*', page)
   app.route('/consent', consentRoutes(deps))
-  app.use('/account/*', ...pages)
+  app.use('/account/*', page)
   app.route('/account', accountRoutes(deps))
 
   const verifyToken = createTokenVerifier({
@@ -52,13 +43,13 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   })
   app.route('/api/v2', managementRoutes(deps, verifyToken))
 
-  app.use('/admin', ...pages)
-  app.use('/admin/*', ...pages)
+  app.use('/admin', page)
+  app.use('/admin/*', page)
   app.route('/admin', adminRoutes(deps, verifyToken))
 
   if (options.demo) {
-    app.use('/demo', ...pages)
-    app.use('/demo/*', ...pages)
+    app.use('/demo', page)
+    app.use('/demo/*', page)
     app.route('/demo', demoRoutes(deps))
   }
 

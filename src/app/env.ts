@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import type { AdminSession, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import type { Actor } from '../services/audit.js'
@@ -6,15 +7,17 @@ import type { Actor } from '../services/audit.js'
 export interface AppEnv {
   Variables: {
     requestId: string
-    /** The client's address, through trusted proxies (DESIGN §6). */
-    clientAddress: string
+    /** The client's address, through trusted proxies (DESIGN §6), once `clientAddressOf` asked. */
+    clientAddress: string | undefined
+    /** How to find the client's address (see `clientAddressOf`). */
+    resolveAddress: (c: Context<AppEnv>) => string
+    /** The headers every response carries (DESIGN §6), lower-case names. */
+    defaultHeaders: Readonly<Record<string, string>>
     tenant: Tenant
     /** The locale a page was negotiated in, so an error page thrown later speaks it too. */
     locale: string | undefined
     /** The page's translator, in that locale. */
     tr: Translator
-    /** Origins the page's form may lead to (CSP `form-action`). */
-    formActions: string[]
     /** Scopes of the Management API caller; `all` for the static admin token. */
     scopes: ReadonlySet<string> | 'all'
     /**

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
-import { getCookie, setCookie } from 'hono/cookie'
+import { generateCookie, getCookie } from 'hono/cookie'
 import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
@@ -30,9 +30,17 @@ const MAX_LENGTH = 128
  * `admin`) and the cookie is this browser's. The key lives in the store, so every instance that
  * shares the store checks every other instance's tokens.
  */
+/** A browser's cookie value, and the `Set-Cookie` that gives it one when it had none. */
+export interface BrowserCookie {
+  readonly value: string
+  readonly setCookie: string | undefined
+}
+
 export interface Csrf {
-  /** This browser's value of `cookie`, set now when it has none (or a malformed one). */
+  /** This browser's value of `cookie`, set now (`c.header`) when it has none (or a malformed one). */
   browserCookie(c: Context<AppEnv>, cookie: CsrfCookie): string
+  /** As `browserCookie`, leaving the `Set-Cookie` to the caller. */
+  readCookie(c: Context<AppEnv>, cookie: CsrfCookie): BrowserCookie
   token(purpose: string, cookieValue: string): Promise<string>
   verify(
     purpose: string,
@@ -62,16 +70,21 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
 
   const csrf: Csrf = {
     browserCookie(c, cookie) {
+      const { value, setCookie } = csrf.readCookie(c, cookie)
+      if (setCookie) c.header('Set-Cookie', setCookie, { append: true })
+      return value
+    },
+    readCookie(c, cookie) {
       const value = getCookie(c, cookie.name)
-      if (value && value.length <= MAX_LENGTH) return value
+      if (value && value.length <= MAX_LENGTH) return { value, setCookie: undefined }
       const fresh = randomToken(32)
-      setCookie(c, cookie.name, fresh, {
+      const setCookie = generateCookie(cookie.name, fresh, {
         path: cookie.path,
         httpOnly: true,
         sameSite: cookie.sameSite,
         secure: options.secure,
       })
-      return fresh
+      return { value: fresh, setCookie }
     },
     token: async (purpose, cookieValue) => (await mac(purpose, cookieValue)).toString('base64url'),
     async verify(purpose, cookieValue, token) {

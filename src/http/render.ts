@@ -6,7 +6,7 @@ import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import type { RichText } from '../i18n/rich-text.js'
 import { translatorOf } from '../middleware/i18n.js'
-import { setPagePolicy, styleNonce } from '../middleware/security-headers.js'
+import { contentSecurityPolicy, styleNonce } from '../middleware/security-headers.js'
 import { brandColorOf, pageShell } from '../presenters/page.js'
 
 export interface RenderOptions {
@@ -28,16 +28,37 @@ export function renderPage(
   model: object,
   options: RenderOptions,
 ): Response {
-  const nonce = pagePolicy(c)
-  return c.html(pageHtml(c, deps, view, model, { ...options, nonce }), options.status ?? 200)
+  const policy = pagePolicy(c.get('tenant') as Tenant | undefined)
+  for (const [name, value] of Object.entries(policy.headers)) c.header(name, value)
+  const html = pageHtml(c, deps, view, model, { ...options, nonce: policy.nonce })
+  return c.html(html, options.status ?? 200)
 }
 
-/** Sets the page's headers (CSP, `no-store`); returns the nonce its branding style carries. */
-export function pagePolicy(c: Context<AppEnv>): string {
-  const nonce = brandColorOf(c.get('tenant') as Tenant | undefined) ? styleNonce() : ''
-  setPagePolicy(c, nonce || undefined)
-  c.header('Cache-Control', 'no-store')
-  return nonce
+/** A page's own headers, and the nonce its branding style carries (empty when it has none). */
+export interface PagePolicy {
+  readonly nonce: string
+  readonly headers: {
+    readonly 'content-security-policy': string
+    readonly 'cache-control': string
+  }
+}
+
+/**
+ * A page's Content-Security-Policy (its branding style's nonce, and the origins its form may
+ * lead to: `form-action`, DESIGN §6) and `no-store`.
+ */
+export function pagePolicy(
+  tenant: Tenant | undefined,
+  formActions: readonly string[] = [],
+): PagePolicy {
+  const nonce = brandColorOf(tenant) ? styleNonce() : ''
+  return {
+    nonce,
+    headers: {
+      'content-security-policy': contentSecurityPolicy({ nonce: nonce || undefined, formActions }),
+      'cache-control': 'no-store',
+    },
+  }
 }
 
 /** A page's HTML, the layout around the view, with the given style nonce. */

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
 import type { Tenant } from '../entities.js'
@@ -38,15 +38,7 @@ export function useLocale(
   return tr
 }
 
-/** Negotiates once per page request; a route refines it with the request's `ui_locales`. */
-export function i18n(deps: Pick<AppDeps, 'i18n'>): MiddlewareHandler<AppEnv> {
-  return async function i18nMiddleware(c, next) {
-    useLocale(c, deps)
-    await next()
-  }
-}
-
-/** The request's translator: the negotiated one, or negotiated now (an error before the middleware). */
+/** The request's translator: the one negotiated for it, or negotiated now from its headers. */
 export function translatorOf(c: Context<AppEnv>, deps: Pick<AppDeps, 'i18n'>): Translator {
   return (c.get('tr') as Translator | undefined) ?? useLocale(c, deps)
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 
@@ -10,18 +10,12 @@ import { AppError } from '../errors.js'
  * while `Sec-Fetch-Site` (Fetch Metadata) also tells a cross-site post by a browser that sends
  * no `Origin`.
  */
-export function sameOrigin(publicUrl: URL): MiddlewareHandler<AppEnv> {
-  return async function sameOriginMiddleware(c, next) {
-    if (c.req.method === 'POST') {
-      const origin = c.req.header('origin')
-      const site = c.req.header('sec-fetch-site')
-      const requestOrigin = new URL(c.req.url).origin
-      if (origin !== undefined && origin !== publicUrl.origin && origin !== requestOrigin) {
-        throw new AppError(403, 'invalid_csrf', 'Cross-origin form post')
-      }
-      if (site && site !== 'same-origin' && site !== 'none')
-        throw new AppError(403, 'invalid_csrf', 'Cross-site form post')
-    }
-    await next()
-  }
+export function checkSameOrigin(c: Context<AppEnv>, publicUrl: URL): void {
+  if (c.req.method !== 'POST') return
+  const origin = c.req.header('origin')
+  const site = c.req.header('sec-fetch-site')
+  if (origin !== undefined && origin !== publicUrl.origin && origin !== new URL(c.req.url).origin)
+    throw new AppError(403, 'invalid_csrf', 'Cross-origin form post')
+  if (site && site !== 'same-origin' && site !== 'none')
+    throw new AppError(403, 'invalid_csrf', 'Cross-site form post')
 }

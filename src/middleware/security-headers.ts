@@ -1,5 +1,3 @@
-import type { Context, MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app/env.js'
 import { randomToken } from '../ids.js'
 
 export interface SecurityHeadersOptions {
@@ -34,31 +32,19 @@ export function contentSecurityPolicy(
 }
 
 /**
- * Sets the page's policy: where its form's 303 may lead, and the nonce of its branding style.
- * Called as the page renders, before its response exists, like every header here: changing the
- * headers of a response already made costs a copy of it on every request.
+ * The headers of DESIGN §6 that every response carries, names in lower case. A page sets its own
+ * `content-security-policy` (its nonce and `form-action` origins) in place of the default one.
  */
-export function setPagePolicy(c: Context<AppEnv>, nonce: string | undefined): void {
-  c.header(
-    'Content-Security-Policy',
-    contentSecurityPolicy({ nonce, formActions: c.get('formActions') }),
-  )
-}
-
-/** The headers of DESIGN §6 on every response, set before the handler runs. */
-export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHandler<AppEnv> {
-  const policy = contentSecurityPolicy()
-  return async function securityHeadersMiddleware(c, next) {
-    c.set('formActions', [])
-    c.header('Content-Security-Policy', policy)
-    c.header('X-Frame-Options', 'DENY')
+export function securityHeaders(options: SecurityHeadersOptions): Readonly<Record<string, string>> {
+  return Object.freeze({
+    'content-security-policy': contentSecurityPolicy(),
+    'x-frame-options': 'DENY',
     // DESIGN §6: only the origin leaves a page (never a path or an id), and form posts keep a
     // real `Origin` for the same-origin check.
-    c.header('Referrer-Policy', 'strict-origin')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Cross-Origin-Opener-Policy', 'same-origin')
-    c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()')
-    if (options.https) c.header('Strict-Transport-Security', 'max-age=31536000')
-    await next()
-  }
+    'referrer-policy': 'strict-origin',
+    'x-content-type-options': 'nosniff',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    ...(options.https ? { 'strict-transport-security': 'max-age=31536000' } : {}),
+  })
 }

@@ -73,11 +73,11 @@ export function accountRoutes(deps: AppDeps) {
   })
 
   app.post('/apps/:clientId/revoke', limitBody('form'), async (c) => {
-    const { session, secret } = await signedIn(c)
+    const { session, secret, tr } = await signedIn(c)
     const form = await readForm(c, revokeForm)
     await csrf.check(CSRF_PURPOSE, secret, form[CSRF_FIELD])
     const clientId = c.req.param('clientId')
-    await portal.revoke(c.get('tenant'), session, clientId, c.get('locale') ?? 'en')
+    await portal.revoke(c.get('tenant'), session, clientId, tr.locale)
     c.header('Cache-Control', 'no-store')
     return c.redirect(`/account/apps?removed=${encodeURIComponent(clientId)}`, 303)
   })

@@ -9,6 +9,7 @@ import { CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../http/csrf.js'
 import { readForm } from '../http/forms.js'
 import { createPageCache, personalise, SENTINEL } from '../http/page-cache.js'
 import { pageHtml, pagePolicy } from '../http/render.js'
+import { completeResponse } from '../http/response.js'
 import { parseQuery } from '../http/validate.js'
 import { tenantLocales, useLocale } from '../middleware/i18n.js'
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
@@ -56,12 +57,9 @@ export function consentRoutes(deps: AppDeps) {
       deps,
       [picked, request.uiLocales].filter((tags) => tags != null).join(' ') || null,
     )
-    const cookie = csrf.browserCookie(c, CONSENT_CSRF_COOKIE)
-    const prompt = await flow.prompt(tenant, request, cookie)
-    // Browsers hold every redirect after a form post to form-action (CSP3 §6.2.1): the answer's
-    // 303 leads to the AS, which sends the browser on to the client's redirect URI.
-    c.get('formActions').push(new URL(request.returnTo).origin, new URL(request.redirectUri).origin)
-    const nonce = pagePolicy(c)
+    const cookie = csrf.readCookie(c, CONSENT_CSRF_COOKIE)
+    const prompt = await flow.prompt(tenant, request, cookie.value)
+    const policy = pagePolicy(tenant, formActions(request))
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
     const key = pageKey(deps, tenant, prompt, request, tr.locale)
     const page = pages.page(key, () => {
@@ -74,12 +72,18 @@ export function consentRoutes(deps: AppDeps) {
     })
     const personal = {
       user: request.userName ?? request.userId,
-      csrf: await csrf.token(request.id, cookie),
+      csrf: await csrf.token(request.id, cookie.value),
       id: request.id,
-      nonce,
+      nonce: policy.nonce,
     }
-    c.header('Content-Type', 'text/html; charset=UTF-8')
-    return c.body(personalise(page, personal))
+    // Every header here, none through `c.header` (see `completeResponse`).
+    const headers = { ...policy.headers, 'content-type': 'text/html; charset=UTF-8' }
+    return completeResponse(
+      c,
+      200,
+      personalise(page, personal),
+      cookie.setCookie ? { ...headers, 'set-cookie': cookie.setCookie } : headers,
+    )
   })
 
   app.post(
@@ -105,6 +109,21 @@ export function consentRoutes(deps: AppDeps) {
   )
 
   return app
+}
+
+/**
+ * Where the page's form may lead (CSP `form-action`, DESIGN §6): browsers hold every redirect
+ * after a form post to it (CSP3 §6.2.1), and the answer's 303 leads to the AS, which sends the
+ * browser on to the client's redirect URI. Worked out once per request as the store holds it.
+ */
+const origins = new WeakMap<ConsentRequest, readonly string[]>()
+function formActions(request: ConsentRequest): readonly string[] {
+  let found = origins.get(request)
+  if (!found) {
+    found = [new URL(request.returnTo).origin, new URL(request.redirectUri).origin]
+    origins.set(request, found)
+  }
+  return found
 }
 
 /** What makes two users' prompts the same page: everything but their own values. */
