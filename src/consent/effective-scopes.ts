@@ -62,8 +62,25 @@ export function effectiveScopes(input: EffectiveScopesInput): EffectiveScopes {
  * while a request is open, and a prompt or an answer only counts what exists (DESIGN §4).
  */
 export function stillDefined(scopes: readonly string[], api: Api | null): string[] {
-  const defined = new Set((api?.scopes ?? []).map((scope) => scope.value))
+  const defined = definedValues(api)
   return scopes.filter((value) => isStandardScope(value) || defined.has(value))
+}
+
+/**
+ * The values an API defines, as a set made once per API object: every page and answer asks, and
+ * an API of a hundred scopes would otherwise be hashed a hundred times each time. An API is
+ * replaced, never changed in place, when an admin edits it, so a set can never go stale.
+ */
+const definedSets = new WeakMap<Api, ReadonlySet<string>>()
+const NO_SCOPES: ReadonlySet<string> = new Set()
+function definedValues(api: Api | null): ReadonlySet<string> {
+  if (api === null) return NO_SCOPES
+  let defined = definedSets.get(api)
+  if (!defined) {
+    defined = new Set(api.scopes.map((scope) => scope.value))
+    definedSets.set(api, defined)
+  }
+  return defined
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 
 /** An `Authorization: Bearer` credential: the b64token syntax of RFC 6750 §2.1. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i
@@ -8,7 +8,7 @@ export function bearerToken(header: string | undefined): string | undefined {
   return BEARER.exec((header ?? '').trim())?.[1]
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest()
+const digest = (text: string) => hash('sha256', text, 'buffer')
 
 /**
  * Whether a presented value is `secret`, compared in constant time: both sides are hashed

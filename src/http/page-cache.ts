@@ -38,6 +38,8 @@ export interface Personal {
 export interface PageTemplate {
   readonly parts: readonly Buffer[]
   readonly slots: readonly (keyof Personal)[]
+  /** The bytes of all the parts together. */
+  readonly fixedLength: number
 }
 
 const SLOT = new RegExp(`\u0000${secret}:(user|csrf|id|nonce)\u0000`)
@@ -46,9 +48,11 @@ const SLOT = new RegExp(`\u0000${secret}:(user|csrf|id|nonce)\u0000`)
 export function compilePage(html: string): PageTemplate {
   // With a capturing group, `split` alternates text and slot names: text, slot, text, …
   const pieces = html.split(new RegExp(SLOT, 'g'))
+  const parts = pieces.filter((_, i) => i % 2 === 0).map((text) => Buffer.from(text))
   return {
-    parts: pieces.filter((_, i) => i % 2 === 0).map((text) => Buffer.from(text)),
+    parts,
     slots: pieces.filter((_, i) => i % 2 === 1) as (keyof Personal)[],
+    fixedLength: parts.reduce((sum, part) => sum + part.length, 0),
   }
 }
 
@@ -78,24 +82,41 @@ export function createPageCache(max: number = limits.renderedPages) {
 
 export type PageCache = ReturnType<typeof createPageCache>
 
+/** A value ready to write: its text as the page shows it, how to encode it, and its length. */
+interface Filling {
+  readonly text: string
+  readonly encoding: 'latin1' | 'utf8'
+  readonly bytes: number
+}
+
+/** Tokens, ids and nonces are URL-safe ASCII: nothing to escape, one byte a character (checked). */
+function fill(value: string, isToken: boolean): Filling {
+  if (isToken && TOKEN_CHARS.test(value))
+    return { text: value, encoding: 'latin1', bytes: value.length }
+  const text = escapeHtml(value)
+  return { text, encoding: 'utf8', bytes: Buffer.byteLength(text) }
+}
+
 /** The page with this request's own values in its gaps, escaped as the template escapes. */
 export function personalise(page: PageTemplate, values: Personal): Buffer<ArrayBuffer> {
   const { parts, slots } = page
-  const texts = slots.map((slot) => {
-    const value = values[slot]
-    // Tokens, ids and nonces are made of URL-safe characters: nothing to escape, checked anyway.
-    return slot !== 'user' && TOKEN_CHARS.test(value) ? value : escapeHtml(value)
-  })
-  let length = 0
-  for (const part of parts) length += part.length
-  for (const text of texts) length += Buffer.byteLength(text)
+  // Each value once, however many gaps it fills (the id is in every language link).
+  const fillings: Record<keyof Personal, Filling> = {
+    user: fill(values.user, false),
+    csrf: fill(values.csrf, true),
+    id: fill(values.id, true),
+    nonce: fill(values.nonce, true),
+  }
+  let length = page.fixedLength
+  for (const slot of slots) length += fillings[slot].bytes
   // One buffer, written in place: no intermediate string of the whole page, no second copy.
   const out = Buffer.allocUnsafe(length)
   let at = 0
-  for (let i = 0; i < texts.length; i++) {
+  for (let i = 0; i < slots.length; i++) {
     at += (parts[i] as Buffer).copy(out, at)
-    at += out.write(texts[i] as string, at)
+    const filling = fillings[slots[i] as keyof Personal]
+    at += out.write(filling.text, at, filling.encoding)
   }
-  ;(parts[texts.length] as Buffer).copy(out, at)
+  ;(parts[slots.length] as Buffer).copy(out, at)
   return out as Buffer<ArrayBuffer>
 }

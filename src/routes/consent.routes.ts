@@ -59,7 +59,7 @@ export function consentRoutes(deps: AppDeps) {
     )
     const cookie = csrf.readCookie(c, CONSENT_CSRF_COOKIE)
     const prompt = await flow.prompt(tenant, request, cookie.value)
-    const policy = pagePolicy(tenant, formActions(request))
+    const policy = pagePolicy(tenant, requestUrls(request).formActions)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
     const key = pageKey(deps, tenant, prompt, request, tr.locale)
     const page = pages.page(key, () => {
@@ -111,19 +111,29 @@ export function consentRoutes(deps: AppDeps) {
   return app
 }
 
-/**
- * Where the page's form may lead (CSP `form-action`, DESIGN §6): browsers hold every redirect
- * after a form post to it (CSP3 §6.2.1), and the answer's 303 leads to the AS, which sends the
- * browser on to the client's redirect URI. Worked out once per request as the store holds it.
- */
-const origins = new WeakMap<ConsentRequest, readonly string[]>()
-function formActions(request: ConsentRequest): readonly string[] {
-  let found = origins.get(request)
-  if (!found) {
-    found = [new URL(request.returnTo).origin, new URL(request.redirectUri).origin]
-    origins.set(request, found)
+/** What a page needs from a request's two URLs, worked out once per request as the store holds it. */
+interface RequestUrls {
+  /**
+   * Where the page's form may lead (CSP `form-action`, DESIGN §6): browsers hold every redirect
+   * after a form post to it (CSP3 §6.2.1), and the answer's 303 leads to the AS, which sends the
+   * browser on to the client's redirect URI.
+   */
+  readonly formActions: readonly string[]
+  /** The host the page says the user will be sent to. */
+  readonly redirectHost: string
+}
+const urlsOf = new WeakMap<ConsentRequest, RequestUrls>()
+function requestUrls(request: ConsentRequest): RequestUrls {
+  let urls = urlsOf.get(request)
+  if (!urls) {
+    const redirect = new URL(request.redirectUri)
+    urls = {
+      formActions: [new URL(request.returnTo).origin, redirect.origin],
+      redirectHost: redirect.host,
+    }
+    urlsOf.set(request, urls)
   }
-  return found
+  return urls
 }
 
 /** What makes two users' prompts the same page: everything but their own values. */
@@ -142,7 +152,7 @@ function pageKey(
     prompt.scopes,
     prompt.alreadyGranted,
     locale,
-    new URL(request.redirectUri).host,
+    requestUrls(request).redirectHost,
     request.granular,
     request.requiredScopes,
     request.changedScopes,

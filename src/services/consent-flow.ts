@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config.js'
 import {
@@ -100,7 +100,8 @@ export interface ConsentFlowDeps extends ConsentRequestDeps {
   readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url')
+// One call (`crypto.hash`), not a Hash object per value: this runs on every page and answer.
+const sha256 = (text: string) => hash('sha256', text, 'base64url')
 
 /** Equal hashes, compared in constant time. */
 function sameHash(stored: string | null, given: string): boolean {
