@@ -90,17 +90,18 @@ export interface LanguageChoice {
 
 /**
  * The language switcher (issue 16): plain links that render the page again with `ui_locales`,
- * for a user whose browser guessed wrong; no script, so it works with JavaScript off.
+ * for a user whose browser guessed wrong; no script, so it works with JavaScript off. Each link
+ * is the query alone, which a browser resolves against the page's own path (RFC 3986 §5.2.2):
+ * the request id is not written into each of up to thirty links on every view.
  */
 export function languageChoices(
   locales: readonly string[],
   i18n: Pick<I18n, 'translator'>,
-  path: string,
 ): LanguageChoice[] {
   return locales.map((tag) => ({
     tag,
     name: i18n.translator(tag).t('meta.language'),
-    href: `${path}?ui_locales=${encodeURIComponent(tag)}`,
+    href: `?ui_locales=${encodeURIComponent(tag)}`,
   }))
 }
 

@@ -174,11 +174,7 @@ function pageInput(
     mode: promptMode(tenant),
     formAction: `/consent/${SENTINEL.id}`,
     csrf: SENTINEL.csrf,
-    languages: languageChoices(
-      tenantLocales(tenant, deps.i18n.locales),
-      deps.i18n,
-      `/consent/${SENTINEL.id}`,
-    ),
+    languages: languageChoices(tenantLocales(tenant, deps.i18n.locales), deps.i18n),
     lineOptions: {
       granular: request.granular,
       required: new Set(request.requiredScopes),

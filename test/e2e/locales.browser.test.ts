@@ -82,6 +82,10 @@ describe('every shipped locale', () => {
     const page = await context.newPage()
     await page.goto(`${server.url}/demo`)
     const consent = page.url().split('?')[0] ?? ''
+    // The switcher's links are the query alone: followed, they stay on this request's page.
+    await page.locator('nav.languages a[hreflang="de"]').click()
+    await page.waitForURL(`${consent}?ui_locales=de`)
+    expect(await page.locator('html').getAttribute('lang')).toBe('de')
     const violations: Record<string, string[]> = {}
     for (const tag of shipped) {
       await page.goto(`${consent}?ui_locales=${encodeURIComponent(tag)}`)
