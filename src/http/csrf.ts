@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
-import { generateCookie, getCookie } from 'hono/cookie'
+import { generateCookie } from 'hono/cookie'
 import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Store } from '../store/port.js'
+import { cookieValue } from './cookies.js'
 
 export const CSRF_FIELD = 'csrf'
 
@@ -41,6 +42,8 @@ export interface Csrf {
   browserCookie(c: Context<AppEnv>, cookie: CsrfCookie): string
   /** As `browserCookie`, leaving the `Set-Cookie` to the caller. */
   readCookie(c: Context<AppEnv>, cookie: CsrfCookie): BrowserCookie
+  /** The value of `cookie` this request carries, read as `browserCookie` reads it. */
+  sentCookie(c: Context<AppEnv>, cookie: CsrfCookie): string | undefined
   token(purpose: string, cookieValue: string): Promise<string>
   verify(
     purpose: string,
@@ -74,8 +77,9 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
       if (setCookie) c.header('Set-Cookie', setCookie, { append: true })
       return value
     },
+    sentCookie: (c, cookie) => cookieValue(c.req.header('cookie'), cookie.name),
     readCookie(c, cookie) {
-      const value = getCookie(c, cookie.name)
+      const value = csrf.sentCookie(c, cookie)
       if (value && value.length <= MAX_LENGTH) return { value, setCookie: undefined }
       const fresh = randomToken(32)
       const setCookie = generateCookie(cookie.name, fresh, {

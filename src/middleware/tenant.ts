@@ -8,7 +8,7 @@ import { tenantForHost } from '../services/tenants.js'
 /** Finds the tenant by the `Host` the request was sent to and keeps it on the request; 404 if none. */
 export async function resolveTenant(c: Context<AppEnv>, deps: Pick<AppDeps, 'store'>) {
   await deps.store.sync()
-  const found = await tenantForHost(deps.store, requestHostname(c.req.header('host')))
+  const found = await tenantForHost(deps.store, () => requestHostname(c.req.header('host')))
   if (!found) throw new AppError(404, 'not_found', 'No tenant serves this host')
   c.set('tenant', found)
 }

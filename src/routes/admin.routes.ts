@@ -97,7 +97,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   app.post('/login', loginLimit, limitBody('form'), async (c) => {
     const form = await readForm(c, loginForm).catch(() => undefined)
     if (!form) return renderLogin(c, 400, 'Paste a management token to sign in.')
-    await csrf.check('admin-login', getCookie(c, LOGIN_COOKIE.name), form.csrf)
+    await csrf.check('admin-login', csrf.sentCookie(c, LOGIN_COOKIE), form.csrf)
     const tenant = c.get('tenant')
     const verified = await verifyToken(form.token, tenant)
     if (!verified)

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
@@ -99,7 +98,7 @@ export function consentRoutes(deps: AppDeps) {
         answerForm,
         'The form must carry action=accept|deny and its token',
       )
-      const browser = getCookie(c, CONSENT_CSRF_COOKIE.name)
+      const browser = csrf.sentCookie(c, CONSENT_CSRF_COOKIE)
       await csrf.check(request.id, browser, form[CSRF_FIELD])
       const locale = c.get('locale') ?? 'en'
       const back = await flow.answer(tenant, request, form.action, browser, form.scopes, locale)
