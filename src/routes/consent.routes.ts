@@ -1,15 +1,16 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
 import type { ConsentRequest, Tenant } from '../entities.js'
 import { limitBody } from '../http/body-limit.js'
-import { CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../http/csrf.js'
+import { type BrowserCookie, CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../http/csrf.js'
 import { readForm } from '../http/forms.js'
 import { createPageCache, personalise, SENTINEL } from '../http/page-cache.js'
 import { pageHtml, pagePolicy } from '../http/render.js'
 import { completeResponse } from '../http/response.js'
 import { parseQuery } from '../http/validate.js'
+import type { Translator } from '../i18n/i18n.js'
 import { tenantLocales, useLocale } from '../middleware/i18n.js'
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import {
@@ -57,6 +58,23 @@ export function consentRoutes(deps: AppDeps) {
       [picked, request.uiLocales].filter((tags) => tags != null).join(' ') || null,
     )
     const cookie = csrf.readCookie(c, CONSENT_CSRF_COOKIE)
+    try {
+      return await promptPage(c, tenant, request, tr, cookie)
+    } catch (error) {
+      // The first view binds the request to this new cookie: the error page hands it over too,
+      // so the browser can come back to its request.
+      if (cookie.setCookie) c.header('Set-Cookie', cookie.setCookie, { append: true })
+      throw error
+    }
+  })
+
+  async function promptPage(
+    c: Context<AppEnv>,
+    tenant: Tenant,
+    request: ConsentRequest,
+    tr: Translator,
+    cookie: BrowserCookie,
+  ): Promise<Response> {
     const prompt = await flow.prompt(tenant, request, cookie.value)
     const policy = pagePolicy(tenant, requestUrls(request).formActions)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
@@ -83,7 +101,7 @@ export function consentRoutes(deps: AppDeps) {
       personalise(page, personal),
       cookie.setCookie ? { ...headers, 'set-cookie': cookie.setCookie } : headers,
     )
-  })
+  }
 
   app.post(
     '/:id',

@@ -87,3 +87,33 @@ describe('response headers over a socket', () => {
     }
   })
 })
+
+describe('a first view that fails after binding', () => {
+  it('still hands the browser its cookie, so it can come back to its request', async () => {
+    const request = await openRequest()
+    const views = t.deps.views
+    const render = views.render
+    // The prompt fails to render after the request is bound; the error page still renders.
+    views.render = (view, model) => {
+      if (view === 'consent') throw new Error('render failed')
+      return render.call(views, view, model)
+    }
+    let failed: Response
+    try {
+      failed = await fetch(`${server.url}/consent/${request.id}`)
+    } finally {
+      views.render = render
+    }
+    expect(failed.status).toBe(500)
+    const cookie = (failed.headers.getSetCookie()[0] ?? '').split(';')[0] as string
+    expect(cookie).toMatch(/^assent_csrf=[\w-]+$/)
+    await failed.arrayBuffer()
+    // Bound to that cookie: the same browser sees its prompt, another one does not.
+    const again = await fetch(`${server.url}/consent/${request.id}`, { headers: { cookie } })
+    expect(again.status).toBe(200)
+    await again.arrayBuffer()
+    const other = await fetch(`${server.url}/consent/${request.id}`)
+    expect(other.status).toBe(403)
+    await other.arrayBuffer()
+  })
+})
