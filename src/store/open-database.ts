@@ -49,6 +49,11 @@ export function openSqlite(file: string): Kysely<Database> {
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // better-sqlite3 builds SQLite with a 16 MB page cache (SQLITE_DEFAULT_CACHE_SIZE=-16000), which
+  // fills as the file grows: 15 MB of the server's resident memory after 30,000 creates. Reads
+  // are by key, and the operating system caches the file anyway; SQLite's own default, 2 MB,
+  // keeps creates, answers and verifies as fast.
+  sqlite.pragma(`cache_size = ${-limits.sqliteCacheKib}`)
   // Kysely prepares every query it runs; preparing costs more than running these small
   // statements, so each distinct SQL text is prepared once and reused, the least used dropped
   // first when there are too many (an `IN` list of each length is a text of its own).

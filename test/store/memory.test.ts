@@ -1,6 +1,8 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { limits } from '../../src/config.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'
@@ -78,5 +80,18 @@ describe('consent requests kept in memory (src/store/cached-store.ts)', () => {
     // About 1.8 KB with these four scopes; 3.1 KB when each request was copied by spread, with a
     // hidden class of its own.
     expect(perRequest).toBeLessThan(2400)
+  })
+})
+
+describe("SQLite's page cache", () => {
+  it("is bounded to the configured size, not the driver's 16 MB", async () => {
+    const db = openSqlite(t.deps.config.databaseUrl.slice('sqlite:'.length))
+    try {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db)
+      expect(rows[0]?.cache_size).toBe(-limits.sqliteCacheKib)
+      expect(limits.sqliteCacheKib).toBeLessThanOrEqual(4096)
+    } finally {
+      await db.destroy()
+    }
   })
 })
