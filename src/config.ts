@@ -204,6 +204,8 @@ export const limits = {
   viewPaths: 256,
   /** Prepared SQLite statements kept, one per distinct SQL text; the least used goes first. */
   sqliteStatements: 1000,
+  /** SQLite's page cache, in KiB (`PRAGMA cache_size`), held in the server's own memory. */
+  sqliteCacheKib: 2000,
   /** Consent pages rendered once and personalised per request (one per client, scopes, locale). */
   renderedPages: 500,
   /** The words of a prompt's lines, worked out once for the receipts of its answers (same key). */

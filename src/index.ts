@@ -1,5 +1,4 @@
 import { serve } from '@hono/node-server'
-import pg from 'pg'
 import { createApp } from './app/create-app.js'
 import { appDeps } from './app/deps.js'
 import { loadAssets } from './assets.js'
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
   // Rate-limit counters shared by every instance of a PostgreSQL deployment (DESIGN §6).
   const sharedCounters = config.databaseUrl.startsWith('sqlite:')
     ? undefined
-    : new pg.Pool({ connectionString: config.databaseUrl, max: 2 })
+    : new (await import('pg')).default.Pool({ connectionString: config.databaseUrl, max: 2 })
   sharedCounters?.on('error', () => {})
   const app = createApp(
     appDeps({

@@ -13,7 +13,7 @@ export const engines = [
     skip: !TEST_DATABASE_URL,
     open: async () => {
       const database = await createTestDatabase()
-      return { db: openPostgres(database.url), drop: database.drop }
+      return { db: await openPostgres(database.url), drop: database.drop }
     },
   },
 ]

@@ -6,7 +6,7 @@ import type { EffectsLog } from './effects.js'
 import { mergeGrant } from './grants.js'
 import { prepared } from './prepared.js'
 import { rememberUser } from './rbac.js'
-import { bit, iso, json, toConsentRequest } from './rows.js'
+import { bit, iso, json, storedConsentRequest, toConsentRequest } from './rows.js'
 
 // The request path's statements, compiled once (prepared.ts).
 
@@ -122,19 +122,7 @@ export async function insertConsentRequest(
     required_scopes: json(request.requiredScopes ?? []),
     changed_scopes: json(request.changedScopes ?? []),
   })
-  return {
-    ...request,
-    answeredAt,
-    bindingHash: null,
-    verifierHash: null,
-    verifiedAt: null,
-    granular: request.granular ?? false,
-    requiredScopes: request.requiredScopes ?? [],
-    changedScopes: request.changedScopes ?? [],
-    declinedScopes: null,
-    shown: null,
-    receiptId: null,
-  }
+  return storedConsentRequest(request, answeredAt)
 }
 
 export async function findConsentRequest(
