@@ -51,7 +51,8 @@ export function consentRoutes(deps: AppDeps) {
     const tenant = c.get('tenant')
     const request = await flow.find(tenant, c.req.param('id'))
     // The user's pick first, then the request's own preferences (a pick the tenant disabled).
-    const picked = parseQuery(c, promptQuery).ui_locales
+    // (The link an AS sends carries no query: nothing to parse on most views.)
+    const picked = c.req.url.includes('?') ? parseQuery(c, promptQuery).ui_locales : undefined
     const tr = useLocale(
       c,
       deps,
