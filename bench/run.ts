@@ -419,7 +419,13 @@ async function main() {
 
   // Rounds interleave the ceiling and the pages, so a machine that slows down mid-run slows both.
   const memoryPeaks: Record<string, number> = {}
-  resetPeak(small.process.pid)
+  // Where each phase starts: a phase's peak includes what the one before left uncollected.
+  const memoryStarts: Record<string, number> = {}
+  const startPhase = (name: string) => {
+    memoryStarts[name] = memory(small.process.pid).rssMb
+    resetPeak(small.process.pid)
+  }
+  startPhase('pages')
   const rounds: {
     ceiling: Load
     grouped: Load
@@ -484,7 +490,7 @@ async function main() {
     )
 
   // Creating consent requests: the AS's call, JSON in and out, one durable insert each.
-  resetPeak(small.process.pid)
+  startPhase('creates')
   const creating = {
     url: `${small.base}/api/v2/consent-requests`,
     connections: CONNECTIONS,
@@ -500,7 +506,7 @@ async function main() {
   // Alternate small and large, so the same noise falls on both; after an unmeasured warm-up, as
   // for every load (the first 2,000 pairs of a cold process run at two thirds of the speed).
   const pairRuns: { small: Pairs; large?: Pairs }[] = []
-  resetPeak(small.process.pid)
+  startPhase('answers')
   for (const server of large ? [small, large] : [small])
     await answerPairs(server, server, WARM_UP_PAIRS, `w${server === small ? 's' : 'l'}`)
   for (let round = 0; round < (large ? ROUNDS : 1); round++) {
@@ -567,6 +573,7 @@ async function main() {
     domain,
     peakRssMb,
     memoryPeaks,
+    memoryStarts,
     ratios: {
       ...ratios,
       largeToSmallPairs,
@@ -599,6 +606,7 @@ function report(r: {
   domain: ReturnType<typeof domainBench>
   peakRssMb: number
   memoryPeaks: Record<string, number>
+  memoryStarts: Record<string, number>
   ratios: Record<string, number | undefined>
 }): string {
   const n = (value: number) => value.toLocaleString('en')
@@ -668,7 +676,7 @@ function report(r: {
   }
   lines.push(
     `| grouping 1000 scopes | ${r.domain.groupingMicros.toFixed(1)} µs | | | | ${r.ratios.groupingToBaseline} × splitting them once | < 1,000 µs |`,
-    `| peak RSS of the server | ${r.peakRssMb} MB | | | | pages ${r.memoryPeaks.pages} MB, creates ${r.memoryPeaks.creates} MB, answers ${r.memoryPeaks.answers} MB${r.large?.peakRssMb ? `; large tenant ${r.large.peakRssMb} MB` : ''} | < 150 MB |`,
+    `| peak RSS of the server | ${r.peakRssMb} MB | | | | ${['pages', 'creates', 'answers'].map((phase) => `${phase} ${r.memoryPeaks[phase]} MB (from ${r.memoryStarts[phase]})`).join(', ')}${r.large?.peakRssMb ? `; large tenant ${r.large.peakRssMb} MB` : ''} | < 150 MB |`,
     '',
   )
   return lines.join('\n')

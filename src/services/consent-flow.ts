@@ -139,25 +139,16 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
       : null
 
-  /** The request bound to this browser, binding it on first sight; 403 for another browser. */
-  async function boundTo(
-    tenant: Tenant,
-    request: ConsentRequest,
-    browser: string | undefined,
-    binding = browser ? bindingOf(request.id, browser) : undefined,
-  ) {
-    if (!browser || !binding) throw boundElsewhere()
-    const bound =
-      request.bindingHash === null
-        ? await store.consentRequests.bind(tenant.id, request.id, binding)
-        : request
+  /**
+   * Binds a request nobody has seen yet to this browser, on its first view (counted once, for the
+   * console's insights); 403 when another browser's first view won the race.
+   */
+  async function bindFirstView(tenant: Tenant, request: ConsentRequest, binding: string) {
+    const bound = await store.consentRequests.bind(tenant.id, request.id, binding)
     if (!bound) throw notFound()
     if (!sameHash(bound.bindingHash, binding)) throw boundElsewhere()
-    // First shown to its browser now: counted once, for the console's insights.
-    if (request.bindingHash === null) {
-      const shown = { clientId: request.clientId, metric: 'shown', scope: '', count: 1 } as const
-      await store.stats.add(tenant.id, [shown], deps.now())
-    }
+    const shown = { clientId: request.clientId, metric: 'shown', scope: '', count: 1 } as const
+    await store.stats.add(tenant.id, [shown], deps.now())
     return bound
   }
 
@@ -249,12 +240,14 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       if (request.status !== 'pending') throw alreadyAnswered()
       if (deps.now() >= request.expiresAt) throw expired()
       const [client, api] = await Promise.all([clientOf(tenant, request), apiOf(tenant, request)])
-      const bound = await boundTo(tenant, request, browser, binding)
+      // Bound to this browser already (checked above), or bound to it now.
+      const bound =
+        request.bindingHash === null ? await bindFirstView(tenant, request, binding) : request
       const scopes = stillDefined(bound.promptScopes, api)
       const asked = new Set(scopes)
-      const alreadyGranted = stillDefined(bound.effectiveScopes, api).filter(
-        (scope) => !asked.has(scope) && scope !== 'openid',
-      ).length
+      let alreadyGranted = 0
+      for (const scope of stillDefined(bound.effectiveScopes, api))
+        if (scope !== 'openid' && !asked.has(scope)) alreadyGranted += 1
       deps.metrics.promptsShown.inc({ mode: promptModeFor(tenant.settings.flags) })
       return { request: bound, client, api, scopes, alreadyGranted }
     },
