@@ -66,10 +66,14 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
       })
     return key
   }
-  const mac = async (purpose: string, cookieValue: string) =>
-    createHmac('sha256', await loadKey())
-      .update(`${purpose}\u0000${cookieValue}`)
-      .digest()
+  // Once loaded, the key is used as it is: a token needs no wait on every page.
+  let loaded: Buffer | undefined
+  const macWith = (secret: Buffer, purpose: string, cookieValue: string) =>
+    createHmac('sha256', secret).update(`${purpose}\u0000${cookieValue}`).digest()
+  const mac = async (purpose: string, cookieValue: string) => {
+    loaded ??= await loadKey()
+    return macWith(loaded, purpose, cookieValue)
+  }
 
   const csrf: Csrf = {
     browserCookie(c, cookie) {

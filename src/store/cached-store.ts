@@ -19,6 +19,8 @@ const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
  * it out. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
  * nothing (an unknown `Host`, a mistyped client id) takes no room.
  */
+const SYNCED: Promise<void> = Promise.resolve()
+
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const bounds = limits.cache
   const tenantsByHost = new LRUCache<string, Tenant>({ max: bounds.tenantHosts })
@@ -107,17 +109,19 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   }
 
   /** The value under `key`, read through `load` when not kept; a miss or a failure is not kept. */
-  async function cached<V extends object>(
+  function cached<V extends object>(
     cache: LRUCache<string, V>,
     key: string,
     load: () => Promise<V | undefined>,
   ): Promise<V | undefined> {
     const kept = cache.get(key)
-    if (kept !== undefined) return kept
+    // Every page asks: a hit is a settled promise, not an async function's machinery.
+    if (kept !== undefined) return Promise.resolve(kept)
     const readAt = generation
-    const found = await load()
-    if (found !== undefined && readAt === generation) cache.set(key, found)
-    return found
+    return load().then((found) => {
+      if (found !== undefined && readAt === generation) cache.set(key, found)
+      return found
+    })
   }
 
   function only(): Promise<Tenant | undefined> {
@@ -158,13 +162,15 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
 
     configEpoch: () => `${generation}:${seenVersion ?? ''}`,
 
-    async sync() {
-      if (!options.shared) return
-      const version = await store.meta.get(VERSION_KEY)
-      if (version !== seenVersion) {
-        forget()
-        seenVersion = version
-      }
+    sync() {
+      // One process on the database: every write went through here already.
+      if (!options.shared) return SYNCED
+      return store.meta.get(VERSION_KEY).then((version) => {
+        if (version !== seenVersion) {
+          forget()
+          seenVersion = version
+        }
+      })
     },
 
     tenants: {
