@@ -22,7 +22,8 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) {
   const app = new Hono<AppEnv>()
 
-  app.use(requestContext(deps))
+  const onError = errorHandler(deps)
+  app.use(requestContext(deps, onError))
   app.route('/', systemRoutes(deps))
   // The keys that verify a tenant's consent receipts (DESIGN §3.6), rotated ones included.
   app.get('/.well-known/assent-receipt-keys.json', tenant(deps), async (c) => {
@@ -54,7 +55,7 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
   }
 
   app.notFound(notFoundHandler(deps))
-  app.onError(errorHandler(deps))
+  app.onError(onError)
   return app
 }
 

@@ -24,6 +24,8 @@ export const CONSENT_CSRF_COOKIE: CsrfCookie = {
 }
 
 const MAX_LENGTH = 128
+/** What this service sets (`randomToken`: base64url), up to `MAX_LENGTH`; anything else is not ours. */
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{1,128}$/
 
 /**
  * Double-submit CSRF tokens for every form, consent page and admin pages alike: the form carries
@@ -81,10 +83,10 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
       if (setCookie) c.header('Set-Cookie', setCookie, { append: true })
       return value
     },
-    sentCookie: (c, cookie) => cookieValue(c.req.header('cookie'), cookie.name),
+    sentCookie: (c, cookie) => cookieValue(c.req.header('cookie'), cookie.name, COOKIE_VALUE),
     readCookie(c, cookie) {
       const value = csrf.sentCookie(c, cookie)
-      if (value && value.length <= MAX_LENGTH) return { value, setCookie: undefined }
+      if (value) return { value, setCookie: undefined }
       const fresh = randomToken(32)
       const setCookie = generateCookie(cookie.name, fresh, {
         path: cookie.path,

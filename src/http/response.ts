@@ -29,9 +29,17 @@ export function completeResponse(
  * set its own (a page's own Content-Security-Policy stays), and the request id.
  */
 export function finishHeaders(c: Context<AppEnv>): void {
-  const response = c.res
-  if (complete.has(response)) return
-  const headers = response.headers
+  if (complete.has(c.res)) return
+  try {
+    addDefaults(c, c.res.headers)
+  } catch {
+    // Headers that cannot change (a `Response.redirect`, a `fetch` result): a copy can.
+    c.res = new Response(c.res.body, c.res)
+    addDefaults(c, c.res.headers)
+  }
+}
+
+function addDefaults(c: Context<AppEnv>, headers: Headers): void {
   const defaults = c.get('defaultHeaders')
   for (const name in defaults) if (!headers.has(name)) headers.set(name, defaults[name] as string)
   headers.set('x-request-id', c.get('requestId'))

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import type { MiddlewareHandler } from 'hono'
+import type { ErrorHandler, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
 import { addressResolver, clientAddressOf } from '../http/client-address.js'
@@ -19,6 +19,7 @@ const REQUEST_ID = /^[\w=-]{1,64}$/
  */
 export function requestContext(
   deps: Pick<AppDeps, 'log' | 'metrics' | 'config'>,
+  onError: ErrorHandler<AppEnv>,
 ): MiddlewareHandler<AppEnv> {
   const defaults = securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' })
   const resolveAddress = addressResolver(deps.config.trustedProxies)
@@ -28,7 +29,13 @@ export function requestContext(
     c.set('requestId', given !== undefined && REQUEST_ID.test(given) ? given : randomToken(16))
     c.set('resolveAddress', resolveAddress)
     c.set('defaultHeaders', defaults)
-    await next()
+    try {
+      await next()
+    } catch (thrown) {
+      // hono hands only an `Error` to the error handler: anything else thrown (a string, a
+      // rejection with a plain value) would leave as a bare 500, without the headers or a log.
+      c.res = await onError(thrown instanceof Error ? thrown : new Error(String(thrown)), c)
+    }
     finishHeaders(c)
     const seconds = (performance.now() - start) / 1000
     const route = c.req.routePath === '/*' || !c.req.routePath ? 'other' : c.req.routePath

@@ -22,6 +22,14 @@ describe('cookieValue', () => {
     expect(cookieValue(header, 'assent_csrf')).toBe(expected)
   })
 
+  it('passes over a value the check refuses, for the next cookie of that name', () => {
+    const token = /^[\w-]{1,128}$/
+    expect(cookieValue('assent_csrf=bad!; assent_csrf=good', 'assent_csrf', token)).toBe('good')
+    expect(cookieValue('assent_csrf="a b"; x=1; assent_csrf=ok', 'assent_csrf', token)).toBe('ok')
+    expect(cookieValue('assent_csrf=%41', 'assent_csrf', token)).toBeUndefined()
+    expect(cookieValue(`assent_csrf=${'a'.repeat(129)}`, 'assent_csrf', token)).toBeUndefined()
+  })
+
   it('reads nothing without a header', () => {
     expect(cookieValue(undefined, 'assent_csrf')).toBeUndefined()
   })

@@ -117,3 +117,14 @@ describe('a first view that fails after binding', () => {
     await other.arrayBuffer()
   })
 })
+
+describe('responses the handlers did not shape', () => {
+  it('answers something thrown that is not an Error with a 500 that has every header', async () => {
+    t.deps.store.ping = () => Promise.reject('the database went away')
+    const res = await fetch(`${server.url}/healthz`, { headers: { accept: 'application/json' } })
+    expect(res.status).toBe(500)
+    expect(Object.fromEntries(res.headers)).toMatchObject(SECURITY)
+    expect(res.headers.get('x-request-id')).toMatch(/^[\w-]{22}$/)
+    expect(await res.json()).toMatchObject({ statusCode: 500, errorCode: 'internal_error' })
+  })
+})

@@ -1,0 +1,23 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+let t: TestApp
+
+beforeEach(async () => {
+  t = await createTestApp()
+})
+afterEach(async () => {
+  await t.close()
+})
+
+describe('security headers on a response whose headers cannot change', () => {
+  it('adds them to a copy', async () => {
+    // `Response.redirect` makes a response with immutable headers (Fetch §6.4).
+    t.app.get('/probe-immutable', () => Response.redirect('https://example.com/', 302))
+    const res = await t.app.request('/probe-immutable')
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('https://example.com/')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+  })
+})
