@@ -1,4 +1,10 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import {
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto'
 import type { Context } from 'hono'
 import { generateCookie } from 'hono/cookie'
 import type { AppEnv } from '../app/env.js'
@@ -57,11 +63,13 @@ export interface Csrf {
 }
 
 export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
-  let key: Promise<Buffer> | undefined
+  let key: Promise<KeyObject> | undefined
+  // A key object, made once: given raw bytes, Node 24's `createHmac` takes 8 µs to wrap them on
+  // every call, against 1.3 µs with the object (Node 20 costs the same either way).
   const loadKey = () => {
     key ??= store.keys
       .getOrCreate('csrf', () => randomBytes(32).toString('base64url'))
-      .then((secret) => Buffer.from(secret, 'base64url'))
+      .then((secret) => createSecretKey(Buffer.from(secret, 'base64url')))
       .catch((error: unknown) => {
         key = undefined
         throw error
@@ -69,8 +77,8 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
     return key
   }
   // Once loaded, the key is used as it is: a token needs no wait on every page.
-  let loaded: Buffer | undefined
-  const macWith = (secret: Buffer, purpose: string, cookieValue: string) =>
+  let loaded: KeyObject | undefined
+  const macWith = (secret: KeyObject, purpose: string, cookieValue: string) =>
     createHmac('sha256', secret).update(`${purpose}\u0000${cookieValue}`).digest()
   const mac = async (purpose: string, cookieValue: string) => {
     loaded ??= await loadKey()
