@@ -40,7 +40,7 @@ export async function bootstrap(config: Config, store: Store): Promise<Bootstrap
     }
     const tenant =
       (await store.tenants.get(DEFAULT_TENANT_ID)) ??
-      (await tenantForHost(store, config.publicUrl.hostname))
+      (await tenantForHost(store, () => config.publicUrl.hostname))
     if (!tenant)
       throw new Error('no default tenant: the database holds several tenants and none is "default"')
 

@@ -9,6 +9,9 @@ const VERSION_KEY = 'config_version'
 /** The key of something that belongs to one tenant. */
 const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
 
+/** What `sync()` answers when there is nothing to check: one settled promise for every request. */
+const SYNCED: Promise<void> = Promise.resolve()
+
 /**
  * Keeps what every page reads — tenants, APIs, clients — and the tenants' webhook endpoints in
  * memory, and forgets it on any write to them. With `shared` (several instances on one database)
@@ -19,8 +22,6 @@ const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
  * it out. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
  * nothing (an unknown `Host`, a mistyped client id) takes no room.
  */
-const SYNCED: Promise<void> = Promise.resolve()
-
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const bounds = limits.cache
   const tenantsByHost = new LRUCache<string, Tenant>({ max: bounds.tenantHosts })

@@ -1,24 +1,13 @@
 import { request as httpRequest } from 'node:http'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { serveEachTest } from '../support/serve.js'
 
 // Bodies are read straight from Node's socket (src/http/body-limit.ts): these tests go through a
 // real server, where `app.request` would hand the app a web Request instead.
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+const served = serveEachTest()
 
-beforeEach(async () => {
-  t = await createTestApp()
-  server = await listen(t.app)
-})
-afterEach(async () => {
-  await server.close()
-  await t.close()
-})
-
-const auth = () => ({ authorization: `Bearer ${t.adminToken}` })
+const auth = () => ({ authorization: `Bearer ${served.t.adminToken}` })
 
 /** One raw HTTP request whose body is written in `pieces`, `pauseMs` apart. */
 function send(
@@ -28,7 +17,7 @@ function send(
   options: { pauseMs?: number; abortAfter?: number; hold?: boolean } = {},
 ): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${server.url}${path}`, { method: 'POST', headers }, (res) => {
+    const req = httpRequest(`${served.url}${path}`, { method: 'POST', headers }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk) => {
@@ -71,7 +60,7 @@ const openRequest = () =>
   })
 
 async function resourceServerCount(): Promise<number> {
-  const res = await fetch(`${server.url}/api/v2/resource-servers`, { headers: auth() })
+  const res = await fetch(`${served.url}/api/v2/resource-servers`, { headers: auth() })
   return ((await res.json()) as unknown[]).length
 }
 
@@ -87,7 +76,7 @@ describe('request bodies read from the socket', () => {
     expect(created.status).toBe(201)
     const id = JSON.parse(created.body).id as string
 
-    const page = await fetch(`${server.url}/consent/${id}`)
+    const page = await fetch(`${served.url}/consent/${id}`)
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
     const form = `action=accept&csrf=${encodeURIComponent(csrf)}&__proto__=x`
@@ -96,7 +85,7 @@ describe('request bodies read from the socket', () => {
       {
         'content-type': 'application/x-www-form-urlencoded',
         cookie,
-        origin: t.deps.config.publicUrl.origin,
+        origin: served.t.deps.config.publicUrl.origin,
       },
       [form.slice(0, 7), form.slice(7)],
       { pauseMs: 20 },
@@ -136,7 +125,7 @@ describe('request bodies read from the socket', () => {
       { hold: true },
     )
     expect(form.status).toBe(413)
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200)
   })
 
   it('answers a caller without a valid token before reading any of its body', async () => {

@@ -1,26 +1,6 @@
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { liveHeap } from '../support/heap.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
-
-/**
- * A full garbage collection. `gc` is a global only under `node --expose-gc`, which vitest's
- * workers do not start with; once the flag is set at run time, a new V8 context is created with
- * `gc` in it, and that function collects the whole heap of the process.
- */
-const collectGarbage: () => void =
-  (globalThis as { gc?: () => void }).gc ??
-  (() => {
-    setFlagsFromString('--expose-gc')
-    return runInNewContext('gc') as () => void
-  })()
-
-/** Bytes of the JavaScript heap still in use after full collections. */
-function liveHeap(): number {
-  collectGarbage()
-  collectGarbage()
-  return process.memoryUsage().heapUsed
-}
 
 /** Pages anyone can ask for without a session or a token. */
 const PAGES = ['/consent/x', '/admin/login', '/api/v2/clients', '/demo']

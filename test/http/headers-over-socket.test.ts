@@ -1,25 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { serveEachTest } from '../support/serve.js'
 
 // The consent page writes its headers as a plain record that Node sends as it is, and every
 // other response gets the same security headers after its handler (src/http/response.ts). Over
 // a real server, where `app.request` would go through web `Headers` instead.
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
-
-beforeEach(async () => {
-  t = await createTestApp()
-  server = await listen(t.app)
-})
-afterEach(async () => {
-  await server.close()
-  await t.close()
-})
+const served = serveEachTest()
 
 async function openRequest() {
-  return t.deps.consentFlow.open(t.tenant, {
+  return served.t.deps.consentFlow.open(served.t.tenant, {
     clientId: DEMO.clientId,
     userId: DEMO.userId,
     audience: DEMO.audience,
@@ -40,7 +29,7 @@ const SECURITY = {
 describe('response headers over a socket', () => {
   it('sends the consent page with its own policy, the security headers and one cookie', async () => {
     const request = await openRequest()
-    const first = await fetch(`${server.url}/consent/${request.id}`)
+    const first = await fetch(`${served.url}/consent/${request.id}`)
     expect(first.status).toBe(200)
     expect(Object.fromEntries(first.headers)).toMatchObject(SECURITY)
     expect(first.headers.get('content-type')).toBe('text/html; charset=UTF-8')
@@ -57,7 +46,7 @@ describe('response headers over a socket', () => {
 
     // The same browser again: no new cookie, the same page.
     const cookie = (cookies[0] as string).split(';')[0] as string
-    const again = await fetch(`${server.url}/consent/${request.id}`, { headers: { cookie } })
+    const again = await fetch(`${served.url}/consent/${request.id}`, { headers: { cookie } })
     expect(again.status).toBe(200)
     expect(again.headers.getSetCookie()).toEqual([])
     expect(Object.fromEntries(again.headers)).toMatchObject(SECURITY)
@@ -66,12 +55,12 @@ describe('response headers over a socket', () => {
 
   it('echoes a plain X-Request-Id and replaces one that is not', async () => {
     const request = await openRequest()
-    const kept = await fetch(`${server.url}/consent/${request.id}`, {
+    const kept = await fetch(`${served.url}/consent/${request.id}`, {
       headers: { 'x-request-id': 'trace-42=ab' },
     })
     expect(kept.headers.get('x-request-id')).toBe('trace-42=ab')
     for (const given of ['a b', 'x'.repeat(65), '<script>']) {
-      const res = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': given } })
+      const res = await fetch(`${served.url}/healthz`, { headers: { 'x-request-id': given } })
       expect(res.headers.get('x-request-id')).not.toBe(given)
       expect(res.headers.get('x-request-id')).toMatch(/^[\w-]{22}$/)
     }
@@ -79,7 +68,7 @@ describe('response headers over a socket', () => {
 
   it('gives error pages, JSON answers and assets the same security headers', async () => {
     for (const path of ['/consent/nope', '/nowhere', '/healthz', '/api/v2/clients']) {
-      const res = await fetch(`${server.url}${path}`)
+      const res = await fetch(`${served.url}${path}`)
       expect(Object.fromEntries(res.headers), path).toMatchObject(SECURITY)
       expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'")
       expect(res.headers.get('x-request-id'), path).toMatch(/^[\w-]{22}$/)
@@ -91,7 +80,7 @@ describe('response headers over a socket', () => {
 describe('a first view that fails after binding', () => {
   it('still hands the browser its cookie, so it can come back to its request', async () => {
     const request = await openRequest()
-    const views = t.deps.views
+    const views = served.t.deps.views
     const render = views.render
     // The prompt fails to render after the request is bound; the error page still renders.
     views.render = (view, model) => {
@@ -100,7 +89,7 @@ describe('a first view that fails after binding', () => {
     }
     let failed: Response
     try {
-      failed = await fetch(`${server.url}/consent/${request.id}`)
+      failed = await fetch(`${served.url}/consent/${request.id}`)
     } finally {
       views.render = render
     }
@@ -109,10 +98,10 @@ describe('a first view that fails after binding', () => {
     expect(cookie).toMatch(/^assent_csrf=[\w-]+$/)
     await failed.arrayBuffer()
     // Bound to that cookie: the same browser sees its prompt, another one does not.
-    const again = await fetch(`${server.url}/consent/${request.id}`, { headers: { cookie } })
+    const again = await fetch(`${served.url}/consent/${request.id}`, { headers: { cookie } })
     expect(again.status).toBe(200)
     await again.arrayBuffer()
-    const other = await fetch(`${server.url}/consent/${request.id}`)
+    const other = await fetch(`${served.url}/consent/${request.id}`)
     expect(other.status).toBe(403)
     await other.arrayBuffer()
   })
@@ -120,8 +109,8 @@ describe('a first view that fails after binding', () => {
 
 describe('responses the handlers did not shape', () => {
   it('answers something thrown that is not an Error with a 500 that has every header', async () => {
-    t.deps.store.ping = () => Promise.reject('the database went away')
-    const res = await fetch(`${server.url}/healthz`, { headers: { accept: 'application/json' } })
+    served.t.deps.store.ping = () => Promise.reject('the database went away')
+    const res = await fetch(`${served.url}/healthz`, { headers: { accept: 'application/json' } })
     expect(res.status).toBe(500)
     expect(Object.fromEntries(res.headers)).toMatchObject(SECURITY)
     expect(res.headers.get('x-request-id')).toMatch(/^[\w-]{22}$/)

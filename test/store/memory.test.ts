@@ -1,27 +1,12 @@
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { limits } from '../../src/config.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'
+import { liveHeap } from '../support/heap.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
-
-/** A full garbage collection, as in test/http/bounded-memory.test.ts. */
-const collectGarbage: () => void =
-  (globalThis as { gc?: () => void }).gc ??
-  (() => {
-    setFlagsFromString('--expose-gc')
-    return runInNewContext('gc') as () => void
-  })()
-
-function liveHeap(): number {
-  collectGarbage()
-  collectGarbage()
-  return process.memoryUsage().heapUsed
-}
 
 let t: TestApp
 let api: ReturnType<typeof management>

@@ -1,6 +1,8 @@
 import { type AddressInfo, createServer } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
+import { afterEach, beforeEach } from 'vitest'
+import { createTestApp, type TestApp } from './test-app.js'
 
 /** Serves an app on a free loopback port; `close()` stops it. */
 export async function listen(
@@ -34,4 +36,33 @@ export async function freePort(): Promise<number> {
       probe.close(() => resolve(port))
     })
   })
+}
+
+/**
+ * A fresh test app served on loopback for each test of the file that calls this: for tests that
+ * need a real socket, where `app.request` would hand the app a web Request instead.
+ */
+export function serveEachTest(): { readonly t: TestApp; readonly url: string } {
+  let t: TestApp | undefined
+  let server: Awaited<ReturnType<typeof listen>> | undefined
+  beforeEach(async () => {
+    t = await createTestApp()
+    server = await listen(t.app)
+  })
+  afterEach(async () => {
+    await server?.close()
+    await t?.close()
+  })
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('serveEachTest: used outside a test')
+    return value
+  }
+  return {
+    get t() {
+      return ready(t)
+    },
+    get url() {
+      return ready(server).url
+    },
+  }
 }
