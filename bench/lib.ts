@@ -3,7 +3,7 @@
  * process, and each server's own CPU time and memory read from /proc.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createServer } from 'node:net'
 import { cpus } from 'node:os'
@@ -62,7 +62,10 @@ export function startProcess(
   children.push(child)
   const firstLine = new Promise<string>((resolve, reject) => {
     let text = ''
+    const tee = process.env.BENCH_SERVER_LOG
     child.stdout?.on('data', (chunk: Buffer) => {
+      if (tee) appendFileSync(`${tee}.${child.pid}`, chunk)
+      if (text.length > 65_536) return
       text += chunk.toString()
       // The first line a bench server prints on purpose: a port or a JSON object (libraries
       // may print warnings before it).

@@ -41,12 +41,19 @@ const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, 
     'This client has no logo that can be shown: the prompt shows its initial instead.',
 }
 
-/** The admin pages are English: a locale named in English ("German" for `de`). */
-const englishNames = new Intl.DisplayNames('en', { type: 'language' })
+/**
+ * The admin pages are English: a locale named in English ("German" for `de`). Made on first use:
+ * its data is 5 MB of the process that the consent page never needs.
+ */
+let englishNames: Intl.DisplayNames | undefined
+function englishName(locale: string): string | undefined {
+  englishNames ??= new Intl.DisplayNames('en', { type: 'language' })
+  return englishNames.of(locale)
+}
 
 function warningText(warning: PromptWarning, locale: string): string {
   if (warning.kind !== 'no_resource_label') return WARNING_TEXT[warning.kind]
-  return `No ${englishNames.of(locale) ?? locale} label for “${warning.resource}”: grouped, its line keeps the API's own words (set consent_resources).`
+  return `No ${englishName(locale) ?? locale} label for “${warning.resource}”: grouped, its line keeps the API's own words (set consent_resources).`
 }
 
 /**

@@ -17,9 +17,9 @@ const SYNCED: Promise<void> = Promise.resolve()
  * memory, and forgets it on any write to them. With `shared` (several instances on one database)
  * a write also changes a version row, and `sync()`, called once per request, forgets what another
  * instance changed: a write is visible on the very next page any instance renders. Without
- * `shared`, consent requests are kept too, each as its last write left it (created, bound,
- * answered), until it is verified, purged or erased, its client is deleted, or newer ones push
- * it out. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
+ * `shared`, consent requests are kept too from the first read on (a browser opening the page),
+ * each as its last write left it (bound, answered), until it is verified, purged or erased, its
+ * client is deleted, or newer ones push it out. A request no browser opened is not kept. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
  * nothing (an unknown `Host`, a mistyped client id) takes no room.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
@@ -33,8 +33,10 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   // One answer, whatever the request: a single slot, forgotten with the rest.
   let onlyTenant: Promise<Tenant | undefined> | undefined
   // With one process on the database (SQLite), every write to a consent request goes through
-  // here, and returns the request as it left it: that is what is kept, so the page after the
-  // request is made, the answer after the page and the verify after the answer read nothing.
+  // here, and returns the request as it left it: that is what is kept, so the answer after the
+  // page and the verify after the answer read nothing. Kept from the page's first read, not from
+  // its creation: requests no browser opens (abandoned sign-ins) neither push out the ones users
+  // are answering nor fill the old generation, which they did at 1.2 KB a create.
   const requests = new LRUCache<string, ConsentRequest>({ max: bounds.consentRequests })
   const keepRequest = (request: ConsentRequest) => {
     if (!options.shared) requests.set(scoped(request.tenantId, request.id), request)
@@ -195,11 +197,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
 
     consentRequests: {
       ...store.consentRequests,
-      async create(request, user) {
-        const created = await store.consentRequests.create(request, user)
-        keepRequest(created)
-        return created
-      },
+      create: (request, user) => store.consentRequests.create(request, user),
       async get(tenantId, id) {
         const kept = requests.get(scoped(tenantId, id))
         if (kept) return kept

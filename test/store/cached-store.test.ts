@@ -113,9 +113,17 @@ describe('the cached store', () => {
       verifierHash: 'verifier-hash',
     } as const
 
-    it('keeps a request as each write left it: the page, the answer and the verify read nothing', async () => {
+    it('keeps a request from its first read, as each write left it: the answer and the verify read nothing', async () => {
       const get = vi.spyOn(inner.consentRequests, 'get')
       await store.consentRequests.create(request('req_kept_00000000001'))
+      // Created, it is not kept: the page's first read goes to the database, once.
+      expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.status).toBe(
+        'pending',
+      )
+      expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.status).toBe(
+        'pending',
+      )
+      expect(get).toHaveBeenCalledTimes(1)
       await store.consentRequests.bind('t1', 'req_kept_00000000001', 'browser')
       expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.bindingHash).toBe(
         'browser',
@@ -125,13 +133,13 @@ describe('the cached store', () => {
         status: 'accepted',
         verifierHash: 'verifier-hash',
       })
-      expect(get).not.toHaveBeenCalled()
+      expect(get).toHaveBeenCalledTimes(1)
       // Verified, it is forgotten: an AS's retry reads it again.
       await store.consentRequests.verify('t1', 'req_kept_00000000001', at, ['openid'])
       expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.verifiedAt).toEqual(
         at,
       )
-      expect(get).toHaveBeenCalledTimes(1)
+      expect(get).toHaveBeenCalledTimes(2)
     })
 
     it('keeps nothing of two writes to one request that overlap, nor of a read beside a write', async () => {
