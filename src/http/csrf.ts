@@ -78,6 +78,7 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
   }
   // Once loaded, the key is used as it is: a token needs no wait on every page.
   let loaded: KeyObject | undefined
+  const base64url = (bytes: Buffer) => bytes.toString('base64url')
   const macWith = (secret: KeyObject, purpose: string, cookieValue: string) =>
     createHmac('sha256', secret).update(`${purpose}\u0000${cookieValue}`).digest()
   const mac = async (purpose: string, cookieValue: string) => {
@@ -104,7 +105,11 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
       })
       return { value: fresh, setCookie }
     },
-    token: async (purpose, cookieValue) => (await mac(purpose, cookieValue)).toString('base64url'),
+    // Once the key is loaded, a settled promise: the page waits on nothing but this one value.
+    token: (purpose, cookieValue) =>
+      loaded
+        ? Promise.resolve(base64url(macWith(loaded, purpose, cookieValue)))
+        : mac(purpose, cookieValue).then(base64url),
     async verify(purpose, cookieValue, token) {
       if (!cookieValue || !token || cookieValue.length > MAX_LENGTH || token.length > MAX_LENGTH)
         return false

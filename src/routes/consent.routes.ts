@@ -162,19 +162,24 @@ function pageKey(
   request: ConsentRequest,
   locale: string,
 ): string {
-  return JSON.stringify([
+  // Each part after its length: unambiguous whatever characters a client id holds. Scopes come
+  // from space-separated strings, so none holds a space.
+  let key = ''
+  for (const part of [
     tenant.id,
-    deps.store.configEpoch(),
+    String(deps.store.configEpoch()),
     prompt.client.clientId,
-    prompt.api?.id ?? null,
-    prompt.scopes,
-    prompt.alreadyGranted,
+    prompt.api?.id ?? '',
+    prompt.scopes.join(' '),
+    String(prompt.alreadyGranted),
     locale,
     requestUrls(request).redirectHost,
-    request.granular,
-    request.requiredScopes,
-    request.changedScopes,
+    request.granular ? 'granular' : '',
+    request.requiredScopes.join(' '),
+    request.changedScopes.join(' '),
   ])
+    key += `${part.length}:${part}`
+  return key
 }
 
 /** The page's input with sentinels where each user's own values go (see `personalise`). */

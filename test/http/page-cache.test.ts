@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { compilePage, createPageCache, personalise, SENTINEL } from '../../src/http/page-cache.js'
+import {
+  compilePage,
+  createPageCache,
+  pageBuffer,
+  personalise,
+  SENTINEL,
+} from '../../src/http/page-cache.js'
 import { DEMO } from '../../src/services/demo.js'
 import { consentBrowser } from '../support/consent.js'
 import { management } from '../support/management.js'
@@ -66,5 +72,33 @@ describe('prompts rendered once, personalised per request', () => {
     for (let i = 0; i < 10; i++) cache.page(`k${i}`, () => `page ${i}`)
     expect(cache.size).toBe(3)
     expect(cache.page('k9', () => 'rendered again').parts[0]?.toString()).toBe('page 9')
+  })
+
+  it('gives every page bytes of its own, however many are still being sent', () => {
+    const page = compilePage(`<p>${'x'.repeat(5000)}${SENTINEL.user}</p>`)
+    // More pages than one slab holds, all kept, as a slow socket keeps what it has not sent.
+    const sent = Array.from({ length: 200 }, (_, i) =>
+      personalise(page, { user: `user ${i}`, csrf: 'c', id: 'i', nonce: 'n' }),
+    )
+    sent.forEach((bytes, i) => {
+      expect(bytes.toString()).toBe(`<p>${'x'.repeat(5000)}user ${i}</p>`)
+    })
+    // No two pages share a byte: per slab, each starts where the one before it ended, or after.
+    const bySlab = new Map<ArrayBufferLike, { start: number; end: number }[]>()
+    for (const bytes of sent) {
+      const spans = bySlab.get(bytes.buffer) ?? []
+      spans.push({ start: bytes.byteOffset, end: bytes.byteOffset + bytes.length })
+      bySlab.set(bytes.buffer, spans)
+    }
+    expect(bySlab.size).toBeGreaterThan(1)
+    for (const spans of bySlab.values()) {
+      spans.sort((x, y) => x.start - y.start)
+      for (let i = 1; i < spans.length; i++)
+        expect(spans[i]?.start).toBeGreaterThanOrEqual(spans[i - 1]?.end ?? Infinity)
+    }
+    // A page too large for a slab gets a buffer of its own, the exact length asked.
+    const large = pageBuffer(1024 * 1024)
+    expect(large.length).toBe(1024 * 1024)
+    expect(large.byteOffset === 0 || large.buffer.byteLength >= 1024 * 1024).toBe(true)
   })
 })
