@@ -402,6 +402,7 @@ async function main() {
 
   // The same prompt inside a tenant of 10,000 clients, 100 APIs of 100 scopes, 100,000 grants.
   let large: (Assent & { pagePath: string; seedSeconds: number }) | undefined
+  let largeSeededRss: number | undefined
   if (!flag('no-large')) {
     const seedStart = performance.now()
     const started = await startAssent('large', `sqlite:${join(temp, 'large.sqlite')}`, SERVER_CPU)
@@ -410,6 +411,10 @@ async function main() {
     await insertGrants(started.databaseUrl)
     large = { ...started, ...setUp, seedSeconds: (performance.now() - seedStart) / 1000 }
     console.log(`large tenant seeded in ${large.seedSeconds.toFixed(1)} s`)
+    // Its peak is measured from here, as the small tenant's from its first phase: seeding 10,000
+    // clients through the API is set-up, not the load measured.
+    largeSeededRss = memory(large.process.pid).rssMb
+    resetPeak(large.process.pid)
   }
   const peer = await startPeer()
 
@@ -567,6 +572,7 @@ async function main() {
           ),
           answer: largePairs,
           peakRssMb: largeMemory,
+          seededRssMb: largeSeededRss,
         }
       : undefined,
     postgres,
@@ -601,7 +607,7 @@ function report(r: {
   peer: Load
   create: Load
   answer: Pairs
-  large?: { page: Load; answer?: Pairs; peakRssMb?: number } | undefined
+  large?: { page: Load; answer?: Pairs; peakRssMb?: number; seededRssMb?: number } | undefined
   postgres?: Awaited<ReturnType<typeof postgresFigures>> | undefined
   domain: ReturnType<typeof domainBench>
   peakRssMb: number
@@ -676,7 +682,7 @@ function report(r: {
   }
   lines.push(
     `| grouping 1000 scopes | ${r.domain.groupingMicros.toFixed(1)} µs | | | | ${r.ratios.groupingToBaseline} × splitting them once | < 1,000 µs |`,
-    `| peak RSS of the server | ${r.peakRssMb} MB | | | | ${['pages', 'creates', 'answers'].map((phase) => `${phase} ${r.memoryPeaks[phase]} MB (from ${r.memoryStarts[phase]})`).join(', ')}${r.large?.peakRssMb ? `; large tenant ${r.large.peakRssMb} MB` : ''} | < 150 MB |`,
+    `| peak RSS of the server | ${r.peakRssMb} MB | | | | ${['pages', 'creates', 'answers'].map((phase) => `${phase} ${r.memoryPeaks[phase]} MB (from ${r.memoryStarts[phase]})`).join(', ')}${r.large?.peakRssMb ? `; large tenant ${r.large.peakRssMb} MB (from ${r.large.seededRssMb} once seeded)` : ''} | < 150 MB |`,
     '',
   )
   return lines.join('\n')

@@ -198,13 +198,15 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     consentRequests: {
       ...store.consentRequests,
       create: (request, user) => store.consentRequests.create(request, user),
-      async get(tenantId, id) {
+      get(tenantId, id) {
         const kept = requests.get(scoped(tenantId, id))
-        if (kept) return kept
+        // Each view, answer and verify asks: a hit is a settled promise, as `cached` returns.
+        if (kept) return Promise.resolve(kept)
         const [writesAt, clearsAt] = [requestWrites, requestClears]
-        const found = await store.consentRequests.get(tenantId, id)
-        if (found && writesAt === requestWrites && clearsAt === requestClears) keepRequest(found)
-        return found
+        return store.consentRequests.get(tenantId, id).then((found) => {
+          if (found && writesAt === requestWrites && clearsAt === requestClears) keepRequest(found)
+          return found
+        })
       },
       answer: (tenantId, id, answer) =>
         writeRequest(
