@@ -126,9 +126,10 @@ export function personalise(page: PageTemplate, values: Personal): Buffer<ArrayB
  * 5 KB is past Node's pool (4 KB), and an `ArrayBuffer` of its own per view cost a microsecond
  * and a GC-tracked external allocation. Each page gets bytes no other page was given, and writes
  * every one of them (`personalise` fills exactly `length`); a slab goes once every page cut from
- * it has been sent.
+ * it has been sent. A client that stops reading holds its page's slab, not just its page: at
+ * 64 KB, a dozen pages a slab, that is at most 64 KB a stalled connection.
  */
-const SLAB_BYTES = 128 * 1024
+const SLAB_BYTES = 64 * 1024
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
 let slabUsed = 0
 export function pageBuffer(length: number): Buffer<ArrayBuffer> {
