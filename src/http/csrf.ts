@@ -86,10 +86,16 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
   // on every page than the encoded string.
   const tokenWith = (secret: KeyObject, purpose: string, cookieValue: string) =>
     hmac(secret, purpose, cookieValue).digest('base64url')
-  const mac = async (purpose: string, cookieValue: string) => {
-    loaded ??= await loadKey()
-    return macWith(loaded, purpose, cookieValue)
-  }
+  /** `use` with the key: a settled promise once it is loaded, so a page waits on nothing else. */
+  const withKey = <T>(use: (secret: KeyObject) => T): Promise<T> =>
+    loaded
+      ? Promise.resolve(use(loaded))
+      : loadKey().then((secret) => {
+          loaded = secret
+          return use(secret)
+        })
+  const mac = (purpose: string, cookieValue: string) =>
+    withKey((secret) => macWith(secret, purpose, cookieValue))
 
   const csrf: Csrf = {
     browserCookie(c, cookie) {
@@ -110,14 +116,7 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
       })
       return { value: fresh, setCookie }
     },
-    // Once the key is loaded, a settled promise: the page waits on nothing but this one value.
-    token: (purpose, cookieValue) =>
-      loaded
-        ? Promise.resolve(tokenWith(loaded, purpose, cookieValue))
-        : loadKey().then((secret) => {
-            loaded = secret
-            return tokenWith(secret, purpose, cookieValue)
-          }),
+    token: (purpose, cookieValue) => withKey((secret) => tokenWith(secret, purpose, cookieValue)),
     async verify(purpose, cookieValue, token) {
       if (!cookieValue || !token || cookieValue.length > MAX_LENGTH || token.length > MAX_LENGTH)
         return false

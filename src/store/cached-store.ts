@@ -19,8 +19,9 @@ const SYNCED: Promise<void> = Promise.resolve()
  * instance changed: a write is visible on the very next page any instance renders. Without
  * `shared`, consent requests are kept too from the first read on (a browser opening the page),
  * each as its last write left it (bound, answered), until it is verified, purged or erased, its
- * client is deleted, or newer ones push it out. A request no browser opened is not kept. Every cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds
- * nothing (an unknown `Host`, a mistyped client id) takes no room.
+ * client is deleted, or newer ones push it out; a request no browser opened is not kept. Every
+ * cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds nothing (an
+ * unknown `Host`, a mistyped client id) takes no room.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const bounds = limits.cache
@@ -197,7 +198,6 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
 
     consentRequests: {
       ...store.consentRequests,
-      create: (request, user) => store.consentRequests.create(request, user),
       get(tenantId, id) {
         const kept = requests.get(scoped(tenantId, id))
         // Each view, answer and verify asks: a hit is a settled promise, as `cached` returns.
