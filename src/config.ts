@@ -195,8 +195,13 @@ export const limits = {
     /** Keyed by id and by identifier, so one API may take two entries. */
     resourceServers: 2000,
     clients: 1000,
-    /** Pending consent requests, kept from creation to answer when one process owns the store. */
-    consentRequests: 4096,
+    /**
+     * Consent requests a browser opened, kept from the page to the answer and from the answer to
+     * the verify when one process owns the store, about 1.8 KB each. The answer to a page comes
+     * after a person has read it, so under load the requests opened since push a page's request
+     * out whatever the bound (bench/README.md); a verify comes milliseconds after its answer.
+     */
+    consentRequests: 1024,
   },
   /** Translators kept, one per locale with a translation file (eight today); never more. */
   translators: 64,
