@@ -18,7 +18,13 @@ export function completeResponse(
 ): Response {
   const response = new Response(body, {
     status,
-    headers: { ...c.get('defaultHeaders'), 'x-request-id': c.get('requestId'), ...headers },
+    // Not a spread: see `copyWith`.
+    headers: Object.assign(
+      {},
+      c.get('defaultHeaders'),
+      { 'x-request-id': c.get('requestId') },
+      headers,
+    ),
   })
   complete.add(response)
   return response

@@ -13,6 +13,7 @@ import { parseQuery } from '../http/validate.js'
 import type { Translator } from '../i18n/i18n.js'
 import { tenantLocales, useLocale } from '../middleware/i18n.js'
 import { byAddress, rateLimit } from '../middleware/rate-limit.js'
+import { copyWith } from '../objects.js'
 import {
   type ConsentPageInput,
   consentPageModel,
@@ -40,6 +41,8 @@ const promptQuery = z.object({
     .regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'one BCP 47 language tag')
     .optional(),
 })
+
+const HTML = { 'content-type': 'text/html; charset=UTF-8' } as const
 
 /** `GET /consent/{id}` shows the prompt; `POST /consent/{id}` answers it (DESIGN §3.2). */
 export function consentRoutes(deps: AppDeps) {
@@ -92,13 +95,8 @@ export function consentRoutes(deps: AppDeps) {
       nonce: policy.nonce,
     }
     // Every header here, none through `c.header` (see `completeResponse`).
-    const headers = { ...policy.headers, 'content-type': 'text/html; charset=UTF-8' }
-    return completeResponse(
-      c,
-      200,
-      personalise(page, personal),
-      cookie.setCookie ? { ...headers, 'set-cookie': cookie.setCookie } : headers,
-    )
+    const own = cookie.setCookie ? copyWith(HTML, { 'set-cookie': cookie.setCookie }) : HTML
+    return completeResponse(c, 200, personalise(page, personal), copyWith(policy.headers, own))
   }
 
   app.post(

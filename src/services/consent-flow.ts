@@ -15,6 +15,7 @@ import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Metrics } from '../metrics.js'
+import { copyWith } from '../objects.js'
 import { answerEvidence } from './consent-evidence.js'
 import { type Decision, readDecision } from './decision.js'
 import {
@@ -333,7 +334,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         if (outcome.outcome === 'not_found') throw notFound()
         // The verify that wrote names its receipt; of two racing, the other reads the winner's.
         if (outcome.outcome === 'verified')
-          return effects.receipt ? { ...decision, receipt_id: effects.receipt.id } : decision
+          return effects.receipt ? copyWith(decision, { receipt_id: effects.receipt.id }) : decision
         return readDecision(store, tenant, outcome.request)
       }
       return decision

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config.js'
 import type { Client, ConsentRequest, Grant, ResourceServer, Tenant, Webhook } from '../entities.js'
+import { copyWith } from '../objects.js'
 import type { AnswerOutcome, SideEffects, Store, VerifyOutcome } from './port.js'
 
 const VERSION_KEY = 'config_version'
@@ -149,7 +150,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     effects: SideEffects | undefined,
   ): Promise<SideEffects | undefined> {
     if (!effects?.events?.length || effects.endpoints) return effects
-    return { ...effects, endpoints: (await endpointsOf(tenantId)) ?? [] }
+    return copyWith(effects, { endpoints: (await endpointsOf(tenantId)) ?? [] })
   }
 
   /** The same for the effects of removing grants, known once the store has removed them. */
@@ -158,7 +159,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     effects: (grants: readonly Grant[]) => SideEffects,
   ) {
     const known = (await endpointsOf(tenantId)) ?? []
-    return (grants: readonly Grant[]) => ({ ...effects(grants), endpoints: known })
+    return (grants: readonly Grant[]) => copyWith(effects(grants), { endpoints: known })
   }
 
   return {

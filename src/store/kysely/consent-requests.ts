@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { ConsentRequest, NewConsentRequest } from '../../entities.js'
+import { copyWith } from '../../objects.js'
 import type { AnswerOutcome, ConsentAnswer, SideEffects, VerifyOutcome } from '../port.js'
 import type { Database } from '../schema.js'
 import type { EffectsLog } from './effects.js'
@@ -154,7 +155,7 @@ export async function answerConsentRequest(
     status: answer.action === 'accept' ? 'accepted' : 'denied',
     grantedScopes: granted === null ? null : json(granted),
     declinedScopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
-    shown: answer.shown ? json({ ...answer.shown, at: iso(answer.shown.at) }) : null,
+    shown: answer.shown ? json(copyWith(answer.shown, { at: iso(answer.shown.at) })) : null,
     error: answer.action === 'accept' ? null : answer.error,
     verifierHash: answer.verifierHash,
   })

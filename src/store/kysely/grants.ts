@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Grant } from '../../entities.js'
 import { newGrantId } from '../../ids.js'
+import { copyWith } from '../../objects.js'
 import type { Page, Paged, SideEffects } from '../port.js'
 import type { Database } from '../schema.js'
 import { recordEffects } from './effects.js'
@@ -71,10 +72,10 @@ export async function mergeGrant(
   if (!row) throw new Error('grant upsert returned no row')
   if (row.id === id) return row
   const merged = json([...new Set([...list(row.scope), ...scopes])])
-  const details = shown({ ...(row.scope_details ? JSON.parse(row.scope_details) : {}) })
+  const details = shown(Object.assign({}, row.scope_details ? JSON.parse(row.scope_details) : {}))
   const set = { scope: merged, scope_details: json(details) }
   await rewriteGrant(trx, { id: row.id, ...set })
-  return { ...row, ...set }
+  return copyWith(row, set)
 }
 
 export async function findGrant(db: Kysely<Database>, key: GrantKey): Promise<Grant | undefined> {

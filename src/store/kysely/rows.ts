@@ -22,6 +22,7 @@ import type {
   WebhookDelivery,
   WebhookEventType,
 } from '../../entities.js'
+import { copyWith } from '../../objects.js'
 import type { Database } from '../schema.js'
 
 /** A row as read from `table`. */
@@ -235,7 +236,7 @@ export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
 
 function toShown(text: string): ShownPage {
   const raw = JSON.parse(text) as Omit<ShownPage, 'at'> & { at: string }
-  return { ...raw, at: new Date(raw.at) }
+  return copyWith(raw, { at: new Date(raw.at) })
 }
 
 export function toReceipt(row: Row<'consent_receipts'>): Receipt {

@@ -36,7 +36,7 @@ export async function upsertStats(db: Kysely<Database>, rows: readonly StatRow[]
     const key = [row.tenant_id, row.day, row.client_id, row.metric, row.scope].join('\u0000')
     const seen = summed.get(key)
     if (seen) seen.count += row.count
-    else summed.set(key, { ...row })
+    else summed.set(key, Object.assign({}, row))
   }
   const all = [...summed.values()]
   for (let i = 0; i < all.length; i += 500) {
