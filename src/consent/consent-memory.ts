@@ -32,6 +32,17 @@ export interface CountingGrant {
 }
 
 /**
+ * A scope's details in a grant, if it has its own: scope values are names an admin chose, and
+ * `constructor` or `__proto__` would otherwise find what every object inherits.
+ */
+export function detailOf(
+  details: Readonly<Record<string, GrantedScope>>,
+  scope: string,
+): GrantedScope | undefined {
+  return Object.hasOwn(details, scope) ? details[scope] : undefined
+}
+
+/**
  * Which scopes of a grant still count (DESIGN §3.5.1): a scope granted longer ago than the
  * consent lifetime no longer does, and neither does one whose version (its description, or its
  * having been removed and added back) is newer than the version the user agreed to.
@@ -41,7 +52,7 @@ export function countingGrant(input: GrantInput): CountingGrant {
   const changed: string[] = []
   const limit = input.lifetimeSeconds === null ? null : input.lifetimeSeconds * 1000
   for (const scope of input.scopes) {
-    const detail = input.details[scope] ?? { version: 1, at: input.grantedAt }
+    const detail = detailOf(input.details, scope) ?? { version: 1, at: input.grantedAt }
     if (limit !== null && input.now.getTime() - detail.at.getTime() >= limit) continue
     if (detail.version < scopeVersion(input.api, scope)) changed.push(scope)
     else counted.push(scope)
@@ -57,7 +68,9 @@ export function grantExpiry(
   lifetimeSeconds: number | null,
 ): Date | null {
   if (lifetimeSeconds === null || scopes.length === 0) return null
-  const oldest = Math.min(...scopes.map((scope) => (details[scope]?.at ?? grantedAt).getTime()))
+  const oldest = Math.min(
+    ...scopes.map((scope) => (detailOf(details, scope)?.at ?? grantedAt).getTime()),
+  )
   return new Date(oldest + lifetimeSeconds * 1000)
 }
 

@@ -1,4 +1,4 @@
-import { scopeVersion } from '../consent/index.js'
+import { detailOf, scopeVersion } from '../consent/index.js'
 import type { ResourceServer } from '../entities.js'
 import type { Store } from '../store/port.js'
 
@@ -24,7 +24,7 @@ export async function askedAgain(
     )
     for (const grant of items) {
       for (const scope of grant.scope) {
-        const shown = grant.details[scope]?.version ?? 1
+        const shown = detailOf(grant.details, scope)?.version ?? 1
         if (shown < scopeVersion(api, scope)) counts.set(scope, (counts.get(scope) ?? 0) + 1)
       }
     }

@@ -190,6 +190,33 @@ describe('grant lifetime (DESIGN §3.5.1)', () => {
     expect((await open()).status).toBe('accepted')
   })
 
+  it('remembers scopes named like what every object inherits (`constructor`, `__proto__`)', async () => {
+    const servers = await api('GET', '/resource-servers')
+    const demo = servers.body.find((s: { identifier: string }) => s.identifier === DEMO.audience)
+    const scopes = [
+      ...demo.scopes,
+      { value: 'constructor', description: 'Build things' },
+      { value: '__proto__', description: 'Shape things' },
+    ]
+    expect((await api('PATCH', `/resource-servers/${demo.id}`, { scopes })).status).toBe(200)
+    await api('PATCH', `/clients/${DEMO.clientId}`, { consent_lifetime: 3600 })
+    const scope = 'openid constructor __proto__ read:messages'
+    const { decision } = await consent('all', { scope })
+    expect([...decision.granted_scopes].sort()).toEqual([
+      '__proto__',
+      'constructor',
+      'openid',
+      'read:messages',
+    ])
+    // Asked again, within the lifetime: nothing left to ask, for these two as for the others.
+    expect((await open({ scope })).status).toBe('accepted')
+    // A second grant of them merges into the first, and still counts.
+    await consent('all', { scope: `${scope} profile` })
+    expect((await open({ scope })).status).toBe('accepted')
+    t.clock.advance(3_600_000)
+    expect((await open({ scope })).status).toBe('pending')
+  })
+
   it('refuses a consent_lifetime under a minute', async () => {
     expectError(
       await api('PATCH', `/clients/${DEMO.clientId}`, { consent_lifetime: 5 }),

@@ -98,6 +98,22 @@ describe('which granted scopes still count', () => {
     expect(grantExpiry(['read:messages', 'openid'], {}, at, 3600)).toEqual(later(3600))
     expect(grantExpiry(['openid'], {}, at, null)).toBeNull()
   })
+
+  it('reads only a scope’s own details: `constructor` and `__proto__` are scopes like any other', () => {
+    const details = Object.fromEntries([['__proto__', { version: 1, at: later(100) }]])
+    const result = countingGrant({
+      scopes: ['constructor', '__proto__', 'toString'],
+      details,
+      grantedAt: at,
+      api: null,
+      lifetimeSeconds: 3600,
+      now: later(3650),
+    })
+    // Granted at `at` (no details of their own), an hour ago: lapsed; `__proto__` 100 s later.
+    expect(result).toEqual({ counted: ['__proto__'], changed: [] })
+    expect(grantExpiry(['constructor', 'toString'], {}, at, 3600)).toEqual(later(3600))
+    expect(grantExpiry(['__proto__'], details, at, 3600)).toEqual(later(3700))
+  })
 })
 
 describe('granular consent (DESIGN §3.5)', () => {

@@ -53,10 +53,15 @@ export async function mergeGrant(
 ): Promise<Row<'grants'>> {
   const now = iso(at)
   // What the user was just shown, and when: a lifetime and a version count from here (§3.5.1).
-  const shown = (details: Record<string, unknown>) => {
-    for (const scope of scopes) details[scope] = { version: versions[scope] ?? 1, at: now }
-    return details
-  }
+  // Defined, not assigned: a scope named `__proto__` is a key like any other.
+  const shown = (details: Record<string, unknown>) =>
+    Object.fromEntries([
+      ...Object.entries(details),
+      ...scopes.map((scope) => [
+        scope,
+        { version: Object.hasOwn(versions, scope) ? versions[scope] : 1, at: now },
+      ]),
+    ])
   const id = newGrantId()
   const [row] = await upsertGrant(trx, {
     tenant_id: key.tenantId,
@@ -72,7 +77,7 @@ export async function mergeGrant(
   if (!row) throw new Error('grant upsert returned no row')
   if (row.id === id) return row
   const merged = json([...new Set([...list(row.scope), ...scopes])])
-  const details = shown(Object.assign({}, row.scope_details ? JSON.parse(row.scope_details) : {}))
+  const details = shown({ ...(row.scope_details ? JSON.parse(row.scope_details) : {}) })
   const set = { scope: merged, scope_details: json(details) }
   await rewriteGrant(trx, { id: row.id, ...set })
   return copyWith(row, set)
