@@ -23,4 +23,13 @@ describe('copyWith (src/objects.ts)', () => {
     expect(copy).toEqual({ own: 2, extra: 4 })
     expect(copy).toEqual({ ...base, extra: 4 })
   })
+
+  it('sets `__proto__` through its setter, where a spread defines a property: for keys of our own', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}}') as object
+    expect(Object.keys({ ...parsed })).toEqual(['__proto__'])
+    const copy = copyWith(parsed, {}) as { polluted?: boolean }
+    expect(Object.keys(copy)).toEqual([])
+    expect(copy.polluted).toBe(true)
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined()
+  })
 })

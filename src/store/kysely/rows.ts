@@ -22,7 +22,6 @@ import type {
   WebhookDelivery,
   WebhookEventType,
 } from '../../entities.js'
-import { copyWith } from '../../objects.js'
 import type { Database } from '../schema.js'
 
 /** A row as read from `table`. */
@@ -236,7 +235,7 @@ export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
 
 function toShown(text: string): ShownPage {
   const raw = JSON.parse(text) as Omit<ShownPage, 'at'> & { at: string }
-  return copyWith(raw, { at: new Date(raw.at) })
+  return { locale: raw.locale, mode: raw.mode, lines: raw.lines, at: new Date(raw.at) }
 }
 
 export function toReceipt(row: Row<'consent_receipts'>): Receipt {
