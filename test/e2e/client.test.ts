@@ -170,7 +170,7 @@ describe('assent/client as a package', () => {
     const temp = tempDir()
     try {
       // The checkout as `npm run build` leaves it, except that the build goes to a folder of this
-      // test's own: other suites run `npm start`, which rebuilds dist/ while they run.
+      // test's own: dist/ is the other suites' (test/support/build.ts).
       const checkout = join(temp.dir, 'assent')
       mkdirSync(checkout)
       for (const entry of ['package.json', 'node_modules'])

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { buildOnce, type Started, startAssent, waitForHttp } from '../support/process.js'
+import { type Started, startAssent, waitForHttp } from '../support/process.js'
 import { freePort } from '../support/serve.js'
 import { tempDir } from '../support/temp.js'
 
@@ -11,7 +11,6 @@ const COOKIE = 'assent_csrf=crash-test-browser-cookie-value'
 const running: Started[] = []
 const cleanups: (() => void)[] = []
 
-beforeAll(() => buildOnce())
 afterEach(() => {
   for (const started of running.splice(0)) started.child.kill('SIGKILL')
   for (const cleanup of cleanups.splice(0)) cleanup()

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { buildOnce, type Started, startAssent, waitForHttp } from '../support/process.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type Started, startAssent, waitForHttp } from '../support/process.js'
 import { freePort } from '../support/serve.js'
 import { tempDir } from '../support/temp.js'
 
@@ -9,8 +9,6 @@ const cleanups: (() => void)[] = []
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup()
 })
-
-beforeAll(() => buildOnce())
 
 function track(started: Started): Started {
   cleanups.push(() => started.child.kill('SIGKILL'))

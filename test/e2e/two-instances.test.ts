@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
-import { buildOnce, type Started, startAssent, waitForHttp } from '../support/process.js'
+import { type Started, startAssent, waitForHttp } from '../support/process.js'
 import { freePort } from '../support/serve.js'
 
 const TOKEN = 'two-instances-admin-token-0123456789abcdef'
@@ -14,7 +14,6 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database (D
   let urlB: string
 
   beforeAll(async () => {
-    buildOnce()
     database = await createTestDatabase()
     const [portA, portB] = [await freePort(), await freePort()]
     urlA = `http://127.0.0.1:${portA}`

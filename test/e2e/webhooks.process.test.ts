@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { buildOnce, type Started, startAssent, waitForHttp } from '../support/process.js'
+import { type Started, startAssent, waitForHttp } from '../support/process.js'
 import { startReceiver } from '../support/receiver.js'
 import { freePort } from '../support/serve.js'
 import { tempDir } from '../support/temp.js'
@@ -11,7 +11,6 @@ const COOKIE = 'assent_csrf=webhook-test-browser-cookie-value'
 const running: Started[] = []
 const cleanups: (() => Promise<void> | void)[] = []
 
-beforeAll(() => buildOnce())
 afterEach(async () => {
   for (const started of running.splice(0)) started.child.kill('SIGKILL')
   for (const cleanup of cleanups.splice(0)) await cleanup()

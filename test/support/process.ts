@@ -1,23 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-
-let built = false
-
-/** Compiles `src/` to `dist/` once per test worker, as `npm start` does. */
-export function buildOnce(): void {
-  if (built) return
-  execFileSync(
-    process.execPath,
-    [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
-    {
-      cwd: ROOT,
-      stdio: 'pipe',
-    },
-  )
-  built = true
-}
 
 export interface Started {
   readonly child: ChildProcess

@@ -1,0 +1,17 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Vitest's global setup: compiles `src/` to `dist/` once, as `npm start` does, before any test
+ * file runs. The suites that start `node dist/index.js` share it. Each of them building it in its
+ * own worker rewrote `dist/` while another worker's server was loading it, which could stop that
+ * server before it listened.
+ */
+export default function setup(): void {
+  const root = fileURLToPath(new URL('../../', import.meta.url))
+  execFileSync(
+    process.execPath,
+    [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
+    { cwd: root, stdio: 'pipe' },
+  )
+}
