@@ -197,7 +197,7 @@ export const limits = {
     clients: 1000,
     /**
      * Consent requests a browser opened, kept from the page to the answer and from the answer to
-     * the verify when one process owns the store, about 1.8 KB each. The answer to a page comes
+     * the verify when one process owns the store, 1–2 KB each. The answer to a page comes
      * after a person has read it, so under load the requests opened since push a page's request
      * out whatever the bound (bench/README.md); a verify comes milliseconds after its answer.
      */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { ROOT } from './process.js'
 
 /**
  * Vitest's global setup: compiles `src/` to `dist/` once, as `npm start` does, before any test
@@ -8,10 +8,9 @@ import { fileURLToPath } from 'node:url'
  * server before it listened.
  */
 export default function setup(): void {
-  const root = fileURLToPath(new URL('../../', import.meta.url))
   execFileSync(
     process.execPath,
-    [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
-    { cwd: root, stdio: 'pipe' },
+    [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'pipe' },
   )
 }
