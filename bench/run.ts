@@ -177,13 +177,17 @@ async function answerPairs(
     )
   })
   // Each answer needs its page's CSRF token: fetch the pages first, then post every answer once.
-  const tokens: { id: string; csrf: string }[] = []
+  const tokens: { id: string; csrf: string; rendition: string }[] = []
   await inParallel(ids.length, 32, async (i) => {
     const id = ids[i] ?? ''
     const html = await (
       await fetch(`${answerAt.base}/consent/${id}`, { headers: { cookie: COOKIE } })
     ).text()
-    tokens.push({ id, csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '' })
+    tokens.push({
+      id,
+      csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+      rendition: /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? '',
+    })
   })
   const pids = [...new Set([answerAt.process.pid, verifyAt.process.pid])]
   const browser = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })
@@ -203,7 +207,7 @@ async function answerPairs(
             'content-type': 'application/x-www-form-urlencoded',
             origin: answerAt.base,
           },
-          body: `action=accept&csrf=${token.csrf}`,
+          body: `action=accept&csrf=${token.csrf}&rendition=${token.rendition}`,
         })
         if (answer.status !== 303) continue
         answerMs.push(answer.ms)

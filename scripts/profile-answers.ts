@@ -184,12 +184,13 @@ async function round(
   const tokens = await pool(ids, async (id) => {
     const html = await (await request(`/consent/${id}`, { headers: { cookie } })).text()
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1]
+    const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
     if (!csrf) throw new Error(`page: ${html.slice(0, 2000)}`)
-    return { id, csrf }
+    return { id, csrf, rendition }
   })
 
   const answers = await phase(counted, () =>
-    pool(tokens, async ({ id, csrf }) => {
+    pool(tokens, async ({ id, csrf, rendition }) => {
       const res = await request(`/consent/${id}`, {
         method: 'POST',
         headers: {
@@ -197,7 +198,7 @@ async function round(
           'content-type': 'application/x-www-form-urlencoded',
           origin: t.deps.config.publicUrl.origin,
         },
-        body: `action=accept&csrf=${csrf}`,
+        body: `action=accept&csrf=${csrf}&rendition=${rendition}`,
       })
       if (res.status !== 303) throw new Error(`answer: ${res.status} ${await res.text()}`)
       const back = new URL(res.headers.get('location') ?? '')

@@ -1,4 +1,10 @@
-import type { Api, ApiScope, GrantedScope, TokenDialect } from './consent/index.js'
+import type {
+  Api,
+  ApiScope,
+  GrantedScope,
+  RenditionContent,
+  TokenDialect,
+} from './consent/index.js'
 
 /** Tenant settings, with Auth0's field names where Auth0 has them (DESIGN §2, §4.2). */
 export interface TenantSettings {
@@ -140,7 +146,7 @@ export interface ConsentRequest {
   readonly declinedScopes: readonly string[] | null
   /** Granted before, but reworded or re-created since: why the user is asked again. */
   readonly changedScopes: readonly string[]
-  /** The page the answer was given on; `null` until answered on a page. */
+  /** The latest render of the prompt, and after an answer the page it was given on. */
   readonly shown: ShownPage | null
   /** The receipt its verify wrote (DESIGN §3.6). */
   readonly receiptId: string | null
@@ -191,12 +197,14 @@ export interface AuditEntry {
 
 export type { ApiScope, TokenDialect }
 
-/** The page an answer was given on (DESIGN §3.6): kept so its receipt can say what was shown. */
-export interface ShownPage {
-  readonly locale: string
-  readonly mode: 'grouped' | 'descriptions'
-  /** The lines exactly as the user read them, in that locale. */
-  readonly lines: readonly string[]
+/**
+ * The latest render of a request's prompt in its browser (DESIGN §3.2.2): what the page showed,
+ * when, and the id the page's form carries, so an answer is judged against the page it was made
+ * on and its receipt quotes that page.
+ */
+export interface ShownPage extends RenditionContent {
+  /** Derived from the content: the same page always has the same id. */
+  readonly rendition: string
   readonly at: Date
 }
 
@@ -224,6 +232,9 @@ export interface ReceiptClaims {
   readonly granted_scopes: readonly string[]
   readonly declined_scopes: readonly string[]
   readonly lines: readonly string[]
+  /** The lines granted and declined, as shown (an accept or a deny on a page). */
+  readonly granted_lines?: readonly string[]
+  readonly declined_lines?: readonly string[]
   readonly locale: string | null
   readonly mode: string | null
   readonly shown_at: string | null

@@ -12,7 +12,18 @@
  * ```
  */
 
+/** What the creation of a request says: a page to show, or decided at once (DESIGN §3.1, §3.3). */
 export type ConsentStatus = 'pending' | 'accepted' | 'denied'
+
+/** An outcome: only a verify (or a decision at creation) has one. */
+export type DecisionStatus = 'accepted' | 'denied'
+
+/**
+ * A request's status while no decision can be read (DESIGN §3.4): `pending` until the browser
+ * answers, `answered` until the verifier is redeemed (nothing about the outcome yet), `expired`
+ * once it can no longer be answered or redeemed.
+ */
+export type UndecidedStatus = 'pending' | 'answered' | 'expired'
 
 /** `POST /api/v2/consent-requests` (DESIGN §3.1). */
 export interface CreateConsentRequestInput {
@@ -52,7 +63,7 @@ export interface CreatedConsentRequest {
 /** The decision (DESIGN §3.4): what goes into the token. */
 export interface ConsentDecision {
   id: string
-  status: ConsentStatus
+  status: DecisionStatus
   user_id: string
   client_id: string
   audience: string | null
@@ -71,10 +82,11 @@ export interface ConsentDecision {
 /** A request whose decision is not out yet (not answered, or its verifier not redeemed). */
 export interface UndecidedConsentRequest {
   id: string
-  status: ConsentStatus
+  status: UndecidedStatus
   expires_at: string
 }
 
+/** What `GET /consent-requests/{id}` reads: tell the two apart by `status`. */
 export type ConsentRequestView = ConsentDecision | UndecidedConsentRequest
 
 /** `POST /api/v2/users/{id}/portal-sessions` (DESIGN §3.7). */

@@ -1,5 +1,5 @@
-import { isStandardScope } from './scope.js'
-import type { Api, ApiScope } from './types.js'
+import { isStandardScope, parseScope } from './scope.js'
+import type { Api, ApiScope, ResourceLabels } from './types.js'
 
 /** What a grant remembers of one scope: the version the user was shown, and when (§3.5.1). */
 export interface GrantedScope {
@@ -79,22 +79,48 @@ const sameText = (a: ApiScope, b: ApiScope) =>
   JSON.stringify(Object.entries(a.descriptions ?? {}).sort()) ===
     JSON.stringify(Object.entries(b.descriptions ?? {}).sort())
 
+/** A resource's labels in every locale, in one comparable text (locales sorted). */
+function labelText(labels: ResourceLabels | undefined, resource: string): string {
+  const perLocale = labels && Object.hasOwn(labels, resource) ? labels[resource] : undefined
+  if (!perLocale) return ''
+  return JSON.stringify(
+    Object.keys(perLocale)
+      .sort()
+      .map((locale) => [locale, perLocale[locale]?.heading, perLocale[locale]?.noun]),
+  )
+}
+
+/** An API's resource labels before and after a change, when the change touches them. */
+export interface LabelChange {
+  readonly before: ResourceLabels | undefined
+  readonly after: ResourceLabels | undefined
+}
+
 /**
  * The versions of an API's scopes after a change (DESIGN §3.5.1): a new scope starts at 1; a
- * scope whose description changes in any locale, or that comes back after being removed (its
- * last version is in `known`), moves to the next version; the rest keep theirs.
+ * scope whose description changes in any locale, whose resource's label changes in any locale
+ * (grouped lines read it), or that comes back after being removed (its last version is in
+ * `known`), moves to the next version; the rest keep theirs.
  */
 export function nextScopeVersions(
   previous: readonly ApiScope[],
   next: readonly ApiScope[],
   known: ReadonlyMap<string, number>,
+  labels: LabelChange = { before: undefined, after: undefined },
 ): ApiScope[] {
   const before = new Map(previous.map((scope) => [scope.value, scope]))
+  const relabelled = (value: string) => {
+    const parsed = parseScope(value)
+    return (
+      parsed.kind === 'action' &&
+      labelText(labels.before, parsed.resource) !== labelText(labels.after, parsed.resource)
+    )
+  }
   return next.map((scope) => {
     const old = before.get(scope.value)
     const last = old?.version ?? known.get(scope.value)
-    const version =
-      last === undefined ? 1 : old !== undefined && sameText(old, scope) ? last : last + 1
+    const same = old !== undefined && sameText(old, scope) && !relabelled(scope.value)
+    const version = last === undefined ? 1 : same ? last : last + 1
     return { ...scope, version }
   })
 }

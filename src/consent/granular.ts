@@ -1,4 +1,7 @@
-import type { PromptLine } from './scope-lines.js'
+/** What granular consent needs of a line, as built or as shown: the scopes it stands for. */
+interface ScopedLine {
+  readonly scopes: readonly string[]
+}
 
 /**
  * The scopes a user cannot untick (DESIGN §3.5): `openid` whenever it is asked for, and what
@@ -10,18 +13,18 @@ export function requiredScopes(required: readonly string[], asked: readonly stri
 }
 
 /** A line is required when any of its scopes is: a line stands or falls whole. */
-export function isRequiredLine(line: PromptLine, required: ReadonlySet<string>): boolean {
+export function isRequiredLine(line: ScopedLine, required: ReadonlySet<string>): boolean {
   return line.scopes.some((scope) => required.has(scope))
 }
 
 /** The value a line's checkbox posts: its scopes, space-joined (DESIGN §3.5). */
-export const lineValue = (line: PromptLine): string => line.scopes.join(' ')
+export const lineValue = (line: ScopedLine): string => line.scopes.join(' ')
 
 export interface PickInput {
   /** The scopes the page asked about, in prompt order. */
   readonly asked: readonly string[]
   /** The lines the page showed for them. */
-  readonly lines: readonly PromptLine[]
+  readonly lines: readonly ScopedLine[]
   readonly required: ReadonlySet<string>
   /** The `scopes` values the form posted (checked boxes). */
   readonly checked: readonly string[]

@@ -123,6 +123,13 @@ export interface ConsentPageInput {
   lineOptions?: LineOptions
   /** The switcher's links; none (or one) shows no switcher. */
   languages?: readonly LanguageChoice[]
+  /** The id of this render, posted with the answer (DESIGN §3.2.2); absent in the preview. */
+  rendition?: string
+  /**
+   * Why the page is shown again after an answer (DESIGN §3.2.2): made on a page that is not the
+   * latest, or on one whose meaning changed since; absent on an ordinary view.
+   */
+  notice?: 'updated' | 'changed' | null
 }
 
 /**
@@ -159,10 +166,15 @@ export function consentPageModel(input: ConsentPageInput, tr: Translator) {
           title: tr.rich('page.unverifiedTitle', values),
           body: tr.rich('page.unverifiedBody', values),
         },
+    // One notice above the lines: why the page is shown again, else why lines are asked again.
     changedNotice:
-      input.lineOptions && input.lineOptions.changed.size > 0
-        ? tr.rich('page.changedNotice', values)
-        : null,
+      input.notice === 'changed'
+        ? tr.rich('page.changedWhileOpen', values)
+        : input.notice === 'updated'
+          ? tr.rich('page.pageUpdated', values)
+          : input.lineOptions && input.lineOptions.changed.size > 0
+            ? tr.rich('page.changedNotice', values)
+            : null,
     text: {
       title: tr.rich('page.title', values),
       greeting: tr.rich('page.greeting', values),
@@ -178,7 +190,12 @@ export function consentPageModel(input: ConsentPageInput, tr: Translator) {
       changed: tr.t('page.changedBadge'),
       optionalHint: tr.t('page.optionalHint'),
     },
-    form: { id: 'answer', action: input.formAction, csrf: input.csrf },
+    form: {
+      id: 'answer',
+      action: input.formAction,
+      csrf: input.csrf,
+      rendition: input.rendition ?? '',
+    },
     languages:
       input.languages && input.languages.length > 1
         ? {

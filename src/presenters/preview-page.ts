@@ -147,7 +147,7 @@ export function previewModel(input: PreviewInput) {
       })),
       // A reworded scope is asked for again (DESIGN §3.5.1): say how many users that reaches.
       ...[...(input.askedAgain ?? new Map())].map(([scope, users]) => ({
-        text: `Its description changed since users granted it: ${users} ${users === 1 ? 'user' : 'users'} will be asked again.`,
+        text: `Its description or label changed since users granted it: ${users} ${users === 1 ? 'user' : 'users'} will be asked again.`,
         scopes: [scope],
       })),
     ],

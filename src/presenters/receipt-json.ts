@@ -1,10 +1,15 @@
 import type { Receipt } from '../entities.js'
 
 /** A receipt as JSON (DESIGN §3.6): its claims, and the JWS that proves them. */
-export const receiptJson = (receipt: Receipt) => ({
-  ...receipt.claims,
-  granted_scopes: [...receipt.claims.granted_scopes],
-  declined_scopes: [...receipt.claims.declined_scopes],
-  lines: [...receipt.claims.lines],
-  jws: receipt.jws,
-})
+export const receiptJson = (receipt: Receipt) => {
+  const { granted_lines, declined_lines, ...claims } = receipt.claims
+  return {
+    ...claims,
+    granted_scopes: [...claims.granted_scopes],
+    declined_scopes: [...claims.declined_scopes],
+    lines: [...claims.lines],
+    ...(granted_lines ? { granted_lines: [...granted_lines] } : {}),
+    ...(declined_lines ? { declined_lines: [...declined_lines] } : {}),
+    jws: receipt.jws,
+  }
+}

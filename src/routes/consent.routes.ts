@@ -26,6 +26,8 @@ const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
   // A missing or wrong token is a 403 (DESIGN §3.2), checked after the form parses.
   [CSRF_FIELD]: z.string().max(128).optional(),
+  // The page the answer was made on (DESIGN §3.2.2); missing, the page is shown again (409).
+  rendition: z.string().max(64).optional(),
   // Granular consent (DESIGN §3.5): one value per checked line; none checked sends none.
   scopes: z
     .union([z.string().max(20_000), z.array(z.string().max(20_000)).max(1000)])
@@ -76,10 +78,24 @@ export function consentRoutes(deps: AppDeps) {
     tr: Translator,
     cookie: BrowserCookie,
   ): Promise<Response> {
-    const prompt = await flow.prompt(tenant, request, cookie.value)
+    const prompt = await flow.prompt(tenant, request, cookie.value, tr.locale)
+    return promptResponse(c, tenant, prompt, tr, cookie.value, cookie.setCookie, 200)
+  }
+
+  /** The prompt as recorded, personalised for this request and browser. */
+  async function promptResponse(
+    c: Context<AppEnv>,
+    tenant: Tenant,
+    prompt: PromptData,
+    tr: Translator,
+    browser: string,
+    setCookie: string | undefined,
+    status: 200 | 409,
+  ): Promise<Response> {
+    const { request } = prompt
     const policy = pagePolicy(tenant, requestUrls(request).formActions)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
-    const key = pageKey(deps, tenant, prompt, request, tr.locale)
+    const key = pageKey(deps, tenant, prompt, request)
     const page = pages.page(key, () => {
       const model = consentPageModel(pageInput(deps, tenant, prompt, request), tr)
       return pageHtml(c, deps, 'consent', model, {
@@ -90,13 +106,13 @@ export function consentRoutes(deps: AppDeps) {
     })
     const personal = {
       user: request.userName ?? request.userId,
-      csrf: await csrf.token(request.id, cookie.value),
+      csrf: await csrf.token(request.id, browser),
       id: request.id,
       nonce: policy.nonce,
     }
     // Every header here, none through `c.header` (see `completeResponse`).
-    const own = cookie.setCookie ? copyWith(HTML, { 'set-cookie': cookie.setCookie }) : HTML
-    return completeResponse(c, 200, personalise(page, personal), copyWith(policy.headers, own))
+    const own = setCookie ? copyWith(HTML, { 'set-cookie': setCookie }) : HTML
+    return completeResponse(c, status, personalise(page, personal), copyWith(policy.headers, own))
   }
 
   app.post(
@@ -114,10 +130,23 @@ export function consentRoutes(deps: AppDeps) {
       )
       const browser = csrf.sentCookie(c, CONSENT_CSRF_COOKIE)
       await csrf.check(request.id, browser, form[CSRF_FIELD])
-      const locale = c.get('locale') ?? 'en'
-      const back = await flow.answer(tenant, request, form.action, browser, form.scopes, locale)
+      const result = await flow.answer(
+        tenant,
+        request,
+        { action: form.action, checked: form.scopes, rendition: form.rendition },
+        browser,
+        c.get('locale') ?? 'en',
+      )
+      if (result.kind === 'stale' && browser) {
+        // The prompt as it now reads, in the language of the page answered (DESIGN §3.2.2).
+        const tr = deps.i18n.translator(result.prompt.rendition.locale)
+        c.set('locale', tr.locale)
+        c.set('tr', tr)
+        return promptResponse(c, tenant, result.prompt, tr, browser, undefined, 409)
+      }
+      if (result.kind !== 'answered') throw new Error('a stale answer comes from a bound browser')
       c.header('Cache-Control', 'no-store')
-      return c.redirect(back.href, 303)
+      return c.redirect(result.next.href, 303)
     },
   )
 
@@ -149,29 +178,27 @@ function requestUrls(request: ConsentRequest): RequestUrls {
   return urls
 }
 
-/** What makes two users' prompts the same page: everything but their own values. */
+/**
+ * What makes two users' prompts the same page: everything but their own values. The rendition
+ * stands for the lines, their marks and kinds, the versions, the locale and the mode.
+ */
 function pageKey(
   deps: AppDeps,
   tenant: Tenant,
   prompt: PromptData,
   request: ConsentRequest,
-  locale: string,
 ): string {
-  // Each part after its length: unambiguous whatever characters a client id holds. Scopes come
-  // from space-separated strings, so none holds a space.
+  // Each part after its length: unambiguous whatever characters a client id holds.
   let key = ''
   for (const part of [
     tenant.id,
     String(deps.store.configEpoch()),
     prompt.client.clientId,
     prompt.api?.id ?? '',
-    prompt.scopes.join(' '),
+    prompt.rendition.rendition,
     String(prompt.alreadyGranted),
-    locale,
     requestUrls(request).redirectHost,
-    request.granular ? 'granular' : '',
-    request.requiredScopes.join(' '),
-    request.changedScopes.join(' '),
+    prompt.notice ?? '',
   ])
     key += `${part.length}:${part}`
   return key
@@ -196,7 +223,9 @@ function pageInput(
     lineOptions: {
       granular: request.granular,
       required: new Set(request.requiredScopes),
-      changed: new Set(request.changedScopes),
+      changed: prompt.changed,
     },
+    rendition: prompt.rendition.rendition,
+    notice: prompt.notice,
   }
 }

@@ -39,6 +39,13 @@ export async function answerEvidence(
   const action: ReceiptAction = decision.status === 'accepted' ? 'accept' : 'deny'
   const declined =
     action === 'deny' ? [...request.promptScopes] : [...(request.declinedScopes ?? [])]
+  // Every text, the locale, the mode and the time are those of the page the user answered.
+  const shown = request.shown
+  const lines = shown?.lines ?? []
+  const declinedSet = new Set(declined)
+  const isDeclined = (line: (typeof lines)[number]) =>
+    action === 'deny' ||
+    (line.scopes.length > 0 && line.scopes.every((scope) => declinedSet.has(scope)))
   const receipt = await receipts.issue(
     tenant,
     {
@@ -49,10 +56,12 @@ export async function answerEvidence(
       action,
       granted_scopes: decision.granted_scopes,
       declined_scopes: declined,
-      lines: [...(request.shown?.lines ?? [])],
-      locale: request.shown?.locale ?? null,
-      mode: request.shown?.mode ?? null,
-      shown_at: request.shown?.at.toISOString() ?? null,
+      lines: lines.map((line) => line.text),
+      granted_lines: lines.filter((line) => !isDeclined(line)).map((line) => line.text),
+      declined_lines: lines.filter(isDeclined).map((line) => line.text),
+      locale: shown?.locale ?? null,
+      mode: shown?.mode ?? null,
+      shown_at: shown?.at.toISOString() ?? null,
       answered_at: request.answeredAt?.toISOString() ?? null,
     },
     at,

@@ -4,7 +4,8 @@ import type { Store } from '../store/port.js'
 
 export interface Decision {
   readonly id: string
-  readonly status: ConsentRequest['status']
+  /** An outcome, never `pending`: a decision is read only once there is one. */
+  readonly status: 'accepted' | 'denied'
   readonly user_id: string
   readonly client_id: string
   readonly audience: string | null
@@ -29,6 +30,8 @@ export async function readDecision(
   tenant: Tenant,
   request: ConsentRequest,
 ): Promise<Decision> {
+  const status = request.status
+  if (status === 'pending') throw new Error('a pending request has no decision to read')
   const api = request.audience
     ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
     : null
@@ -45,7 +48,7 @@ export async function readDecision(
       : defined
   return {
     id: request.id,
-    status: request.status,
+    status,
     user_id: request.userId,
     client_id: request.clientId,
     audience: request.audience,
@@ -53,9 +56,7 @@ export async function readDecision(
     scope: granted.join(' '),
     ...(request.error ? { error: request.error } : {}),
     ...(request.receiptId ? { receipt_id: request.receiptId } : {}),
-    ...(request.granular && request.status !== 'pending'
-      ? { declined_scopes: [...(request.declinedScopes ?? [])] }
-      : {}),
+    ...(request.granular ? { declined_scopes: [...(request.declinedScopes ?? [])] } : {}),
     ...(api && withPermissions && permissions
       ? {
           permissions: api.scopes

@@ -216,11 +216,18 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
           () => store.consentRequests.answer(tenantId, id, answer),
           answered,
         ),
-      bind: (tenantId, id, bindingHash) =>
+      bind: (tenantId, id, bindingHash, shown) =>
         writeRequest(
           tenantId,
           id,
-          () => store.consentRequests.bind(tenantId, id, bindingHash),
+          () => store.consentRequests.bind(tenantId, id, bindingHash, shown),
+          (request) => request,
+        ),
+      show: (tenantId, id, shown) =>
+        writeRequest(
+          tenantId,
+          id,
+          () => store.consentRequests.show(tenantId, id, shown),
           (request) => request,
         ),
       verify: async (tenantId, id, at, scopes, versions, effects) => {

@@ -62,13 +62,17 @@ export type ConsentAnswer = (
 ) & {
   /** SHA-256 of the verifier the answer hands to the browser (DESIGN §3.4). */
   readonly verifierHash: string
-  /** The page it was given on, for its receipt (DESIGN §3.6). */
-  readonly shown?: ShownPage
+  /**
+   * The page it was given on (DESIGN §3.2.2): the answer is written only while this is still the
+   * request's latest render; its receipt quotes it (§3.6).
+   */
+  readonly shown: ShownPage
 }
 
 export type AnswerOutcome =
   | { readonly outcome: 'answered'; readonly request: ConsentRequest }
-  | { readonly outcome: 'not_found' | 'already_answered' | 'expired' }
+  /** `stale`: still pending, but another page was rendered since the one answered. */
+  | { readonly outcome: 'not_found' | 'already_answered' | 'expired' | 'stale' }
 
 export type VerifyOutcome =
   /** This call marked the request verified (and wrote the grant and the effects it was given). */
@@ -357,8 +361,21 @@ export interface Store {
      * `answered`. Nothing is granted yet (DESIGN §3.2).
      */
     answer(tenantId: string, id: string, answer: ConsentAnswer): Promise<AnswerOutcome>
-    /** Binds the request to a browser unless it is bound already; the request as it now stands. */
-    bind(tenantId: string, id: string, bindingHash: string): Promise<ConsentRequest | undefined>
+    /**
+     * Binds the request to a browser unless it is bound already, recording `shown` as its first
+     * render when this call binds it; the request as it now stands.
+     */
+    bind(
+      tenantId: string,
+      id: string,
+      bindingHash: string,
+      shown: ShownPage,
+    ): Promise<ConsentRequest | undefined>
+    /**
+     * Records `shown` as the latest render of a pending request (DESIGN §3.2.2); the request as
+     * it now stands (unchanged when it is no longer pending), `undefined` when it is gone.
+     */
+    show(tenantId: string, id: string, shown: ShownPage): Promise<ConsentRequest | undefined>
     /**
      * Marks an answered request verified, once, merging `scopes` into the user's grant in the same
      * transaction; of two racing verifies one is `verified`.

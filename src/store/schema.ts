@@ -124,6 +124,8 @@ export interface Database {
     declined_scopes: string | null
     changed_scopes: string | null
     shown: string | null
+    /** The id of `shown`, the latest render (DESIGN §3.2.2). */
+    rendition: string | null
     receipt_id: string | null
   }
   consent_stats: {

@@ -187,7 +187,8 @@ describe('the auth0 SDK against Assent', () => {
       const page = new URL(opened.consent_url)
       const html = await (await browser.request(page)).text()
       const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-      const answer = await browser.postForm(page, { action: 'accept', csrf }, page)
+      const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+      const answer = await browser.postForm(page, { action: 'accept', csrf, rendition }, page)
       const back = readConsentReturn(answer.headers.get('location') ?? '')
       await assent.verify(back.consent_request, back.consent_verifier)
     }

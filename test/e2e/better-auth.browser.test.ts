@@ -115,8 +115,9 @@ describe('Better Auth with Assent as its consent page, in Chromium', () => {
     await page.waitForURL(`${assent.url}/consent/**`)
     // The user accepts, but the way back is taken from elsewhere first (a leaked URL).
     const csrf = (await page.locator('input[name="csrf"]').getAttribute('value')) ?? ''
+    const rendition = (await page.locator('input[name="rendition"]').getAttribute('value')) ?? ''
     const answer = await context.request.post(page.url(), {
-      form: { action: 'accept', csrf },
+      form: { action: 'accept', csrf, rendition },
       headers: { origin: assent.url },
       maxRedirects: 0,
     })

@@ -54,7 +54,8 @@ async function answer(consentUrl: string, action: 'accept' | 'deny'): Promise<UR
   const page = new URL(consentUrl)
   const html = await (await browser.request(page)).text()
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-  const res = await browser.postForm(page, { action, csrf }, page)
+  const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+  const res = await browser.postForm(page, { action, csrf, rendition }, page)
   expect(res.status).toBe(303)
   return new URL(res.headers.get('location') ?? '')
 }

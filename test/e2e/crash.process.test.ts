@@ -57,7 +57,7 @@ describe('crash safety (DESIGN §6)', () => {
     const first = await start(env)
 
     const COUNT = 400
-    const sessions: { id: string; user: string; csrf: string }[] = []
+    const sessions: { id: string; user: string; csrf: string; rendition: string }[] = []
     for (let i = 0; i < COUNT; i++) {
       const user = `crash-user-${i}`
       const created = await api(base, 'POST', '/consent-requests', {
@@ -76,6 +76,7 @@ describe('crash safety (DESIGN §6)', () => {
         id: created.id,
         user,
         csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+        rendition: /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? '',
       })
     }
 
@@ -92,7 +93,11 @@ describe('crash safety (DESIGN §6)', () => {
             method: 'POST',
             redirect: 'manual',
             headers: { cookie: COOKIE, 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ action: 'accept', csrf: session.csrf }).toString(),
+            body: new URLSearchParams({
+              action: 'accept',
+              csrf: session.csrf,
+              rendition: session.rendition,
+            }).toString(),
           })
           if (res.status === 303) {
             const back = new URL(res.headers.get('location') ?? '')

@@ -70,12 +70,13 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database (D
       html,
       cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
       csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+      rendition: /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? '',
     }
   }
 
   const answerOn = (
     base: string,
-    session: { id: string; cookie: string; csrf: string },
+    session: { id: string; cookie: string; csrf: string; rendition: string },
     action = 'accept',
   ) =>
     fetch(`${base}/consent/${session.id}`, {
@@ -86,7 +87,11 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database (D
         cookie: session.cookie,
         origin: urlA,
       },
-      body: new URLSearchParams({ action, csrf: session.csrf }).toString(),
+      body: new URLSearchParams({
+        action,
+        csrf: session.csrf,
+        rendition: session.rendition,
+      }).toString(),
     })
 
   it('started once: one tenant, one demo, both healthy', async () => {

@@ -69,6 +69,7 @@ describe('webhooks across a crash (DESIGN §3.8)', () => {
         await fetch(`${base}/consent/${created.id}`, { headers: { cookie: COOKIE } })
       ).text()
       const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+      const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
       const answer = await fetch(`${base}/consent/${created.id}`, {
         method: 'POST',
         redirect: 'manual',
@@ -77,7 +78,7 @@ describe('webhooks across a crash (DESIGN §3.8)', () => {
           'content-type': 'application/x-www-form-urlencoded',
           origin: base,
         },
-        body: new URLSearchParams({ action: 'accept', csrf }).toString(),
+        body: new URLSearchParams({ action: 'accept', csrf, rendition }).toString(),
       })
       const verifier = new URL(answer.headers.get('location') ?? '').searchParams.get(
         'consent_verifier',

@@ -153,7 +153,7 @@ describe('the preview', () => {
     expect(html).toContain('<input type="checkbox" class="scope-choice" checked disabled')
     expect(html).toContain('data-testid="unverified-notice"')
     expect(html).toContain(
-      'Its description changed since users granted it: 1 user will be asked again.',
+      'Its description or label changed since users granted it: 1 user will be asked again.',
     )
   })
 

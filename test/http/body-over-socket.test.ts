@@ -78,8 +78,10 @@ describe('request bodies read from the socket', () => {
 
     const page = await fetch(`${served.url}/consent/${id}`)
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
-    const form = `action=accept&csrf=${encodeURIComponent(csrf)}&__proto__=x`
+    const html = await page.text()
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+    const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+    const form = `action=accept&csrf=${encodeURIComponent(csrf)}&rendition=${rendition}&__proto__=x`
     const answered = await send(
       `/consent/${id}`,
       {

@@ -127,10 +127,11 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     expect(back.searchParams.get('consent_request')).toBe(created.body.id)
     expect(back.searchParams.get('state')).toBe('af0ifjsldkj')
     expect(back.searchParams.get('consent_verifier')).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    // An answer alone grants nothing, and the AS sees no decision before it redeems the verifier.
+    // An answer alone grants nothing, and the AS sees no decision before it redeems the
+    // verifier: only that it was answered (DESIGN §3.4).
     expect(await decision(created.body.id)).toEqual({
       id: created.body.id,
-      status: 'accepted',
+      status: 'answered',
       expires_at: created.body.expires_at,
     })
     expect((await api('GET', '/grants')).body).toEqual([])
@@ -181,7 +182,7 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     const replay = await answer(created.body.id, 'accept', session)
     expect(replay.status).toBe(409)
     expect(await replay.text()).toContain('Diese Anfrage wurde bereits beantwortet')
-    expect((await decision(created.body.id)).status).toBe('denied')
+    expect((await decision(created.body.id)).status).toBe('answered')
     expect((await api('GET', '/grants')).body).toEqual([])
     // The browser that answered sees 409 on reload; any other browser, 403 and nothing more.
     expect((await visit(created.body.id, session.cookie)).status).toBe(409)
@@ -327,7 +328,11 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     const res = await answer(created.body.id, 'accept', session)
     expect(res.status).toBe(410)
     expect(await res.text()).toContain('Esta solicitud ha caducado')
-    expect((await decision(created.body.id)).status).toBe('pending')
+    // Past its time, the request says so; nothing was recorded.
+    expect((await decision(created.body.id)).status).toBe('expired')
+    expect((await t.store.consentRequests.get(t.tenant.id, created.body.id))?.status).toBe(
+      'pending',
+    )
   })
 
   it.each([
@@ -366,7 +371,9 @@ describe('answering the prompt (DESIGN §3.2)', () => {
     const final = await decision(created.body.id)
     const winner = results.find((r) => r.status === 303)
     expect(winner).toBeDefined()
-    expect(['accepted', 'denied']).toContain(final.status)
+    expect(final.status).toBe('answered')
+    // The verify tells the outcome: the one answer that won.
+    expect(['accepted', 'denied']).toContain((await redeem(winner as Response)).body.status)
   })
 })
 

@@ -35,13 +35,15 @@ async function visitAndAnswer(
 ) {
   const page = await app.app.request(`/consent/${id}`, {}, peer(from))
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
+  const html = await page.text()
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+  const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
   const res = await app.app.request(
     `/consent/${id}`,
     {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, ...headers },
-      body: new URLSearchParams({ action, csrf }).toString(),
+      body: new URLSearchParams({ action, csrf, rendition }).toString(),
     },
     peer(from),
   )

@@ -3,6 +3,7 @@ import { createLogger, type Logger, silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createRetentionJob, purgeExpired } from '../../src/services/retention.js'
 import { management } from '../support/management.js'
+import { ON_PAGE, openPage } from '../support/shown.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -40,11 +41,13 @@ async function open(): Promise<string> {
 }
 
 async function deny(id: string): Promise<void> {
+  await openPage(t.store, t.tenant.id, id)
   const outcome = await t.store.consentRequests.answer(t.tenant.id, id, {
     action: 'deny',
     at: t.clock.now(),
     error: 'access_denied',
     verifierHash: 'h',
+    ...ON_PAGE,
   })
   expect(outcome.outcome).toBe('answered')
 }

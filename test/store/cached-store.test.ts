@@ -5,6 +5,7 @@ import { withConfigCache } from '../../src/store/cached-store.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'
 import type { Store } from '../../src/store/port.js'
+import { ON_PAGE, openPage, SHOWN } from '../support/shown.js'
 
 const settings = { friendly_name: 'One', flags: {} }
 
@@ -111,6 +112,7 @@ describe('the cached store', () => {
       at,
       scopes: ['openid'],
       verifierHash: 'verifier-hash',
+      ...ON_PAGE,
     } as const
 
     it('keeps a request from its first read, as each write left it: the answer and the verify read nothing', async () => {
@@ -124,7 +126,7 @@ describe('the cached store', () => {
         'pending',
       )
       expect(get).toHaveBeenCalledTimes(1)
-      await store.consentRequests.bind('t1', 'req_kept_00000000001', 'browser')
+      await store.consentRequests.bind('t1', 'req_kept_00000000001', 'browser', SHOWN)
       expect((await store.consentRequests.get('t1', 'req_kept_00000000001'))?.bindingHash).toBe(
         'browser',
       )
@@ -150,7 +152,8 @@ describe('the cached store', () => {
       vi.spyOn(inner.consentRequests, 'bind').mockImplementationOnce(
         () => new Promise((resolve) => (release = resolve)),
       )
-      const binding = store.consentRequests.bind('t1', 'req_race_00000000001', 'browser')
+      await inner.consentRequests.show('t1', 'req_race_00000000001', SHOWN)
+      const binding = store.consentRequests.bind('t1', 'req_race_00000000001', 'browser', SHOWN)
       await store.consentRequests.answer('t1', 'req_race_00000000001', accept)
       release(before)
       await binding
@@ -161,6 +164,7 @@ describe('the cached store', () => {
       // A read that missed (a purge forgets every request, here removing none), and returned
       // after a write to the request.
       await store.consentRequests.create(request('req_race_00000000002'))
+      await inner.consentRequests.show('t1', 'req_race_00000000002', SHOWN)
       await store.consentRequests.purge(new Date(0))
       const stale = await inner.consentRequests.get('t1', 'req_race_00000000002')
       vi.spyOn(inner.consentRequests, 'get').mockImplementationOnce(
@@ -179,6 +183,7 @@ describe('the cached store', () => {
       const list = vi.spyOn(inner.webhooks, 'list')
       const verified = async (id: string) => {
         await store.consentRequests.create(request(id))
+        await openPage(store, 't1', id)
         await store.consentRequests.answer('t1', id, accept)
         const event = {
           id: `msg_${id}`,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { WebhookEventType } from '../../src/entities.js'
 import { ConflictError } from '../../src/errors.js'
 import type { SideEffects, Store } from '../../src/store/port.js'
+import { ON_PAGE, OTHER_PAGE, openPage, SHOWN } from '../support/shown.js'
 
 export interface StoreFactory {
   /** A migrated, empty store and a way to dispose of it. */
@@ -321,6 +322,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('answers a request once, granting nothing until the verify, which grants once', async () => {
       await store.consentRequests.create(pending('req_answer_0000000001'))
+      await openPage(store, 't1', 'req_answer_0000000001')
       // Read before the answer too: what a store keeps of a request must not outlive the answer.
       expect((await store.consentRequests.get('t1', 'req_answer_0000000001'))?.status).toBe(
         'pending',
@@ -331,6 +333,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         at: later,
         scopes: ['openid', 'read:messages'],
         verifierHash: 'verifier-hash',
+        ...ON_PAGE,
       })
       expect(first.outcome).toBe('answered')
       const again = await store.consentRequests.answer('t1', 'req_answer_0000000001', {
@@ -338,6 +341,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         at: later,
         error: 'access_denied',
         verifierHash: 'h2',
+        ...ON_PAGE,
       })
       expect(again.outcome).toBe('already_answered')
       expect(await store.consentRequests.get('t1', 'req_answer_0000000001')).toMatchObject({
@@ -373,6 +377,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             at: later,
             error: 'access_denied',
             verifierHash: 'h',
+            ...ON_PAGE,
           })
         ).outcome,
       ).toBe('not_found')
@@ -383,6 +388,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             at: later,
             error: 'access_denied',
             verifierHash: 'h',
+            ...ON_PAGE,
           })
         ).outcome,
       ).toBe('not_found')
@@ -394,25 +400,69 @@ export function storeContract(name: string, factory: StoreFactory): void {
         (await store.consentRequests.get('t1', 'req_bind_00000000001'))?.bindingHash,
       ).toBeNull()
       const [a, b] = await Promise.all([
-        store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-a'),
-        store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-b'),
+        store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-a', SHOWN),
+        store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-b', OTHER_PAGE),
       ])
       expect(a?.bindingHash).toBe(b?.bindingHash)
       const winner = a?.bindingHash
       expect(['browser-a', 'browser-b']).toContain(winner)
       expect(
-        (await store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-c'))?.bindingHash,
+        (await store.consentRequests.bind('t1', 'req_bind_00000000001', 'browser-c', SHOWN))
+          ?.bindingHash,
       ).toBe(winner)
-      expect((await store.consentRequests.get('t1', 'req_bind_00000000001'))?.bindingHash).toBe(
-        winner,
+      const bound = await store.consentRequests.get('t1', 'req_bind_00000000001')
+      expect(bound?.bindingHash).toBe(winner)
+      // The page recorded is the winner's first view; a later binding attempt records nothing.
+      expect(bound?.shown?.rendition).toBe(
+        winner === 'browser-a' ? SHOWN.rendition : OTHER_PAGE.rendition,
       )
       expect(
-        await store.consentRequests.bind('t2', 'req_bind_00000000001', 'browser-d'),
+        await store.consentRequests.bind('t2', 'req_bind_00000000001', 'browser-d', SHOWN),
       ).toBeUndefined()
+    })
+
+    it('records the latest page shown, and writes an answer only on that page', async () => {
+      await store.consentRequests.create(pending('req_page_00000000001'))
+      await openPage(store, 't1', 'req_page_00000000001')
+      expect(await store.consentRequests.get('t1', 'req_page_00000000001')).toMatchObject({
+        shown: SHOWN,
+      })
+      // Another language: the new page is the latest, with its own time.
+      const shown = await store.consentRequests.show('t1', 'req_page_00000000001', OTHER_PAGE)
+      expect(shown?.shown).toEqual(OTHER_PAGE)
+      expect((await store.consentRequests.get('t1', 'req_page_00000000001'))?.shown).toEqual(
+        OTHER_PAGE,
+      )
+      // An answer made on the first page (an old tab) is not written: the request stays pending.
+      const old = await store.consentRequests.answer('t1', 'req_page_00000000001', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        verifierHash: 'h',
+        shown: SHOWN,
+      })
+      expect(old.outcome).toBe('stale')
+      expect((await store.consentRequests.get('t1', 'req_page_00000000001'))?.status).toBe(
+        'pending',
+      )
+      const latest = await store.consentRequests.answer('t1', 'req_page_00000000001', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        verifierHash: 'h',
+        shown: OTHER_PAGE,
+      })
+      expect(latest.outcome).toBe('answered')
+      // Answered, the page it was answered on stays: a later render records nothing.
+      const after = await store.consentRequests.show('t1', 'req_page_00000000001', SHOWN)
+      expect(after?.status).toBe('accepted')
+      expect(after?.shown).toEqual(OTHER_PAGE)
+      expect(await store.consentRequests.show('t2', 'req_page_00000000001', SHOWN)).toBeUndefined()
     })
 
     it('refuses an expired request, and stores nothing for a denial but the answer', async () => {
       await store.consentRequests.create(pending('req_expired_00000001'))
+      await openPage(store, 't1', 'req_expired_00000001')
       const late = new Date(at.getTime() + 600_000)
       expect(
         (
@@ -421,10 +471,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
             at: late,
             scopes: ['openid'],
             verifierHash: 'h',
+            ...ON_PAGE,
           })
         ).outcome,
       ).toBe('expired')
       await store.consentRequests.create(pending('req_denied_000000001'))
+      await openPage(store, 't1', 'req_denied_000000001')
       expect(
         (
           await store.consentRequests.answer('t1', 'req_denied_000000001', {
@@ -432,6 +484,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             at,
             error: 'access_denied',
             verifierHash: 'h',
+            ...ON_PAGE,
           })
         ).outcome,
       ).toBe('answered')
@@ -449,7 +502,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.grants.merge('t1', 'u1', 'c1', server.identifier, ['read:messages'])
       await store.grants.merge('t1', 'u1', 'c2', server.identifier, ['read:messages'])
       await store.consentRequests.create(pending('req_gone_000000000001'))
+      await openPage(store, 't1', 'req_gone_000000000001')
       await store.consentRequests.create(pending('req_kept_000000000001', { clientId: 'c2' }))
+      await openPage(store, 't1', 'req_kept_000000000001')
       // Read first: what a store keeps of a request must not outlive its client.
       expect(await store.consentRequests.get('t1', 'req_gone_000000000001')).toBeDefined()
 
@@ -463,6 +518,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             at,
             scopes: ['read:messages'],
             verifierHash: 'h',
+            ...ON_PAGE,
           })
         ).outcome,
       ).toBe('not_found')
@@ -481,13 +537,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const later = (ms: number) => new Date(at.getTime() + ms)
       // Expired unanswered at +10 min.
       await store.consentRequests.create(pending('req_purge_expired_001'))
+      await openPage(store, 't1', 'req_purge_expired_001')
       // Answered at +1 s.
       await store.consentRequests.create(pending('req_purge_answered_01'))
+      await openPage(store, 't1', 'req_purge_answered_01')
       await store.consentRequests.answer('t1', 'req_purge_answered_01', {
         action: 'deny',
         at: later(1000),
         error: 'access_denied',
         verifierHash: 'h',
+        ...ON_PAGE,
       })
       // Accepted without a page at creation: answered when created.
       await store.consentRequests.create(
@@ -504,11 +563,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
           expiresAt: later(hour + 599_000),
         }),
       )
+      await openPage(store, 't1', 'req_purge_answered_02')
       const answered = await store.consentRequests.answer('t1', 'req_purge_answered_02', {
         action: 'deny',
         at: later(hour + 1000),
         error: 'access_denied',
         verifierHash: 'h',
+        ...ON_PAGE,
       })
       expect(answered.outcome).toBe('answered')
       // Pending, expiring after the cut.
@@ -532,14 +593,15 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('lets exactly one of many racing answers win', async () => {
       await store.consentRequests.create(pending('req_race_00000000001'))
+      await openPage(store, 't1', 'req_race_00000000001')
       const outcomes = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
           store.consentRequests.answer(
             't1',
             'req_race_00000000001',
             i % 2 === 0
-              ? { action: 'accept', at, scopes: ['openid'], verifierHash: `h${i}` }
-              : { action: 'deny', at, error: 'access_denied', verifierHash: `h${i}` },
+              ? { action: 'accept', at, scopes: ['openid'], verifierHash: `h${i}`, ...ON_PAGE }
+              : { action: 'deny', at, error: 'access_denied', verifierHash: `h${i}`, ...ON_PAGE },
           ),
         ),
       )
@@ -559,11 +621,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const ids = Array.from({ length: 6 }, (_, i) => `req_many_00000000${i}0`)
       for (const id of ids) {
         await store.consentRequests.create(pending(id, { userId: id }))
+        await openPage(store, 't1', id)
         await store.consentRequests.answer('t1', id, {
           action: 'accept',
           at,
           scopes: ['openid'],
           verifierHash: 'h',
+          ...ON_PAGE,
         })
       }
       const effects = (id: string, receiptId = `rcp_${id}`): SideEffects => ({
@@ -683,11 +747,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
         ['req_erase_kept_00001', 'u2'],
       ] as const) {
         await store.consentRequests.create(pending(id, { userId }), { name: 'N', email: null })
+        await openPage(store, 't1', id)
         await store.consentRequests.answer('t1', id, {
           action: 'accept',
           at,
           scopes: ['openid'],
           verifierHash: 'h',
+          ...ON_PAGE,
         })
         const receipt = {
           id: `rcp_${id}`,
@@ -722,11 +788,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
     it('keeps, per granted scope, the version shown and when it was granted', async () => {
       await store.clients.create('t1', client('c1', 'Client one'))
       await store.consentRequests.create(pending('req_versions_0000001'))
+      await openPage(store, 't1', 'req_versions_0000001')
       await store.consentRequests.answer('t1', 'req_versions_0000001', {
         action: 'accept',
         at,
         scopes: ['openid', 'read:messages'],
         verifierHash: 'h',
+        ...ON_PAGE,
       })
       const later = new Date(at.getTime() + 5000)
       await store.consentRequests.verify(
@@ -765,11 +833,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       })
       const verified = async (id: string, effects: SideEffects) => {
         await store.consentRequests.create(pending(id))
+        await openPage(store, 't1', id)
         await store.consentRequests.answer('t1', id, {
           action: 'accept',
           at,
           scopes: ['openid'],
           verifierHash: 'h',
+          ...ON_PAGE,
         })
         await store.consentRequests.verify('t1', id, at, ['openid'], {}, effects)
       }

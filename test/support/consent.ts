@@ -5,6 +5,8 @@ export interface PageSession {
   readonly html: string
   readonly cookie: string
   readonly csrf: string
+  /** The id of the page's render, which its form posts with the answer (DESIGN §3.2.2). */
+  readonly rendition: string
 }
 
 /**
@@ -21,6 +23,7 @@ export function consentBrowser(t: TestApp) {
       html,
       cookie: setCookie ? (setCookie.split(';')[0] ?? '') : (cookie ?? ''),
       csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+      rendition: renditionOf(html),
     }
   }
 
@@ -28,11 +31,18 @@ export function consentBrowser(t: TestApp) {
   function answer(
     id: string,
     action: string,
-    session: { cookie: string; csrf: string },
+    session: { cookie: string; csrf: string; rendition?: string },
     fields: [string, string][] = [],
     headers: Record<string, string> = {},
   ) {
-    const body = new URLSearchParams([['action', action], ['csrf', session.csrf], ...fields])
+    const page: [string, string][] =
+      session.rendition === undefined ? [] : [['rendition', session.rendition]]
+    const body = new URLSearchParams([
+      ['action', action],
+      ['csrf', session.csrf],
+      ...page,
+      ...fields,
+    ])
     return t.app.request(`/consent/${id}`, {
       method: 'POST',
       headers: {
@@ -59,6 +69,11 @@ export function consentBrowser(t: TestApp) {
   }
 
   return { visit, answer, redeem }
+}
+
+/** The id of the render a consent page's form posts back; `''` when the page has no form. */
+export function renditionOf(html: string): string {
+  return /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
 }
 
 /** The checkboxes of a granular page: `[value, label text]` per optional line. */

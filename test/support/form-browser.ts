@@ -92,7 +92,8 @@ export async function walkAuthorization(
     } else if (html.includes('data-testid="scope-lines"')) {
       consentPage = html
       const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-      answer = await browser.postForm(action, { action: options.consent, csrf }, url)
+      const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+      answer = await browser.postForm(action, { action: options.consent, csrf, rendition }, url)
     } else {
       throw new Error(`unexpected page at ${url.href}`)
     }

@@ -36,9 +36,10 @@ const createdSchema = z.object({
   error: z.string().optional(),
 })
 
+/** A decision is an outcome: the browser's answer once the AS redeemed it (DESIGN §3.4). */
 const decisionSchema = z.object({
   id: z.string(),
-  status: z.enum(['pending', 'accepted', 'denied']),
+  status: z.enum(['accepted', 'denied']),
   user_id: z.string(),
   client_id: z.string(),
   audience: z.string().nullable(),
@@ -50,10 +51,14 @@ const decisionSchema = z.object({
   permissions: z.array(z.string()).optional(),
 })
 
-/** Before the verifier is redeemed, the request without its decision (DESIGN §3.4). */
+/**
+ * Before the verifier is redeemed, the request without its decision (DESIGN §3.4): `answered`
+ * says the browser answered and nothing of how; `expired` that it can no longer be answered or
+ * redeemed.
+ */
 const undecidedSchema = z.object({
   id: z.string(),
-  status: z.enum(['pending', 'accepted', 'denied']),
+  status: z.enum(['pending', 'answered', 'expired']),
   expires_at: z.string(),
 })
 

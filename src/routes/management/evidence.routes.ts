@@ -16,6 +16,8 @@ const receiptSchema = z.object({
   granted_scopes: z.array(z.string()),
   declined_scopes: z.array(z.string()),
   lines: z.array(z.string()),
+  granted_lines: z.array(z.string()).optional(),
+  declined_lines: z.array(z.string()).optional(),
   locale: z.string().nullable(),
   mode: z.string().nullable(),
   shown_at: z.string().nullable(),

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely'
-import type { ConsentRequest, NewConsentRequest } from '../../entities.js'
+import type { ConsentRequest, NewConsentRequest, ShownPage } from '../../entities.js'
 import { copyWith } from '../../objects.js'
 import type { AnswerOutcome, ConsentAnswer, SideEffects, VerifyOutcome } from '../port.js'
 import type { Database } from '../schema.js'
@@ -14,7 +14,13 @@ import { bit, iso, json, storedConsentRequest, toConsentRequest } from './rows.j
 type NewRow = Required<
   Omit<
     Insertable<Database['consent_requests']>,
-    'binding_hash' | 'verifier_hash' | 'verified_at' | 'declined_scopes' | 'shown' | 'receipt_id'
+    | 'binding_hash'
+    | 'verifier_hash'
+    | 'verified_at'
+    | 'declined_scopes'
+    | 'shown'
+    | 'rendition'
+    | 'receipt_id'
   >
 >
 
@@ -38,7 +44,7 @@ const answerRequest = prepared(
       status: string
       grantedScopes: string | null
       declinedScopes: string | null
-      shown: string | null
+      rendition: string
       error: string | null
       verifierHash: string
     },
@@ -49,7 +55,6 @@ const answerRequest = prepared(
         status: p.status,
         granted_scopes: p.grantedScopes,
         declined_scopes: p.declinedScopes,
-        shown: p.shown,
         error: p.error,
         answered_at: p.at,
         verifier_hash: p.verifierHash,
@@ -58,18 +63,38 @@ const answerRequest = prepared(
       .where('id', '=', p.id)
       .where('status', '=', 'pending')
       .where('expires_at', '>', p.at)
+      // The page answered is still the latest one rendered (DESIGN §3.2.2).
+      .where('rendition', '=', p.rendition)
       .returningAll(),
 )
 
-const bindRequest = prepared((db, p: { tenantId: string; id: string; bindingHash: string }) =>
-  db
-    .updateTable('consent_requests')
-    .set({ binding_hash: p.bindingHash })
-    .where('tenant_id', '=', p.tenantId)
-    .where('id', '=', p.id)
-    .where('binding_hash', 'is', null)
-    .returningAll(),
+const bindRequest = prepared(
+  (
+    db,
+    p: { tenantId: string; id: string; bindingHash: string; shown: string; rendition: string },
+  ) =>
+    db
+      .updateTable('consent_requests')
+      .set({ binding_hash: p.bindingHash, shown: p.shown, rendition: p.rendition })
+      .where('tenant_id', '=', p.tenantId)
+      .where('id', '=', p.id)
+      .where('binding_hash', 'is', null)
+      .returningAll(),
 )
+
+const showRequest = prepared(
+  (db, p: { tenantId: string; id: string; shown: string; rendition: string }) =>
+    db
+      .updateTable('consent_requests')
+      .set({ shown: p.shown, rendition: p.rendition })
+      .where('tenant_id', '=', p.tenantId)
+      .where('id', '=', p.id)
+      .where('status', '=', 'pending')
+      .returningAll(),
+)
+
+/** A shown page as stored: JSON, its time as ISO 8601 text. */
+const shownJson = (shown: ShownPage) => json(copyWith(shown, { at: iso(shown.at) }))
 
 const verifyRequest = prepared(
   (db, p: { tenantId: string; id: string; at: string; receiptId: string | null }) =>
@@ -155,7 +180,7 @@ export async function answerConsentRequest(
     status: answer.action === 'accept' ? 'accepted' : 'denied',
     grantedScopes: granted === null ? null : json(granted),
     declinedScopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
-    shown: answer.shown ? json(copyWith(answer.shown, { at: iso(answer.shown.at) })) : null,
+    rendition: answer.shown.rendition,
     error: answer.action === 'accept' ? null : answer.error,
     verifierHash: answer.verifierHash,
   })
@@ -163,27 +188,52 @@ export async function answerConsentRequest(
     // Nothing changed: say why.
     const found = await trx
       .selectFrom('consent_requests')
-      .select('status')
+      .select(['status', 'expires_at'])
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .executeTakeFirst()
     if (!found) return { outcome: 'not_found' }
-    return { outcome: found.status === 'pending' ? 'expired' : 'already_answered' }
+    if (found.status !== 'pending') return { outcome: 'already_answered' }
+    return { outcome: found.expires_at > at ? 'stale' : 'expired' }
   }
   return { outcome: 'answered', request: toConsentRequest(row) }
 }
 
 /**
- * Binds a pending request to a browser, once (DESIGN §3.2): the first binding wins, and the
- * request as it stands afterwards is returned, so the caller compares its browser with it.
+ * Binds a pending request to a browser, once (DESIGN §3.2), with its first render as the page
+ * shown (§3.2.2): the first binding wins, and the request as it stands afterwards is returned, so
+ * the caller compares its browser with it.
  */
 export async function bindConsentRequest(
   db: Kysely<Database>,
   tenantId: string,
   id: string,
   bindingHash: string,
+  shown: ShownPage,
 ): Promise<ConsentRequest | undefined> {
-  const [row] = await bindRequest(db, { tenantId, id, bindingHash })
+  const [row] = await bindRequest(db, {
+    tenantId,
+    id,
+    bindingHash,
+    shown: shownJson(shown),
+    rendition: shown.rendition,
+  })
+  return row ? toConsentRequest(row) : findConsentRequest(db, tenantId, id)
+}
+
+/** Records the latest render of a pending request (DESIGN §3.2.2); the request as it stands. */
+export async function showConsentRequest(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+  shown: ShownPage,
+): Promise<ConsentRequest | undefined> {
+  const [row] = await showRequest(db, {
+    tenantId,
+    id,
+    shown: shownJson(shown),
+    rendition: shown.rendition,
+  })
   return row ? toConsentRequest(row) : findConsentRequest(db, tenantId, id)
 }
 

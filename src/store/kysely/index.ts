@@ -16,6 +16,7 @@ import {
   findConsentRequest,
   insertConsentRequest,
   purgeConsentRequests,
+  showConsentRequest,
   verifyConsentRequest,
 } from './consent-requests.js'
 import type { StoreContext } from './context.js'
@@ -265,7 +266,9 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       get: (tenantId, id) => findConsentRequest(db, tenantId, id),
       answer: (tenantId, id, answer) =>
         batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
-      bind: (tenantId, id, bindingHash) => bindConsentRequest(db, tenantId, id, bindingHash),
+      bind: (tenantId, id, bindingHash, shown) =>
+        bindConsentRequest(db, tenantId, id, bindingHash, shown),
+      show: (tenantId, id, shown) => showConsentRequest(db, tenantId, id, shown),
       verify: (tenantId, id, at, scopes, versions, effects) =>
         batch((trx, log) =>
           verifyConsentRequest(trx, log, tenantId, id, at, scopes, versions, effects),

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { type ApiScope, nextScopeVersions } from '../../consent/index.js'
+import { type ApiScope, type LabelChange, nextScopeVersions } from '../../consent/index.js'
 import type { NewResourceServer, ResourceServer, ResourceServerChanges } from '../../entities.js'
 import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
@@ -19,6 +19,7 @@ async function versioned(
   audience: string,
   previous: readonly ApiScope[],
   next: readonly ApiScope[],
+  labels?: LabelChange,
 ): Promise<ApiScope[]> {
   const rows = await trx
     .selectFrom('scope_versions')
@@ -26,7 +27,8 @@ async function versioned(
     .where('tenant_id', '=', tenantId)
     .where('audience', '=', audience)
     .execute()
-  const scopes = nextScopeVersions(previous, next, new Map(rows.map((r) => [r.scope, r.version])))
+  const known = new Map(rows.map((r) => [r.scope, r.version]))
+  const scopes = nextScopeVersions(previous, next, known, labels)
   for (const scope of scopes) {
     const version = scope.version ?? 1
     await trx
@@ -127,10 +129,22 @@ export async function updateResourceServer(
     if (!current) return undefined
     const set: Partial<Row<'resource_servers'>> = { updated_at: iso(now()) }
     if (changes.name !== undefined) set.name = changes.name
-    if (changes.scopes !== undefined) {
-      const previous = toResourceServer(current).scopes
+    if (changes.scopes !== undefined || changes.consentResources !== undefined) {
+      // A label is part of what a grouped line says: changing it asks again (DESIGN §3.5.1).
+      const stored = toResourceServer(current)
+      const labels = {
+        before: stored.consentResources,
+        after: changes.consentResources ?? stored.consentResources,
+      }
       set.scopes = json(
-        await versioned(trx, tenantId, current.identifier, previous, changes.scopes),
+        await versioned(
+          trx,
+          tenantId,
+          current.identifier,
+          stored.scopes,
+          changes.scopes ?? stored.scopes,
+          labels,
+        ),
       )
     }
     if (changes.consentResources !== undefined)

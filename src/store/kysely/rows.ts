@@ -1,5 +1,11 @@
 import type { Selectable } from 'kysely'
-import type { ApiScope, GrantedScope, ResourceLabels, TokenDialect } from '../../consent/index.js'
+import type {
+  ApiScope,
+  GrantedScope,
+  ResourceLabels,
+  ShownLine,
+  TokenDialect,
+} from '../../consent/index.js'
 import type {
   AdminSession,
   Client,
@@ -233,9 +239,22 @@ export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
   }
 }
 
+/** A shown page as stored; one stored before pages had ids kept only its lines' words. */
 function toShown(text: string): ShownPage {
-  const raw = JSON.parse(text) as Omit<ShownPage, 'at'> & { at: string }
-  return { locale: raw.locale, mode: raw.mode, lines: raw.lines, at: new Date(raw.at) }
+  const raw = JSON.parse(text) as Omit<ShownPage, 'at' | 'lines'> & {
+    at: string
+    lines: readonly (ShownLine | string)[]
+  }
+  return {
+    rendition: raw.rendition ?? '',
+    locale: raw.locale,
+    mode: raw.mode,
+    lines: raw.lines.map((line) =>
+      typeof line === 'string' ? { text: line, scopes: [], kind: 'all', changed: false } : line,
+    ),
+    versions: raw.versions ?? {},
+    at: new Date(raw.at),
+  }
 }
 
 export function toReceipt(row: Row<'consent_receipts'>): Receipt {

@@ -1,0 +1,126 @@
+import { scopeVersion } from './consent-memory.js'
+import { isRequiredLine } from './granular.js'
+import type { PromptLine, PromptMode } from './scope-lines.js'
+import type { Api } from './types.js'
+
+/**
+ * How a line stood on the page (DESIGN §3.2.2): part of an all-or-nothing answer, required (no box
+ * to untick), or optional (a box, checked by default).
+ */
+export type ShownLineKind = 'all' | 'required' | 'optional'
+
+/** One line as the user read it. */
+export interface ShownLine {
+  /** The words exactly as shown, in the page's language. */
+  readonly text: string
+  /** The scopes the line stands for. */
+  readonly scopes: readonly string[]
+  readonly kind: ShownLineKind
+  /** Marked as changed: asked again after a change, or changed while the page was open. */
+  readonly changed: boolean
+}
+
+/** What one render of a prompt showed: everything an answer on it stands for, but the time. */
+export interface RenditionContent {
+  readonly locale: string
+  readonly mode: PromptMode
+  readonly lines: readonly ShownLine[]
+  /** The version of every scope on the page (DESIGN §3.5.1). */
+  readonly versions: Readonly<Record<string, number>>
+}
+
+export interface RenditionInput {
+  readonly mode: PromptMode
+  readonly locale: string
+  /** The scopes the page asks about, in prompt order. */
+  readonly scopes: readonly string[]
+  readonly api: Api | null
+  /** The lines as `promptLines` gives them for these scopes, mode and locale. */
+  readonly lines: readonly PromptLine[]
+  /** Each line's words, in the same order as `lines`. */
+  readonly texts: readonly string[]
+  readonly granular: boolean
+  readonly required: ReadonlySet<string>
+  /** Scopes whose lines carry the "changed" mark. */
+  readonly changed: ReadonlySet<string>
+}
+
+/** The content of a render: the lines with their kind and marks, and the versions behind them. */
+export function renditionContent(input: RenditionInput): RenditionContent {
+  const versions: Record<string, number> = {}
+  // Defined, not assigned: a scope named `__proto__` is a key like any other.
+  for (const scope of input.scopes)
+    Object.defineProperty(versions, scope, {
+      value: scopeVersion(input.api, scope),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  return {
+    locale: input.locale,
+    mode: input.mode,
+    lines: input.lines.map((line, index) => ({
+      text: input.texts[index] ?? '',
+      scopes: [...line.scopes],
+      kind: !input.granular
+        ? 'all'
+        : isRequiredLine(line, input.required)
+          ? 'required'
+          : 'optional',
+      changed: line.scopes.some((scope) => input.changed.has(scope)),
+    })),
+    versions,
+  }
+}
+
+/**
+ * The canonical text a rendition's id is derived from: the same content always gives the same
+ * text, whatever the order its keys were built in.
+ */
+export function canonicalRendition(content: RenditionContent): string {
+  const versions = Object.keys(content.versions)
+    .sort()
+    .map((scope) => [scope, content.versions[scope]])
+  return JSON.stringify([
+    content.locale,
+    content.mode,
+    content.lines.map((line) => [line.text, line.scopes, line.kind, line.changed]),
+    versions,
+  ])
+}
+
+/** The version of `scope` a rendition showed, if it showed it. */
+function shownVersion(content: RenditionContent, scope: string): number | undefined {
+  return Object.hasOwn(content.versions, scope) ? content.versions[scope] : undefined
+}
+
+/**
+ * Which scopes of the prompt as it reads now mean something else than on the page the user
+ * answered (DESIGN §3.2.2): a scope whose version moved or that the page did not show, every
+ * scope of a line whose words or grouping changed, and — when a scope the page showed is gone or
+ * the mode changed — every scope of the lines that held it. Empty when the answer still stands.
+ * The marks and kinds are not compared: a page marked "changed" means what the unmarked one does.
+ */
+export function changedSince(shown: RenditionContent, now: RenditionContent): Set<string> {
+  const changed = new Set<string>()
+  const before = new Map(shown.lines.map((line) => [line.scopes.join(' '), line.text]))
+  for (const line of now.lines) {
+    const text = before.get(line.scopes.join(' '))
+    if (text !== line.text || shown.mode !== now.mode) {
+      for (const scope of line.scopes) changed.add(scope)
+      continue
+    }
+    for (const scope of line.scopes)
+      if (shownVersion(shown, scope) !== shownVersion(now, scope)) changed.add(scope)
+  }
+  const nowScopes = new Set(now.lines.flatMap((line) => line.scopes))
+  const gone = shown.lines.flatMap((line) => line.scopes).filter((scope) => !nowScopes.has(scope))
+  if (gone.length > 0 && changed.size === 0) {
+    // A scope the user saw is no longer asked for: nothing now reads differently, but the answer
+    // was about more than is true now, so every line is shown again as changed.
+    for (const scope of nowScopes) changed.add(scope)
+    // Nothing left to mark (only the removed scope was asked): the answer is still refused.
+    if (changed.size === 0) for (const scope of gone) changed.add(scope)
+  }
+  return changed
+}
