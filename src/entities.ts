@@ -193,6 +193,11 @@ export interface AuditEntry {
   readonly target: string
   readonly before: unknown
   readonly after: unknown
+  /**
+   * The users the change names (DESIGN §2), kept apart from the text above so that erasure finds
+   * an entry by equality, whatever characters an id holds.
+   */
+  readonly userIds: readonly string[]
 }
 
 export type { ApiScope, TokenDialect }

@@ -118,13 +118,16 @@ export function createRoles(store: Store, audit: Audit) {
       const role = await get(tenantId, id)
       const users = [...new Set(userIds.map(checkUserId))]
       await store.roles.addUsers(tenantId, role.id, users)
-      await audit.record(actor, tenantId, 'role.users.add', role.id, { after: users })
+      await audit.record(actor, tenantId, 'role.users.add', role.id, { after: users, users })
     },
 
     async removeUser(actor: Actor, tenantId: string, id: string, userId: string) {
       const role = await get(tenantId, id)
       await store.userRoles.remove(tenantId, userId, [role.id])
-      await audit.record(actor, tenantId, 'role.users.remove', role.id, { before: [userId] })
+      await audit.record(actor, tenantId, 'role.users.remove', role.id, {
+        before: [userId],
+        users: [userId],
+      })
     },
   }
 }

@@ -32,7 +32,10 @@ export function createUsers(store: Store, audit: Audit) {
           .map((ref) => ref.permissionName)
         await store.permissions.grantToUser(tenantId, userId, audience, names)
       }
-      await audit.record(actor, tenantId, 'user.permissions.add', userId, { after: checked })
+      await audit.record(actor, tenantId, 'user.permissions.add', userId, {
+        after: checked,
+        users: [userId],
+      })
     },
 
     async removePermissions(
@@ -42,7 +45,10 @@ export function createUsers(store: Store, audit: Audit) {
       refs: readonly PermissionRef[],
     ) {
       await store.permissions.removeFromUser(tenantId, userId, refs)
-      await audit.record(actor, tenantId, 'user.permissions.remove', userId, { before: refs })
+      await audit.record(actor, tenantId, 'user.permissions.remove', userId, {
+        before: refs,
+        users: [userId],
+      })
     },
 
     roles: (tenantId: string, userId: string, page: Page) =>
@@ -55,13 +61,19 @@ export function createUsers(store: Store, audit: Audit) {
           throw new AppError(404, 'inexistent_role', `The role ${id} does not exist`)
       }
       await store.userRoles.add(tenantId, userId, roles)
-      await audit.record(actor, tenantId, 'user.roles.add', userId, { after: roles })
+      await audit.record(actor, tenantId, 'user.roles.add', userId, {
+        after: roles,
+        users: [userId],
+      })
     },
 
     async removeRoles(actor: Actor, tenantId: string, userId: string, roleIds: readonly string[]) {
       const roles = [...new Set(roleIds)]
       await store.userRoles.remove(tenantId, userId, roles)
-      await audit.record(actor, tenantId, 'user.roles.remove', userId, { before: roles })
+      await audit.record(actor, tenantId, 'user.roles.remove', userId, {
+        before: roles,
+        users: [userId],
+      })
     },
 
     grants: (tenantId: string, userId: string, page: Page) =>
@@ -78,7 +90,10 @@ export function createUsers(store: Store, audit: Audit) {
         !(await store.grants.delete(tenantId, grantId, grantDeleted))
       )
         throw new AppError(404, 'inexistent_grant', 'The grant does not exist')
-      await audit.record(actor, tenantId, 'grant.delete', grantId, { before: { user_id: userId } })
+      await audit.record(actor, tenantId, 'grant.delete', grantId, {
+        before: { user_id: userId },
+        users: [userId],
+      })
     },
   }
 }

@@ -23,6 +23,8 @@ export interface Database {
     before: string | null
     after: string | null
   }
+  /** The users an audit entry names, one row each: erasure matches `user_id` exactly. */
+  audit_log_users: { tenant_id: string; entry_id: string; user_id: string }
   signing_keys: { id: string; secret: string; created_at: string }
   tenants: { id: string; settings: string; created_at: string; updated_at: string }
   tenant_domains: { domain: string; tenant_id: string }

@@ -7,9 +7,6 @@ import { management } from '../support/management.js'
 import { freePort, listen } from '../support/serve.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
-const SCREENSHOT = new URL('../../examples/screenshots/console-permissions.png', import.meta.url)
-  .pathname
-
 let t: TestApp
 let server: Awaited<ReturnType<typeof listen>>
 let browser: Browser
@@ -66,7 +63,7 @@ describe('the admin console in Chromium (issue 19, Done when)', () => {
     expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('read:messages')])
     expect(await rows.first().innerText()).toContain('Read your messages')
     await expectAccessible(page)
-    await page.screenshot({ path: SCREENSHOT, fullPage: true })
+    await page.screenshot({ path: `${ARTIFACTS}console-permissions.png`, fullPage: true })
 
     // A mistake is shown beside its field, the input kept.
     await page.getByLabel('Permission', { exact: true }).fill('openid')

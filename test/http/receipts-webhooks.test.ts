@@ -6,6 +6,7 @@ import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks.js'
 import { listLines } from '../support/admin.js'
 import { consentBrowser } from '../support/consent.js'
+import { consoleSession } from '../support/console.js'
 import { expectError, management } from '../support/management.js'
 import { startReceiver } from '../support/receiver.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -270,5 +271,63 @@ describe('erasure (DESIGN §3.6)', () => {
     } finally {
       db.close()
     }
+  })
+
+  it('erases exactly the audit entries naming the user, whatever characters the ids hold', async () => {
+    // Ids a text search gets wrong: inside other text (`e`), LIKE wildcards (`%`, `_`), JSON
+    // escapes (`"`, `\`); `u2` is a user nobody erases.
+    const erased = ['e', 'a%', 'o"b\\x', '_']
+    const users = [...erased, 'u2']
+    const s = await consoleSession(t)
+    const role = (await api('POST', '/roles', { name: 'Reader' })).body
+    const permissions = [
+      { resource_server_identifier: DEMO.audience, permission_name: 'read:messages' },
+    ]
+    // Every change that names a user, through the API and the console.
+    expect((await api('POST', `/roles/${role.id}/users`, { users })).status).toBe(200)
+    for (const userId of users) {
+      const path = `/users/${encodeURIComponent(userId)}`
+      expect((await api('POST', `${path}/permissions`, { permissions })).status).toBe(201)
+      expect((await api('DELETE', `${path}/permissions`, { permissions })).status).toBe(204)
+      expect((await api('POST', `${path}/roles`, { roles: [role.id] })).status).toBe(204)
+      expect((await api('DELETE', `${path}/roles`, { roles: [role.id] })).status).toBe(204)
+      const form = { user_id: '', remove: userId }
+      expect((await s.post(`/admin/roles/${role.id}/users`, form)).status).toBe(303)
+      const { decision } = await consent('accept', { user_id: userId })
+      const [grant] = (await api('GET', `/grants?user_id=${encodeURIComponent(userId)}`)).body
+      expect(grant).toBeDefined()
+      expect((await s.post(`/admin${path}/grants`, { revoke: grant.id })).status).toBe(303)
+      expect(decision.status).toBe('accepted')
+    }
+
+    const log = async () =>
+      (await t.store.auditLog.list(t.tenant.id, { page: 0, perPage: 100 })).items
+    let expected = await log()
+    // Each user has six entries naming only them; one entry names them all.
+    for (const userId of users)
+      expect(expected.filter((e) => e.userIds.join('\n') === userId)).toHaveLength(6)
+    expect(expected.filter((e) => e.userIds.length > 1).map((e) => e.action)).toEqual([
+      'role.users.add',
+    ])
+
+    for (const userId of erased) {
+      const path = `/users/${encodeURIComponent(userId)}/consent-data`
+      expect((await api('DELETE', path)).status).toBe(204)
+      expected = expected.flatMap((e) => {
+        if (!e.userIds.includes(userId)) return [e]
+        if (e.userIds.length === 1) return []
+        const others = e.userIds.filter((id) => id !== userId)
+        const after = (e.after as string[]).map((id) => (id === userId ? '[erased]' : id))
+        return [{ ...e, userIds: others, after }]
+      })
+      expect(await log()).toEqual(expected)
+    }
+    // What is left: u2's six entries, the role's creation, the shared entry with u2 alone.
+    expect(expected).toHaveLength(8)
+    const listed = (await api('GET', '/logs?per_page=100')).body
+    const shared = listed.find(
+      (entry: { details: { action: string } }) => entry.details.action === 'role.users.add',
+    )
+    expect(shared.details.after).toEqual(['[erased]', '[erased]', '[erased]', '[erased]', 'u2'])
   })
 })

@@ -81,3 +81,86 @@ describe.each(engines)('migration 2026-11-27-0001-clients-per-tenant on $name', 
     expect(await store.clients.get('t2', 'web')).toBeDefined()
   })
 })
+
+describe.each(engines)('migration 2026-12-07-0001-audit-user-ids on $name', (engine) => {
+  let db: Kysely<Database> | undefined
+  let drop: () => Promise<void> = async () => {}
+  afterEach(async () => {
+    await db?.destroy()
+    await drop()
+  })
+
+  it.skipIf(engine.skip)(
+    'finds the users each earlier entry names, so erasure finds them',
+    async () => {
+      ;({ db, drop } = await engine.open())
+      const before = await migrator(db).migrateTo('2026-11-27-0012-rate-limits')
+      expect(before.error).toBeUndefined()
+      const at = '2026-11-24T10:00:00.000Z'
+      await db
+        .insertInto('tenants')
+        .values({ id: 't1', settings: '{"flags":{}}', created_at: at, updated_at: at })
+        .execute()
+      const odd = 'o"b\\x'
+      const refs = '[{"resourceServerIdentifier":"https://e.example/","permissionName":"read:e"}]'
+      // Entries as the services wrote them before the users had their own table.
+      const written: [string, string, string | null, string | null, string[]][] = [
+        ['user.permissions.add', 'e', null, refs, ['e']],
+        ['user.permissions.remove', 'a%', refs, null, ['a%']],
+        ['user.roles.add', odd, null, '["rol_1"]', [odd]],
+        ['user.roles.remove', '_', '["rol_1"]', null, ['_']],
+        ['grant.delete', 'grt_1', JSON.stringify({ user_id: odd }), null, [odd]],
+        [
+          'role.users.add',
+          'rol_1',
+          null,
+          JSON.stringify(['e', odd, 'u2']),
+          ['e', odd, 'u2'].sort(),
+        ],
+        ['role.users.remove', 'rol_1', '["u2"]', null, ['u2']],
+        ['client.update', 'e', '{"name":"e"}', '{"name":"_"}', []],
+      ]
+      await db
+        .insertInto('audit_log')
+        .values(
+          written.map(([action, target, before, after], i) => ({
+            id: `aud_${i}`,
+            tenant_id: 't1',
+            at,
+            actor: 'admin token',
+            via: 'api',
+            action,
+            target,
+            before,
+            after,
+          })),
+        )
+        .execute()
+
+      const after = await migrator(db).migrateToLatest()
+      expect(after.error).toBeUndefined()
+      const store = createKyselyStore(db)
+      const listed = async () =>
+        new Map(
+          (await store.auditLog.list('t1', { page: 0, perPage: 50 })).items.map((entry) => [
+            entry.id,
+            entry,
+          ]),
+        )
+      const entries = await listed()
+      written.forEach(([action, , , , userIds], i) => {
+        expect({ action, userIds: entries.get(`aud_${i}`)?.userIds }).toEqual({ action, userIds })
+      })
+
+      await store.users.erase('t1', odd)
+      const left = await listed()
+      expect([...left.keys()].sort()).toEqual(
+        ['aud_0', 'aud_1', 'aud_3', 'aud_5', 'aud_6', 'aud_7'].sort(),
+      )
+      expect(left.get('aud_5')).toMatchObject({
+        after: ['e', '[erased]', 'u2'],
+        userIds: ['e', 'u2'],
+      })
+    },
+  )
+})

@@ -67,8 +67,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect([first, second]).toEqual(['a', 'a'])
     })
 
-    it('keeps the audit trail per tenant, newest first, with before and after', async () => {
-      const entry = (id: string, ms: number, after?: unknown) => ({
+    it('keeps the audit trail per tenant, newest first, with before, after and the users named', async () => {
+      const entry = (id: string, ms: number, after?: unknown, userIds: string[] = []) => ({
         id,
         tenantId: 't1',
         at: new Date(at.getTime() + ms),
@@ -78,15 +78,97 @@ export function storeContract(name: string, factory: StoreFactory): void {
         target: 'web',
         before: { name: 'Old' },
         after,
+        userIds,
       })
-      await store.auditLog.record(entry('a1', 0, { name: 'New', flags: { x: true } }))
+      await store.auditLog.record(entry('a1', 0, { name: 'New', flags: { x: true } }, ['u1', 'u2']))
       await store.auditLog.record(entry('a2', 1000))
       const listed = await store.auditLog.list('t1', { page: 0, perPage: 10 })
       expect(listed.total).toBe(2)
       expect(listed.items.map((e) => e.id)).toEqual(['a2', 'a1'])
-      expect(listed.items[1]).toEqual(entry('a1', 0, { name: 'New', flags: { x: true } }))
+      expect(listed.items[1]).toEqual(
+        entry('a1', 0, { name: 'New', flags: { x: true } }, ['u1', 'u2']),
+      )
       expect(listed.items[0]?.after).toBeUndefined()
+      expect(listed.items[0]?.userIds).toEqual([])
       expect((await store.auditLog.list('t2', { page: 0, perPage: 10 })).total).toBe(0)
+    })
+
+    it('erases from the audit trail exactly the entries naming the user, whatever the ids hold', async () => {
+      await store.tenants.create({
+        id: 't2',
+        domains: ['two.example'],
+        settings: { friendly_name: 'Two', flags: {} },
+      })
+      // Ids a text search gets wrong: inside other text (`e`), LIKE wildcards (`%`, `_`), JSON
+      // escapes (`"`, `\\`), another case (`E`); `u2` is a user nobody erases.
+      const erased = ['e', 'a%', 'o"b\\x', '_']
+      const everyone = [...erased, 'E', 'u2']
+      let n = 0
+      const record = (
+        tenantId: string,
+        action: string,
+        target: string,
+        change: { before?: unknown; after?: unknown },
+        userIds: string[],
+      ) =>
+        store.auditLog.record({
+          id: `aud_${String(n).padStart(3, '0')}`,
+          tenantId,
+          at: new Date(at.getTime() + n++ * 1000),
+          actor: 'admin token',
+          via: 'api',
+          action,
+          target,
+          before: change.before,
+          after: change.after,
+          userIds,
+        })
+      for (const userId of everyone) {
+        await record(
+          't1',
+          'user.permissions.add',
+          userId,
+          { after: [{ resourceServerIdentifier: 'https://e.example/', permissionName: 'read:e' }] },
+          [userId],
+        )
+        await record('t1', 'grant.delete', `grt_${n}`, { before: { user_id: userId } }, [userId])
+      }
+      const note = 'e, a%, o"b\\x and _ are in this text, not users named by it'
+      await record('t1', 'role.users.add', 'rol_1', { before: { note }, after: everyone }, everyone)
+      await record('t1', 'client.update', 'e', { before: { name: 'e' }, after: { name: '_' } }, [])
+      await record('t2', 'user.roles.add', 'e', { after: ['rol_e'] }, ['e'])
+
+      const all = async (tenantId = 't1') =>
+        (await store.auditLog.list(tenantId, { page: 0, perPage: 100 })).items
+      const gone: string[] = []
+      for (const userId of erased) {
+        await store.users.erase('t1', userId)
+        gone.push(userId)
+        const left = await all()
+        const kept = everyone.filter((id) => !gone.includes(id))
+        // Every entry naming only an erased user went; every other user's entries are intact.
+        for (const id of gone) expect(left.filter((e) => e.userIds.includes(id))).toEqual([])
+        for (const id of kept) {
+          const own = left.filter((e) => e.userIds.length === 1 && e.userIds[0] === id)
+          expect(own.map((e) => e.action)).toEqual(['grant.delete', 'user.permissions.add'])
+          expect(own.find((e) => e.action === 'grant.delete')?.before).toEqual({ user_id: id })
+          expect(own.find((e) => e.action === 'user.permissions.add')?.target).toBe(id)
+        }
+        // The entry naming several users stays for the others, the erased ones redacted.
+        const shared = left.find((e) => e.action === 'role.users.add')
+        expect(shared?.userIds).toEqual([...kept].sort())
+        expect(shared?.after).toEqual(everyone.map((id) => (gone.includes(id) ? '[erased]' : id)))
+        expect(shared?.before).toEqual({ note })
+        // An entry naming no user stays whole, whatever its text holds.
+        expect(left.find((e) => e.action === 'client.update')).toMatchObject({
+          target: 'e',
+          before: { name: 'e' },
+          after: { name: '_' },
+        })
+        expect(left).toHaveLength(2 * kept.length + 2)
+      }
+      // Another tenant's entries are its own.
+      expect((await all('t2')).map((e) => e.userIds)).toEqual([['e']])
     })
 
     it('stores meta values', async () => {
