@@ -157,9 +157,9 @@ export function fairShares(
     list.push(endpoint)
     byTenant.set(endpoint.tenantId, list)
   }
+  const shares = new Map<string, number>()
   const room = (e: DueEndpoint) =>
     Math.min(e.due, perEndpoint - e.leased) - (shares.get(e.webhookId) ?? 0)
-  const shares = new Map<string, number>()
   const turn = new Map<string, number>()
   let taken = 0
   while (taken < limit) {
