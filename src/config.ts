@@ -109,7 +109,10 @@ export interface Config {
   }
   /** Proxies whose `X-Forwarded-For` is believed (DESIGN §6); empty: none. */
   readonly trustedProxies: readonly string[]
-  /** Webhook endpoints may be `http:` on loopback (tests, examples); otherwise `https:` only. */
+  /**
+   * Webhook endpoints may be on loopback, `http:` too (tests, examples); otherwise `https:` to
+   * public addresses only (DESIGN §3.8).
+   */
   readonly webhookAllowHttpLoopback: boolean
   /** A bearer token `/metrics` asks for; `undefined`: open. */
   readonly metricsToken: string | undefined

@@ -186,7 +186,8 @@ export interface AuditEntry {
   readonly at: Date
   /** The token's subject, or `admin token`. */
   readonly actor: string
-  readonly via: 'api' | 'console'
+  /** `system`: the service itself, e.g. the webhook worker disabling a dead endpoint. */
+  readonly via: 'api' | 'console' | 'system'
   /** What was done, e.g. `resource_server.update`. */
   readonly action: string
   /** What it was done to: an id, an identifier, `settings`. */
@@ -272,12 +273,19 @@ export type WebhookEventType =
   | 'grant.revoked'
   | 'grant.deleted'
 
+/**
+ * `disabled` once every attempt has failed for a day (DESIGN §3.8): nothing is sent to it until
+ * an admin enables it again; its events are kept meanwhile.
+ */
+export type WebhookStatus = 'enabled' | 'disabled'
+
 export interface Webhook {
   readonly id: string
   readonly url: string
   readonly events: readonly WebhookEventType[]
   readonly secret: string
   readonly createdAt: Date
+  readonly status: WebhookStatus
 }
 
 /** An event to deliver to every endpoint that subscribed to its type (DESIGN §3.8). */

@@ -20,6 +20,10 @@ const DESCRIPTIONS: Record<string, string> = {
   'user.roles.remove': 'Remove roles from a user',
   'grant.delete': 'Revoke a grant',
   'tenant_settings.update': 'Update the tenant settings',
+  'webhook.create': 'Add a webhook endpoint',
+  'webhook.update': 'Update a webhook endpoint',
+  'webhook.delete': 'Delete a webhook endpoint',
+  'webhook.disable': 'Disable a webhook endpoint that failed for a day',
 }
 
 /** The sentence a log entry is listed with. */
@@ -40,7 +44,7 @@ export function auditPageModel(input: {
       when: entry.at.toISOString().replace('T', ' ').slice(0, 19),
       iso: entry.at.toISOString(),
       actor: entry.actor,
-      via: entry.via === 'console' ? 'console' : 'API',
+      via: entry.via === 'api' ? 'API' : entry.via,
       description: auditDescription(entry.action),
       target: entry.target,
       before: pretty(entry.before),

@@ -7,9 +7,10 @@ import type { Page, Paged, Store } from '../store/port.js'
  * console's session), set on the request's context there, and handed to every change it asks for.
  */
 export interface Actor {
-  /** The token's subject, or `admin token`. */
+  /** The token's subject, `admin token`, or for `system` the part of the service that acted. */
   readonly subject: string
-  readonly via: 'api' | 'console'
+  /** `system`: the service itself, acting on a rule (a webhook endpoint dead for a day). */
+  readonly via: 'api' | 'console' | 'system'
 }
 
 /** The audit trail (issue 19 item 7): every configuration change, by whom, when, before/after. */

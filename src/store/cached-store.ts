@@ -264,7 +264,8 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
 
     webhooks: {
       ...store.webhooks,
-      create: (tenantId, hook) => write(() => store.webhooks.create(tenantId, hook)),
+      create: (tenantId, hook, max) => write(() => store.webhooks.create(tenantId, hook, max)),
+      update: (tenantId, id, changes) => write(() => store.webhooks.update(tenantId, id, changes)),
       delete: (tenantId, id) => write(() => store.webhooks.delete(tenantId, id)),
     },
 

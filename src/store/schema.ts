@@ -171,6 +171,10 @@ export interface Database {
     events: string
     secret: string
     created_at: string
+    /** `enabled` or `disabled` (DESIGN §3.8). */
+    status: string
+    /** When the attempts that have all failed since the last success began; `null` after one. */
+    failing_since: string | null
   }
   webhook_outbox: {
     id: string

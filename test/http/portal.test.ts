@@ -1,12 +1,13 @@
 import { compactVerify, createLocalJWKSet } from 'jose'
 import { Webhook } from 'standardwebhooks'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks.js'
 import { adminSignIn } from '../support/admin.js'
 import { consentBrowser } from '../support/consent.js'
 import { expectError, management } from '../support/management.js'
+import { startReceiver } from '../support/receiver.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -202,10 +203,9 @@ describe('the connected-apps page (DESIGN §3.7)', () => {
 
 describe('Remove access (DESIGN §3.7)', () => {
   it('deletes the grants, writes a signed revoke receipt and queues grant.revoked, then confirms', async () => {
-    const hook = await api('POST', '/webhooks', {
-      url: 'http://127.0.0.1:9/hooks',
-      events: ['grant.revoked'],
-    })
+    const receiver = await startReceiver()
+    onTestFinished(receiver.close)
+    const hook = await api('POST', '/webhooks', { url: receiver.url, events: ['grant.revoked'] })
     await grant()
     const session = await signedIn()
     const res = await revoke(DEMO.clientId, session)
@@ -242,26 +242,18 @@ describe('Remove access (DESIGN §3.7)', () => {
     })
 
     // The outbox holds grant.revoked, signed per Standard Webhooks when delivered.
-    const sent: { body: string; headers: Record<string, string> }[] = []
     const worker = createWebhookWorker({
       store: t.store,
       // Signed now: a receiver refuses a timestamp more than five minutes off its clock.
       now: () => new Date(Math.max(Date.now(), t.clock.now().getTime())),
       log: silentLogger,
       allowHttpLoopback: true,
-      fetch: async (_url, init) => {
-        sent.push({
-          body: String(init?.body),
-          headers: Object.fromEntries(new Headers(init?.headers).entries()),
-        })
-        return new Response(null, { status: 204 })
-      },
     })
     expect(await worker.runOnce()).toBe(1)
-    const [delivery] = sent
+    const [delivery] = receiver.received
     const event = new Webhook(hook.body.secret).verify(
       delivery?.body ?? '',
-      delivery?.headers ?? {},
+      (delivery?.headers ?? {}) as Record<string, string>,
     ) as { type: string; data: Record<string, unknown> }
     expect(event.type).toBe('grant.revoked')
     expect(event.data).toMatchObject({

@@ -142,6 +142,7 @@ describe('webhooks (DESIGN §3.8)', () => {
         id: created.body.id,
         url: 'https://hooks.example/x',
         events: ['consent.accepted', 'grant.revoked'],
+        status: 'enabled',
         created_at: expect.any(String),
       },
     ])

@@ -945,6 +945,75 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.webhooks.claim(new Date(at.getTime() + 120_000), 10, 60_000)).toEqual([])
     })
 
+    it('caps endpoints per tenant, leases at most perEndpoint of each, and skips a disabled one until it is enabled', async () => {
+      const hook = (id: string) =>
+        store.webhooks.create(
+          't1',
+          {
+            id,
+            url: `https://${id}.example/`,
+            events: ['consent.accepted'],
+            secret: 's',
+            createdAt: at,
+          },
+          2,
+        )
+      expect(await hook('wh_a')).toMatchObject({ id: 'wh_a', status: 'enabled' })
+      await hook('wh_b')
+      expect(await hook('wh_c')).toBeUndefined()
+      expect((await store.webhooks.list('t1')).map((h) => h.id)).toEqual(['wh_a', 'wh_b'])
+
+      await store.consentRequests.create(pending('req_fairs_0000000001'))
+      await store.consentRequests.answer('t1', 'req_fairs_0000000001', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        verifierHash: 'h',
+      })
+      await store.consentRequests.verify(
+        't1',
+        'req_fairs_0000000001',
+        at,
+        ['openid'],
+        {},
+        {
+          events: ['m1', 'm2', 'm3'].map((id) => ({
+            id,
+            type: 'consent.accepted' as const,
+            userId: 'u1',
+            payload: {},
+          })),
+        },
+      )
+      const claimed = await store.webhooks.claim(at, 10, 60_000, 2)
+      expect(claimed.map((item) => item.webhookId).sort()).toEqual(['wh_a', 'wh_a', 'wh_b', 'wh_b'])
+      // Both hold two: nothing more until one is settled or its lease ends.
+      expect(await store.webhooks.claim(at, 10, 60_000, 2)).toEqual([])
+
+      const [first, second] = claimed.filter((item) => item.webhookId === 'wh_a')
+      const hour = 60 * 60 * 1000
+      const later = (ms: number) => new Date(at.getTime() + ms)
+      const failed = { status: 503, error: 'HTTP 503', delivered: false, nextAttemptAt: at }
+      const settle = (item: typeof first, when: Date) =>
+        item ? store.webhooks.settle(item, failed, when, { disableAfterMs: hour }) : undefined
+      expect(await settle(first, at)).toEqual({ disabled: false })
+      expect(await settle(second, later(hour))).toEqual({ disabled: true })
+      expect((await store.webhooks.get('t1', 'wh_a'))?.status).toBe('disabled')
+
+      // Leases over: only the enabled endpoint's events are handed out.
+      const whileDisabled = await store.webhooks.claim(later(2 * hour), 10, 60_000, 2)
+      expect(whileDisabled.map((item) => item.webhookId)).toEqual(['wh_b', 'wh_b'])
+
+      expect(await store.webhooks.update('t1', 'wh_a', { status: 'enabled' })).toMatchObject({
+        status: 'enabled',
+      })
+      const enabled = await store.webhooks.claim(later(2 * hour), 10, 60_000, 2)
+      expect(enabled.map((item) => item.webhookId)).toEqual(['wh_a', 'wh_a'])
+      // Enabled again, its day of failures starts afresh.
+      expect(await settle(enabled[0], later(3 * hour))).toEqual({ disabled: false })
+      expect(await store.webhooks.update('t1', 'wh_nope', { status: 'enabled' })).toBeUndefined()
+    })
+
     it('adds to the day’s counts, a count given twice in one call included', async () => {
       const unticked = {
         clientId: 'c1',

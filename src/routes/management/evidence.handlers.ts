@@ -4,7 +4,7 @@ import type { AppDeps } from '../../app/types.js'
 import type { Webhook } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { receiptJson } from '../../presenters/receipt-json.js'
-import { registerWebhook } from '../../services/webhooks.js'
+import { createWebhookAdmin } from '../../services/webhooks.js'
 import type * as routes from './evidence.routes.js'
 import { listJson, pageOf } from './shapes.js'
 
@@ -14,13 +14,19 @@ const webhookJson = (hook: Webhook) => ({
   id: hook.id,
   url: hook.url,
   events: [...hook.events],
+  status: hook.status,
   created_at: hook.createdAt.toISOString(),
 })
 
 const noWebhook = () => new AppError(404, 'inexistent_webhook', 'The webhook does not exist')
 
 /** The handlers of receipts, erasure and webhooks (DESIGN §3.6, §3.8). */
-export function evidenceHandlers({ store, config, now }: AppDeps) {
+export function evidenceHandlers({ store, config, now, audit }: AppDeps) {
+  const webhooks = createWebhookAdmin(store, audit, {
+    allowHttpLoopback: config.webhookAllowHttpLoopback,
+    now,
+  })
+
   const listReceipts: Handler<'listReceipts'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await store.receipts.list(
@@ -43,19 +49,25 @@ export function evidenceHandlers({ store, config, now }: AppDeps) {
   }
 
   const createWebhook: Handler<'createWebhook'> = async (c) => {
-    const hook = await registerWebhook(store, c.get('tenant').id, c.req.valid('json'), {
-      allowHttpLoopback: config.webhookAllowHttpLoopback,
-      now: now(),
-    })
+    const hook = await webhooks.register(c.get('actor'), c.get('tenant').id, c.req.valid('json'))
     return c.json({ ...webhookJson(hook), secret: hook.secret }, 201)
+  }
+
+  const updateWebhook: Handler<'updateWebhook'> = async (c) => {
+    const hook = await webhooks.update(
+      c.get('actor'),
+      c.get('tenant').id,
+      c.req.valid('param').id,
+      c.req.valid('json'),
+    )
+    return c.json(webhookJson(hook), 200)
   }
 
   const listWebhooks: Handler<'listWebhooks'> = async (c) =>
     c.json((await store.webhooks.list(c.get('tenant').id)).map(webhookJson), 200)
 
   const deleteWebhook: Handler<'deleteWebhook'> = async (c) => {
-    if (!(await store.webhooks.delete(c.get('tenant').id, c.req.valid('param').id)))
-      throw noWebhook()
+    await webhooks.remove(c.get('actor'), c.get('tenant').id, c.req.valid('param').id)
     return c.body(null, 204)
   }
 
@@ -83,6 +95,7 @@ export function evidenceHandlers({ store, config, now }: AppDeps) {
     eraseUser,
     createWebhook,
     listWebhooks,
+    updateWebhook,
     deleteWebhook,
     listDeliveries,
   }

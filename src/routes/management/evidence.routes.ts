@@ -67,17 +67,30 @@ export const eraseUser = managementRoute({
 
 const eventType = z.enum(WEBHOOK_EVENTS)
 
+const webhookStatus = z
+  .enum(['enabled', 'disabled'])
+  .describe('`disabled` after a day in which every attempt failed; nothing is sent to it then')
+
 const webhookSchema = z.object({
   id: z.string(),
   url: z.string(),
   events: z.array(eventType),
+  status: webhookStatus,
   created_at: z.string(),
 })
 
-const createWebhookBody = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'must be an https: URL' }).max(2000),
-  events: z.array(eventType).min(1).max(WEBHOOK_EVENTS.length),
-})
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an https: URL' })
+  .max(2000)
+  .describe('`https:`, to a public address: loopback, private and link-local hosts are refused')
+const webhookEvents = z.array(eventType).min(1).max(WEBHOOK_EVENTS.length)
+
+const createWebhookBody = z.strictObject({ url: webhookUrl, events: webhookEvents })
+
+const updateWebhookBody = z
+  .strictObject({ url: webhookUrl, events: webhookEvents, status: webhookStatus })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'must change url, events or status')
 
 export const createWebhook = managementRoute({
   method: 'post',
@@ -89,7 +102,18 @@ export const createWebhook = managementRoute({
   responses: {
     201: jsonContent(webhookSchema.extend({ secret: z.string() }), 'The endpoint and its secret'),
   },
-  errors: [413],
+  errors: [409, 413],
+})
+
+export const updateWebhook = managementRoute({
+  method: 'patch',
+  path: '/webhooks/{id}',
+  summary: 'Change a webhook endpoint; `{"status": "enabled"}` brings a disabled one back',
+  tag: 'Webhooks',
+  scopes: ['update:webhooks'],
+  request: { params: idParam, body: jsonRequest(updateWebhookBody) },
+  responses: { 200: jsonContent(webhookSchema, 'The endpoint') },
+  errors: [404, 413],
 })
 
 export const listWebhooks = managementRoute({

@@ -123,6 +123,7 @@ export function managementRoutes(
     .openapi(evidence.eraseUser, ev.eraseUser)
     .openapi(evidence.createWebhook, ev.createWebhook)
     .openapi(evidence.listWebhooks, ev.listWebhooks)
+    .openapi(evidence.updateWebhook, ev.updateWebhook)
     .openapi(evidence.deleteWebhook, ev.deleteWebhook)
     .openapi(evidence.listDeliveries, ev.listDeliveries)
 

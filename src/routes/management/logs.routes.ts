@@ -10,7 +10,7 @@ export const logSchema = z.object({
   description: z.string(),
   user_name: z.string(),
   details: z.object({
-    via: z.enum(['api', 'console']),
+    via: z.enum(['api', 'console', 'system']),
     action: z.string(),
     target: z.string(),
     before: z.unknown().optional(),

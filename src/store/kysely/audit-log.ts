@@ -76,7 +76,7 @@ export async function listAudit(
     tenantId: row.tenant_id,
     at: new Date(row.at),
     actor: row.actor,
-    via: row.via === 'console' ? 'console' : 'api',
+    via: row.via === 'console' || row.via === 'system' ? row.via : 'api',
     action: row.action,
     target: row.target,
     before: row.before === null ? undefined : (JSON.parse(row.before) as unknown),

@@ -74,6 +74,7 @@ import {
   listDeliveries,
   listWebhooks,
   settleOutbox,
+  updateWebhook,
 } from './webhooks.js'
 import { createWriteBatch } from './write-batch.js'
 
@@ -240,13 +241,16 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     },
 
     webhooks: {
-      create: (tenantId, hook) => createWebhook(db, tenantId, hook),
+      create: (tenantId, hook, max) => createWebhook(db, ctx.lockRows, tenantId, hook, max),
       list: (tenantId) => listWebhooks(db, tenantId),
       get: (tenantId, id) => findWebhook(db, tenantId, id),
+      update: (tenantId, id, changes) => updateWebhook(db, tenantId, id, changes),
       delete: (tenantId, id) => deleteWebhook(db, tenantId, id),
       deliveries: (tenantId, id, page) => listDeliveries(db, tenantId, id, page),
-      claim: (at, limit, leaseMs) => claimOutbox(db, ctx.lockRows, at, limit, leaseMs),
-      settle: (item, outcome, at) => settleOutbox(db, item, outcome, at),
+      claim: (at, limit, leaseMs, perEndpoint) =>
+        claimOutbox(db, ctx.lockRows, at, limit, leaseMs, perEndpoint),
+      settle: (item, outcome, at, options) =>
+        settleOutbox(db, item, outcome, at, options?.disableAfterMs),
     },
 
     stats: {

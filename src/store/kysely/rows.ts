@@ -277,6 +277,7 @@ export function toWebhook(row: Row<'webhooks'>): Webhook {
     events: list(row.events) as WebhookEventType[],
     secret: row.secret,
     createdAt: new Date(row.created_at),
+    status: row.status === 'disabled' ? 'disabled' : 'enabled',
   }
 }
 
