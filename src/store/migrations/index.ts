@@ -9,6 +9,7 @@ import * as resourceLabels from './2026-11-27-0005-resource-labels.js'
 import * as auditLog from './2026-11-27-0010-audit-log.js'
 import * as consentStats from './2026-11-27-0011-consent-stats.js'
 import * as rateLimits from './2026-11-27-0012-rate-limits.js'
+import * as portalUsedLinks from './2026-11-28-0001-portal-used-links.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0010-audit-log': auditLog,
   '2026-11-27-0011-consent-stats': consentStats,
   '2026-11-27-0012-rate-limits': rateLimits,
+  '2026-11-28-0001-portal-used-links': portalUsedLinks,
 }
