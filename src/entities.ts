@@ -328,8 +328,11 @@ export interface PortalSession {
   readonly id: string
   readonly tenantId: string
   readonly userId: string
-  readonly kind: 'link' | 'session'
+  /** A link not used yet, a link used (kept while its session lasts), or a session. */
+  readonly kind: 'link' | 'used' | 'session'
   readonly returnTo: string | null
   readonly uiLocales: string | null
   readonly expiresAt: Date
+  /** Of a used link: the id of the session it opened. */
+  readonly opened: string | null
 }

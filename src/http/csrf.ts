@@ -6,28 +6,19 @@ import {
   timingSafeEqual,
 } from 'node:crypto'
 import type { Context } from 'hono'
-import { generateCookie } from 'hono/cookie'
 import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Store } from '../store/port.js'
-import { cookieValue } from './cookies.js'
+import { PAGE_COOKIES, type PageCookie, pageCookies } from './cookies.js'
 
 export const CSRF_FIELD = 'csrf'
 
 /** A browser cookie that a form token is bound to. */
-export interface CsrfCookie {
-  readonly name: string
-  readonly path: string
-  readonly sameSite: 'Lax' | 'Strict'
-}
+export type CsrfCookie = PageCookie
 
-/** The consent page's cookie, scoped to `/consent` (DESIGN §6: `SameSite=Lax`). */
-export const CONSENT_CSRF_COOKIE: CsrfCookie = {
-  name: 'assent_csrf',
-  path: '/consent',
-  sameSite: 'Lax',
-}
+/** The consent page's cookie (DESIGN §6: `SameSite=Lax`). */
+export const CONSENT_CSRF_COOKIE: CsrfCookie = PAGE_COOKIES.consent
 
 const MAX_LENGTH = 128
 /** What this service sets (`randomToken`: base64url), up to `MAX_LENGTH`; anything else is not ours. */
@@ -63,6 +54,7 @@ export interface Csrf {
 }
 
 export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
+  const cookies = pageCookies(options)
   let key: Promise<KeyObject> | undefined
   // A key object, made once: given raw bytes, Node 24's `createHmac` takes 8 µs to wrap them on
   // every call, against 1.3 µs with the object (Node 20 costs the same either way).
@@ -103,18 +95,12 @@ export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
       if (setCookie) c.header('Set-Cookie', setCookie, { append: true })
       return value
     },
-    sentCookie: (c, cookie) => cookieValue(c.req.header('cookie'), cookie.name, COOKIE_VALUE),
+    sentCookie: (c, cookie) => cookies.read(c.req.header('cookie'), cookie, COOKIE_VALUE),
     readCookie(c, cookie) {
       const value = csrf.sentCookie(c, cookie)
       if (value) return { value, setCookie: undefined }
       const fresh = randomToken(32)
-      const setCookie = generateCookie(cookie.name, fresh, {
-        path: cookie.path,
-        httpOnly: true,
-        sameSite: cookie.sameSite,
-        secure: options.secure,
-      })
-      return { value: fresh, setCookie }
+      return { value: fresh, setCookie: cookies.set(cookie, fresh) }
     },
     token: (purpose, cookieValue) => withKey((secret) => tokenWith(secret, purpose, cookieValue)),
     async verify(purpose, cookieValue, token) {

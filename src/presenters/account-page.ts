@@ -21,6 +21,7 @@ function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Transla
     // The granted lines as a prompt in this language would show them now (DESIGN §1.3, §1.4).
     lines: app.access.flatMap(({ api, scopes }) => promptLineViews(mode, scopes, api, tr)),
     onlyIdentity: tr.rich('account.onlyIdentity', values),
+    confirmRemove: tr.rich('account.confirmRemove', values),
     granted: tr.t('account.granted', {
       date: new Intl.DateTimeFormat(tr.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
         app.grantedAt,
@@ -55,8 +56,35 @@ export function accountAppsModel(
       empty: tr.t('account.empty'),
       permissions: tr.t('account.permissions'),
       remove: tr.t('account.remove'),
+      confirm: tr.t('account.confirm'),
       download: tr.t('account.download'),
       back: tr.t('account.back'),
+    },
+  }
+}
+
+/** The view-model of `views/account-continue.eta`: a portal link's "Continue" page (DESIGN §3.7). */
+export function accountContinueModel(
+  input: {
+    tenant: Tenant
+    /** Who the browser is signed in as, and who continuing makes it, when they differ. */
+    switching: { readonly from: string; readonly to: string } | null
+    action: string
+    csrf: string
+  },
+  tr: Translator,
+) {
+  const { switching } = input
+  return {
+    action: input.action,
+    csrf: input.csrf,
+    switching: switching
+      ? tr.rich('account.continue.switching', { current: switching.from, next: switching.to })
+      : null,
+    text: {
+      title: tr.t('account.continue.title'),
+      intro: tr.rich('account.continue.intro', { tenant: input.tenant.settings.friendly_name }),
+      button: tr.t('account.continue.button'),
     },
   }
 }

@@ -1,56 +1,81 @@
 import { type Context, Hono } from 'hono'
-import { getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
 import { limitBody } from '../http/body-limit.js'
+import { PAGE_COOKIES, pageCookies } from '../http/cookies.js'
 import { CSRF_FIELD } from '../http/csrf.js'
 import { readForm } from '../http/forms.js'
 import { renderPage } from '../http/render.js'
 import { useLocale } from '../middleware/i18n.js'
-import { accountAppsModel } from '../presenters/account-page.js'
+import { accountAppsModel, accountContinueModel } from '../presenters/account-page.js'
 import { promptMode } from '../presenters/consent-page.js'
 import { receiptJson } from '../presenters/receipt-json.js'
 import { PORTAL_SESSION_TTL_MS } from '../services/portal.js'
 
-/** The connected-apps session: HttpOnly, only under `/account` (DESIGN §3.7, §6). */
-const SESSION_COOKIE = 'assent_account'
+/** The connected-apps session (DESIGN §3.7, §6). */
+const SESSION_COOKIE = PAGE_COOKIES.account
 /** What the page's forms are about, for their CSRF tokens (bound to the session cookie). */
 const CSRF_PURPOSE = 'account'
+/** A link's "Continue" form is about that link alone (its token bound to the link cookie). */
+const linkPurpose = (token: string) => `portal-link:${token}`
 
-const revokeForm = z.object({ [CSRF_FIELD]: z.string().max(128).optional() })
+const tokenForm = z.object({ [CSRF_FIELD]: z.string().max(128).optional() })
 const clientIdParam = z.string().min(1).max(300)
 
 /**
- * Connected apps (DESIGN §3.7): `GET /account/session/{token}` trades a portal link for a
- * session; `GET /account/apps` lists what the user granted, each with a "Remove access" form;
- * `GET /account/receipts.json` hands over their consent records.
+ * Connected apps (DESIGN §3.7): `GET /account/session/{token}` shows a portal link's "Continue"
+ * page, whose same-origin `POST` trades the link for a session; `GET /account/apps` lists what the
+ * user granted, each with a "Remove access" form; `GET /account/receipts.json` hands over their
+ * consent records.
  */
 export function accountRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { portal, csrf } = deps
+  const cookies = pageCookies({ secure: deps.config.publicUrl.protocol === 'https:' })
+  const sessionCookie = (c: Context<AppEnv>) => cookies.read(c.req.header('cookie'), SESSION_COOKIE)
 
   /** The session the cookie names (401 page without one), and the page's language. */
   async function signedIn(c: Context<AppEnv>) {
-    const secret = getCookie(c, SESSION_COOKIE)
+    const secret = sessionCookie(c)
     const session = await portal.session(c.get('tenant'), secret)
     return { session, secret: secret ?? '', tr: useLocale(c, deps, session.uiLocales) }
   }
 
+  // A GET uses nothing up and starts no session: another site can send a browser here, and
+  // must not sign it in as the link's user (login CSRF).
   app.get('/session/:token', async (c) => {
-    const opened = await portal.open(
-      c.get('tenant'),
-      c.req.param('token'),
-      getCookie(c, SESSION_COOKIE),
-    )
-    setCookie(c, SESSION_COOKIE, opened.secret, {
-      path: '/account',
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: deps.config.publicUrl.protocol === 'https:',
-      maxAge: PORTAL_SESSION_TTL_MS / 1000,
-    })
+    const tenant = c.get('tenant')
+    const token = c.req.param('token')
+    const visit = await portal.visit(tenant, token, sessionCookie(c))
     c.header('Cache-Control', 'no-store')
+    if (visit.state === 'reopened') return c.redirect('/account/apps', 303)
+    const tr = useLocale(c, deps, visit.link.uiLocales)
+    const browser = csrf.browserCookie(c, PAGE_COOKIES.accountLink)
+    const model = accountContinueModel(
+      {
+        tenant,
+        switching: visit.switching,
+        action: `/account/session/${token}`,
+        csrf: await csrf.token(linkPurpose(token), browser),
+      },
+      tr,
+    )
+    return renderPage(c, deps, 'account-continue', model, { title: model.text.title, tr })
+  })
+
+  // Only this POST, same-origin (the pages' check) and carrying the page's token, uses the link.
+  app.post('/session/:token', limitBody('form'), async (c) => {
+    const token = c.req.param('token')
+    const form = await readForm(c, tokenForm)
+    const link = csrf.sentCookie(c, PAGE_COOKIES.accountLink)
+    await csrf.check(linkPurpose(token), link, form[CSRF_FIELD])
+    const opened = await portal.open(c.get('tenant'), token, sessionCookie(c))
+    c.header('Cache-Control', 'no-store')
+    if (opened) {
+      const maxAge = PORTAL_SESSION_TTL_MS / 1000
+      c.header('Set-Cookie', cookies.set(SESSION_COOKIE, opened.secret, maxAge), { append: true })
+    }
     return c.redirect('/account/apps', 303)
   })
 
@@ -74,7 +99,7 @@ export function accountRoutes(deps: AppDeps) {
 
   app.post('/apps/:clientId/revoke', limitBody('form'), async (c) => {
     const { session, secret, tr } = await signedIn(c)
-    const form = await readForm(c, revokeForm)
+    const form = await readForm(c, tokenForm)
     await csrf.check(CSRF_PURPOSE, secret, form[CSRF_FIELD])
     const clientId = c.req.param('clientId')
     await portal.revoke(c.get('tenant'), session, clientId, tr.locale)

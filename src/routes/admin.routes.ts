@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
 import { AppError } from '../errors.js'
 import { limitBody } from '../http/body-limit.js'
-import type { CsrfCookie } from '../http/csrf.js'
+import { PAGE_COOKIES, pageCookies } from '../http/cookies.js'
 import { readForm } from '../http/forms.js'
 import { renderPage } from '../http/render.js'
 import { type createTokenVerifier, hasAnyScope } from '../middleware/management-auth.js'
@@ -22,8 +21,8 @@ import { adminRoleRoutes } from './admin/roles.routes.js'
 import { adminSettingsRoutes } from './admin/settings.routes.js'
 import { adminUserRoutes } from './admin/users.routes.js'
 
-export const ADMIN_COOKIE = 'assent_admin'
-const LOGIN_COOKIE: CsrfCookie = { name: 'assent_admin_login', path: '/admin', sameSite: 'Strict' }
+const ADMIN_COOKIE = PAGE_COOKIES.admin
+const LOGIN_COOKIE = PAGE_COOKIES.adminLogin
 const SESSION_SECONDS = 8 * 60 * 60
 const FLIP_SCOPE = 'update:tenant_settings'
 
@@ -52,7 +51,7 @@ const logoutForm = z.object({ csrf: z.string().max(128).optional() })
 export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof createTokenVerifier>) {
   const app = new Hono<AppEnv>()
   const { csrf } = deps
-  const secure = deps.config.publicUrl.protocol === 'https:'
+  const cookies = pageCookies({ secure: deps.config.publicUrl.protocol === 'https:' })
   const en = deps.i18n.translator('en')
   // Guessing a management token through the sign-in form is refused after a few tries.
   const loginLimit = rateLimit(
@@ -77,7 +76,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   }
 
   const requireSession: MiddlewareHandler<AppEnv> = async function requireAdminSession(c, next) {
-    const cookie = getCookie(c, ADMIN_COOKIE)
+    const cookie = cookies.read(c.req.header('cookie'), ADMIN_COOKIE)
     const session =
       cookie && cookie.length <= 128
         ? await deps.store.adminSessions.get(hash(cookie), deps.now())
@@ -123,13 +122,9 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       },
       now,
     )
-    deleteCookie(c, LOGIN_COOKIE.name, { path: LOGIN_COOKIE.path })
-    setCookie(c, ADMIN_COOKIE, id, {
-      path: '/admin',
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure,
-      maxAge: Math.max(1, Math.floor(seconds)),
+    c.header('Set-Cookie', cookies.set(LOGIN_COOKIE, '', 0), { append: true })
+    c.header('Set-Cookie', cookies.set(ADMIN_COOKIE, id, Math.max(1, Math.floor(seconds))), {
+      append: true,
     })
     return c.redirect('/admin/preview', 303)
   })
@@ -147,7 +142,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
     const form = await readForm(c, logoutForm)
     await csrf.check('admin', c.get('adminCookie'), form.csrf)
     await deps.store.adminSessions.delete(c.get('admin').id)
-    deleteCookie(c, ADMIN_COOKIE, { path: '/admin' })
+    c.header('Set-Cookie', cookies.set(ADMIN_COOKIE, '', 0), { append: true })
     return c.redirect('/admin/login', 303)
   })
 

@@ -33,6 +33,18 @@ export interface ConnectedApp {
   readonly grantedAt: Date
 }
 
+/** What a portal link's page offers the browser that opened it (DESIGN §3.7). */
+export type LinkVisit =
+  /** A link not used yet: the page asks to continue. */
+  | {
+      readonly state: 'unused'
+      readonly link: PortalSession
+      /** Set when the browser is signed in as another user: who it is now, and who it becomes. */
+      readonly switching: { readonly from: string; readonly to: string } | null
+    }
+  /** A link this browser used, whose session still lasts: it goes back to the page. */
+  | { readonly state: 'reopened' }
+
 export interface PortalPage {
   readonly apps: readonly ConnectedApp[]
   /** The client whose access was just removed, for the confirmation. */
@@ -40,10 +52,11 @@ export interface PortalPage {
 }
 
 /**
- * Connected apps (DESIGN §3.7): the AS asks for a single-use link for one user; opening it starts
- * a short session for that user alone, in which they see the clients they granted access to and
- * take it back. A revocation deletes the grants, writes a signed `revoke` receipt and queues
- * `grant.revoked`, in one transaction.
+ * Connected apps (DESIGN §3.7): the AS asks for a single-use link for one user; opening it shows a
+ * page whose same-origin "Continue" starts a short session for that user alone (a GET starts
+ * none, so a link opened by another site's request never swaps the browser's session). In it
+ * they see the clients they granted access to and take it back. A revocation deletes the grants,
+ * writes a signed `revoke` receipt and queues `grant.revoked`, in one transaction.
  */
 export interface PortalService {
   /** `POST /api/v2/users/{id}/portal-sessions`: the link to hand to the user's browser. */
@@ -53,14 +66,20 @@ export interface PortalService {
     input: { returnTo?: string | undefined; uiLocales?: string | undefined },
   ): Promise<{ url: string; expiresAt: Date }>
   /**
-   * Takes the link (once) and starts a session; `previous`, the browser's old session, ends.
-   * 410 `portal_link_invalid` for a link used, expired or unknown.
+   * What opening the link in the browser whose session cookie is `current` leads to; it uses
+   * nothing up. 410 `portal_link_invalid` for a link expired, unknown, or used by another browser.
+   */
+  visit(tenant: Tenant, token: string | undefined, current: string | undefined): Promise<LinkVisit>
+  /**
+   * Uses the link (once) and starts a session; `previous`, the browser's old session, ends.
+   * `null` when this browser used the link already and its session lasts. 410
+   * `portal_link_invalid` as `visit`.
    */
   open(
     tenant: Tenant,
     token: string | undefined,
     previous: string | undefined,
-  ): Promise<{ secret: string; session: PortalSession }>
+  ): Promise<{ secret: string; session: PortalSession } | null>
   /** The session the cookie names, or 401 `portal_session_required`. */
   session(tenant: Tenant, secret: string | undefined): Promise<PortalSession>
   /** The clients the user granted something to, by name. */
@@ -158,6 +177,43 @@ export function createPortalService(deps: PortalDeps): PortalService {
     return (await store.clients.get(tenant.id, clientId)) ?? null
   }
 
+  /** The session a cookie names, in this tenant, while it lasts. */
+  async function sessionOf(tenant: Tenant, secret: string | undefined) {
+    if (!secret || !SECRET.test(secret)) return undefined
+    const session = await store.portalSessions.get(hashOf(secret), deps.now())
+    return session?.tenantId === tenant.id ? session : undefined
+  }
+
+  /** How the page names a user: as the AS last told us, or by id. */
+  async function nameOf(tenant: Tenant, userId: string) {
+    const user = await store.users.get(tenant.id, userId)
+    return user?.name ?? user?.email ?? userId
+  }
+
+  async function visit(
+    tenant: Tenant,
+    token: string | undefined,
+    current: string | undefined,
+  ): Promise<LinkVisit> {
+    if (!token || !SECRET.test(token)) throw linkInvalid()
+    const link = await store.portalSessions.link(hashOf(token), deps.now())
+    // A link for another tenant's user is no link here.
+    if (!link || link.tenantId !== tenant.id) throw linkInvalid()
+    const signedIn = await sessionOf(tenant, current)
+    if (link.kind === 'used') {
+      if (signedIn && signedIn.id === link.opened) return { state: 'reopened' }
+      throw linkInvalid()
+    }
+    const switching =
+      signedIn && signedIn.userId !== link.userId
+        ? {
+            from: await nameOf(tenant, signedIn.userId),
+            to: await nameOf(tenant, link.userId),
+          }
+        : null
+    return { state: 'unused', link, switching }
+  }
+
   return {
     async createLink(tenant, userId, input) {
       if (input.returnTo !== undefined) {
@@ -179,32 +235,37 @@ export function createPortalService(deps: PortalDeps): PortalService {
         returnTo: input.returnTo ?? null,
         uiLocales: input.uiLocales ?? null,
         expiresAt,
+        opened: null,
       })
       const url = new URL(`account/session/${secret}`, tenantBaseUrl(deps.publicUrl, tenant))
       return { url: url.href, expiresAt }
     },
 
+    visit,
+
     async open(tenant, token, previous) {
       if (!token || !SECRET.test(token)) throw linkInvalid()
-      const link = await store.portalSessions.take(hashOf(token), deps.now())
-      // A link for another tenant's user is no link here.
-      if (!link || link.tenantId !== tenant.id) throw linkInvalid()
-      if (previous && SECRET.test(previous)) await store.portalSessions.delete(hashOf(previous))
       const secret = randomToken(32)
-      const session: PortalSession = {
+      const at = deps.now()
+      const session = await store.portalSessions.use(tenant.id, hashOf(token), at, (link) => ({
         ...link,
         id: hashOf(secret),
         kind: 'session',
-        expiresAt: new Date(deps.now().getTime() + PORTAL_SESSION_TTL_MS),
+        expiresAt: new Date(at.getTime() + PORTAL_SESSION_TTL_MS),
+        opened: null,
+      }))
+      if (!session) {
+        // A second press of "Continue" in the browser that used the link goes on to the page.
+        if ((await visit(tenant, token, previous)).state === 'reopened') return null
+        throw linkInvalid()
       }
-      await store.portalSessions.create(session)
+      if (previous && SECRET.test(previous)) await store.portalSessions.delete(hashOf(previous))
       return { secret, session }
     },
 
     async session(tenant, secret) {
-      if (!secret || !SECRET.test(secret)) throw sessionRequired()
-      const session = await store.portalSessions.get(hashOf(secret), deps.now())
-      if (!session || session.tenantId !== tenant.id) throw sessionRequired()
+      const session = await sessionOf(tenant, secret)
+      if (!session) throw sessionRequired()
       return session
     },
 

@@ -376,8 +376,21 @@ export interface Store {
 
   portalSessions: {
     create(session: PortalSession): Promise<void>
-    /** A single-use link: returned once, and gone; `undefined` when unknown or expired. */
-    take(id: string, at: Date): Promise<PortalSession | undefined>
+    /**
+     * Uses a single-use link and stores the session `open` makes of it, in one transaction; the
+     * link is kept, used, naming that session, while it lasts. `undefined` (and nothing written)
+     * when the link is unknown, another tenant's, used or expired; of two racing uses one gets
+     * the session.
+     */
+    use(
+      tenantId: string,
+      id: string,
+      at: Date,
+      open: (link: PortalSession) => PortalSession,
+    ): Promise<PortalSession | undefined>
+    /** A link, used or not, while it lasts. */
+    link(id: string, at: Date): Promise<PortalSession | undefined>
+    /** A session while it lasts. */
     get(id: string, at: Date): Promise<PortalSession | undefined>
     delete(id: string): Promise<void>
   }

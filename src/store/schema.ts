@@ -163,6 +163,7 @@ export interface Database {
     return_to: string | null
     ui_locales: string | null
     expires_at: string
+    opened: string | null
   }
   webhooks: {
     tenant_id: string

@@ -227,3 +227,60 @@ describe('framing and cross-site posts', () => {
     await context.close()
   })
 })
+
+describe('link scanners and login CSRF', () => {
+  it('a HEAD (a link scanner’s) binds nothing and sets no cookie: the browser that opens the link next answers it', async () => {
+    const request = await demoRequest('scanned')
+    const url = `${server.url}/consent/${request.id}`
+    const context = await browser.newContext()
+    // The scanner's HEAD goes through the browser's own cookie jar.
+    const head = await context.request.head(url)
+    expect(head.status()).toBe(200)
+    expect(head.headers()['set-cookie']).toBeUndefined()
+    expect((await context.storageState()).cookies).toEqual([])
+    expect((await t.store.consentRequests.get(t.tenant.id, request.id))?.bindingHash).toBeNull()
+
+    const page = await context.newPage()
+    await page.goto(url)
+    await page.getByRole('button', { name: 'Accept' }).click()
+    await page.waitForURL(/\/demo\/done/)
+    expect((await t.store.consentRequests.get(t.tenant.id, request.id))?.status).toBe('accepted')
+    // Bound to the browser that opened it with a GET: any other one is refused.
+    const other = await browser.newContext()
+    expect((await (await other.newPage()).goto(url))?.status()).toBe(403)
+    await other.close()
+    await context.close()
+  })
+
+  it('another site cannot sign the browser in with its own portal link', async () => {
+    const mine = await t.deps.portal.createLink(t.tenant, 'victim', {})
+    const theirs = await t.deps.portal.createLink(t.tenant, 'attacker', {})
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    // The victim is on their own page.
+    await page.goto(mine.url)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.waitForURL(/\/account\/apps$/)
+    const session = async () =>
+      (await context.cookies()).find((cookie) => cookie.name === 'assent_account')?.value
+    const victim = await session()
+    expect(victim).toBeDefined()
+
+    // The attacker's page posts "Continue" for its own link: refused, nothing changes.
+    const posted = page.waitForResponse(
+      (res) => res.url() === theirs.url && res.request().method() === 'POST',
+    )
+    await page.goto(`${attackerUrl}/post?target=${encodeURIComponent(theirs.url)}`)
+    expect((await posted).status()).toBe(403)
+    expect(await session()).toBe(victim)
+    // Sent to the link itself, the browser is only shown the page and told whose it is.
+    await page.goto(theirs.url)
+    expect(await page.getByTestId('switch-notice').innerText()).toBe(
+      'You are signed in as victim. Continuing will switch to attacker.',
+    )
+    expect(await session()).toBe(victim)
+    await page.goto(`${server.url}/account/apps`)
+    expect(await page.locator('h1').innerText()).toBe('Connected apps')
+    await context.close()
+  })
+})

@@ -223,6 +223,8 @@ describe('the whole flow in Chromium', () => {
 
     // The client app links to the AS, which opens a portal session in Assent for this user.
     await page.getByRole('link', { name: 'Manage connected apps' }).click()
+    await page.waitForURL(`${assent.url}/account/session/**`)
+    await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL(`${assent.url}/account/apps`)
     const app = page.getByTestId('connected-app')
     expect(await app.getByRole('heading').innerText()).toBe('Example App')
@@ -230,7 +232,8 @@ describe('the whole flow in Chromium', () => {
       'Profile: access your name and picture',
       'Messages: read and write your messages',
     ])
-    await app.getByRole('button', { name: 'Remove access' }).click()
+    await app.getByText('Remove access', { exact: true }).click()
+    await app.getByRole('button', { name: 'Yes, remove access' }).click()
     await page.waitForURL(`${assent.url}/account/apps?removed=**`)
     expect(await page.getByTestId('connected-app').count()).toBe(0)
     await page.screenshot({ path: `${ARTIFACTS}flow-connected-apps.png`, fullPage: true })

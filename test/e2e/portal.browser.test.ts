@@ -88,8 +88,12 @@ describe('connected apps in Chromium (DESIGN §3.7)', () => {
       return_to: `${server.url}/demo`,
       ui_locales: 'en',
     })
+    // The link's page asks to continue; only that same-origin post signs the browser in.
     await page.goto(link.url)
-    expect(new URL(page.url()).pathname).toBe('/account/apps')
+    expect(await page.locator('h1').innerText()).toBe('Open your connected apps')
+    expect(await seriousViolations(page)).toEqual([])
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.waitForURL(/\/account\/apps$/)
     const app = page.getByTestId('connected-app')
     await expect.poll(() => app.count()).toBe(1)
     expect(await app.getByRole('heading').innerText()).toBe('Mail Helper')
@@ -107,7 +111,15 @@ describe('connected apps in Chromium (DESIGN §3.7)', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await page.screenshot({ path: `${ARTIFACTS}connected-apps-en.png`, fullPage: true })
 
-    await app.getByRole('button', { name: 'Remove access' }).click()
+    // Removing asks first: the control opens a confirmation holding the form.
+    const confirm = app.getByRole('button', { name: 'Yes, remove access' })
+    expect(await confirm.isVisible()).toBe(false)
+    await app.getByText('Remove access', { exact: true }).click()
+    expect(
+      await app.getByText('Mail Helper will no longer be able to access your account.').isVisible(),
+    ).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    await confirm.click()
     await page.waitForURL(/\/account\/apps\?removed=/)
     expect(await page.getByTestId('revoked-notice').innerText()).toBe(
       'Mail Helper no longer has access to your account.',
@@ -167,11 +179,20 @@ describe('connected apps in Chromium (DESIGN §3.7)', () => {
     const page = await context.newPage()
     await page.goto(link.url)
     expect(await page.locator('html').getAttribute('dir')).toBe('rtl')
+    expect(await page.locator('h1').innerText()).toBe('افتح تطبيقاتك المرتبطة')
+    expect(await seriousViolations(page)).toEqual([])
+    await page.getByRole('button', { name: 'متابعة' }).click()
+    await page.waitForURL(/\/account\/apps$/)
     expect(await page.locator('h1').innerText()).toBe('التطبيقات المرتبطة')
     expect(await seriousViolations(page)).toEqual([])
-    // The link was used: opening it again shows the translated page, not the apps.
-    const again = await page.goto(link.url)
+    // Reopened in this browser while its session lasts, the used link leads back to the page.
+    await page.goto(link.url)
+    expect(new URL(page.url()).pathname).toBe('/account/apps')
+    // In another browser it is spent: the translated 410 page.
+    const other = await browser.newContext({ locale: 'ar' })
+    const again = await (await other.newPage()).goto(link.url)
     expect(again?.status()).toBe(410)
+    await other.close()
     await context.close()
   })
 })

@@ -56,7 +56,7 @@ describe('admin sign-in (DESIGN §5)', () => {
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/admin/preview')
     expect(setCookie).toMatch(
-      /^assent_admin=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/admin; HttpOnly; SameSite=Strict$/,
+      /^assent_admin=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/; HttpOnly; SameSite=Strict$/,
     )
   })
 

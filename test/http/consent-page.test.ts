@@ -61,7 +61,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     expect(html).not.toMatch(/<script/i)
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(res.headers.get('set-cookie')).toMatch(
-      /^assent_csrf=[^;]+; Path=\/consent; HttpOnly; SameSite=Lax$/,
+      /^assent_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/,
     )
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cookieValue } from '../../src/http/cookies.js'
+import { cookieValue, PAGE_COOKIES, pageCookies } from '../../src/http/cookies.js'
 
 describe('cookieValue', () => {
   it.each([
@@ -32,5 +32,48 @@ describe('cookieValue', () => {
 
   it('reads nothing without a header', () => {
     expect(cookieValue(undefined, 'assent_csrf')).toBeUndefined()
+  })
+})
+
+describe('pageCookies (DESIGN §6)', () => {
+  const all = Object.values(PAGE_COOKIES)
+
+  it('gives each cookie its own name: they all live at Path=/', () => {
+    expect(new Set(all.map((cookie) => cookie.name)).size).toBe(all.length)
+    for (const secure of [false, true]) {
+      const cookies = pageCookies({ secure })
+      for (const cookie of all) expect(cookies.set(cookie, 'v')).toContain('; Path=/;')
+    }
+    expect(PAGE_COOKIES.admin.sameSite).toBe('Strict')
+  })
+
+  it('behind https: __Host- names, Secure, Path=/, no Domain', () => {
+    const cookies = pageCookies({ secure: true })
+    expect(cookies.name(PAGE_COOKIES.consent)).toBe('__Host-assent_csrf')
+    expect(cookies.set(PAGE_COOKIES.account, 'abc', 1800)).toBe(
+      '__Host-assent_account=abc; Max-Age=1800; Path=/; HttpOnly; Secure; SameSite=Lax',
+    )
+    expect(cookies.set(PAGE_COOKIES.admin, '', 0)).toBe(
+      '__Host-assent_admin=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict',
+    )
+  })
+
+  it('over http: the same names without the prefix, and without Secure', () => {
+    const cookies = pageCookies({ secure: false })
+    expect(cookies.name(PAGE_COOKIES.consent)).toBe('assent_csrf')
+    expect(cookies.set(PAGE_COOKIES.adminLogin, 'abc')).toBe(
+      'assent_admin_login=abc; Path=/; HttpOnly; SameSite=Strict',
+    )
+  })
+
+  it('reads the cookie under this deployment’s name only, the first its check accepts', () => {
+    const token = /^[\w-]{1,128}$/
+    const secure = pageCookies({ secure: true })
+    const plain = pageCookies({ secure: false })
+    const header = 'assent_csrf=tossed; __Host-assent_csrf=bad!; __Host-assent_csrf=mine'
+    expect(secure.read(header, PAGE_COOKIES.consent, token)).toBe('mine')
+    expect(plain.read(header, PAGE_COOKIES.consent, token)).toBe('tossed')
+    expect(secure.read('assent_csrf=tossed', PAGE_COOKIES.consent)).toBeUndefined()
+    expect(plain.read('__Host-assent_csrf=x', PAGE_COOKIES.consent)).toBeUndefined()
   })
 })

@@ -40,7 +40,7 @@ describe('response headers over a socket', () => {
     expect(first.headers.get('x-request-id')).toMatch(/^[\w-]{22}$/)
     const cookies = first.headers.getSetCookie()
     expect(cookies).toHaveLength(1)
-    expect(cookies[0]).toMatch(/^assent_csrf=[\w-]+; Path=\/consent; HttpOnly; SameSite=Lax$/)
+    expect(cookies[0]).toMatch(/^assent_csrf=[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/)
     const html = await first.text()
     expect(Number(first.headers.get('content-length'))).toBe(Buffer.byteLength(html))
 

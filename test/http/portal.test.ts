@@ -45,11 +45,52 @@ async function portalLink(userId: string = DEMO.userId, body: Record<string, unk
   return res.body as { url: string; expires_at: string }
 }
 
-/** Opens the link as a browser: the session cookie it gets, or the answer when it gets none. */
-async function open(url: string) {
-  const res = await t.app.request(new URL(url).pathname)
-  const cookie = res.headers.get('set-cookie')
-  return { res, cookie: cookie ? (cookie.split(';')[0] ?? '') : '' }
+/** The `name=value` of the cookie called `name` that a response sets, or `''`. */
+function setCookie(res: Response, name: string) {
+  const set = res.headers.getSetCookie().find((cookie) => cookie.startsWith(`${name}=`))
+  return set?.split(';')[0] ?? ''
+}
+
+/** Loads a link's "Continue" page as a browser holding `cookie`: the page, its token and cookie. */
+async function linkPage(url: string, cookie = '') {
+  const res = await t.app.request(new URL(url).pathname, { headers: cookie ? { cookie } : {} })
+  const html = await res.text()
+  const link = setCookie(res, 'assent_account_link')
+  return {
+    res,
+    html,
+    csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    // What the browser sends next: the link page's cookie beside the ones it had.
+    cookie: [cookie, link].filter(Boolean).join('; '),
+  }
+}
+
+/** Presses "Continue" on a link's page. */
+function continueLink(
+  url: string,
+  page: { cookie: string; csrf: string },
+  headers: Record<string, string> = SAME_SITE,
+) {
+  return t.app.request(new URL(url).pathname, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(page.cookie ? { cookie: page.cookie } : {}),
+      ...headers,
+    },
+    body: new URLSearchParams({ csrf: page.csrf }).toString(),
+  })
+}
+
+/**
+ * Opens the link as a browser holding `cookie` does, page then "Continue": the session cookie it
+ * gets, or the answer when it gets none.
+ */
+async function open(url: string, cookie = '') {
+  const page = await linkPage(url, cookie)
+  if (page.res.status !== 200) return { res: page.res, cookie: '' }
+  const res = await continueLink(url, page)
+  return { res, cookie: setCookie(res, 'assent_account') }
 }
 
 async function apps(cookie: string, query = '') {
@@ -92,7 +133,7 @@ describe('POST /api/v2/users/{id}/portal-sessions (DESIGN §3.7)', () => {
   it('stores only the hash of the link', async () => {
     const link = await portalLink()
     const secret = new URL(link.url).pathname.split('/').pop() ?? ''
-    expect(await t.store.portalSessions.take(secret, t.clock.now())).toBeUndefined()
+    expect(await t.store.portalSessions.link(secret, t.clock.now())).toBeUndefined()
   })
 
   it('refuses a return_to the tenant does not allow, unknown fields, and a token without the scope', async () => {
@@ -117,16 +158,16 @@ describe('POST /api/v2/users/{id}/portal-sessions (DESIGN §3.7)', () => {
 })
 
 describe('the connected-apps page (DESIGN §3.7)', () => {
-  it('trades the link for a 30-minute HttpOnly session under /account and lists the granted app', async () => {
+  it('trades the link for a 30-minute HttpOnly session and lists the granted app', async () => {
     await grant()
     const { res, cookie } = await open((await portalLink()).url)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/account/apps')
-    const set = res.headers.get('set-cookie') ?? ''
-    expect(set).toMatch(/HttpOnly/)
-    expect(set).toMatch(/Path=\/account/)
-    expect(set).toMatch(/SameSite=Lax/)
-    expect(set).toMatch(/Max-Age=1800/)
+    expect(res.headers.getSetCookie()).toEqual([
+      expect.stringMatching(
+        /^assent_account=[\w-]{43}; Max-Age=1800; Path=\/; HttpOnly; SameSite=Lax$/,
+      ),
+    ])
     const page = await apps(cookie)
     expect(page.res.status).toBe(200)
     expect(page.html).toContain('<html lang="en" dir="ltr">')
@@ -198,6 +239,133 @@ describe('the connected-apps page (DESIGN §3.7)', () => {
     await grant('auth0|someone-else')
     const { html } = await signedIn()
     expect(html).not.toContain('data-testid="connected-app"')
+  })
+})
+
+describe('a portal link signs in only on a same-origin "Continue" (DESIGN §3.7)', () => {
+  it('a GET shows the page, and neither uses the link nor starts a session', async () => {
+    await grant()
+    const link = await portalLink(DEMO.userId, { ui_locales: 'fr' })
+    const page = await linkPage(link.url)
+    expect(page.res.status).toBe(200)
+    expect(page.res.headers.get('cache-control')).toBe('no-store')
+    expect(page.html).toContain('<html lang="fr" dir="ltr">')
+    expect(page.html).toContain(`<form method="post" action="${new URL(link.url).pathname}"`)
+    expect(page.html).toContain('Continuer</button>')
+    expect(page.html).not.toContain('data-testid="switch-notice"')
+    expect(page.html).not.toContain('<script')
+    // Its only cookie anchors the form's token; it signs nothing in.
+    expect(page.res.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^assent_account_link=[\w-]+; Path=\/; HttpOnly; SameSite=Strict$/),
+    ])
+    // Opened again, and by a link scanner's HEAD: still unused.
+    expect((await linkPage(link.url)).res.status).toBe(200)
+    const head = await t.app.request(new URL(link.url).pathname, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.getSetCookie()).toEqual([])
+    expect(await head.text()).toBe('')
+    const { res, cookie } = await open(link.url)
+    expect(res.status).toBe(303)
+    expect((await apps(cookie)).html).toContain('data-testid="connected-app"')
+  })
+
+  it.each([
+    ['a cross-site post', { 'sec-fetch-site': 'cross-site' }],
+    ['a same-site post from another origin', { 'sec-fetch-site': 'same-site' }],
+    ['a post from a foreign Origin', { origin: 'https://evil.example' }],
+    ['a post from an opaque origin', { origin: 'null' }],
+  ])('refuses %s with 403, starting nothing and leaving the link usable', async (_, headers) => {
+    const link = await portalLink()
+    const page = await linkPage(link.url)
+    const res = await continueLink(link.url, page, headers)
+    expect(res.status).toBe(403)
+    expect(setCookie(res, 'assent_account')).toBe('')
+    expect((await open(link.url)).res.status).toBe(303)
+  })
+
+  it('refuses a post without the page’s token or its cookie, or with another link’s token', async () => {
+    const link = await portalLink()
+    const page = await linkPage(link.url)
+    const other = await linkPage((await portalLink()).url, page.cookie)
+    for (const forged of [
+      { ...page, csrf: '' },
+      { ...page, cookie: '' },
+      { ...page, csrf: other.csrf },
+    ]) {
+      const res = await continueLink(link.url, forged)
+      expect(res.status).toBe(403)
+      expect(setCookie(res, 'assent_account')).toBe('')
+    }
+    expect((await continueLink(link.url, page)).status).toBe(303)
+  })
+
+  it('tells a browser signed in as another user who it is and who it becomes', async () => {
+    await t.store.users.remember(t.tenant.id, {
+      userId: 'auth0|bob',
+      name: 'Bob <b>Builder</b>',
+      email: null,
+    })
+    const ana = await signedIn()
+    const link = await portalLink('auth0|bob')
+    const page = await linkPage(link.url, ana.cookie)
+    expect(page.res.status).toBe(200)
+    expect(page.html).toContain(
+      `data-testid="switch-notice">You are signed in as <bdi>Ana Silva</bdi>. Continuing will switch to <bdi>Bob &lt;b&gt;Builder&lt;/b&gt;</bdi>.</p>`,
+    )
+    // Continuing ends Ana's session and starts Bob's.
+    const res = await continueLink(link.url, page)
+    expect(res.status).toBe(303)
+    expect((await apps(ana.cookie)).res.status).toBe(401)
+    expect((await apps(setCookie(res, 'assent_account'))).res.status).toBe(200)
+    // Signed in as the link's own user, nothing to tell.
+    const again = await linkPage((await portalLink()).url, ana.cookie)
+    expect(again.html).not.toContain('data-testid="switch-notice"')
+  })
+
+  it('reopened in the browser that used it, the link goes to the page while the session lasts', async () => {
+    const link = await portalLink()
+    const page = await linkPage(link.url)
+    const first = await continueLink(link.url, page)
+    const cookie = setCookie(first, 'assent_account')
+    for (const res of [
+      await t.app.request(new URL(link.url).pathname, { headers: { cookie } }),
+      // "Continue" pressed twice, or sent again by the back button.
+      await continueLink(link.url, { ...page, cookie: `${page.cookie}; ${cookie}` }),
+    ]) {
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe('/account/apps')
+      expect(setCookie(res, 'assent_account')).toBe('')
+    }
+    expect((await apps(cookie)).res.status).toBe(200)
+    // Another browser, or another session of this one, finds it spent.
+    expect((await linkPage(link.url)).res.status).toBe(410)
+    expect((await continueLink(link.url, page)).status).toBe(410)
+    const other = await signedIn()
+    expect((await linkPage(link.url, other.cookie)).res.status).toBe(410)
+    // Once the session is over, so is the link.
+    t.clock.advance(30 * 60_000 + 1000)
+    expect((await linkPage(link.url, cookie)).res.status).toBe(410)
+  })
+
+  it('a link for another tenant’s user opens nothing there, and stays usable here', async () => {
+    const link = await portalLink()
+    await t.store.tenants.create({
+      id: 'globex',
+      domains: ['globex.example'],
+      settings: { friendly_name: 'Globex', flags: {} },
+    })
+    const path = new URL(link.url).pathname
+    const page = await t.app.request(path, { headers: { host: 'localhost:3000' } })
+    expect(page.status).toBe(200)
+    const form = {
+      cookie: setCookie(page, 'assent_account_link'),
+      csrf: /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '',
+    }
+    const post = (host: string) =>
+      continueLink(link.url, form, { host, 'sec-fetch-site': 'same-origin' })
+    expect((await t.app.request(path, { headers: { host: 'globex.example' } })).status).toBe(410)
+    expect((await post('globex.example')).status).toBe(410)
+    expect((await post('localhost:3000')).status).toBe(303)
   })
 })
 
@@ -292,6 +460,23 @@ describe('Remove access (DESIGN §3.7)', () => {
     expect(res.status).toBe(404)
     expect((await api('GET', '/grants?user_id=auth0%7Csomeone-else')).body).toHaveLength(1)
     expect((await revoke('no-such-client', session)).status).toBe(404)
+  })
+
+  it('asks to confirm: the form opens under a disclosure, no script', async () => {
+    await grant()
+    const { html } = await signedIn()
+    expect(html).toMatch(
+      new RegExp(
+        '<details class="confirm app-actions" data-testid="remove-access">\\s*' +
+          '<summary class="button secondary"[^>]*>Remove access</summary>\\s*' +
+          `<form method="post" action="/account/apps/${DEMO.clientId}/revoke"[^>]*>[\\s\\S]*?` +
+          '<bdi>Mail Helper</bdi> will no longer be able to access your account.[\\s\\S]*?' +
+          '<button type="submit" class="button danger"[^>]*>Yes, remove access</button>\\s*' +
+          '</form>\\s*</details>',
+      ),
+    )
+    // The only submit button of a card is the confirmation's.
+    expect(html.match(/type="submit"/g)).toHaveLength(1)
   })
 
   it('confirms only a removal that happened', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { WebhookEventType } from '../../src/entities.js'
+import type { PortalSession, WebhookEventType } from '../../src/entities.js'
 import { ConflictError } from '../../src/errors.js'
 import type { SideEffects, Store } from '../../src/store/port.js'
 import { ON_PAGE, OTHER_PAGE, openPage, SHOWN } from '../support/shown.js'
@@ -1128,6 +1128,70 @@ export function storeContract(name: string, factory: StoreFactory): void {
       })
       expect(await store.adminSessions.get('hash1', expiresAt)).toBeUndefined()
       expect(await store.adminSessions.purgeExpired(expiresAt)).toBe(1)
+    })
+
+    it('uses a portal link once, keeping it, used, as long as the session it opened', async () => {
+      const link: PortalSession = {
+        id: 'link1',
+        tenantId: 't1',
+        userId: 'u1',
+        kind: 'link',
+        returnTo: null,
+        uiLocales: 'fr',
+        expiresAt: new Date(at.getTime() + 5 * 60_000),
+        opened: null,
+      }
+      await store.portalSessions.create(link)
+      expect(await store.portalSessions.link('link1', at)).toEqual(link)
+      const sessionEnds = new Date(at.getTime() + 30 * 60_000)
+      const open =
+        (id: string) =>
+        (used: PortalSession): PortalSession => ({
+          ...used,
+          id,
+          kind: 'session',
+          expiresAt: sessionEnds,
+        })
+      // Another tenant's request uses nothing; then of many racing uses exactly one wins.
+      expect(await store.portalSessions.use('t2', 'link1', at, open('s0'))).toBeUndefined()
+      const uses = await Promise.all(
+        ['s1', 's2', 's3', 's4'].map((id) => store.portalSessions.use('t1', 'link1', at, open(id))),
+      )
+      const won = uses.filter((session) => session !== undefined)
+      expect(won).toHaveLength(1)
+      const session = won[0]
+      expect(session).toMatchObject({ userId: 'u1', uiLocales: 'fr', kind: 'session' })
+      expect(await store.portalSessions.get(session?.id ?? '', at)).toEqual(session)
+      for (const lost of ['s0', 's1', 's2', 's3', 's4'].filter((id) => id !== session?.id))
+        expect(await store.portalSessions.get(lost, at)).toBeUndefined()
+      expect(await store.portalSessions.link('link1', at)).toEqual({
+        ...link,
+        kind: 'used',
+        expiresAt: sessionEnds,
+        opened: session?.id,
+      })
+      // A link is not a session, nor a session a link; both end when the session does.
+      expect(await store.portalSessions.get('link1', at)).toBeUndefined()
+      expect(await store.portalSessions.link(session?.id ?? '', at)).toBeUndefined()
+      expect(await store.portalSessions.link('link1', sessionEnds)).toBeUndefined()
+      expect(await store.portalSessions.get(session?.id ?? '', sessionEnds)).toBeUndefined()
+    })
+
+    it('uses no expired portal link', async () => {
+      const expiresAt = new Date(at.getTime() + 1000)
+      await store.portalSessions.create({
+        id: 'old',
+        tenantId: 't1',
+        userId: 'u1',
+        kind: 'link',
+        returnTo: null,
+        uiLocales: null,
+        expiresAt,
+        opened: null,
+      })
+      const open = (used: PortalSession): PortalSession => ({ ...used, id: 's', kind: 'session' })
+      expect(await store.portalSessions.use('t1', 'old', expiresAt, open)).toBeUndefined()
+      expect(await store.portalSessions.get('s', at)).toBeUndefined()
     })
 
     it('pages lists in a stable order', async () => {

@@ -26,8 +26,9 @@ import { getMeta, getOrCreateKey, migrateToLatest, ping, setMeta } from './meta.
 import {
   createPortalSession,
   deletePortalSession,
+  findPortalLink,
   findPortalSession,
-  takePortalLink,
+  usePortalLink,
 } from './portal.js'
 import {
   addPermissions,
@@ -260,7 +261,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 
     portalSessions: {
       create: (session) => createPortalSession(db, session),
-      take: (id, at) => takePortalLink(db, id, at),
+      use: (tenantId, id, at, open) => usePortalLink(db, tenantId, id, at, open),
+      link: (id, at) => findPortalLink(db, id, at),
       get: (id, at) => findPortalSession(db, id, at),
       delete: (id) => deletePortalSession(db, id),
     },

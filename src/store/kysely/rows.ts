@@ -302,5 +302,6 @@ export function toPortalSession(row: Row<'portal_sessions'>): PortalSession {
     returnTo: row.return_to,
     uiLocales: row.ui_locales,
     expiresAt: new Date(row.expires_at),
+    opened: row.opened,
   }
 }

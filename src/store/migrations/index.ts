@@ -10,6 +10,7 @@ import * as auditLog from './2026-11-27-0010-audit-log.js'
 import * as consentStats from './2026-11-27-0011-consent-stats.js'
 import * as rateLimits from './2026-11-27-0012-rate-limits.js'
 import * as webhookStatus from './2026-11-28-0001-webhook-status.js'
+import * as portalUsedLinks from './2026-11-28-0002-portal-used-links.js'
 import * as auditUserIds from './2026-12-07-0001-audit-user-ids.js'
 import * as renditions from './2026-12-07-0002-renditions.js'
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0011-consent-stats': consentStats,
   '2026-11-27-0012-rate-limits': rateLimits,
   '2026-11-28-0001-webhook-status': webhookStatus,
+  '2026-11-28-0002-portal-used-links': portalUsedLinks,
   '2026-12-07-0001-audit-user-ids': auditUserIds,
   '2026-12-07-0002-renditions': renditions,
 }
