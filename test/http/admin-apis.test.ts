@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { consoleSession, scopedApp } from '../support/console.js'
+import { htmlForm } from '../support/html-form.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -108,7 +109,12 @@ describe('console: APIs (issue 19 item 1, DESIGN §5)', () => {
   it('saves the Settings tab switches', async () => {
     const s = await consoleSession(t)
     const tab = (await createApi(s)).replace(/permissions$/, 'settings')
-    const res = await s.post(tab, { name: 'Mail API', enforce_policies: 'on', token_dialect: 'on' })
+    const form = htmlForm(await (await s.get(tab)).text(), (f) => f.action === tab)
+    const res = await s.submit(form, {
+      name: 'Mail API',
+      enforce_policies: true,
+      token_dialect: 'access_token_authz',
+    })
     expect(res.status).toBe(303)
     const api = await t.store.resourceServers.find(t.tenant.id, 'https://mail.example')
     expect(api).toMatchObject({
