@@ -7,6 +7,7 @@ import { limitBody } from '../../http/body-limit.js'
 import { checkbox } from '../../http/forms.js'
 import { settingsFormValues, settingsModel } from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
+import type { SettingsPatch } from '../../services/settings.js'
 import {
   allow,
   attempt,
@@ -53,6 +54,35 @@ function postedLocales(
     return parsed.data
   })
   return carried ? next : undefined
+}
+
+type SettingsForm = ReturnType<typeof settingsFormValues>
+
+/** What the service is asked to change: the fields the admin changed, in its shape. */
+function settingsPatch(
+  changed: Partial<SettingsForm>,
+  posted: Partial<SettingsForm>,
+): SettingsPatch {
+  const { use_scope_descriptions_for_consent: descriptions, enable_granular_consent: granular } =
+    changed
+  const returnUrls = changed.allowed_return_urls
+  return {
+    friendly_name: changed.friendly_name,
+    // The languages and the default are checked together: a new list carries the default shown.
+    default_locale: changed.enabled_locales ? posted.default_locale : changed.default_locale,
+    enabled_locales: changed.enabled_locales,
+    // Empty: the tenant keeps no list of its own and the configured default applies.
+    allowed_return_urls:
+      returnUrls === undefined ? undefined : returnUrls.length > 0 ? returnUrls : null,
+    ...(changed.logo_url !== undefined || changed.primary_color !== undefined
+      ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
+      : {}),
+    // Merged into the tenant's flags: only those the admin changed.
+    flags: {
+      ...(descriptions !== undefined ? { use_scope_descriptions_for_consent: descriptions } : {}),
+      ...(granular !== undefined ? { enable_granular_consent: granular } : {}),
+    },
+  }
 }
 
 /** The console's tenant settings (issue 19 item 5): name, branding, languages, return URLs, flags. */
@@ -111,30 +141,9 @@ export function adminSettingsRoutes(deps: AppDeps) {
     })
     const done = await attempt(values, async () => {
       const changed = changedFields(posted, shown)
-      if (!changed) return tenant
-      const {
-        use_scope_descriptions_for_consent: descriptions,
-        enable_granular_consent: granular,
-      } = changed
-      const returnUrls = changed.allowed_return_urls
-      return deps.settings.update(c.get('actor'), tenant, {
-        friendly_name: changed.friendly_name,
-        // The languages and the default are checked together: a new list carries the default shown.
-        default_locale: changed.enabled_locales ? posted.default_locale : changed.default_locale,
-        enabled_locales: changed.enabled_locales,
-        // Empty: the tenant keeps no list of its own and the configured default applies.
-        allowed_return_urls:
-          returnUrls === undefined ? undefined : returnUrls.length > 0 ? returnUrls : null,
-        ...(changed.logo_url !== undefined || changed.primary_color !== undefined
-          ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
-          : {}),
-        flags: {
-          ...(descriptions !== undefined
-            ? { use_scope_descriptions_for_consent: descriptions }
-            : {}),
-          ...(granular !== undefined ? { enable_granular_consent: granular } : {}),
-        },
-      })
+      return changed
+        ? deps.settings.update(c.get('actor'), tenant, settingsPatch(changed, posted))
+        : tenant
     })
     if (!done.ok) return render(c, done.form, 400)
     return c.redirect('/admin/settings', 303)
