@@ -157,6 +157,19 @@ describe('console: APIs (issue 19 item 1, DESIGN §5)', () => {
       expect((await reader.post(tab, { delete: 'read:messages' })).status).toBe(403)
       expect((await reader.post('/admin/apis', { identifier: 'x' })).status).toBe(403)
       expect((await reader.post(`/admin/apis/${api?.id}/delete`, {})).status).toBe(403)
+      // The Settings tab shows the dialect to a reader, disabled, and refuses it if posted anyway.
+      const settings = `/admin/apis/${api?.id}/settings`
+      const shown = htmlForm(
+        await (await reader.get(settings)).text(),
+        (f) => f.action === settings,
+      )
+      expect(shown.entries().map(([name]) => name)).toEqual(['csrf'])
+      expect(shown.names).toContain('token_dialect')
+      const post = await reader.post(settings, { token_dialect: 'rfc9068_profile_authz' })
+      expect(post.status).toBe(403)
+      expect((await st.store.resourceServers.find(st.tenant.id, DEMO.audience))?.tokenDialect).toBe(
+        'access_token',
+      )
 
       const stranger = await consoleSession(st, await scoped.token('read:clients'))
       expect((await stranger.get('/admin/apis')).status).toBe(403)
