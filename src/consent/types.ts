@@ -1,5 +1,7 @@
 /** Plain data the domain works on: what the store holds, with no storage or HTTP in it. */
 
+import type { TOKEN_DIALECTS } from './token-dialect.js'
+
 export interface ApiScope {
   readonly value: string
   readonly description: string
@@ -29,11 +31,7 @@ export interface ResourceLabel {
 /** Resource (as in `read:<resource>`) → BCP 47 tag → label. */
 export type ResourceLabels = Readonly<Record<string, Readonly<Record<string, ResourceLabel>>>>
 
-export type TokenDialect =
-  | 'access_token'
-  | 'access_token_authz'
-  | 'rfc9068_profile'
-  | 'rfc9068_profile_authz'
+export type TokenDialect = (typeof TOKEN_DIALECTS)[number]
 
 export interface Api {
   readonly identifier: string

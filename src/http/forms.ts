@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { AppEnv } from '../app/env.js'
 import { AppError } from '../errors.js'
 
@@ -42,3 +42,15 @@ export async function readForm<T extends z.ZodType>(
   if (!parsed.success) throw new AppError(400, 'invalid_body', message)
   return parsed.data
 }
+
+/**
+ * A console checkbox. A browser leaves an unticked box out of the post, which would read as "not
+ * on this form"; so the page puts a hidden `off` of the same name before each box, and the post
+ * carries `off`, or `off` and `on` when ticked. Absent: the form did not show it (`undefined`).
+ */
+export const checkbox = z
+  .union([z.enum(['on', 'off']), z.array(z.enum(['on', 'off'])).max(2)])
+  .optional()
+  .transform((value) =>
+    value === undefined ? undefined : Array.isArray(value) ? value.includes('on') : value === 'on',
+  )

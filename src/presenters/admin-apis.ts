@@ -1,4 +1,5 @@
-import type { ResourceServer } from '../entities.js'
+import { isTokenDialect, TOKEN_DIALECTS } from '../consent/index.js'
+import type { ResourceServer, TokenDialect } from '../entities.js'
 import type { FormState } from './admin-console.js'
 
 const base = (api: ResourceServer) => `/admin/apis/${encodeURIComponent(api.id)}`
@@ -90,7 +91,29 @@ export function permissionEditModel(input: {
   }
 }
 
-/** The Settings tab: name and the switches of DESIGN §1.2, §3.3, §3.4. */
+/** Each `token_dialect` (DESIGN §4) in words: the console's one control for it. */
+const DIALECT_LABELS: Readonly<Record<TokenDialect, string>> = {
+  access_token: 'Access token (Auth0)',
+  access_token_authz: 'Access token (Auth0), with a permissions claim',
+  rfc9068_profile: 'RFC 9068 JWT profile',
+  rfc9068_profile_authz: 'RFC 9068 JWT profile, with a permissions claim',
+}
+
+/**
+ * The Settings form's fields as the page shows them for `api`, in the shape its post is parsed
+ * to: what a save compares the post with, so it writes only what the admin changed.
+ */
+export function apiSettingsValues(api: ResourceServer) {
+  return {
+    name: api.name,
+    token_dialect: api.tokenDialect as string,
+    enforce_policies: api.enforcePolicies,
+    allow_offline_access: api.allowOfflineAccess,
+    skip_consent: api.skipConsentForVerifiableFirstPartyClients,
+  }
+}
+
+/** The Settings tab: name, the token dialect and the switches of DESIGN §1.2, §3.3, §3.4. */
 export function apiSettingsModel(input: {
   api: ResourceServer
   canEdit: boolean
@@ -98,8 +121,12 @@ export function apiSettingsModel(input: {
   form: FormState
 }) {
   const { api, form } = input
-  const checked = (field: string, current: boolean) =>
+  const shown = apiSettingsValues(api)
+  const checked = (field: keyof typeof shown, current: boolean) =>
     field in form.values ? form.values[field] === 'on' : current
+  // A refused value is named in the message beside the control; the control keeps a real one.
+  const typed = form.values.token_dialect
+  const dialect = typed !== undefined && isTokenDialect(typed) ? typed : api.tokenDialect
   return {
     header: apiHeader(api, 'settings'),
     action: `${base(api)}/settings`,
@@ -107,31 +134,30 @@ export function apiSettingsModel(input: {
     canEdit: input.canEdit && !api.isSystem,
     canDelete: input.canDelete && !api.isSystem,
     errors: form.errors,
-    name: form.values.name ?? api.name,
+    name: form.values.name ?? shown.name,
+    dialects: TOKEN_DIALECTS.map((value) => ({
+      value,
+      label: DIALECT_LABELS[value],
+      selected: value === dialect,
+    })),
     switches: [
       {
         name: 'enforce_policies',
         label: 'Enable RBAC',
         hint: 'Only permissions the user holds, directly or through a role, reach the prompt.',
-        checked: checked('enforce_policies', api.enforcePolicies),
-      },
-      {
-        name: 'token_dialect',
-        label: 'Add permissions in the access token',
-        hint: 'The decision carries all of the user’s permissions for this API.',
-        checked: checked('token_dialect', api.tokenDialect === 'access_token_authz'),
+        checked: checked('enforce_policies', shown.enforce_policies),
       },
       {
         name: 'allow_offline_access',
         label: 'Allow offline access',
         hint: 'offline_access is kept on the prompt; without it, it is dropped.',
-        checked: checked('allow_offline_access', api.allowOfflineAccess),
+        checked: checked('allow_offline_access', shown.allow_offline_access),
       },
       {
         name: 'skip_consent',
         label: 'Allow skipping user consent for first-party clients',
         hint: 'First-party clients get an answer with no prompt (never on localhost).',
-        checked: checked('skip_consent', api.skipConsentForVerifiableFirstPartyClients),
+        checked: checked('skip_consent', shown.skip_consent),
       },
     ],
   }

@@ -1,4 +1,4 @@
-import type { Client, Tenant } from '../entities.js'
+import type { Client, Tenant, TenantSettings } from '../entities.js'
 import type { FormState } from './admin-console.js'
 import { displayableLogo } from './consent-page.js'
 
@@ -23,6 +23,20 @@ export function clientListModel(input: {
 }
 
 /**
+ * A client form's fields as the page shows them for `client`, in the shape its post is parsed to
+ * (callbacks one a line, as a list): what a save compares the post with.
+ */
+export function clientFormValues(client: Client) {
+  return {
+    name: client.name,
+    description: client.description,
+    logo_uri: client.logoUri ?? '',
+    callbacks: [...client.callbacks],
+    is_first_party: client.isFirstParty,
+  }
+}
+
+/**
  * A client's page: the form (with what the user typed when it was refused or previewed), and the
  * prompt's header as it would show this name and logo (a logo that is not https is not shown).
  */
@@ -32,13 +46,14 @@ export function clientModel(input: {
   form: FormState
 }) {
   const { client, form } = input
+  const shown = clientFormValues(client)
   const values = {
-    name: form.values.name ?? client.name,
-    description: form.values.description ?? client.description,
-    logo_uri: form.values.logo_uri ?? client.logoUri ?? '',
-    callbacks: form.values.callbacks ?? client.callbacks.join('\n'),
+    name: form.values.name ?? shown.name,
+    description: form.values.description ?? shown.description,
+    logo_uri: form.values.logo_uri ?? shown.logo_uri,
+    callbacks: form.values.callbacks ?? shown.callbacks.join('\n'),
     is_first_party:
-      'is_first_party' in form.values ? form.values.is_first_party === 'on' : client.isFirstParty,
+      'is_first_party' in form.values ? form.values.is_first_party === 'on' : shown.is_first_party,
   }
   const logo = displayableLogo(values.logo_uri)
   return {
@@ -57,6 +72,29 @@ export function clientModel(input: {
   }
 }
 
+/** The prompt's colour when the tenant sets none (views/assets/assent.css `--brand`). */
+const DEFAULT_PRIMARY_COLOR = '#4f46e5'
+
+/**
+ * The tenant settings form's fields as the page shows them, in the shape its post is parsed to
+ * (languages and return URLs as lists, the colour as a colour input sends it: lower case): what a
+ * save compares the post with. Unset values read as the page shows them (every language, `en`,
+ * the default colour), so saving the page unchanged does not store them.
+ */
+export function settingsFormValues(settings: TenantSettings, locales: readonly string[]) {
+  const enabled = new Set(settings.enabled_locales ?? locales)
+  return {
+    friendly_name: settings.friendly_name,
+    logo_url: settings.branding?.logo_url ?? '',
+    primary_color: (settings.branding?.primary_color ?? DEFAULT_PRIMARY_COLOR).toLowerCase(),
+    default_locale: settings.default_locale ?? 'en',
+    enabled_locales: locales.filter((locale) => enabled.has(locale)),
+    allowed_return_urls: [...(settings.allowed_return_urls ?? [])],
+    use_scope_descriptions_for_consent: settings.flags.use_scope_descriptions_for_consent === true,
+    enable_granular_consent: settings.flags.enable_granular_consent === true,
+  }
+}
+
 /** The tenant settings page (issue 19 item 5). */
 export function settingsModel(input: {
   tenant: Tenant
@@ -66,22 +104,21 @@ export function settingsModel(input: {
   canEdit: boolean
   form: FormState
 }) {
-  const { settings } = input.tenant
+  const shown = settingsFormValues(input.tenant.settings, input.locales)
   const v = input.form.values
   const enabled = new Set(
-    v.enabled_locales !== undefined
-      ? v.enabled_locales.split(' ')
-      : (settings.enabled_locales ?? input.locales),
+    v.enabled_locales !== undefined ? v.enabled_locales.split(' ') : shown.enabled_locales,
   )
-  const defaultLocale = v.default_locale ?? settings.default_locale ?? 'en'
-  const flag = (name: string) => (name in v ? v[name] === 'on' : settings.flags[name] === true)
+  const defaultLocale = v.default_locale ?? shown.default_locale
+  const flag = (name: 'use_scope_descriptions_for_consent' | 'enable_granular_consent') =>
+    name in v ? v[name] === 'on' : shown[name]
   return {
     canEdit: input.canEdit,
     errors: input.form.errors,
-    friendlyName: v.friendly_name ?? settings.friendly_name,
-    logoUrl: v.logo_url ?? settings.branding?.logo_url ?? '',
-    primaryColor: v.primary_color ?? settings.branding?.primary_color ?? '#4f46e5',
-    returnUrls: v.allowed_return_urls ?? (settings.allowed_return_urls ?? []).join('\n'),
+    friendlyName: v.friendly_name ?? shown.friendly_name,
+    logoUrl: v.logo_url ?? shown.logo_url,
+    primaryColor: v.primary_color ?? shown.primary_color,
+    returnUrls: v.allowed_return_urls ?? shown.allowed_return_urls.join('\n'),
     defaultReturnUrls: input.defaultReturnUrls.join(', '),
     locales: input.locales.map((locale) => ({
       value: locale,

@@ -8,9 +8,20 @@ import { AppError, FieldError } from '../errors.js'
 import { sortableId } from '../ids.js'
 import type { Page, Paged, Store } from '../store/port.js'
 import type { Actor, Audit } from './audit.js'
-import { checkDescription, checkDisplayName, checkScopes, checkScopeValue } from './validation.js'
+import {
+  checkDescription,
+  checkDisplayName,
+  checkScopes,
+  checkScopeValue,
+  checkTokenDialect,
+} from './validation.js'
 
 export type ResourceServerSettings = Omit<ResourceServerChanges, 'scopes'>
+
+/** A change as a caller sends it: the token dialect is checked here, with every other rule. */
+export type ResourceServerUpdate = Omit<ResourceServerChanges, 'tokenDialect'> & {
+  readonly tokenDialect?: string | undefined
+}
 
 export interface NewResourceServerInput extends ResourceServerSettings {
   readonly identifier: string
@@ -28,10 +39,14 @@ function checkIdentifier(identifier: string): string {
   return identifier
 }
 
-function checkSettings(settings: ResourceServerSettings): ResourceServerSettings {
-  return settings.name === undefined
-    ? settings
-    : { ...settings, name: checkDisplayName('name', settings.name, 200) }
+function checkSettings({ tokenDialect, ...settings }: ResourceServerUpdate): ResourceServerChanges {
+  return {
+    ...settings,
+    ...(settings.name !== undefined ? { name: checkDisplayName('name', settings.name, 200) } : {}),
+    ...(tokenDialect !== undefined
+      ? { tokenDialect: checkTokenDialect('token_dialect', tokenDialect) }
+      : {}),
+  }
 }
 
 /**
@@ -52,7 +67,7 @@ export function createResourceServers(store: Store, audit: Audit) {
     actor: Actor,
     tenantId: string,
     idOrIdentifier: string,
-    changes: ResourceServerChanges,
+    changes: ResourceServerUpdate,
   ): Promise<ResourceServer> {
     const current = await get(tenantId, idOrIdentifier)
     if (current.isSystem)

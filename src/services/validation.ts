@@ -1,10 +1,12 @@
 import {
   hiddenCharacter,
+  isTokenDialect,
   isValidScopeValue,
   RESERVED_SCOPE_NAMES,
   SCOPE_LIMITS,
+  TOKEN_DIALECTS,
 } from '../consent/index.js'
-import type { ApiScope } from '../entities.js'
+import type { ApiScope, TokenDialect } from '../entities.js'
 import { FieldError } from '../errors.js'
 
 /** Names shown to users (DESIGN §6): 1–`max` characters, no `<`, `>` or control characters. */
@@ -33,6 +35,15 @@ export function checkScopeValue(field: string, value: string): string {
     )
   }
   if (RESERVED_SCOPE_NAMES.has(value)) throw new FieldError(field, 'is a reserved scope name')
+  return value
+}
+
+/** Why a `token_dialect` is refused: one sentence, for the Management API and the console alike. */
+export const TOKEN_DIALECT_RULE = `must be one of ${TOKEN_DIALECTS.join(', ')}`
+
+/** An API's `token_dialect` (DESIGN §4). */
+export function checkTokenDialect(field: string, value: string): TokenDialect {
+  if (!isTokenDialect(value)) throw new FieldError(field, TOKEN_DIALECT_RULE)
   return value
 }
 

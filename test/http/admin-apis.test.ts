@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { consoleSession, scopedApp } from '../support/console.js'
+import { htmlForm } from '../support/html-form.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -108,7 +109,12 @@ describe('console: APIs (issue 19 item 1, DESIGN §5)', () => {
   it('saves the Settings tab switches', async () => {
     const s = await consoleSession(t)
     const tab = (await createApi(s)).replace(/permissions$/, 'settings')
-    const res = await s.post(tab, { name: 'Mail API', enforce_policies: 'on', token_dialect: 'on' })
+    const form = htmlForm(await (await s.get(tab)).text(), (f) => f.action === tab)
+    const res = await s.submit(form, {
+      name: 'Mail API',
+      enforce_policies: true,
+      token_dialect: 'access_token_authz',
+    })
     expect(res.status).toBe(303)
     const api = await t.store.resourceServers.find(t.tenant.id, 'https://mail.example')
     expect(api).toMatchObject({
@@ -151,6 +157,19 @@ describe('console: APIs (issue 19 item 1, DESIGN §5)', () => {
       expect((await reader.post(tab, { delete: 'read:messages' })).status).toBe(403)
       expect((await reader.post('/admin/apis', { identifier: 'x' })).status).toBe(403)
       expect((await reader.post(`/admin/apis/${api?.id}/delete`, {})).status).toBe(403)
+      // The Settings tab shows the dialect to a reader, disabled, and refuses it if posted anyway.
+      const settings = `/admin/apis/${api?.id}/settings`
+      const shown = htmlForm(
+        await (await reader.get(settings)).text(),
+        (f) => f.action === settings,
+      )
+      expect(shown.entries().map(([name]) => name)).toEqual(['csrf'])
+      expect(shown.names).toContain('token_dialect')
+      const post = await reader.post(settings, { token_dialect: 'rfc9068_profile_authz' })
+      expect(post.status).toBe(403)
+      expect((await st.store.resourceServers.find(st.tenant.id, DEMO.audience))?.tokenDialect).toBe(
+        'access_token',
+      )
 
       const stranger = await consoleSession(st, await scoped.token('read:clients'))
       expect((await stranger.get('/admin/apis')).status).toBe(403)

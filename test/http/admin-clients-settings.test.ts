@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { consoleSession, scopedApp } from '../support/console.js'
+import { htmlForm } from '../support/html-form.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -18,9 +19,20 @@ const SETTINGS = {
   logo_url: '',
   primary_color: '#0e7490',
   default_locale: 'en',
-  locale_en: 'on',
-  locale_fr: 'on',
   allowed_return_urls: 'https://as.example/resume',
+}
+
+/** The settings form as the page serves it, with `SETTINGS` typed in and only en and fr ticked. */
+async function saveSettings(
+  s: Awaited<ReturnType<typeof consoleSession>>,
+  changes: Record<string, string | boolean> = {},
+) {
+  const html = await (await s.get('/admin/settings')).text()
+  const form = htmlForm(html, (f) => f.action === '/admin/settings')
+  const locales = Object.fromEntries(
+    t.deps.i18n.locales.map((locale) => [`locale_${locale}`, locale === 'en' || locale === 'fr']),
+  )
+  return s.submit(form, { ...SETTINGS, ...locales, ...changes })
 }
 
 describe('console: clients (issue 19 item 4)', () => {
@@ -114,10 +126,7 @@ describe('console: clients (issue 19 item 4)', () => {
 describe('console: tenant settings (issue 19 item 5)', () => {
   it('saves name, colour, languages, return URLs and flags', async () => {
     const s = await consoleSession(t)
-    const res = await s.post('/admin/settings', {
-      ...SETTINGS,
-      use_scope_descriptions_for_consent: 'on',
-    })
+    const res = await saveSettings(s, { use_scope_descriptions_for_consent: true })
     expect(res.status).toBe(303)
     const tenant = await t.store.tenants.get(t.tenant.id)
     expect(tenant?.settings).toMatchObject({
@@ -126,14 +135,16 @@ describe('console: tenant settings (issue 19 item 5)', () => {
       default_locale: 'en',
       allowed_return_urls: ['https://as.example/resume'],
       branding: { primary_color: '#0e7490' },
-      flags: { use_scope_descriptions_for_consent: true, enable_granular_consent: false },
+      flags: { use_scope_descriptions_for_consent: true },
     })
+    // Shown off and left off: not written, so the tenant still has no value of its own.
+    expect(tenant?.settings.flags).not.toHaveProperty('enable_granular_consent')
     expect(await (await s.get('/admin/settings')).text()).toContain('href="/admin/preview"')
   })
 
   it('refuses a primary colour below WCAG AA against white, beside the field, and saves nothing', async () => {
     const s = await consoleSession(t)
-    const res = await s.post('/admin/settings', { ...SETTINGS, primary_color: '#ffcc00' })
+    const res = await saveSettings(s, { primary_color: '#ffcc00' })
     expect(res.status).toBe(400)
     const html = await res.text()
     expect(html).toMatch(
@@ -154,18 +165,18 @@ describe('console: tenant settings (issue 19 item 5)', () => {
 
   it('an empty list of return URLs hands back to the configured default, never to none', async () => {
     const s = await consoleSession(t)
-    await s.post('/admin/settings', SETTINGS)
+    await saveSettings(s)
     expect((await t.store.tenants.get(t.tenant.id))?.settings.allowed_return_urls).toEqual([
       'https://as.example/resume',
     ])
-    await s.post('/admin/settings', { ...SETTINGS, allowed_return_urls: '' })
+    await saveSettings(s, { allowed_return_urls: '' })
     const settings = (await t.store.tenants.get(t.tenant.id))?.settings
     expect(settings && 'allowed_return_urls' in settings).toBe(false)
   })
 
   it('refuses a default language that is not enabled', async () => {
     const s = await consoleSession(t)
-    const res = await s.post('/admin/settings', { ...SETTINGS, default_locale: 'de' })
+    const res = await saveSettings(s, { default_locale: 'de' })
     expect(await res.text()).toMatch(
       /id="default_locale-error">must be one of enabled_locales, the languages enabled/,
     )

@@ -1,4 +1,5 @@
 import { adminSignIn } from './admin.js'
+import { filled, type HtmlForm, type Submitter } from './html-form.js'
 import { startIssuer } from './jwks.js'
 import { createTestApp, type TestApp } from './test-app.js'
 
@@ -17,7 +18,21 @@ export async function consoleSession(t: TestApp, token = t.adminToken) {
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
       body: new URLSearchParams(withCsrf ? { csrf: token0, ...fields } : fields).toString(),
     })
-  return { cookie, get, post, csrf: token0 }
+  /**
+   * Posts a form of a served page as a browser submits it (its own fields and CSRF token), after
+   * the user's `changes` (see `filled`), with the `submitter` button pressed.
+   */
+  const submit = (
+    form: HtmlForm,
+    changes: Readonly<Record<string, string | boolean>> = {},
+    submitter?: Submitter,
+  ) =>
+    t.app.request(form.action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams(filled(form.entries(submitter), changes)).toString(),
+    })
+  return { cookie, get, post, submit, csrf: token0 }
 }
 
 /** A test app that also accepts JWT management tokens, and a way to sign one with given scopes. */

@@ -4,14 +4,25 @@ import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import { FieldError } from '../../errors.js'
 import { limitBody } from '../../http/body-limit.js'
+import { checkbox } from '../../http/forms.js'
 import {
   apiListModel,
   apiPermissionsModel,
   apiSettingsModel,
+  apiSettingsValues,
+  localeLines,
   permissionEditModel,
 } from '../../presenters/admin-apis.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
-import { allow, attempt, can, consoleForm, renderConsole } from './console.js'
+import {
+  allow,
+  attempt,
+  can,
+  changedFields,
+  consoleForm,
+  formEcho,
+  renderConsole,
+} from './console.js'
 
 const text = (max: number) => z.string().max(max).default('')
 const csrf = z.string().max(128).optional()
@@ -29,14 +40,14 @@ const editForm = z.object({
   description: text(1000),
   descriptions: text(40_000),
 })
-const switchField = z.literal('on').optional()
+// Each field optional: a post without one leaves it as it is (console.ts, changedFields).
 const settingsForm = z.object({
   csrf,
-  name: text(400),
-  enforce_policies: switchField,
-  token_dialect: switchField,
-  allow_offline_access: switchField,
-  skip_consent: switchField,
+  name: z.string().max(400).optional(),
+  token_dialect: z.string().max(100).optional(),
+  enforce_policies: checkbox,
+  allow_offline_access: checkbox,
+  skip_consent: checkbox,
 })
 
 /** `fr: Lire vos messages`, one a line, to per-locale descriptions (DESIGN §4.2). */
@@ -134,18 +145,22 @@ export function adminApiRoutes(deps: AppDeps) {
   app.get('/:id/settings', (c) => renderSettings(c, emptyForm))
 
   app.post('/:id/settings', limitBody('form'), async (c) => {
-    const form = await consoleForm(c, deps, settingsForm)
+    const { csrf: _, ...posted } = await consoleForm(c, deps, settingsForm)
     allow(c, 'update:resource_servers')
-    const { csrf: _, ...values } = form
-    const done = await attempt(values, () =>
-      apis.update(c.get('actor'), tenantOf(c), c.req.param('id'), {
-        name: form.name,
-        enforcePolicies: form.enforce_policies === 'on',
-        tokenDialect: form.token_dialect === 'on' ? 'access_token_authz' : 'access_token',
-        allowOfflineAccess: form.allow_offline_access === 'on',
-        skipConsentForVerifiableFirstPartyClients: form.skip_consent === 'on',
-      }),
-    )
+    const [actor, tenantId] = [c.get('actor'), tenantOf(c)]
+    const done = await attempt(formEcho(posted), async () => {
+      const api = await apis.get(tenantId, c.req.param('id'))
+      const changed = changedFields(posted, apiSettingsValues(api))
+      if (!changed) return api
+      // The service checks the dialect as the Management API does (one rule, one message).
+      return apis.update(actor, tenantId, api.id, {
+        name: changed.name,
+        tokenDialect: changed.token_dialect,
+        enforcePolicies: changed.enforce_policies,
+        allowOfflineAccess: changed.allow_offline_access,
+        skipConsentForVerifiableFirstPartyClients: changed.skip_consent,
+      })
+    })
     if (!done.ok) return renderSettings(c, done.form, 400)
     return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/settings`, 303)
   })
@@ -190,16 +205,30 @@ export function adminApiRoutes(deps: AppDeps) {
     const form = await consoleForm(c, deps, editForm)
     allow(c, 'update:resource_servers')
     const { csrf: _, ...values } = form
-    const done = await attempt(values, () =>
-      apis.describeScope(
-        c.get('actor'),
-        tenantOf(c),
-        c.req.param('id'),
+    const [actor, tenantId] = [c.get('actor'), tenantOf(c)]
+    const done = await attempt(values, async () => {
+      const api = await apis.get(tenantId, c.req.param('id'))
+      const scope = api.scopes.find((s) => s.value === form.value)
+      const posted = {
+        description: form.description.trim(),
+        descriptions: parseLocaleLines(form.descriptions),
+      }
+      // What the page shows, read back as its post is: the same text parses the same.
+      const shown = {
+        description: scope?.description.trim(),
+        descriptions: parseLocaleLines(localeLines(scope?.descriptions)),
+      }
+      // Saved unchanged, the permission is not rewritten (no write, no audit entry).
+      if (scope && !changedFields(posted, shown)) return api
+      return apis.describeScope(
+        actor,
+        tenantId,
+        api.id,
         form.value,
-        form.description,
-        parseLocaleLines(form.descriptions),
-      ),
-    )
+        posted.description,
+        posted.descriptions,
+      )
+    })
     if (done.ok)
       return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
     const api = await apis.get(tenantOf(c), c.req.param('id'))

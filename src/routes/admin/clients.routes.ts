@@ -3,20 +3,30 @@ import { z } from 'zod'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import { limitBody } from '../../http/body-limit.js'
-import { clientListModel, clientModel } from '../../presenters/admin-clients.js'
+import { checkbox } from '../../http/forms.js'
+import { clientFormValues, clientListModel, clientModel } from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
-import { allow, attempt, can, consoleForm, renderConsole } from './console.js'
+import {
+  allow,
+  attempt,
+  can,
+  changedFields,
+  consoleForm,
+  formEcho,
+  renderConsole,
+} from './console.js'
 
 const text = (max: number) => z.string().max(max).default('')
 const csrf = z.string().max(128).optional()
 const createForm = z.object({ csrf, name: text(400), client_id: text(300) })
+// Each field optional: a post without one leaves it as it is (console.ts, changedFields).
 const editForm = z.object({
   csrf,
-  name: text(400),
-  description: text(400),
-  logo_uri: text(4000),
-  callbacks: text(40_000),
-  is_first_party: z.literal('on').optional(),
+  name: z.string().max(400).optional(),
+  description: z.string().max(400).optional(),
+  logo_uri: z.string().max(4000).optional(),
+  callbacks: z.string().max(40_000).optional(),
+  is_first_party: checkbox,
   intent: z.enum(['save', 'preview']).default('save'),
 })
 const lines = (value: string) =>
@@ -92,18 +102,26 @@ export function adminClientRoutes(deps: AppDeps) {
   app.post('/:id', limitBody('form'), async (c) => {
     const { csrf: _, intent, ...form } = await consoleForm(c, deps, editForm)
     allow(c, 'update:clients')
-    const values = { ...form, is_first_party: form.is_first_party ?? 'off' }
+    const values = formEcho(form)
     // "Preview" shows the typed name and logo as the prompt would, without saving.
     if (intent === 'preview') return renderClient(c, { values, errors: {} })
-    const done = await attempt(values, () =>
-      clients.update(c.get('actor'), tenantOf(c), c.req.param('id'), {
-        name: form.name,
-        description: form.description,
-        logoUri: form.logo_uri,
-        callbacks: lines(form.callbacks),
-        isFirstParty: form.is_first_party === 'on',
-      }),
-    )
+    const [actor, tenantId] = [c.get('actor'), tenantOf(c)]
+    const done = await attempt(values, async () => {
+      const client = await clients.get(tenantId, c.req.param('id'))
+      const posted = {
+        ...form,
+        callbacks: form.callbacks === undefined ? undefined : lines(form.callbacks),
+      }
+      const changed = changedFields(posted, clientFormValues(client))
+      if (!changed) return client
+      return clients.update(actor, tenantId, client.clientId, {
+        name: changed.name,
+        description: changed.description,
+        logoUri: changed.logo_uri,
+        callbacks: changed.callbacks,
+        isFirstParty: changed.is_first_party,
+      })
+    })
     if (!done.ok) return renderClient(c, done.form, 400)
     return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
   })

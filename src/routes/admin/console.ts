@@ -35,6 +35,40 @@ export async function consoleForm<T extends z.ZodType>(
   return form
 }
 
+/**
+ * What a console save writes: the fields the post carries whose value differs from what the page
+ * shows for the resource as it is now (`shown`, from the presenter that fills the form, in the
+ * shape the post is parsed to). A field the form does not show is absent from its post and never
+ * written; one it shows unchanged is not written either, so a value the page shows for "unset"
+ * (every language, the default colour) is not stored as if the admin had chosen it. `undefined`:
+ * nothing changed, nothing to write.
+ */
+export function changedFields<T extends Record<string, unknown>>(
+  posted: { readonly [K in keyof T]?: T[K] | undefined },
+  shown: T,
+): Partial<T> | undefined {
+  const changed: Partial<T> = {}
+  let any = false
+  // Only `shown`'s own keys: the presenter's, never a name the sender chose.
+  for (const key of Object.keys(shown) as (keyof T)[]) {
+    const value = posted[key]
+    if (value === undefined || JSON.stringify(value) === JSON.stringify(shown[key])) continue
+    changed[key] = value
+    any = true
+  }
+  return any ? changed : undefined
+}
+
+/** A parsed post as the form shows it again after a refusal: checkboxes as `on` / `off`. */
+export function formEcho(posted: Readonly<Record<string, string | boolean | undefined>>) {
+  const values: Record<string, string> = {}
+  for (const [key, value] of Object.entries(posted)) {
+    if (key === 'csrf' || value === undefined) continue
+    values[key] = typeof value === 'boolean' ? (value ? 'on' : 'off') : value
+  }
+  return values
+}
+
 /** What a conflict on a unique key means to the field that holds it. */
 const CONFLICT_FIELD = {
   resource_server: ['identifier', 'is already the identifier of another API'],

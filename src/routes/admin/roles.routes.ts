@@ -6,11 +6,26 @@ import { limitBody } from '../../http/body-limit.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import { roleListModel, roleModel } from '../../presenters/admin-rbac.js'
 import { withApis } from '../../services/permission-refs.js'
-import { allow, attempt, can, consoleForm, parsePermissionKey, renderConsole } from './console.js'
+import {
+  allow,
+  attempt,
+  can,
+  changedFields,
+  consoleForm,
+  formEcho,
+  parsePermissionKey,
+  renderConsole,
+} from './console.js'
 
 const text = (max: number) => z.string().max(max).default('')
 const csrf = z.string().max(128).optional()
 const roleForm = z.object({ csrf, name: text(200), description: text(600) })
+// Each field optional: a post without one leaves it as it is (console.ts, changedFields).
+const editForm = z.object({
+  csrf,
+  name: z.string().max(200).optional(),
+  description: z.string().max(600).optional(),
+})
 const permissionForm = z.object({
   csrf,
   permission: text(1000),
@@ -85,11 +100,14 @@ export function adminRoleRoutes(deps: AppDeps) {
   app.get('/:id', (c) => renderRole(c, emptyForm))
 
   app.post('/:id', limitBody('form'), async (c) => {
-    const { csrf: _, ...values } = await consoleForm(c, deps, roleForm)
+    const { csrf: _, ...posted } = await consoleForm(c, deps, editForm)
     allow(c, 'update:roles')
-    const done = await attempt(values, () =>
-      roles.update(c.get('actor'), tenantOf(c), c.req.param('id'), values),
-    )
+    const [actor, tenantId] = [c.get('actor'), tenantOf(c)]
+    const done = await attempt(formEcho(posted), async () => {
+      const role = await roles.get(tenantId, c.req.param('id'))
+      const changed = changedFields(posted, { name: role.name, description: role.description })
+      return changed ? roles.update(actor, tenantId, role.id, changed) : role
+    })
     return done.ok ? back(c) : renderRole(c, done.form, 400)
   })
 

@@ -2,28 +2,88 @@ import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
+import { AppError } from '../../errors.js'
 import { limitBody } from '../../http/body-limit.js'
-import { settingsModel } from '../../presenters/admin-clients.js'
+import { checkbox } from '../../http/forms.js'
+import { settingsFormValues, settingsModel } from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
-import { allow, attempt, can, consoleForm, renderConsole } from './console.js'
+import type { SettingsPatch } from '../../services/settings.js'
+import {
+  allow,
+  attempt,
+  can,
+  changedFields,
+  consoleForm,
+  formEcho,
+  renderConsole,
+} from './console.js'
 
-const text = (max: number) => z.string().max(max).default('')
-const on = z.literal('on').optional()
+// Each field optional: a post without one leaves it as it is (console.ts, changedFields). Loose:
+// one checkbox per language, `locale_<tag>`, read below against the languages the service has.
 const settingsForm = z.looseObject({
   csrf: z.string().max(128).optional(),
-  friendly_name: text(600),
-  logo_url: text(4000),
-  primary_color: text(20),
-  default_locale: text(40),
-  allowed_return_urls: text(40_000),
-  use_scope_descriptions_for_consent: on,
-  enable_granular_consent: on,
+  friendly_name: z.string().max(600).optional(),
+  logo_url: z.string().max(4000).optional(),
+  primary_color: z.string().max(20).optional(),
+  default_locale: z.string().max(40).optional(),
+  allowed_return_urls: z.string().max(40_000).optional(),
+  use_scope_descriptions_for_consent: checkbox,
+  enable_granular_consent: checkbox,
 })
 const lines = (value: string) =>
   value
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean)
+
+/**
+ * The languages a post enables: each `locale_<tag>` it carries says ticked or not; a language
+ * whose box it does not carry keeps its state. In the service's order, as the page lists them.
+ */
+function postedLocales(
+  form: Readonly<Record<string, unknown>>,
+  locales: readonly string[],
+  enabled: readonly string[],
+): string[] | undefined {
+  let carried = false
+  const next = locales.filter((locale) => {
+    const parsed = checkbox.safeParse(form[`locale_${locale}`])
+    if (!parsed.success) throw new AppError(400, 'invalid_body', 'The form is incomplete')
+    if (parsed.data === undefined) return enabled.includes(locale)
+    carried = true
+    return parsed.data
+  })
+  return carried ? next : undefined
+}
+
+type SettingsForm = ReturnType<typeof settingsFormValues>
+
+/** What the service is asked to change: the fields the admin changed, in its shape. */
+function settingsPatch(
+  changed: Partial<SettingsForm>,
+  posted: Partial<SettingsForm>,
+): SettingsPatch {
+  const { use_scope_descriptions_for_consent: descriptions, enable_granular_consent: granular } =
+    changed
+  const returnUrls = changed.allowed_return_urls
+  return {
+    friendly_name: changed.friendly_name,
+    // The languages and the default are checked together: a new list carries the default shown.
+    default_locale: changed.enabled_locales ? posted.default_locale : changed.default_locale,
+    enabled_locales: changed.enabled_locales,
+    // Empty: the tenant keeps no list of its own and the configured default applies.
+    allowed_return_urls:
+      returnUrls === undefined ? undefined : returnUrls.length > 0 ? returnUrls : null,
+    ...(changed.logo_url !== undefined || changed.primary_color !== undefined
+      ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
+      : {}),
+    // Merged into the tenant's flags: only those the admin changed.
+    flags: {
+      ...(descriptions !== undefined ? { use_scope_descriptions_for_consent: descriptions } : {}),
+      ...(granular !== undefined ? { enable_granular_consent: granular } : {}),
+    },
+  }
+}
 
 /** The console's tenant settings (issue 19 item 5): name, branding, languages, return URLs, flags. */
 export function adminSettingsRoutes(deps: AppDeps) {
@@ -58,35 +118,33 @@ export function adminSettingsRoutes(deps: AppDeps) {
   app.get('/', (c) => render(c, emptyForm))
 
   app.post('/', limitBody('form'), async (c) => {
-    const { csrf: _, ...form } = await consoleForm(c, deps, settingsForm)
+    const form = await consoleForm(c, deps, settingsForm)
     allow(c, 'update:tenant_settings')
-    // One checkbox per language, `locale_<tag>`: a field of its own rather than a repeated one.
-    const enabled = deps.i18n.locales.filter((locale) => form[`locale_${locale}`] === 'on')
-    const flags = {
-      use_scope_descriptions_for_consent: form.use_scope_descriptions_for_consent === 'on',
-      enable_granular_consent: form.enable_granular_consent === 'on',
-    }
-    const values = {
+    const tenant = c.get('tenant')
+    const shown = settingsFormValues(tenant.settings, deps.i18n.locales)
+    const posted = {
       friendly_name: form.friendly_name,
       logo_url: form.logo_url,
-      primary_color: form.primary_color,
+      // A colour input sends lower case; the page shows the stored colour in lower case too.
+      primary_color: form.primary_color?.toLowerCase(),
       default_locale: form.default_locale,
-      allowed_return_urls: form.allowed_return_urls,
-      enabled_locales: enabled.join(' '),
-      ...Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, v ? 'on' : 'off'])),
+      enabled_locales: postedLocales(form, deps.i18n.locales, shown.enabled_locales),
+      allowed_return_urls:
+        form.allowed_return_urls === undefined ? undefined : lines(form.allowed_return_urls),
+      use_scope_descriptions_for_consent: form.use_scope_descriptions_for_consent,
+      enable_granular_consent: form.enable_granular_consent,
     }
-    const done = await attempt(values, () =>
-      deps.settings.update(c.get('actor'), c.get('tenant'), {
-        friendly_name: form.friendly_name,
-        default_locale: form.default_locale,
-        enabled_locales: enabled,
-        // Empty: the tenant keeps no list of its own and the configured default applies.
-        allowed_return_urls:
-          lines(form.allowed_return_urls).length > 0 ? lines(form.allowed_return_urls) : null,
-        branding: { logo_url: form.logo_url, primary_color: form.primary_color },
-        flags,
-      }),
-    )
+    const values = formEcho({
+      ...posted,
+      enabled_locales: posted.enabled_locales?.join(' '),
+      allowed_return_urls: form.allowed_return_urls,
+    })
+    const done = await attempt(values, async () => {
+      const changed = changedFields(posted, shown)
+      return changed
+        ? deps.settings.update(c.get('actor'), tenant, settingsPatch(changed, posted))
+        : tenant
+    })
     if (!done.ok) return render(c, done.form, 400)
     return c.redirect('/admin/settings', 303)
   })

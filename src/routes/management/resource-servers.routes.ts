@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { TOKEN_DIALECTS } from '../../consent/index.js'
+import { TOKEN_DIALECT_RULE } from '../../services/validation.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
@@ -23,13 +25,6 @@ const scopesOrEmptyObject = z.preprocess(
   scopesInput,
 )
 
-const TOKEN_DIALECTS = [
-  'access_token',
-  'access_token_authz',
-  'rfc9068_profile',
-  'rfc9068_profile_authz',
-] as const
-
 const settings = {
   name: displayName(200).optional(),
   scopes: scopesOrEmptyObject.optional(),
@@ -37,7 +32,8 @@ const settings = {
   allow_offline_access: z.boolean().optional(),
   skip_consent_for_verifiable_first_party_clients: z.boolean().optional(),
   token_lifetime: z.int().min(1).max(2_592_000).optional(),
-  token_dialect: z.enum(TOKEN_DIALECTS).optional(),
+  // The console refuses a bad dialect in the same words (services/validation.ts).
+  token_dialect: z.enum(TOKEN_DIALECTS, { error: TOKEN_DIALECT_RULE }).optional(),
   enforce_policies: z.boolean().optional(),
   consent_resources: consentResourcesInput.optional(),
 }

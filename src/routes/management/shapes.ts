@@ -5,6 +5,7 @@ import {
   isValidScopeValue,
   RESERVED_SCOPE_NAMES,
   SCOPE_LIMITS,
+  TOKEN_DIALECTS,
 } from '../../consent/index.js'
 import type {
   Client,
@@ -150,12 +151,7 @@ export const resourceServerSchema = z.object({
   allow_offline_access: z.boolean(),
   skip_consent_for_verifiable_first_party_clients: z.boolean(),
   token_lifetime: z.number().int(),
-  token_dialect: z.enum([
-    'access_token',
-    'access_token_authz',
-    'rfc9068_profile',
-    'rfc9068_profile_authz',
-  ]),
+  token_dialect: z.enum(TOKEN_DIALECTS),
   enforce_policies: z.boolean(),
   /** Extension (DESIGN §4.2): present when the API labels any resource. */
   consent_resources: z
