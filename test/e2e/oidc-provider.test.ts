@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose'
 import * as oidc from 'openid-client'
@@ -11,6 +9,7 @@ import { createWebhookWorker } from '../../src/services/webhooks.js'
 import { FormBrowser, promptLines, walkAuthorization } from '../support/form-browser.js'
 import { management } from '../support/management.js'
 import { freePort, listen } from '../support/serve.js'
+import { tempDir } from '../support/temp.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 const THIRD_PARTY: { client_id: string; client_secret: string; redirect_uri: string } = {
@@ -30,7 +29,7 @@ let as: Awaited<ReturnType<typeof startAuthorizationServer>>
 let api: ReturnType<typeof management>
 let startAs: () => ReturnType<typeof startAuthorizationServer>
 // The AS's own SQLite file, outside the checkout; a restart opens it again.
-const asDirectory = mkdtempSync(join(tmpdir(), 'assent-oidc-provider-'))
+const asDirectory = tempDir('assent-oidc-provider-')
 
 beforeAll(async () => {
   const [assentPort, asPort] = [await freePort(), await freePort()]
@@ -62,7 +61,7 @@ beforeAll(async () => {
       port: asPort,
       assent: { url: assentServer.url, token: t.adminToken, webhookSecret: hook.body.secret },
       defaultAudience: DEMO.audience,
-      databasePath: join(asDirectory, 'authorization-server.sqlite'),
+      databasePath: join(asDirectory.dir, 'authorization-server.sqlite'),
       clients: [THIRD_PARTY, FIRST_PARTY].map((c) => ({
         client_id: c.client_id,
         client_secret: c.client_secret,
@@ -77,7 +76,7 @@ afterAll(async () => {
   await as?.close()
   await assentServer?.close()
   await t?.close()
-  rmSync(asDirectory, { recursive: true, force: true })
+  asDirectory.remove()
 })
 
 interface AccessClaims {
