@@ -10,25 +10,44 @@
  * Users manage what they allowed on Assent's connected-apps page: `GET /connected-apps` opens a
  * portal session for the signed-in user and sends the browser there. When a user removes an app,
  * Assent sends `grant.revoked` to `POST /assent/webhooks` (signed per Standard Webhooks); this
- * server then drops its own Grant and the tokens issued under it, so the next authorization asks
- * for consent again.
+ * server then finds that user's Grants for that client in its own storage (SQLite, see
+ * `sqlite-adapter.ts`, so a restart forgets nothing), drops them and the tokens issued under them,
+ * and the next authorization asks for consent again.
+ *
+ * RBAC is applied when a token is issued, from a code or from a refresh token: for an API that
+ * enforces policies the access token carries only the scopes the user holds as permissions at
+ * that moment (Assent's Management API says which), so taking a permission away narrows the next
+ * refresh. An API with an `_authz` token dialect also gets the user's permissions in the token's
+ * `permissions` claim, as Auth0's dialects do.
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
-import { LRUCache } from 'lru-cache'
-import Provider, { type ClientMetadata, errors, type KoaContextWithOIDC } from 'oidc-provider'
+import Provider, {
+  type AccessToken,
+  type ClientCredentials,
+  type ClientMetadata,
+  errors,
+  type KoaContextWithOIDC,
+} from 'oidc-provider'
 import { Webhook } from 'standardwebhooks'
 // In your own authorization server: `from 'assent/client'`.
-import { AssentClient, type ConsentDecision, readConsentReturn } from '../../src/client/index.js'
+import {
+  AssentClient,
+  type ConsentDecision,
+  type ConsentRequestView,
+  readConsentReturn,
+} from '../../src/client/index.js'
+import { openOidcStorage } from './sqlite-adapter.js'
 
 export interface AssentConnection {
   /** Where Assent is, e.g. `http://localhost:3000`. */
   readonly url: string
   /**
-   * A management token with `create:consent_requests read:consent_requests read:resource_servers`,
-   * and `create:portal_sessions` for the connected-apps link.
+   * A management token with `create:consent_requests read:consent_requests read:resource_servers
+   * read:users` (`read:users` reads a user's permissions when a token is issued), and
+   * `create:portal_sessions` for the connected-apps link.
    */
   readonly token: string
   /** The signing secret of the webhook endpoint registered for `POST /assent/webhooks`. */
@@ -44,6 +63,25 @@ export interface AuthorizationServerOptions {
   readonly defaultAudience: string
   /** Where the connected-apps page links back to (one of Assent's allowed return URLs). */
   readonly portalReturnTo?: string
+  /**
+   * oidc-provider's SQLite file: Grants, sessions, interactions, codes, refresh tokens and the
+   * signing key. In memory when absent, so nothing survives a restart.
+   */
+  readonly databasePath?: string
+}
+
+/** What the AS reads of an API in Assent (`GET /api/v2/resource-servers/{id}`). */
+interface AssentApi {
+  identifier: string
+  scopes: { value: string }[]
+  enforce_policies?: boolean
+  token_dialect?: string
+}
+
+/** One item of `GET /api/v2/users/{id}/permissions`. */
+interface AssentPermission {
+  resource_server_identifier: string
+  permission_name: string
 }
 
 const STANDARD = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access'])
@@ -65,6 +103,16 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(await readBody(req, 16_384))
 }
 
+/**
+ * The decision in a request read back from Assent, or undefined while there is none: `pending`
+ * and `answered` (the browser answered, nobody verified yet) carry no outcome; only a request
+ * decided at creation or already verified does (DESIGN §3.4).
+ */
+function decisionIn(view: ConsentRequestView): ConsentDecision | undefined {
+  const decided = view.status === 'accepted' || view.status === 'denied'
+  return decided && 'scope' in view ? view : undefined
+}
+
 export async function startAuthorizationServer(options: AuthorizationServerOptions) {
   const host = options.host ?? '127.0.0.1'
   const server = createServer()
@@ -73,10 +121,87 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const issuer = `http://${host}:${port}`
 
   const assent = new AssentClient(options.assent)
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
-  const signingKey = { ...(await exportJWK(privateKey)), kid: 'example', alg: 'RS256', use: 'sig' }
+  const storage = openOidcStorage(options.databasePath ?? ':memory:')
+  // The signing key is kept with the tokens: access tokens issued before a restart still verify
+  // against the JWKS after it.
+  const signingKey = await storage.keep('signing-key', async () => {
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+    return { ...(await exportJWK(privateKey)), kid: 'example', alg: 'RS256', use: 'sig' }
+  })
+
+  // What Assent says about an API and a user's permissions, read once per request to this server:
+  // a token request asks for the API's scopes and again for the token's claims.
+  const readOnce = new WeakMap<object, Map<string, Promise<unknown>>>()
+  function once<T>(ctx: object, key: string, read: () => Promise<T>): Promise<T> {
+    const reads = readOnce.get(ctx) ?? new Map<string, Promise<unknown>>()
+    readOnce.set(ctx, reads)
+    if (!reads.has(key)) reads.set(key, read())
+    return reads.get(key) as Promise<T>
+  }
+  // Resource servers and permissions are outside the consent client; plain calls read them.
+  const managementGet = (path: string) =>
+    fetch(`${options.assent.url}/api/v2${path}`, {
+      headers: { authorization: `Bearer ${options.assent.token}` },
+      signal: AbortSignal.timeout(10_000),
+    })
+
+  const apiFor = (ctx: object, indicator: string) =>
+    once(ctx, JSON.stringify(['api', indicator]), async () => {
+      const found = await managementGet(`/resource-servers/${encodeURIComponent(indicator)}`)
+      if (found.status !== 200) throw new errors.InvalidTarget()
+      return (await found.json()) as AssentApi
+    })
+
+  /** The permissions `userId` holds on `audience` now, directly or through a role. */
+  const permissionsFor = (ctx: object, userId: string, audience: string) =>
+    once(ctx, JSON.stringify(['permissions', userId, audience]), async () => {
+      const held = new Set<string>()
+      for (let page = 0; ; page++) {
+        const res = await managementGet(
+          `/users/${encodeURIComponent(userId)}/permissions?per_page=100&include_totals=true&page=${page}`,
+        )
+        // Without an answer no token is issued: one issued unchecked could carry a scope the
+        // user lost.
+        if (res.status !== 200) throw new Error(`Assent answered ${res.status} for permissions`)
+        const body = (await res.json()) as { total: number; permissions: AssentPermission[] }
+        for (const permission of body.permissions)
+          if (permission.resource_server_identifier === audience)
+            held.add(permission.permission_name)
+        if (body.permissions.length === 0 || (page + 1) * 100 >= body.total) return held
+      }
+    })
+
+  /**
+   * The API's scopes a token may carry. Issued to a user at the token endpoint (from a code or a
+   * refresh token) for an API that enforces RBAC, only those the user holds now. The Grant, the
+   * user's consent, is left as it is: a permission given back returns at the next refresh.
+   */
+  async function tokenScopes(ctx: KoaContextWithOIDC, api: AssentApi): Promise<string[]> {
+    const scopes = api.scopes.map((scope) => scope.value)
+    const accountId = ctx.oidc.route === 'token' ? ctx.oidc.entities.Account?.accountId : undefined
+    if (!api.enforce_policies || !accountId) return scopes
+    const held = await permissionsFor(ctx, accountId, api.identifier)
+    return scopes.filter((scope) => held.has(scope))
+  }
+
+  /**
+   * With an `_authz` token dialect (Auth0's `access_token_authz`, `rfc9068_profile_authz`), the
+   * access token carries `permissions`: every permission the user holds on the API now, in the
+   * API's order, as Assent's decision lists them (DESIGN §3.4).
+   */
+  async function permissionsClaim(ctx: KoaContextWithOIDC, token: AccessToken | ClientCredentials) {
+    const accountId = 'accountId' in token ? token.accountId : undefined
+    if (!token.resourceServer || !accountId) return undefined
+    const api = await apiFor(ctx, token.resourceServer.identifier())
+    if (!api.token_dialect?.endsWith('_authz')) return undefined
+    const held = await permissionsFor(ctx, accountId, api.identifier)
+    return {
+      permissions: api.scopes.map((scope) => scope.value).filter((value) => held.has(value)),
+    }
+  }
 
   const provider = new Provider(issuer, {
+    adapter: storage.adapter,
     clients: options.clients,
     jwks: { keys: [signingKey] },
     cookies: { keys: ['assent-example-cookie-key-change-me'] },
@@ -86,6 +211,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     }),
     claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    extraTokenClaims: permissionsClaim,
     features: {
       devInteractions: { enabled: false },
       resourceIndicators: {
@@ -93,16 +219,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         defaultResource: async () => options.defaultAudience,
         useGrantedResource: async () => true,
         // The API's scopes come from Assent: one source of truth for what can be asked.
-        async getResourceServerInfo(_ctx: KoaContextWithOIDC, indicator: string) {
-          // Resource servers are outside the consent client; one plain call reads them.
-          const found = await fetch(
-            `${options.assent.url}/api/v2/resource-servers/${encodeURIComponent(indicator)}`,
-            { headers: { authorization: `Bearer ${options.assent.token}` } },
-          )
-          if (found.status !== 200) throw new errors.InvalidTarget()
-          const api = (await found.json()) as { identifier: string; scopes: { value: string }[] }
+        async getResourceServerInfo(ctx: KoaContextWithOIDC, indicator: string) {
+          const api = await apiFor(ctx, indicator)
           return {
-            scope: api.scopes.map((scope) => scope.value).join(' '),
+            scope: (await tokenScopes(ctx, api)).join(' '),
             audience: api.identifier,
             accessTokenFormat: 'jwt' as const,
             jwt: { sign: { alg: 'RS256' as const } },
@@ -112,13 +232,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     },
   })
 
-  // The consent request opened for each interaction, kept on this side: what comes back in the
-  // URL is only believed when it names that request. Bounded, and gone with the interaction.
-  const openedFor = new LRUCache<string, string>({ max: 10_000, ttl: 15 * 60_000 })
-  // The Grants saved for each user and client, so a revocation in Assent finds them here (the
-  // memory adapter cannot be searched by account). A real AS would query its own storage.
-  const grantsOf = new LRUCache<string, Set<string>>({ max: 10_000 })
-  const grantKey = (accountId: string, clientId: string) => `${accountId}\u0000${clientId}`
+  // The consent request opened for each interaction, kept beside it in the same storage: what
+  // comes back in the URL is only believed when it names that request.
+  const openedFor = storage.adapter('AssentConsentRequest')
+  const OPENED_TTL = 15 * 60
 
   /** Ends the interaction with a Grant of exactly what Assent says the user granted. */
   async function finishWith(req: IncomingMessage, res: ServerResponse, decision: ConsentDecision) {
@@ -155,9 +272,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     const audience = decision.audience ?? options.defaultAudience
     if (take(api, true)) grant.addResourceScope(audience, take(api, true))
     if (take(api, false)) grant.rejectResourceScope(audience, take(api, false))
+    // The storage indexes the Grant by account and client as it saves it (`sqlite-adapter.ts`).
     const grantId = await grant.save()
-    const key = grantKey(accountId, clientId)
-    grantsOf.set(key, (grantsOf.get(key) ?? new Set<string>()).add(grantId))
     await provider.interactionFinished(
       req,
       res,
@@ -208,8 +324,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     // verifier is redeemed (which writes the grant in Assent) from this browser only.
     if (action === 'consent') {
       const back = readConsentReturn(new URL(req.url ?? '/', issuer))
-      const expected = openedFor.get(uid)
-      if (!expected || back.consent_request !== expected)
+      const expected = (await openedFor.find(uid))?.consentRequest
+      if (typeof expected !== 'string' || back.consent_request !== expected)
         throw new errors.InvalidRequest('unknown consent request')
       const decision = await assent
         .verify(back.consent_request, back.consent_verifier)
@@ -218,7 +334,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
             `consent could not be verified: ${error instanceof Error ? error.message : error}`,
           )
         })
-      openedFor.delete(uid)
+      await openedFor.destroy(uid)
       await finishWith(req, res, decision)
       return
     }
@@ -241,33 +357,33 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       ...(typeof params.ui_locales === 'string' ? { ui_locales: params.ui_locales } : {}),
     })
     if (opened.status === 'pending') {
-      openedFor.set(uid, opened.id)
+      await openedFor.upsert(uid, { consentRequest: opened.id }, OPENED_TTL)
       res.writeHead(303, { location: opened.consent_url, 'content-length': '0' })
       res.end()
       return
     }
     // Decided without a page (DESIGN §3.3): the decision is readable at once.
-    const decided = await assent.getConsentRequest(opened.id)
-    if (!('scope' in decided)) throw new Error('Assent returned no decision')
+    const decided = decisionIn(await assent.getConsentRequest(opened.id))
+    if (!decided) throw new Error('Assent returned no decision')
     await finishWith(req, res, decided)
   }
 
   /**
    * The user took back what they allowed `clientId` (in Assent's connected-apps page, or an admin
-   * did): the Grant goes, and the tokens and codes issued under it. Structured (JWT) access tokens
-   * are not stored and stay valid until they expire; keep them short-lived.
+   * did): the Grants go, found in this server's storage however long ago they were saved, and the
+   * tokens and codes issued under them. Structured (JWT) access tokens are not stored and stay
+   * valid until they expire; keep them short-lived.
    */
   async function revokeGrants(accountId: string, clientId: string) {
-    const key = grantKey(accountId, clientId)
-    for (const grantId of grantsOf.get(key) ?? []) {
+    for (const grantId of storage.grantIds(accountId, clientId)) {
       await Promise.all([
         provider.AccessToken.revokeByGrantId(grantId),
         provider.RefreshToken.revokeByGrantId(grantId),
         provider.AuthorizationCode.revokeByGrantId(grantId),
       ])
-      await (await provider.Grant.find(grantId))?.destroy()
+      // As oidc-provider's own revocation does: the Grant goes even if it has expired meanwhile.
+      await provider.Grant.adapter.destroy(grantId)
     }
-    grantsOf.delete(key)
   }
 
   /** `POST /assent/webhooks`: Assent's events, believed only with a valid signature. */
@@ -349,7 +465,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
-        server.close(() => resolve())
+        server.close(() => {
+          storage.close()
+          resolve()
+        })
       }),
   }
 }

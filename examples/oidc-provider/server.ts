@@ -7,8 +7,13 @@
  *
  * Without ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK=1 Assent sends webhooks to https: URLs only, and
  * this authorization server does not hear when a user removes the app in Assent.
+ *
+ * The authorization server keeps its Grants, sessions and refresh tokens in
+ * data/oidc-provider-example.sqlite (AS_DATABASE to change it), so stopping and starting it
+ * signs nobody out and forgets no consent.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { DEMO } from '../../src/services/demo.js'
 import { startAuthorizationServer } from './authorization-server.js'
 import { startRelyingParty } from './relying-party.js'
@@ -23,6 +28,8 @@ if (!token)
   )
 
 const AS_PORT = Number(process.env.AS_PORT ?? 4000)
+const databasePath = process.env.AS_DATABASE ?? 'data/oidc-provider-example.sqlite'
+mkdirSync(dirname(databasePath), { recursive: true })
 const RP_PORT = Number(process.env.RP_PORT ?? 4001)
 const client = { client_id: 'example-app', client_secret: 'example-app-secret' }
 const redirectUri = `http://localhost:${RP_PORT}/callback`
@@ -56,25 +63,39 @@ const missing = returnUrls.filter((url) => !allowed.includes(url))
 if (missing.length > 0)
   await assent('PATCH', '/tenants/settings', { allowed_return_urls: [...allowed, ...missing] })
 
-// Assent tells the AS when a user removes the app; a secret is shown only when registered, so an
-// endpoint left from an earlier run is replaced.
+// Assent tells the AS when a user removes the app. A secret is shown only when an endpoint is
+// registered, so it is kept beside the AS's database: a restart keeps the endpoint, and with it
+// the events Assent could not deliver while the AS was down. An endpoint without a kept secret
+// is replaced.
 const hookUrl = `http://localhost:${AS_PORT}/assent/webhooks`
+const secretFile = `${databasePath}.webhook-secret.json`
+const kept = existsSync(secretFile)
+  ? (JSON.parse(readFileSync(secretFile, 'utf8')) as { id: string; secret: string })
+  : undefined
 const hooks = JSON.parse((await assent('GET', '/webhooks')).body || '[]') as {
   id: string
   url: string
 }[]
-for (const old of hooks.filter((hook) => hook.url === hookUrl))
-  await assent('DELETE', `/webhooks/${old.id}`)
-const hook = await assent('POST', '/webhooks', {
-  url: hookUrl,
-  events: ['grant.revoked', 'grant.deleted'],
-})
-const webhookSecret =
-  hook.status === 201 ? (JSON.parse(hook.body) as { secret: string }).secret : undefined
-if (!webhookSecret)
-  console.warn(
-    `No webhook registered (${hook.status}): start Assent with ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK=1`,
-  )
+const ours = hooks.filter((hook) => hook.url === hookUrl)
+let webhookSecret = ours.some((hook) => hook.id === kept?.id) ? kept?.secret : undefined
+if (!webhookSecret) {
+  for (const old of ours) await assent('DELETE', `/webhooks/${old.id}`)
+  const hook = await assent('POST', '/webhooks', {
+    url: hookUrl,
+    events: ['grant.revoked', 'grant.deleted'],
+  })
+  const registered =
+    hook.status === 201 ? (JSON.parse(hook.body) as { id: string; secret: string }) : undefined
+  webhookSecret = registered?.secret
+  if (registered)
+    writeFileSync(secretFile, JSON.stringify({ id: registered.id, secret: registered.secret }), {
+      mode: 0o600,
+    })
+  else
+    console.warn(
+      `No webhook registered (${hook.status}): start Assent with ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK=1`,
+    )
+}
 
 const as = await startAuthorizationServer({
   host: 'localhost',
@@ -82,11 +103,12 @@ const as = await startAuthorizationServer({
   assent: { url: assentUrl, token, ...(webhookSecret ? { webhookSecret } : {}) },
   defaultAudience: DEMO.audience,
   portalReturnTo: `http://localhost:${RP_PORT}/`,
+  databasePath,
   clients: [
     {
       ...client,
       redirect_uris: [redirectUri],
-      grant_types: ['authorization_code'],
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     },
   ],

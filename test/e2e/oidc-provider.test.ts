@@ -1,11 +1,15 @@
-import { decodeJwt } from 'jose'
+import { join } from 'node:path'
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose'
 import * as oidc from 'openid-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuthorizationServer } from '../../examples/oidc-provider/authorization-server.js'
+import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
+import { createWebhookWorker } from '../../src/services/webhooks.js'
 import { FormBrowser, promptLines, walkAuthorization } from '../support/form-browser.js'
 import { management } from '../support/management.js'
 import { freePort, listen } from '../support/serve.js'
+import { tempDir } from '../support/temp.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 const THIRD_PARTY: { client_id: string; client_secret: string; redirect_uri: string } = {
@@ -23,6 +27,9 @@ let t: TestApp
 let assentServer: Awaited<ReturnType<typeof listen>>
 let as: Awaited<ReturnType<typeof startAuthorizationServer>>
 let api: ReturnType<typeof management>
+let startAs: () => ReturnType<typeof startAuthorizationServer>
+// The AS's own SQLite file, outside the checkout; a restart opens it again.
+const asDirectory = tempDir('assent-oidc-provider-')
 
 beforeAll(async () => {
   const [assentPort, asPort] = [await freePort(), await freePort()]
@@ -31,6 +38,7 @@ beforeAll(async () => {
       PORT: String(assentPort),
       ASSENT_PUBLIC_URL: `http://127.0.0.1:${assentPort}`,
       ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/`,
+      ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1',
     },
   })
   assentServer = await listen(t.app, assentPort)
@@ -42,24 +50,41 @@ beforeAll(async () => {
     callbacks: [FIRST_PARTY.redirect_uri],
   })
 
-  as = await startAuthorizationServer({
-    port: asPort,
-    assent: { url: assentServer.url, token: t.adminToken },
-    defaultAudience: DEMO.audience,
-    clients: [THIRD_PARTY, FIRST_PARTY].map((c) => ({
-      client_id: c.client_id,
-      client_secret: c.client_secret,
-      redirect_uris: [c.redirect_uri],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-    })),
+  // The AS hears revocations at its webhook endpoint (DESIGN §3.8).
+  const hook = await api('POST', '/webhooks', {
+    url: `http://127.0.0.1:${asPort}/assent/webhooks`,
+    events: ['grant.revoked', 'grant.deleted'],
   })
+
+  startAs = () =>
+    startAuthorizationServer({
+      port: asPort,
+      assent: { url: assentServer.url, token: t.adminToken, webhookSecret: hook.body.secret },
+      defaultAudience: DEMO.audience,
+      databasePath: join(asDirectory.dir, 'authorization-server.sqlite'),
+      clients: [THIRD_PARTY, FIRST_PARTY].map((c) => ({
+        client_id: c.client_id,
+        client_secret: c.client_secret,
+        redirect_uris: [c.redirect_uri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+      })),
+    })
+  as = await startAs()
 })
 afterAll(async () => {
   await as?.close()
   await assentServer?.close()
   await t?.close()
+  asDirectory.remove()
 })
+
+interface AccessClaims {
+  scope?: string
+  aud?: unknown
+  sub?: string
+  permissions?: string[]
+}
 
 /** One login with openid-client (authorization code + PKCE), as `username`, answering `consent`. */
 async function login(
@@ -101,12 +126,15 @@ async function login(
       pkceCodeVerifier: verifier,
       expectedState: state,
     })
-    return {
-      result,
-      access: decodeJwt(result.access_token) as { scope?: string; aud?: unknown; sub?: string },
-    }
+    return { result, access: decodeJwt<AccessClaims>(result.access_token) }
   }
-  return { ...flow, tokens, lines: promptLines(flow.consentPage) }
+  return { ...flow, config, tokens, lines: promptLines(flow.consentPage) }
+}
+
+/** Uses a refresh token; what the new access token holds. */
+async function refresh(config: oidc.Configuration, refreshToken: string | undefined) {
+  const result = await oidc.refreshTokenGrant(config, refreshToken ?? '')
+  return { result, access: decodeJwt<AccessClaims>(result.access_token) }
 }
 
 const scopesOf = (scope: string | undefined) => (scope ?? '').split(' ').filter(Boolean).sort()
@@ -187,5 +215,162 @@ describe('oidc-provider delegating consent to Assent, with openid-client', () =>
     })
     expect(forced.lines).toEqual(['Messages: read your messages'])
     expect(scopesOf((await forced.tokens()).access.scope)).toEqual(['read:messages'])
+  })
+})
+
+/** Posts the form of `html` whose action starts with `action`, with its hidden fields. */
+async function submit(browser: FormBrowser, page: URL, html: string, action: string) {
+  const form = [...html.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)]
+    .map((m) => ({ action: new URL((m[1] ?? '').replace(/&amp;/g, '&'), page), body: m[2] ?? '' }))
+    .find((f) => f.action.pathname.startsWith(action))
+  if (!form) throw new Error(`no form for ${action} at ${page.href}`)
+  const fields = Object.fromEntries(
+    [...form.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1] ?? '',
+      m[2] ?? '',
+    ]),
+  )
+  return browser.postForm(form.action, fields, page)
+}
+
+/** The user opens their connected-apps page from a portal link and removes `clientId`. */
+async function removeAccess(userId: string, clientId: string) {
+  const browser = new FormBrowser()
+  const link = await api('POST', `/users/${encodeURIComponent(userId)}/portal-sessions`, {})
+  let url = new URL(link.body.url)
+  let res = await browser.request(url)
+  // The link opens the session at once, or behind a page with one button that does.
+  if (res.status === 200) res = await submit(browser, url, await res.text(), '/account/')
+  for (let hop = 0; res.status >= 300 && res.status < 400 && hop < 5; hop++) {
+    url = new URL(res.headers.get('location') ?? '', url)
+    res = await browser.request(url)
+  }
+  expect(url.pathname).toBe('/account/apps')
+  const removed = await submit(
+    browser,
+    url,
+    await res.text(),
+    `/account/apps/${encodeURIComponent(clientId)}/revoke`,
+  )
+  expect(removed.status).toBe(303)
+}
+
+/** Assent's webhook worker delivers what is due; the AS's answers to them. */
+async function deliverWebhooks() {
+  const worker = createWebhookWorker({
+    store: t.store,
+    now: () => new Date(Math.max(Date.now(), t.clock.now().getTime())),
+    log: silentLogger,
+    allowHttpLoopback: true,
+  })
+  await worker.runOnce()
+  const hooks = await api('GET', '/webhooks')
+  return (await api('GET', `/webhooks/${hooks.body[0].id}/deliveries`)).body as {
+    type: string
+    status: number
+  }[]
+}
+
+describe('the AS keeps its Grants in its own storage, and applies RBAC to every token', () => {
+  it('a grant.revoked webhook after a restart revokes the Grant saved before it, and only that one', async () => {
+    const browser = new FormBrowser()
+    const scope = 'openid offline_access read:messages'
+    const rene = await login({ username: 'rene', scope, prompt: 'consent' }, browser)
+    const reneTokens = await rene.tokens()
+    expect(reneTokens.result.refresh_token).toBeDefined()
+    const bo = await login({ username: 'bo', scope, prompt: 'consent' })
+    const boTokens = await bo.tokens()
+
+    // The AS process stops; meanwhile rene removes the app in Assent; the AS starts again on the
+    // same storage, and only then hears of it.
+    await as.close()
+    await removeAccess('rene', THIRD_PARTY.client_id)
+    as = await startAs()
+    const deliveries = await deliverWebhooks()
+    expect(deliveries[0]).toMatchObject({ type: 'grant.revoked', status: 204 })
+
+    // The restarted AS found the Grant from before: rene's refresh token is dead …
+    await expect(refresh(rene.config, reneTokens.result.refresh_token)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    })
+    // … bo's consent to the same client is not rene's: it and its refresh token stand …
+    const boRefreshed = await refresh(bo.config, boTokens.result.refresh_token)
+    expect(scopesOf(boRefreshed.access.scope)).toEqual(['read:messages'])
+    // … signed with the key from before: a token from then verifies against the JWKS of now …
+    const jwks = createRemoteJWKSet(new URL(rene.config.serverMetadata().jwks_uri ?? ''))
+    await expect(jwtVerify(boTokens.result.access_token, jwks)).resolves.toBeDefined()
+    // … and rene's browser session survived (it comes back signed in as rene, whatever name the
+    // form would be given), but not the Grant: rene is asked again.
+    const next = await login({ username: 'not-rene', scope: 'openid read:messages' }, browser)
+    expect(next.lines).toEqual(['Messages: read your messages'])
+    expect((await next.tokens()).access.sub).toBe('rene')
+  })
+
+  it('an API with an _authz dialect gets the user’s permissions in the access token', async () => {
+    const audience = encodeURIComponent(DEMO.audience)
+    await api('PATCH', `/resource-servers/${audience}`, { token_dialect: 'access_token_authz' })
+    await api('POST', '/users/pia/permissions', {
+      permissions: ['read:contacts', 'read:messages'].map((permission_name) => ({
+        resource_server_identifier: DEMO.audience,
+        permission_name,
+      })),
+    })
+    try {
+      const pia = await (await login({ username: 'pia', scope: 'openid read:messages' })).tokens()
+      expect(scopesOf(pia.access.scope)).toEqual(['read:messages'])
+      // Every permission pia holds on the API, in the API's order, as Assent's decision says.
+      expect(pia.access.permissions).toEqual(['read:messages', 'read:contacts'])
+      const none = await (await login({ username: 'pax', scope: 'openid read:messages' })).tokens()
+      expect(none.access.permissions).toEqual([])
+    } finally {
+      await api('PATCH', `/resource-servers/${audience}`, { token_dialect: 'access_token' })
+    }
+    const plain = await (await login({ username: 'pia', scope: 'openid read:messages' })).tokens()
+    expect(plain.access).not.toHaveProperty('permissions')
+  })
+
+  it('RBAC at refresh: a permission taken away is missing from the next access token, and returns with it', async () => {
+    const audience = encodeURIComponent(DEMO.audience)
+    const permissions = (...names: string[]) => ({
+      permissions: names.map((permission_name) => ({
+        resource_server_identifier: DEMO.audience,
+        permission_name,
+      })),
+    })
+    await api('PATCH', `/resource-servers/${audience}`, {
+      enforce_policies: true,
+      token_dialect: 'rfc9068_profile_authz',
+    })
+    await api('POST', '/users/quin/permissions', permissions('read:messages', 'write:messages'))
+    try {
+      const quin = await login({
+        username: 'quin',
+        scope: 'openid offline_access read:messages write:messages',
+        prompt: 'consent',
+      })
+      const first = await quin.tokens()
+      expect(scopesOf(first.access.scope)).toEqual(['read:messages', 'write:messages'])
+      expect(first.access.permissions).toEqual(['read:messages', 'write:messages'])
+
+      await api('DELETE', '/users/quin/permissions', permissions('write:messages'))
+      const narrowed = await refresh(quin.config, first.result.refresh_token)
+      expect(scopesOf(narrowed.access.scope)).toEqual(['read:messages'])
+      // The token response's `scope` is the access token's (RFC 6749 §5.1).
+      expect(scopesOf(narrowed.result.scope)).toEqual(['read:messages'])
+      expect(narrowed.access.permissions).toEqual(['read:messages'])
+
+      // The consent was not touched: given back, the permission is in the next token again.
+      await api('POST', '/users/quin/permissions', permissions('write:messages'))
+      const restored = await refresh(
+        quin.config,
+        narrowed.result.refresh_token ?? first.result.refresh_token,
+      )
+      expect(scopesOf(restored.access.scope)).toEqual(['read:messages', 'write:messages'])
+    } finally {
+      await api('PATCH', `/resource-servers/${audience}`, {
+        enforce_policies: false,
+        token_dialect: 'access_token',
+      })
+    }
   })
 })
