@@ -964,11 +964,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.webhooks.list('t1')).map((h) => h.id)).toEqual(['wh_a', 'wh_b'])
 
       await store.consentRequests.create(pending('req_fairs_0000000001'))
+      await openPage(store, 't1', 'req_fairs_0000000001')
       await store.consentRequests.answer('t1', 'req_fairs_0000000001', {
         action: 'accept',
         at,
         scopes: ['openid'],
         verifierHash: 'h',
+        ...ON_PAGE,
       })
       await store.consentRequests.verify(
         't1',
