@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, renditionOf } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -54,7 +54,8 @@ describe('__Host- cookies on an https deployment (DESIGN §6)', () => {
     const set = first.headers.getSetCookie()
     expect(set).toEqual([expect.stringMatching(hostCookie('assent_csrf', 'Lax'))])
     expect(set[0]).not.toMatch(/Domain=/i)
-    const page = { cookie: pair(set[0]), csrf: csrfOf(await first.text()) }
+    const html = await first.text()
+    const page = { cookie: pair(set[0]), csrf: csrfOf(html), rendition: renditionOf(html) }
     const answered = await browser.answer(id, 'accept', page)
     expect(answered.status).toBe(303)
     expect((await browser.redeem(answered)).body.status).toBe('accepted')
