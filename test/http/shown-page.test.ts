@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
+import { adminSignIn } from '../support/admin.js'
 import { consentBrowser, type PageSession, renditionOf } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -290,6 +291,15 @@ describe('the grant keeps the versions the user was shown (DESIGN §3.5.1)', () 
     const next = await open()
     const again = await browser.visit(next)
     expect(lines(again.html)).toEqual([{ text: 'Messages: read your messages', changed: true }])
+    // The preview counts the user the label change asks again.
+    const { cookie } = await adminSignIn(t)
+    const preview = await t.app.request(
+      `/admin/preview?audience=${encodeURIComponent(DEMO.audience)}&client_id=${DEMO.clientId}`,
+      { headers: { cookie } },
+    )
+    expect(await preview.text()).toContain(
+      'Its description or label changed since users granted it: 1 user will be asked again.',
+    )
   })
 })
 
