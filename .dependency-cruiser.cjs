@@ -21,27 +21,44 @@ module.exports = {
       to: { pathNot: '^src/consent/' },
     },
     {
-      name: 'routes-not-to-store-implementation',
+      name: 'nothing-imports-app',
       comment:
-        'Routes and presenters reach the store through src/store/port.ts, never through ' +
-        'kysely, pg, better-sqlite3 or the Kysely store itself.',
-      severity: 'error',
-      from: { path: '^src/(routes|presenters)/' },
-      to: { path: STORE_IMPLEMENTATION },
+        'src/app/ is the wiring (DESIGN §9): it imports everything and nothing imports it but ' +
+        'the entry points.',
+      severity: 'warn',
+      from: { path: '^src/', pathNot: '^src/(app/|main\\.ts|migrate\\.ts|cli\\.ts)' },
+      to: { path: '^src/app/' },
+    },
+    {
+      name: 'routes-not-to-store',
+      comment: 'Routes call services, never the store, not even for its types (DESIGN §9).',
+      severity: 'warn',
+      from: { path: '^src/routes/' },
+      to: { path: `^src/store/|${STORE_IMPLEMENTATION}` },
+    },
+    {
+      name: 'presenters-not-to-store-or-services',
+      comment:
+        'Presenters turn domain objects into view-models: no store, no services, no web layer.',
+      severity: 'warn',
+      from: { path: '^src/presenters/' },
+      to: { path: `^src/(store|services|jobs|web|routes)/|${STORE_IMPLEMENTATION}` },
+    },
+    {
+      name: 'web-stays-at-the-edge',
+      comment:
+        'src/web/ knows HTTP and nothing of routes, presenters, services, jobs or the store: what ' +
+        'it needs of them is handed to it by app/deps (DESIGN §9).',
+      severity: 'warn',
+      from: { path: '^src/web/' },
+      to: { path: `^src/(routes|presenters|services|jobs|store)/|${STORE_IMPLEMENTATION}` },
     },
     {
       name: 'services-not-to-http',
-      comment: 'Services know nothing of HTTP: no hono, no routes.',
+      comment: 'Services and jobs know nothing of HTTP: no hono, no web layer, no routes.',
       severity: 'error',
-      from: { path: '^src/services/' },
-      to: { path: '^(src/routes/|node_modules/(hono|@hono/[^/]+)/)' },
-    },
-    {
-      name: 'presenters-not-to-store',
-      comment: 'Presenters turn domain objects into view-models; they never import src/store/.',
-      severity: 'error',
-      from: { path: '^src/presenters/' },
-      to: { path: '^src/store/' },
+      from: { path: '^src/(services|jobs)/' },
+      to: { path: '^(src/(routes|web|presenters)/|node_modules/(hono|@hono/[^/]+)/)' },
     },
     {
       name: 'client-stands-alone',

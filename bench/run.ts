@@ -76,7 +76,7 @@ async function startAssent(name: string, databaseUrl: string, cpu?: number): Pro
     [
       ...profileArgs,
       ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      'dist/index.js',
+      'dist/main.js',
     ],
     {
       PORT: String(port),

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Config } from './config.js'
+import type { Config } from './config/env.js'
 import type { Tenant } from './entities.js'
+import { tenantForHost } from './services/admin/tenants.js'
 import { seedDemo } from './services/demo.js'
-import { tenantForHost } from './services/tenants.js'
 import type { Store } from './store/port.js'
 
 export const DEFAULT_TENANT_ID = 'default'

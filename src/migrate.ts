@@ -1,4 +1,4 @@
-import { ConfigError, loadConfigFromEnvironment } from './config.js'
+import { ConfigError, loadConfigFromEnvironment } from './config/env.js'
 import { openStore } from './store/open-database.js'
 
 /** `npm run migrate`: brings the database of `DATABASE_URL` up to date, then exits. */

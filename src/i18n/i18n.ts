@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import i18next from 'i18next'
 import { LRUCache } from 'lru-cache'
-import { limits } from '../config.js'
+import { limits } from '../config/env.js'
 import { concat, ours, type RichText, theirs } from './rich-text.js'
 
 export const NAMESPACE = 'consent'

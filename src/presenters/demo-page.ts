@@ -1,7 +1,7 @@
 import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { plainText } from '../i18n/rich-text.js'
-import type { Decision } from '../services/consent-flow.js'
+import type { Decision } from '../services/consent/flow.js'
 import { promptLineViews, promptMode } from './consent-page.js'
 
 /** The view-model of `views/demo-done.eta`: what the demo's stand-in AS received. */

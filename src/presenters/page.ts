@@ -1,7 +1,7 @@
-import type { Assets } from '../assets.js'
 import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { plainText, type RichText } from '../i18n/rich-text.js'
+import type { Assets } from '../web/render/assets.js'
 
 /** What the layout needs: language, direction, title, stylesheet, branding. */
 export interface PageShell {

@@ -1,18 +1,8 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
 import type { ConsentRequest, Tenant } from '../entities.js'
-import { limitBody } from '../http/body-limit.js'
-import { type BrowserCookie, CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../http/csrf.js'
-import { readForm } from '../http/forms.js'
-import { createPageCache, personalise, SENTINEL } from '../http/page-cache.js'
-import { pageHtml, pagePolicy } from '../http/render.js'
-import { completeResponse } from '../http/response.js'
-import { parseQuery } from '../http/validate.js'
 import type { Translator } from '../i18n/i18n.js'
-import { tenantLocales, useLocale } from '../middleware/i18n.js'
-import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { copyWith } from '../objects.js'
 import {
   type ConsentPageInput,
@@ -20,7 +10,17 @@ import {
   languageChoices,
   promptMode,
 } from '../presenters/consent-page.js'
-import type { PromptData } from '../services/consent-flow.js'
+import type { PromptData } from '../services/consent/flow.js'
+import type { AppEnv } from '../web/context.js'
+import { type BrowserCookie, CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../web/edge/csrf.js'
+import { readForm } from '../web/edge/forms.js'
+import { parseQuery } from '../web/edge/validate.js'
+import { limitBody } from '../web/middleware/body-limit.js'
+import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
+import { tenantLocales, useLocale } from '../web/render/locale.js'
+import { createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
+import { pageHtml, pagePolicy } from '../web/render/render.js'
+import { completeResponse } from '../web/render/response.js'
 
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),

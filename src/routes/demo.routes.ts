@@ -1,13 +1,13 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
-import { renderPage } from '../http/render.js'
-import { parseQuery } from '../http/validate.js'
-import { useLocale } from '../middleware/i18n.js'
-import { byAddress, rateLimit } from '../middleware/rate-limit.js'
 import { demoDoneModel } from '../presenters/demo-page.js'
 import { openDemoRequest } from '../services/demo.js'
+import type { AppEnv } from '../web/context.js'
+import { parseQuery } from '../web/edge/validate.js'
+import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
+import { useLocale } from '../web/render/locale.js'
+import { renderPage } from '../web/render/render.js'
 
 const demoQuery = z.object({ ui_locales: z.string().max(200).optional() })
 const doneQuery = z.object({

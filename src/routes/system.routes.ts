@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../app/env.js'
 import type { AppDeps } from '../app/types.js'
-import { staticToken } from '../middleware/static-token.js'
+import type { AppEnv } from '../web/context.js'
+import { staticToken } from '../web/edge/static-token.js'
 
 /** `/healthz` and the static assets. */
 export function systemRoutes(deps: AppDeps) {

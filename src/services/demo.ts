@@ -1,6 +1,6 @@
 import type { Tenant } from '../entities.js'
 import type { Store } from '../store/port.js'
-import type { ConsentFlow } from './consent-flow.js'
+import type { ConsentFlow } from './consent/flow.js'
 
 /** The demo data of a first start: one API, one third-party client, one user. */
 export const DEMO = {

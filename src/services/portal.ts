@@ -10,9 +10,9 @@ import type { Client, Grant, PortalSession, Receipt, ResourceServer, Tenant } fr
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Store } from '../store/port.js'
-import { newEvent } from './consent-evidence.js'
-import { tenantBaseUrl } from './open-request.js'
-import type { ReceiptService } from './receipts.js'
+import { newEvent } from './consent/evidence.js'
+import { tenantBaseUrl } from './consent/open.js'
+import type { ReceiptService } from './consent/receipts.js'
 
 /** A portal link is single-use and valid 5 minutes; the session it opens, 30 (DESIGN §3.7). */
 export const PORTAL_LINK_TTL_MS = 5 * 60 * 1000

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { limits } from '../config.js'
+import { limits } from '../config/env.js'
 import type { Client, ConsentRequest, Grant, ResourceServer, Tenant, Webhook } from '../entities.js'
 import { copyWith } from '../objects.js'
 import type { AnswerOutcome, SideEffects, Store, VerifyOutcome } from './port.js'

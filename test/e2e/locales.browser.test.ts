@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { paths } from '../../src/config/paths.js'
 import { loadLocaleResources } from '../../src/i18n/i18n.js'
-import { paths } from '../../src/paths.js'
 import { seriousViolations } from '../support/axe.js'
 import { ARTIFACTS, launchChromium } from '../support/browser.js'
 import { pseudoLocales } from '../support/pseudo-locales.js'

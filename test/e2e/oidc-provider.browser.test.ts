@@ -4,7 +4,7 @@ import { startAuthorizationServer } from '../../examples/oidc-provider/authoriza
 import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js'
 import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
-import { createWebhookWorker } from '../../src/services/webhooks.js'
+import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { ARTIFACTS, launchChromium } from '../support/browser.js'
 import { management } from '../support/management.js'
 import { freePort, listen } from '../support/serve.js'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { limits } from '../../src/config.js'
-import type { CreateConsentRequestInput } from '../../src/services/consent-flow.js'
+import { limits } from '../../src/config/env.js'
+import type { CreateConsentRequestInput } from '../../src/services/consent/flow.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cookieValue, PAGE_COOKIES, pageCookies } from '../../src/http/cookies.js'
+import { cookieValue, PAGE_COOKIES, pageCookies } from '../../src/web/edge/cookies.js'
 
 describe('cookieValue', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { requestHostname } from '../../src/http/host.js'
+import { requestHostname } from '../../src/web/edge/host.js'
 
 /** What the WHATWG URL parser makes of a Host header: the reference the fast path must match. */
 function byUrl(host: string): string {

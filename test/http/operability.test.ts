@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/env.js'
 import { createLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEMO } from '../../src/services/demo.js'
 import {
   compilePage,
   createPageCache,
   pageBuffer,
   personalise,
   SENTINEL,
-} from '../../src/http/page-cache.js'
-import { DEMO } from '../../src/services/demo.js'
+} from '../../src/web/render/page-cache.js'
 import { consentBrowser } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createRetentionJob, purgeExpired } from '../../src/jobs/retention.js'
 import { createLogger, type Logger, silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
-import { createRetentionJob, purgeExpired } from '../../src/services/retention.js'
 import { management } from '../support/management.js'
 import { ON_PAGE, openPage } from '../support/shown.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { contentSecurityPolicy, securityHeaders } from '../../src/middleware/security-headers.js'
+import {
+  contentSecurityPolicy,
+  securityHeaders,
+} from '../../src/web/middleware/security-headers.js'
 
 describe('contentSecurityPolicy (DESIGN §6)', () => {
   it('allows no script, no framing, no base, and forms to this origin alone by default', () => {

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AppEnv } from '../../src/app/env.js'
 import { AppError } from '../../src/errors.js'
-import { tenant } from '../../src/middleware/tenant.js'
 import { openStore } from '../../src/store/open-database.js'
 import type { Store } from '../../src/store/port.js'
+import type { AppEnv } from '../../src/web/context.js'
+import { tenant } from '../../src/web/middleware/tenant.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
 
 const settings = { friendly_name: 'Tenant', flags: {} }

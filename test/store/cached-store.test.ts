@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { limits } from '../../src/config.js'
+import { limits } from '../../src/config/env.js'
 import type { ConsentRequest, NewConsentRequest, Tenant } from '../../src/entities.js'
 import { withConfigCache } from '../../src/store/cached-store.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { limits } from '../../src/config.js'
+import { limits } from '../../src/config/env.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'

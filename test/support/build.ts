@@ -3,7 +3,7 @@ import { ROOT } from './process.js'
 
 /**
  * Vitest's global setup: compiles `src/` to `dist/` once, as `npm start` does, before any test
- * file runs. The suites that start `node dist/index.js` share it. Each of them building it in its
+ * file runs. The suites that start `node dist/main.js` share it. Each of them building it in its
  * own worker rewrote `dist/` while another worker's server was loading it, which could stop that
  * server before it listened.
  */

@@ -11,9 +11,9 @@ export interface Started {
   readonly exited: Promise<number | null>
 }
 
-/** Starts `node dist/index.js` with `env` added to a clean environment. */
+/** Starts `node dist/main.js` with `env` added to a clean environment. */
 export function startAssent(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['dist/index.js'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

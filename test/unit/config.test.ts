@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../src/config/env.js'
 
 describe('loadConfig (DESIGN §8)', () => {
   it('has the documented defaults', () => {

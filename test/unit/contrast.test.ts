@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AA_NORMAL_TEXT, contrastRatio } from '../../src/services/contrast.js'
+import { AA_NORMAL_TEXT, contrastRatio } from '../../src/services/admin/contrast.js'
 
 describe('WCAG contrast ratio', () => {
   it('spans 1 to 21 and does not depend on the order', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { paths } from '../../src/config/paths.js'
 import { KNOWN_ACTIONS, STANDARD_SCOPES } from '../../src/consent/index.js'
 import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
-import { paths } from '../../src/paths.js'
 
 const resources = loadLocaleResources(paths.locales)
 const REQUIRED = [

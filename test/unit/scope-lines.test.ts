@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { paths } from '../../src/config/paths.js'
 import {
   ambiguousResources,
   descriptionLines,
@@ -12,7 +13,6 @@ import {
 import type { Translator } from '../../src/i18n/i18n.js'
 import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
 import { linesText } from '../../src/i18n/lines.js'
-import { paths } from '../../src/paths.js'
 import { api } from '../support/domain.js'
 
 const i18n = createI18n(loadLocaleResources(paths.locales))

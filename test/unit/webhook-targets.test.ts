@@ -2,14 +2,14 @@ import type { LookupAddress } from 'node:dns'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { postWebhook } from '../../src/services/webhook-http.js'
+import { postWebhook } from '../../src/services/webhooks/http.js'
 import {
   classifyAddress,
   pinnedLookup,
   refusedAddress,
   resolveTarget,
-} from '../../src/services/webhook-targets.js'
-import { refusedWebhookUrl } from '../../src/services/webhooks.js'
+} from '../../src/services/webhooks/targets.js'
+import { refusedWebhookUrl } from '../../src/services/webhooks/webhooks.js'
 
 /** Every spelling of a non-public host that must be refused when it is registered. */
 const REFUSED_HOSTS = [

@@ -1,10 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import { FieldError } from '../../errors.js'
-import { limitBody } from '../../http/body-limit.js'
-import { checkbox } from '../../http/forms.js'
 import {
   apiListModel,
   apiPermissionsModel,
@@ -14,6 +11,9 @@ import {
   permissionEditModel,
 } from '../../presenters/admin-apis.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
+import type { AppEnv } from '../../web/context.js'
+import { checkbox } from '../../web/edge/forms.js'
+import { limitBody } from '../../web/middleware/body-limit.js'
 import {
   allow,
   attempt,

@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import { insightsModel } from '../../presenters/insights.js'
-import { insights } from '../../services/insights.js'
+import { insights } from '../../services/admin/insights.js'
+import type { AppEnv } from '../../web/context.js'
 import { allow, renderConsole } from './console.js'
 
 /** How prompts were answered over the last 30 days, per client and scope (issue 19 item 8). */

@@ -1,11 +1,11 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
-import { limitBody } from '../../http/body-limit.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import { roleListModel, roleModel } from '../../presenters/admin-rbac.js'
-import { withApis } from '../../services/permission-refs.js'
+import { withApis } from '../../services/admin/permission-refs.js'
+import type { AppEnv } from '../../web/context.js'
+import { limitBody } from '../../web/middleware/body-limit.js'
 import {
   allow,
   attempt,

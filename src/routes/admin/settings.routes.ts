@@ -1,13 +1,13 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
-import { limitBody } from '../../http/body-limit.js'
-import { checkbox } from '../../http/forms.js'
 import { settingsFormValues, settingsModel } from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
-import type { SettingsPatch } from '../../services/settings.js'
+import type { SettingsPatch } from '../../services/admin/settings.js'
+import type { AppEnv } from '../../web/context.js'
+import { checkbox } from '../../web/edge/forms.js'
+import { limitBody } from '../../web/middleware/body-limit.js'
 import {
   allow,
   attempt,

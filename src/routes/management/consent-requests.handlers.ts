@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
-import { byAddress, enforceLimit } from '../../middleware/rate-limit.js'
+import type { AppEnv } from '../../web/context.js'
+import { byAddress, enforceLimit } from '../../web/middleware/rate-limit.js'
 import type * as routes from './consent-requests.routes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>

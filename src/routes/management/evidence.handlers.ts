@@ -1,10 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import type { Webhook } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { receiptJson } from '../../presenters/receipt-json.js'
-import { createWebhookAdmin } from '../../services/webhooks.js'
+import { createWebhookAdmin } from '../../services/webhooks/webhooks.js'
+import type { AppEnv } from '../../web/context.js'
 import type * as routes from './evidence.routes.js'
 import { listJson, pageOf } from './shapes.js'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { WEBHOOK_EVENTS } from '../../services/webhooks.js'
+import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import { idParam, listSchema, paginationQuery } from './shapes.js'
 

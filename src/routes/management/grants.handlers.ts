@@ -1,8 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
 import { AppError } from '../../errors.js'
-import { grantDeleted } from '../../services/consent-evidence.js'
+import { grantDeleted } from '../../services/consent/evidence.js'
+import type { AppEnv } from '../../web/context.js'
 import type * as routes from './grants.routes.js'
 import { grantJson, listJson, pageOf } from './shapes.js'
 

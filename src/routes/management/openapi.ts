@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../../app/env.js'
-import { jsonBody, validationHook } from '../../http/validate.js'
-import { requireScopes } from '../../middleware/management-auth.js'
+import type { AppEnv } from '../../web/context.js'
+import { jsonBody, validationHook } from '../../web/edge/validate.js'
+import { requireScopes } from '../../web/middleware/management-auth.js'
 
 /** The error body of DESIGN §4.1; every error answer of the document refers to it. */
 const errorSchema = z

@@ -20,4 +20,4 @@ export const toRefs = (body: z.output<typeof permissionsBody>): PermissionRef[] 
     permissionName: p.permission_name,
   }))
 
-export { withApis } from '../../services/permission-refs.js'
+export { withApis } from '../../services/admin/permission-refs.js'

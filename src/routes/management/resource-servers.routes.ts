@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { TOKEN_DIALECTS } from '../../consent/index.js'
-import { TOKEN_DIALECT_RULE } from '../../services/validation.js'
+import { TOKEN_DIALECT_RULE } from '../../services/admin/validation.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {

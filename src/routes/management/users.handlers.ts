@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppEnv } from '../../app/env.js'
 import type { AppDeps } from '../../app/types.js'
+import type { AppEnv } from '../../web/context.js'
 import { toRefs, withApis } from './permissions.js'
 import { listJson, pageOf, roleJson, userPermissionJson } from './shapes.js'
 import type * as routes from './users.routes.js'

@@ -1,0 +1,122 @@
+import type { Client, ClientChanges } from '../../entities.js'
+import { AppError, FieldError } from '../../errors.js'
+import { newClientId } from '../../ids.js'
+import type { Page, Store } from '../../store/port.js'
+import type { Actor, Audit } from './audit.js'
+import { checkDisplayName, checkText, checkUrl } from './validation.js'
+
+export interface ClientInput {
+  readonly name?: string | undefined
+  readonly description?: string | undefined
+  /** `''` or `null` removes the logo. */
+  readonly logoUri?: string | null | undefined
+  readonly isFirstParty?: boolean | undefined
+  readonly callbacks?: readonly string[] | undefined
+  readonly appType?: string | null | undefined
+  /** `false`: the prompt warns that the tenant has not verified the app (DESIGN §3.5.2). */
+  readonly isVerified?: boolean | undefined
+  /** Seconds a grant counts (DESIGN §3.5.1); `null` follows the tenant. */
+  readonly consentLifetime?: number | null | undefined
+}
+
+/** A redirect URI: any absolute URL (native apps use their own schemes, RFC 8252 §7.1). */
+function checkCallback(url: string): string {
+  let ok = url.length <= 2000
+  try {
+    new URL(url)
+  } catch {
+    ok = false
+  }
+  if (!ok) throw new FieldError('callbacks', `cannot use ${url.slice(0, 60)}: not an absolute URL`)
+  return url
+}
+
+const notFound = () => new AppError(404, 'inexistent_client', 'The client does not exist')
+
+function checkChanges(input: ClientInput): ClientChanges {
+  if (input.callbacks && input.callbacks.length > 100)
+    throw new FieldError('callbacks', 'must hold at most 100 URLs')
+  return {
+    ...(input.name !== undefined ? { name: checkDisplayName('name', input.name, 200) } : {}),
+    ...(input.description !== undefined
+      ? { description: checkText('description', input.description, 140) }
+      : {}),
+    ...(input.logoUri !== undefined ? { logoUri: checkUrl('logo_uri', input.logoUri ?? '') } : {}),
+    ...(input.isFirstParty !== undefined ? { isFirstParty: input.isFirstParty } : {}),
+    ...(input.callbacks !== undefined
+      ? {
+          callbacks: input.callbacks.map(checkCallback),
+        }
+      : {}),
+    ...(input.appType !== undefined ? { appType: input.appType } : {}),
+    ...(input.isVerified !== undefined ? { isVerified: input.isVerified } : {}),
+    ...(input.consentLifetime !== undefined ? { consentLifetime: input.consentLifetime } : {}),
+  }
+}
+
+/** The applications that ask for consent (DESIGN §2), for the Management API and the console. */
+const auditView = ({ createdAt: _c, updatedAt: _u, ...rest }: Client) => rest
+
+export function createClients(store: Store, audit: Audit) {
+  async function get(tenantId: string, clientId: string): Promise<Client> {
+    const client = await store.clients.get(tenantId, clientId)
+    if (!client) throw notFound()
+    return client
+  }
+
+  return {
+    get,
+    list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
+
+    /** Throws `ConflictError` when the client id is taken in this tenant. */
+    async create(
+      actor: Actor,
+      tenantId: string,
+      input: ClientInput & { clientId?: string | undefined },
+    ) {
+      const clientId = input.clientId?.trim() || newClientId()
+      if (!/^[A-Za-z0-9._~-]{1,128}$/.test(clientId))
+        throw new FieldError('client_id', 'must be 1–128 letters, digits or . _ ~ -')
+      const changes = checkChanges({ ...input, name: input.name ?? '' })
+      const created = await store.clients.create(tenantId, {
+        clientId,
+        name: changes.name ?? '',
+        description: changes.description ?? '',
+        logoUri: changes.logoUri ?? null,
+        isFirstParty: changes.isFirstParty ?? false,
+        callbacks: changes.callbacks ?? [],
+        appType: changes.appType ?? null,
+        isVerified: changes.isVerified ?? true,
+        consentLifetime: changes.consentLifetime ?? null,
+      })
+      await audit.record(actor, tenantId, 'client.create', clientId, { after: auditView(created) })
+      return created
+    },
+
+    async update(
+      actor: Actor,
+      tenantId: string,
+      clientId: string,
+      input: ClientInput,
+    ): Promise<Client> {
+      const changes = checkChanges(input)
+      const before = await get(tenantId, clientId)
+      const updated = await store.clients.update(tenantId, clientId, changes)
+      if (!updated) throw notFound()
+      await audit.record(actor, tenantId, 'client.update', clientId, {
+        before: auditView(before),
+        after: auditView(updated),
+      })
+      return updated
+    },
+
+    /** Removes the client with its grants and consent requests. */
+    async remove(actor: Actor, tenantId: string, clientId: string): Promise<void> {
+      const before = await get(tenantId, clientId)
+      if (!(await store.clients.delete(tenantId, clientId))) throw notFound()
+      await audit.record(actor, tenantId, 'client.delete', clientId, { before: auditView(before) })
+    },
+  }
+}
+
+export type Clients = ReturnType<typeof createClients>

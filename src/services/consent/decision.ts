@@ -1,0 +1,68 @@
+import { isStandardScope, stillDefined } from '../../consent/index.js'
+import type { ConsentRequest, Tenant } from '../../entities.js'
+import type { Store } from '../../store/port.js'
+
+export interface Decision {
+  readonly id: string
+  /** An outcome, never `pending`: a decision is read only once there is one. */
+  readonly status: 'accepted' | 'denied'
+  readonly user_id: string
+  readonly client_id: string
+  readonly audience: string | null
+  readonly granted_scopes: string[]
+  /** Space-joined, for the access token's `scope` claim. */
+  readonly scope: string
+  readonly error?: string
+  /** The consent receipt its verify wrote (DESIGN §3.6). */
+  readonly receipt_id?: string
+  /** Granular consent: what the user unticked (DESIGN §3.5). */
+  readonly declined_scopes?: string[]
+  /** With an `_authz` token dialect: every permission the user holds on the API. */
+  readonly permissions?: string[]
+}
+
+/**
+ * What the AS puts in the token (DESIGN §3.4): the granted scopes the API still defines, narrowed
+ * by the user's permissions now when the API enforces RBAC.
+ */
+export async function readDecision(
+  store: Store,
+  tenant: Tenant,
+  request: ConsentRequest,
+): Promise<Decision> {
+  const status = request.status
+  if (status === 'pending') throw new Error('a pending request has no decision to read')
+  const api = request.audience
+    ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
+    : null
+  // `access_token_authz` and `rfc9068_profile_authz` add the permissions claim (Auth0's dialects).
+  const withPermissions = api?.tokenDialect.endsWith('_authz') ?? false
+  const permissions =
+    api && (api.enforcePolicies || withPermissions)
+      ? await store.permissions.namesFor(tenant.id, request.userId, api.identifier)
+      : undefined
+  const defined = stillDefined(request.grantedScopes ?? [], api)
+  const granted =
+    api?.enforcePolicies && permissions
+      ? defined.filter((scope) => isStandardScope(scope) || permissions.has(scope))
+      : defined
+  return {
+    id: request.id,
+    status,
+    user_id: request.userId,
+    client_id: request.clientId,
+    audience: request.audience,
+    granted_scopes: granted,
+    scope: granted.join(' '),
+    ...(request.error ? { error: request.error } : {}),
+    ...(request.receiptId ? { receipt_id: request.receiptId } : {}),
+    ...(request.granular ? { declined_scopes: [...(request.declinedScopes ?? [])] } : {}),
+    ...(api && withPermissions && permissions
+      ? {
+          permissions: api.scopes
+            .map((scope) => scope.value)
+            .filter((value) => permissions.has(value)),
+        }
+      : {}),
+  }
+}

@@ -1,0 +1,21 @@
+import type { Context } from 'hono'
+import { AppError } from '../../errors.js'
+import type { AppEnv } from '../context.js'
+
+/**
+ * Refuses a form posted from another site, on every form POST (consent and admin pages). Pages
+ * send `Referrer-Policy: strict-origin`, so a browser's same-origin post carries its real
+ * `Origin` (Fetch §3.1); `Origin: null` comes from a sandboxed frame or a `data:` page and is
+ * refused. Kept by hand rather than hono's `csrf()` middleware: that one checks `Origin` alone,
+ * while `Sec-Fetch-Site` (Fetch Metadata) also tells a cross-site post by a browser that sends
+ * no `Origin`.
+ */
+export function checkSameOrigin(c: Context<AppEnv>, publicUrl: URL): void {
+  if (c.req.method !== 'POST') return
+  const origin = c.req.header('origin')
+  const site = c.req.header('sec-fetch-site')
+  if (origin !== undefined && origin !== publicUrl.origin && origin !== new URL(c.req.url).origin)
+    throw new AppError(403, 'invalid_csrf', 'Cross-origin form post')
+  if (site && site !== 'same-origin' && site !== 'none')
+    throw new AppError(403, 'invalid_csrf', 'Cross-site form post')
+}
