@@ -107,6 +107,11 @@ export function languageChoices(
 
 export interface ConsentPageInput {
   tenant: Tenant
+  /**
+   * The version of the tenant's configuration the page was built from: it stands for every
+   * setting of the tenant, its clients and APIs that the page reads through the objects above.
+   */
+  configEpoch: string
   client: Client
   api: ResourceServer | null
   userName: string
@@ -130,14 +135,62 @@ export interface ConsentPageInput {
    * latest, or on one whose meaning changed since; absent on an ordinary view.
    */
   notice?: 'updated' | 'changed' | null
+  /** The page's language. */
+  tr: Translator
+}
+
+const joined = (values: Iterable<string>) => [...values].join(' ')
+
+/**
+ * How each input of the page enters its cache key (STYLE 15): one entry per field of
+ * `ConsentPageInput`, so a field added to the input and not here is a compile error, and two
+ * requests share a rendered page only when every input the model reads is the same.
+ */
+const KEY_PARTS: {
+  readonly [K in keyof Required<ConsentPageInput>]: (input: ConsentPageInput) => string
+} = {
+  tenant: (input) => input.tenant.id,
+  configEpoch: (input) => input.configEpoch,
+  client: (input) => input.client.clientId,
+  api: (input) => input.api?.id ?? '',
+  userName: (input) => input.userName,
+  redirectUri: (input) => input.redirectUri,
+  scopes: (input) => joined(input.scopes),
+  alreadyGranted: (input) => String(input.alreadyGranted),
+  mode: (input) => input.mode,
+  formAction: (input) => input.formAction,
+  csrf: (input) => input.csrf,
+  lineOptions: (input) =>
+    input.lineOptions
+      ? `${input.lineOptions.granular}|${joined(input.lineOptions.required)}|${joined(input.lineOptions.changed)}`
+      : '',
+  languages: (input) => joined((input.languages ?? []).map((choice) => choice.tag)),
+  rendition: (input) => input.rendition ?? '',
+  notice: (input) => input.notice ?? '',
+  tr: (input) => input.tr.locale,
+}
+const KEY_FIELDS = Object.keys(KEY_PARTS) as (keyof ConsentPageInput)[]
+
+/**
+ * The cache key of a page: every input, each part after its length so that no two inputs give
+ * the same key whatever characters they hold. Shared pages carry sentinels for the user's own
+ * values (name, form token, request id), so those parts are the same for everyone.
+ */
+export function consentPageKey(input: ConsentPageInput): string {
+  let key = ''
+  for (const field of KEY_FIELDS) {
+    const part = KEY_PARTS[field](input)
+    key += `${part.length}:${part}`
+  }
+  return key
 }
 
 /**
  * The view-model of `views/consent.eta`: every string already translated, and what a tenant,
  * client or user wrote kept apart as rich text, which the view shows in `<bdi>` (DESIGN §6).
  */
-export function consentPageModel(input: ConsentPageInput, tr: Translator) {
-  const { tenant, client } = input
+export function consentPageModel(input: ConsentPageInput) {
+  const { tenant, client, tr } = input
   // Every value is someone else's words.
   const values = {
     client: client.name,

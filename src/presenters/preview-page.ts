@@ -76,27 +76,27 @@ export function previewModel(input: PreviewInput) {
   const live = promptMode(tenant)
   const prompt = (mode: 'grouped' | 'descriptions') =>
     client
-      ? consentPageModel(
-          {
-            tenant,
-            client,
-            api,
-            userName: 'user@example.com',
-            redirectUri: client.callbacks[0] ?? 'https://app.example/callback',
-            scopes: scopes.effective,
-            alreadyGranted: 0,
-            mode,
-            formAction: '',
-            csrf: '',
-            // The boxes users will see when the tenant lets them pick (DESIGN §3.5).
-            lineOptions: {
-              granular: tenant.settings.flags.enable_granular_consent === true,
-              required: new Set(['openid']),
-              changed: new Set(),
-            },
+      ? consentPageModel({
+          tenant,
+          // The preview is rendered afresh each time: no cache key reads it.
+          configEpoch: '',
+          client,
+          api,
+          userName: 'user@example.com',
+          redirectUri: client.callbacks[0] ?? 'https://app.example/callback',
+          scopes: scopes.effective,
+          alreadyGranted: 0,
+          mode,
+          formAction: '',
+          csrf: '',
+          // The boxes users will see when the tenant lets them pick (DESIGN §3.5).
+          lineOptions: {
+            granular: tenant.settings.flags.enable_granular_consent === true,
+            required: new Set(['openid']),
+            changed: new Set(),
           },
           tr,
-        )
+        })
       : null
   const checked = new Set(requested)
   const warnings = promptWarnings({

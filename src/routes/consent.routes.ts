@@ -6,9 +6,10 @@ import type { Translator } from '../i18n/i18n.js'
 import { copyWith } from '../objects.js'
 import {
   type ConsentPageInput,
+  consentPageKey,
   consentPageModel,
+  type LanguageChoice,
   languageChoices,
-  promptMode,
 } from '../presenters/consent-page.js'
 import type { PromptData } from '../services/consent/flow.js'
 import type { AppEnv } from '../web/context.js'
@@ -95,9 +96,9 @@ export function consentRoutes(deps: AppDeps) {
     const { request } = prompt
     const policy = pagePolicy(tenant, requestUrls(request).formActions)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
-    const key = pageKey(deps, tenant, prompt, request)
-    const page = pages.page(key, () => {
-      const model = consentPageModel(pageInput(deps, tenant, prompt, request), tr)
+    const input = pageInput(deps, tenant, prompt, tr)
+    const page = pages.page(consentPageKey(input), () => {
+      const model = consentPageModel(input)
       return pageHtml(c, deps, 'consent', model, {
         title: model.text.title,
         tr,
@@ -161,17 +162,13 @@ interface RequestUrls {
    * browser on to the client's redirect URI.
    */
   readonly formActions: readonly string[]
-  /** The host the page says the user will be sent to. */
-  readonly redirectHost: string
 }
 const urlsOf = new WeakMap<ConsentRequest, RequestUrls>()
 function requestUrls(request: ConsentRequest): RequestUrls {
   let urls = urlsOf.get(request)
   if (!urls) {
-    const redirect = new URL(request.redirectUri)
     urls = {
-      formActions: [new URL(request.returnTo).origin, redirect.origin],
-      redirectHost: redirect.host,
+      formActions: [new URL(request.returnTo).origin, new URL(request.redirectUri).origin],
     }
     urlsOf.set(request, urls)
   }
@@ -179,29 +176,17 @@ function requestUrls(request: ConsentRequest): RequestUrls {
 }
 
 /**
- * What makes two users' prompts the same page: everything but their own values. The rendition
- * stands for the lines, their marks and kinds, the versions, the locale and the mode.
+ * The switcher's links of a tenant, made once per tenant object: the configuration cache hands
+ * out the same object until the tenant's settings change.
  */
-function pageKey(
-  deps: AppDeps,
-  tenant: Tenant,
-  prompt: PromptData,
-  request: ConsentRequest,
-): string {
-  // Each part after its length: unambiguous whatever characters a client id holds.
-  let key = ''
-  for (const part of [
-    tenant.id,
-    String(deps.store.configEpoch()),
-    prompt.client.clientId,
-    prompt.api?.id ?? '',
-    prompt.rendition.rendition,
-    String(prompt.alreadyGranted),
-    requestUrls(request).redirectHost,
-    prompt.notice ?? '',
-  ])
-    key += `${part.length}:${part}`
-  return key
+const switcherOf = new WeakMap<Tenant, readonly LanguageChoice[]>()
+function switcher(deps: AppDeps, tenant: Tenant): readonly LanguageChoice[] {
+  let languages = switcherOf.get(tenant)
+  if (!languages) {
+    languages = languageChoices(tenantLocales(tenant, deps.i18n.locales), deps.i18n)
+    switcherOf.set(tenant, languages)
+  }
+  return languages
 }
 
 /** The page's input with sentinels where each user's own values go (see `personalise`). */
@@ -209,17 +194,22 @@ function pageInput(
   deps: AppDeps,
   tenant: Tenant,
   prompt: PromptData,
-  request: ConsentRequest,
+  tr: Translator,
 ): ConsentPageInput {
+  const { request } = prompt
   return {
     tenant,
-    ...prompt,
+    configEpoch: deps.store.configEpoch(),
+    client: prompt.client,
+    api: prompt.api,
     userName: SENTINEL.user,
     redirectUri: request.redirectUri,
-    mode: promptMode(tenant),
+    scopes: prompt.scopes,
+    alreadyGranted: prompt.alreadyGranted,
+    mode: prompt.rendition.mode,
     formAction: `/consent/${SENTINEL.id}`,
     csrf: SENTINEL.csrf,
-    languages: languageChoices(tenantLocales(tenant, deps.i18n.locales), deps.i18n),
+    languages: switcher(deps, tenant),
     lineOptions: {
       granular: request.granular,
       required: new Set(request.requiredScopes),
@@ -227,5 +217,6 @@ function pageInput(
     },
     rendition: prompt.rendition.rendition,
     notice: prompt.notice,
+    tr,
   }
 }
