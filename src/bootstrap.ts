@@ -34,7 +34,8 @@ export async function bootstrap(config: Config, store: Store): Promise<Bootstrap
         settings: {
           friendly_name: 'Assent',
           default_locale: 'en',
-          flags: { use_scope_descriptions_for_consent: false },
+          // Every flag at its default (src/consent/flags.ts): nothing stored until an admin sets one.
+          flags: {},
         },
       })
     }

@@ -3,6 +3,7 @@ import type {
   ApiScope,
   GrantedScope,
   RenditionContent,
+  TenantFlags,
   TokenDialect,
 } from './consent/index.js'
 
@@ -12,11 +13,8 @@ export interface TenantSettings {
   picture_url?: string
   default_locale?: string
   enabled_locales?: string[]
-  flags: {
-    use_scope_descriptions_for_consent?: boolean
-    /** Every prompt of the tenant lets the user untick optional lines (DESIGN §3.5). */
-    enable_granular_consent?: boolean
-  } & Record<string, boolean | undefined>
+  /** The known ones are named in `src/consent/flags.ts`; other flags are kept as sent. */
+  flags: TenantFlags
   branding?: { logo_url?: string; primary_color?: string }
   /** URL prefixes `return_to` may start with. */
   allowed_return_urls?: string[]

@@ -1,6 +1,7 @@
 export * from './consent-memory.js'
 export * from './decide.js'
 export * from './effective-scopes.js'
+export * from './flags.js'
 export * from './granular.js'
 export * from './loopback.js'
 export * from './rendition.js'

@@ -1,3 +1,4 @@
+import { flagOn, type TenantFlags } from './flags.js'
 import { isStandardScope, parseScope } from './scope.js'
 import type { Api, ApiScope, ResourceLabel, ResourceLabels } from './types.js'
 
@@ -54,10 +55,8 @@ export type PromptLine =
 export type PromptMode = 'grouped' | 'descriptions'
 
 /** The tenant flag decides the mode of every prompt of the tenant (DESIGN §1.4). */
-export function promptModeFor(flags: {
-  readonly use_scope_descriptions_for_consent?: boolean | undefined
-}): PromptMode {
-  return flags.use_scope_descriptions_for_consent === true ? 'descriptions' : 'grouped'
+export function promptModeFor(flags: TenantFlags): PromptMode {
+  return flagOn(flags, 'use_scope_descriptions_for_consent') ? 'descriptions' : 'grouped'
 }
 
 /** `openid` asks for nothing the user can weigh (DESIGN §1.3), so it has no line of its own. */

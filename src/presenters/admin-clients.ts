@@ -1,3 +1,4 @@
+import { type FlagName, flagOn, TENANT_FLAGS } from '../consent/index.js'
 import type { Client, Tenant, TenantSettings } from '../entities.js'
 import type { FormState } from './admin-console.js'
 import { displayableLogo } from './consent-page.js'
@@ -90,8 +91,9 @@ export function settingsFormValues(settings: TenantSettings, locales: readonly s
     default_locale: settings.default_locale ?? 'en',
     enabled_locales: locales.filter((locale) => enabled.has(locale)),
     allowed_return_urls: [...(settings.allowed_return_urls ?? [])],
-    use_scope_descriptions_for_consent: settings.flags.use_scope_descriptions_for_consent === true,
-    enable_granular_consent: settings.flags.enable_granular_consent === true,
+    ...(Object.fromEntries(
+      TENANT_FLAGS.map((flag) => [flag.name, flagOn(settings.flags, flag.name)]),
+    ) as Record<FlagName, boolean>),
   }
 }
 
@@ -110,8 +112,7 @@ export function settingsModel(input: {
     v.enabled_locales !== undefined ? v.enabled_locales.split(' ') : shown.enabled_locales,
   )
   const defaultLocale = v.default_locale ?? shown.default_locale
-  const flag = (name: 'use_scope_descriptions_for_consent' | 'enable_granular_consent') =>
-    name in v ? v[name] === 'on' : shown[name]
+  const flag = (name: FlagName) => (name in v ? v[name] === 'on' : shown[name])
   return {
     canEdit: input.canEdit,
     errors: input.form.errors,
@@ -125,21 +126,12 @@ export function settingsModel(input: {
       enabled: enabled.has(locale),
       isDefault: locale === defaultLocale,
     })),
-    flags: [
-      {
-        name: 'use_scope_descriptions_for_consent',
-        label: 'Show scope descriptions on the prompt',
-        hint: 'Off: scopes are grouped by resource.',
-        checked: flag('use_scope_descriptions_for_consent'),
-        preview: true,
-      },
-      {
-        name: 'enable_granular_consent',
-        label: 'Let users untick optional scopes',
-        hint: 'Granular consent for every prompt of the tenant.',
-        checked: flag('enable_granular_consent'),
-        preview: false,
-      },
-    ],
+    flags: TENANT_FLAGS.map((definition) => ({
+      name: definition.name,
+      label: definition.label,
+      hint: definition.help,
+      checked: flag(definition.name),
+      preview: definition.previewed,
+    })),
   }
 }

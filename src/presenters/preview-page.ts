@@ -1,6 +1,7 @@
 import type { PromptWarning } from '../consent/index.js'
 import {
   effectiveScopes,
+  flagOn,
   promptWarnings,
   STANDARD_SCOPES,
   splitScopeString,
@@ -91,7 +92,7 @@ export function previewModel(input: PreviewInput) {
           csrf: '',
           // The boxes users will see when the tenant lets them pick (DESIGN §3.5).
           lineOptions: {
-            granular: tenant.settings.flags.enable_granular_consent === true,
+            granular: flagOn(tenant.settings.flags, 'enable_granular_consent'),
             required: new Set(['openid']),
             changed: new Set(),
           },

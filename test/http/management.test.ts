@@ -40,8 +40,10 @@ describe('tenant settings', () => {
       branding: { primary_color: '#0e7490' },
     })
     expect(patched.status).toBe(200)
+    // Every flag Assent knows, at its value or default (src/consent/flags.ts), and the others kept.
     expect(patched.body.flags).toEqual({
       use_scope_descriptions_for_consent: true,
+      enable_granular_consent: false,
       other_flag: true,
     })
     expect(patched.body.branding).toEqual({

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import type { AppDeps } from '../../app/types.js'
+import { type FlagName, TENANT_FLAGS } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
 import { settingsFormValues, settingsModel } from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
@@ -27,8 +28,10 @@ const settingsForm = z.looseObject({
   primary_color: z.string().max(20).optional(),
   default_locale: z.string().max(40).optional(),
   allowed_return_urls: z.string().max(40_000).optional(),
-  use_scope_descriptions_for_consent: checkbox,
-  enable_granular_consent: checkbox,
+  ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, checkbox])) as Record<
+    FlagName,
+    typeof checkbox
+  >),
 })
 const lines = (value: string) =>
   value
@@ -63,8 +66,6 @@ function settingsPatch(
   changed: Partial<SettingsForm>,
   posted: Partial<SettingsForm>,
 ): SettingsPatch {
-  const { use_scope_descriptions_for_consent: descriptions, enable_granular_consent: granular } =
-    changed
   const returnUrls = changed.allowed_return_urls
   return {
     friendly_name: changed.friendly_name,
@@ -78,10 +79,12 @@ function settingsPatch(
       ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
       : {}),
     // Merged into the tenant's flags: only those the admin changed.
-    flags: {
-      ...(descriptions !== undefined ? { use_scope_descriptions_for_consent: descriptions } : {}),
-      ...(granular !== undefined ? { enable_granular_consent: granular } : {}),
-    },
+    flags: Object.fromEntries(
+      TENANT_FLAGS.flatMap((flag) => {
+        const value = changed[flag.name]
+        return value === undefined ? [] : [[flag.name, value] as const]
+      }),
+    ),
   }
 }
 
@@ -131,8 +134,10 @@ export function adminSettingsRoutes(deps: AppDeps) {
       enabled_locales: postedLocales(form, deps.i18n.locales, shown.enabled_locales),
       allowed_return_urls:
         form.allowed_return_urls === undefined ? undefined : lines(form.allowed_return_urls),
-      use_scope_descriptions_for_consent: form.use_scope_descriptions_for_consent,
-      enable_granular_consent: form.enable_granular_consent,
+      ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, form[flag.name]])) as Record<
+        FlagName,
+        boolean | undefined
+      >),
     }
     const values = formEcho({
       ...posted,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  flagValues,
   grantExpiry,
   hiddenCharacter,
   isValidScopeValue,
@@ -230,9 +231,7 @@ export function tenantSettingsJson(
   settings: TenantSettings,
   locales: readonly string[],
 ): z.output<typeof tenantSettingsSchema> {
-  const flags: Record<string, boolean> = { use_scope_descriptions_for_consent: false }
-  for (const [name, value] of Object.entries(settings.flags))
-    if (typeof value === 'boolean') flags[name] = value
+  const flags = flagValues(settings.flags)
   return {
     friendly_name: settings.friendly_name,
     ...(settings.picture_url ? { picture_url: settings.picture_url } : {}),

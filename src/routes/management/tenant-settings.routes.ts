@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TENANT_FLAGS } from '../../consent/index.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import { displayName, httpsUrl, tenantSettingsSchema } from './shapes.js'
 
@@ -20,6 +21,9 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
     enabled_locales: z.array(locale).min(1).max(locales.length).optional(),
     flags: z
       .record(z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be a flag name'), z.boolean())
+      .describe(
+        `Merged into the tenant's flags. Assent acts on ${TENANT_FLAGS.map((flag) => `${flag.name} (${flag.label.toLowerCase()}; default ${flag.default})`).join(', ')}; other flags are kept as sent.`,
+      )
       .optional(),
     branding: z
       .strictObject({
