@@ -37,12 +37,21 @@ module.exports = {
       to: { path: `^src/store/|${STORE_IMPLEMENTATION}` },
     },
     {
-      name: 'presenters-not-to-store-or-services',
+      name: 'presenters-not-to-store',
+      comment: 'Presenters turn domain objects into view-models; they never import src/store/.',
+      severity: 'error',
+      from: { path: '^src/presenters/' },
+      to: { path: `^src/store/|${STORE_IMPLEMENTATION}` },
+    },
+    {
+      name: 'presenters-call-nothing',
       comment:
-        'Presenters turn domain objects into view-models: no store, no services, no web layer.',
+        'A presenter shapes what a service returned, from plain data and src/consent/: it imports ' +
+        'no service, job, route or web module, not even for a type (the data types it reads live ' +
+        'in src/entities.ts).',
       severity: 'warn',
       from: { path: '^src/presenters/' },
-      to: { path: `^src/(store|services|jobs|web|routes)/|${STORE_IMPLEMENTATION}` },
+      to: { path: '^src/(services|jobs|web|routes)/' },
     },
     {
       name: 'web-stays-at-the-edge',

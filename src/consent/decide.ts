@@ -2,7 +2,8 @@ import type { EffectiveScopes } from './effective-scopes.js'
 import { isLoopbackUrl } from './loopback.js'
 import type { Api } from './types.js'
 
-export type Decision =
+/** Whether a consent request needs a page, or is decided as it is opened (DESIGN §3.3). */
+export type PromptOutcome =
   /** `ask`: the scopes the page asks about. */
   | { readonly status: 'pending'; readonly ask: readonly string[] }
   | { readonly status: 'accepted'; readonly granted: readonly string[] }
@@ -29,7 +30,7 @@ export interface DecideInput {
  * app could claim a loopback redirect). `prompt=consent` always shows the page; `prompt=none`
  * with a page needed is refused with `consent_required` (OpenID Connect Core §3.1.2.6).
  */
-export function decide(input: DecideInput): Decision {
+export function decide(input: DecideInput): PromptOutcome {
   const prompt = new Set((input.prompt ?? '').split(' ').filter(Boolean))
   const { scopes, api, client } = input
   const skipFirstParty =
