@@ -3,15 +3,16 @@ import { LRUCache } from 'lru-cache'
 import { limits } from '../config/env.js'
 import type { Client, ConsentRequest, Grant, ResourceServer, Tenant, Webhook } from '../entities.js'
 import { copyWith } from '../objects.js'
-import type { AnswerOutcome, SideEffects, Store, VerifyOutcome } from './port.js'
+import { type CacheContext, RULES, type Rule, type Rules, scoped } from './cached-store-table.js'
+import type { SideEffects, Store } from './port.js'
 
 const VERSION_KEY = 'config_version'
 
-/** The key of something that belongs to one tenant. */
-const scoped = (tenantId: string, id: string) => `${tenantId}\u0000${id}`
-
 /** What `sync()` answers when there is nothing to check: one settled promise for every request. */
 const SYNCED: Promise<void> = Promise.resolve()
+
+type Untyped = (...args: unknown[]) => unknown
+type Methods = Readonly<Record<string, Untyped>>
 
 /**
  * Keeps what every page reads — tenants, APIs, clients — and the tenants' webhook endpoints in
@@ -23,6 +24,9 @@ const SYNCED: Promise<void> = Promise.resolve()
  * client is deleted, or newer ones push it out; a request no browser opened is not kept. Every
  * cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds nothing (an
  * unknown `Host`, a mistyped client id) takes no room.
+ *
+ * Each method of the result is made from its rule in `RULES` (cached-store-table.ts), whose type
+ * lists every method of the port: a method added to the port is not passed through unsorted.
  */
 export function withConfigCache(store: Store, options: { shared: boolean }): Store {
   const bounds = limits.cache
@@ -38,7 +42,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   // here, and returns the request as it left it: that is what is kept, so the answer after the
   // page and the verify after the answer read nothing. Kept from the page's first read, not from
   // its creation: requests no browser opens (abandoned sign-ins) neither push out the ones users
-  // are answering nor fill the old generation, which they did at 1.2 KB a create.
+  // are answering nor fill the old generation, at 1.2 KB a create.
   const requests = new LRUCache<string, ConsentRequest>({ max: bounds.consentRequests })
   const keepRequest = (request: ConsentRequest) => {
     if (!options.shared) requests.set(scoped(request.tenantId, request.id), request)
@@ -51,7 +55,6 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   // as either may have returned the request before the other changed it.
   const writing = new Map<string, { count: number; overlapped: boolean }>()
 
-  /** Runs a write to one request; keeps the request as `result` says it left it, or forgets it. */
   async function writeRequest<T>(
     tenantId: string,
     id: string,
@@ -77,15 +80,28 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       else requests.delete(key)
     }
   }
-  const forgetRequests = () => {
-    requestClears += 1
-    requests.clear()
+
+  function request(tenantId: string, id: string): Promise<ConsentRequest | undefined> {
+    const kept = requests.get(scoped(tenantId, id))
+    // Each view, answer and verify asks: a hit is a settled promise, as `cached` returns.
+    if (kept) return Promise.resolve(kept)
+    const [writesAt, clearsAt] = [requestWrites, requestClears]
+    return store.consentRequests.get(tenantId, id).then((found) => {
+      if (found && writesAt === requestWrites && clearsAt === requestClears) keepRequest(found)
+      return found
+    })
   }
-  const answered = (outcome: AnswerOutcome) =>
-    outcome.outcome === 'answered' ? outcome.request : undefined
-  // A request verified here is forgotten: only an AS's retry reads it again.
-  const verified = (outcome: VerifyOutcome) =>
-    outcome.outcome === 'unchanged' ? outcome.request : undefined
+
+  /** Runs a write that removes requests wholesale, then forgets every kept request. */
+  async function droppingRequests<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } finally {
+      requestClears += 1
+      requests.clear()
+    }
+  }
+
   let seenVersion: string | undefined
   // Bumped by every forget, so a read that started before a write does not store what it read.
   let generation = 0
@@ -113,7 +129,6 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     }
   }
 
-  /** The value under `key`, read through `load` when not kept; a miss or a failure is not kept. */
   function cached<V extends object>(
     cache: LRUCache<string, V>,
     key: string,
@@ -144,7 +159,6 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   const endpointsOf = (tenantId: string) =>
     cached(endpoints, tenantId, () => store.webhooks.list(tenantId))
 
-  /** What a change carries, with the endpoints its events go to when it has events. */
   async function withEndpoints(
     tenantId: string,
     effects: SideEffects | undefined,
@@ -153,7 +167,6 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     return copyWith(effects, { endpoints: (await endpointsOf(tenantId)) ?? [] })
   }
 
-  /** The same for the effects of removing grants, known once the store has removed them. */
   async function withEndpointsFor(
     tenantId: string,
     effects: (grants: readonly Grant[]) => SideEffects,
@@ -162,129 +175,70 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     return (grants: readonly Grant[]) => copyWith(effects(grants), { endpoints: known })
   }
 
-  return {
-    ...store,
-
-    configEpoch: () => `${generation}:${seenVersion ?? ''}`,
-
-    sync() {
-      // One process on the database: every write went through here already.
-      if (!options.shared) return SYNCED
-      return store.meta.get(VERSION_KEY).then((version) => {
-        if (version !== seenVersion) {
-          forget()
-          seenVersion = version
-        }
-      })
-    },
-
-    tenants: {
-      ...store.tenants,
-      create: (tenant) => write(() => store.tenants.create(tenant)),
-      updateSettings: (id, settings) => write(() => store.tenants.updateSettings(id, settings)),
-      get: (id) => cached(tenantsById, id, () => store.tenants.get(id)),
-      forHost: (host) => cached(tenantsByHost, host, () => store.tenants.forHost(host)),
-      only,
-    },
-
-    resourceServers: {
-      ...store.resourceServers,
-      create: (tenantId, server) => write(() => store.resourceServers.create(tenantId, server)),
-      update: (tenantId, id, changes) =>
-        write(() => store.resourceServers.update(tenantId, id, changes)),
-      delete: (tenantId, id) => write(() => store.resourceServers.delete(tenantId, id)),
-      find: (tenantId, key) =>
-        cached(servers, scoped(tenantId, key), () => store.resourceServers.find(tenantId, key)),
-    },
-
-    consentRequests: {
-      ...store.consentRequests,
-      get(tenantId, id) {
-        const kept = requests.get(scoped(tenantId, id))
-        // Each view, answer and verify asks: a hit is a settled promise, as `cached` returns.
-        if (kept) return Promise.resolve(kept)
-        const [writesAt, clearsAt] = [requestWrites, requestClears]
-        return store.consentRequests.get(tenantId, id).then((found) => {
-          if (found && writesAt === requestWrites && clearsAt === requestClears) keepRequest(found)
-          return found
-        })
-      },
-      answer: (tenantId, id, answer) =>
-        writeRequest(
-          tenantId,
-          id,
-          () => store.consentRequests.answer(tenantId, id, answer),
-          answered,
-        ),
-      bind: (tenantId, id, bindingHash, shown) =>
-        writeRequest(
-          tenantId,
-          id,
-          () => store.consentRequests.bind(tenantId, id, bindingHash, shown),
-          (request) => request,
-        ),
-      show: (tenantId, id, shown) =>
-        writeRequest(
-          tenantId,
-          id,
-          () => store.consentRequests.show(tenantId, id, shown),
-          (request) => request,
-        ),
-      verify: async (tenantId, id, at, scopes, versions, effects) => {
-        const carried = await withEndpoints(tenantId, effects)
-        return writeRequest(
-          tenantId,
-          id,
-          () => store.consentRequests.verify(tenantId, id, at, scopes, versions, carried),
-          verified,
-        )
-      },
-      async purge(before) {
-        try {
-          return await store.consentRequests.purge(before)
-        } finally {
-          forgetRequests()
-        }
-      },
-    },
-
-    grants: {
-      ...store.grants,
-      delete: async (tenantId, id, effects) =>
-        store.grants.delete(tenantId, id, effects && (await withEndpointsFor(tenantId, effects))),
-      deleteForUser: async (tenantId, userId, effects) =>
-        store.grants.deleteForUser(
-          tenantId,
-          userId,
-          effects && (await withEndpointsFor(tenantId, effects)),
-        ),
-      revoke: async (tenantId, userId, clientId, effects) =>
-        store.grants.revoke(tenantId, userId, clientId, await withEndpointsFor(tenantId, effects)),
-    },
-
-    webhooks: {
-      ...store.webhooks,
-      create: (tenantId, hook, max) => write(() => store.webhooks.create(tenantId, hook, max)),
-      update: (tenantId, id, changes) => write(() => store.webhooks.update(tenantId, id, changes)),
-      delete: (tenantId, id) => write(() => store.webhooks.delete(tenantId, id)),
-    },
-
-    users: {
-      ...store.users,
-      // The user's requests go with the rest of their data.
-      erase: (tenantId, userId) => store.users.erase(tenantId, userId).finally(forgetRequests),
-    },
-
-    clients: {
-      ...store.clients,
-      create: (tenantId, client) => write(() => store.clients.create(tenantId, client)),
-      update: (tenantId, clientId, changes) =>
-        write(() => store.clients.update(tenantId, clientId, changes)),
-      // The client's requests go with it.
-      delete: (tenantId, clientId) =>
-        write(() => store.clients.delete(tenantId, clientId).finally(forgetRequests)),
-      get: (tenantId, clientId) =>
-        cached(clients, scoped(tenantId, clientId), () => store.clients.get(tenantId, clientId)),
-    },
+  function sync(): Promise<void> {
+    // One process on the database: every write went through here already.
+    if (!options.shared) return SYNCED
+    return store.meta.get(VERSION_KEY).then((version) => {
+      if (version !== seenVersion) {
+        forget()
+        seenVersion = version
+      }
+    })
   }
+
+  const context: CacheContext = {
+    inner: store,
+    tenantsByHost,
+    tenantsById,
+    servers,
+    clients,
+    cached,
+    only,
+    request,
+    writeRequest,
+    withEndpoints,
+    withEndpointsFor,
+    configEpoch: () => `${generation}:${seenVersion ?? ''}`,
+    sync,
+  }
+
+  /** The method `name` of `owner` (the inner store or one of its aggregates), as `rule` says. */
+  function implement(rule: Rule<Untyped>, owner: Methods, name: string): Untyped {
+    // Looked up at each call, as the rules' own reads and writes do: whatever method the inner
+    // store holds when called (a test's spy, say) is the one that runs.
+    const call = (args: unknown[]) => Promise.resolve((owner[name] as Untyped)(...args))
+    switch (rule) {
+      case 'read':
+      case 'data':
+        return (...args) => (owner[name] as Untyped)(...args)
+      case 'write':
+        return (...args) => write(() => call(args))
+      case 'data, drops requests':
+        return (...args) => droppingRequests(() => call(args))
+      case 'write, drops requests':
+        return (...args) => write(() => droppingRequests(() => call(args)))
+    }
+    return 'read' in rule ? rule.read(context) : rule.write(context)
+  }
+
+  const inner = store as unknown as Readonly<Record<string, unknown>>
+  const rules = RULES as Rules as unknown as Readonly<
+    Record<string, Rule<Untyped> | Readonly<Record<string, Rule<Untyped>>>>
+  >
+  const built: Record<string, unknown> = {}
+  for (const [key, rule] of Object.entries(rules)) {
+    const target = inner[key]
+    if (typeof target === 'function') {
+      built[key] = implement(rule as Rule<Untyped>, inner as Methods, key)
+    } else {
+      const owner = target as Methods
+      built[key] = Object.fromEntries(
+        Object.entries(rule as Record<string, Rule<Untyped>>).map(([name, each]) => [
+          name,
+          implement(each, owner, name),
+        ]),
+      )
+    }
+  }
+  return built as unknown as Store
 }
