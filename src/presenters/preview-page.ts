@@ -2,6 +2,7 @@ import type { PromptWarning } from '../consent/index.js'
 import {
   effectiveScopes,
   promptWarnings,
+  requiredScopes,
   STANDARD_SCOPES,
   splitScopeString,
 } from '../consent/index.js'
@@ -88,10 +89,11 @@ export function previewModel(input: PreviewInput) {
             mode,
             formAction: '',
             csrf: '',
-            // The boxes users will see when the tenant lets them pick (DESIGN §3.5).
+            // The boxes users will see when the tenant lets them pick (DESIGN §3.5); the AS
+            // marks nothing required here, so only the rule's own (`openid`) applies.
             lineOptions: {
               granular: tenant.settings.flags.enable_granular_consent === true,
-              required: new Set(['openid']),
+              required: new Set(requiredScopes([], scopes.effective)),
               changed: new Set(),
             },
           },

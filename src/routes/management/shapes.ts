@@ -10,12 +10,12 @@ import {
 import type {
   Client,
   Grant,
+  Page,
   ResourceServer,
   Role,
   TenantSettings,
   UserPermission,
 } from '../../entities.js'
-import type { Page } from '../../store/port.js'
 
 /* ---------- request pieces ---------- */
 
