@@ -39,8 +39,9 @@ export async function seedDemo(store: Store, tenant: Tenant, publicUrl: URL): Pr
     tokenLifetime: 86_400,
     signingAlg: 'RS256',
     isSystem: false,
-    // The API's own words in every shipped language (DESIGN §4.2), so the grouped lines read
-    // whole: each noun in the case and with the possessive its locale's `line.labelled` wants.
+    // The API's own words (DESIGN §4.2) in every shipped language but English, whose words they
+    // are, so the grouped lines read whole: each noun in the case and with the possessive its
+    // locale's `line.labelled` sentence wants.
     consentResources: {
       messages: {
         ar: { heading: 'الرسائل', noun: 'رسائلك' },
@@ -48,7 +49,6 @@ export async function seedDemo(store: Store, tenant: Tenant, publicUrl: URL): Pr
         da: { heading: 'Beskeder', noun: 'dine beskeder' },
         de: { heading: 'Nachrichten', noun: 'Ihre Nachrichten' },
         el: { heading: 'Μηνύματα', noun: 'των μηνυμάτων σας' },
-        en: { heading: 'Messages', noun: 'your messages' },
         es: { heading: 'Mensajes', noun: 'tus mensajes' },
         fa: { heading: 'پیام‌ها', noun: 'پیام‌های شما' },
         fi: { heading: 'Viestit', noun: 'viestejäsi' },
@@ -81,7 +81,6 @@ export async function seedDemo(store: Store, tenant: Tenant, publicUrl: URL): Pr
         da: { heading: 'Kontakter', noun: 'dine kontakter' },
         de: { heading: 'Kontakte', noun: 'Ihre Kontakte' },
         el: { heading: 'Επαφές', noun: 'των επαφών σας' },
-        en: { heading: 'Contacts', noun: 'your contacts' },
         es: { heading: 'Contactos', noun: 'tus contactos' },
         fa: { heading: 'مخاطبان', noun: 'مخاطبان شما' },
         fi: { heading: 'Yhteystiedot', noun: 'yhteystietojasi' },

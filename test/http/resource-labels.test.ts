@@ -161,6 +161,8 @@ describe('resource labels (DESIGN §4.2)', () => {
       const labels = (await t.store.resourceServers.find(t.tenant.id, DEMO.audience))
         ?.consentResources
       for (const [i, resource] of ['messages', 'contacts'].entries()) {
+        // English needs none: the API's own words are English already.
+        if (locale === 'en') continue
         const label = labels?.[resource]?.[locale]
         expect(label, `${locale} ${resource}`).toBeDefined()
         expect(lines[i], locale).toContain(label?.heading)
