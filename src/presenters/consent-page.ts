@@ -1,5 +1,11 @@
 import type { PromptMode } from '../consent/index.js'
-import { isRequiredLine, lineValue, promptLines, promptModeFor } from '../consent/index.js'
+import {
+  displayableLogo,
+  isRequiredLine,
+  lineValue,
+  promptLines,
+  promptModeFor,
+} from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
 import { lineText } from '../i18n/lines.js'
@@ -49,27 +55,6 @@ export function promptLineViews(
 
 export function promptMode(tenant: Tenant): PromptMode {
   return promptModeFor(tenant.settings.flags)
-}
-
-/**
- * A logo URL is shown only over https, or http on loopback (DESIGN §6): `localhost` or
- * `127.0.0.1`, the loopback hosts the page's Content-Security-Policy can name.
- */
-export function displayableLogo(url: string | null | undefined): string | null {
-  if (!url) return null
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol === 'https:') return parsed.href
-    if (
-      parsed.protocol === 'http:' &&
-      (parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1')
-    ) {
-      return parsed.href
-    }
-  } catch {
-    // not a URL: not shown
-  }
-  return null
 }
 
 function hostOf(url: string): string {

@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../app/types.js'
 import { abandonedReturnUrl } from '../consent/index.js'
 import type { ConsentRequest, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
@@ -25,6 +24,7 @@ import { tenantLocales, useLocale } from '../web/render/locale.js'
 import { createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
 import { pageHtml, pagePolicy } from '../web/render/render.js'
 import { completeResponse } from '../web/render/response.js'
+import type { AppDeps } from './deps.js'
 
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
@@ -220,7 +220,7 @@ function pageInput(
   const { request } = prompt
   return {
     tenant,
-    configEpoch: deps.store.configEpoch(),
+    configEpoch: deps.consentFlow.configEpoch(),
     client: prompt.client,
     api: prompt.api,
     userName: SENTINEL.user,

@@ -1,11 +1,11 @@
 import type { Handler } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../app/types.js'
 import { landingPageModel } from '../presenters/landing-page.js'
 import type { AppEnv } from '../web/context.js'
 import { parseQuery } from '../web/edge/validate.js'
 import { useLocale } from '../web/render/locale.js'
 import { renderPage } from '../web/render/render.js'
+import type { AppDeps } from './deps.js'
 
 const landingQuery = z.object({ ui_locales: z.string().max(200).optional() })
 

@@ -1,6 +1,5 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppDeps } from '../../app/types.js'
 import {
   AppError,
   ConflictError,
@@ -9,6 +8,7 @@ import {
   errorBody,
 } from '../../errors.js'
 import type { AppEnv } from '../context.js'
+import type { WebDeps } from '../deps.js'
 import { translatorOf } from '../render/locale.js'
 import { renderPage } from '../render/render.js'
 
@@ -65,7 +65,7 @@ function toAppError(err: unknown): AppError {
  */
 export function respondWithError(
   c: Context<AppEnv>,
-  deps: AppDeps,
+  deps: WebDeps,
   error: AppError,
   back?: string,
 ): Response {
@@ -85,7 +85,7 @@ export function respondWithError(
   return renderPage(c, deps, 'error', model, { title, tr, status: error.status })
 }
 
-export function errorHandler(deps: AppDeps): ErrorHandler<AppEnv> {
+export function errorHandler(deps: WebDeps): ErrorHandler<AppEnv> {
   return function onError(err, c) {
     const error = toAppError(err)
     if (!error.expose) {
@@ -103,7 +103,7 @@ export function errorHandler(deps: AppDeps): ErrorHandler<AppEnv> {
   }
 }
 
-export function notFoundHandler(deps: AppDeps): NotFoundHandler<AppEnv> {
+export function notFoundHandler(deps: WebDeps): NotFoundHandler<AppEnv> {
   return function notFound(c) {
     return respondWithError(
       c,
