@@ -14,7 +14,6 @@ import type {
   PortalPage,
   PortalSession,
   Receipt,
-  ResourceServer,
   Tenant,
 } from '../entities.js'
 import { AppError } from '../errors.js'
