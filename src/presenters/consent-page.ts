@@ -1,5 +1,11 @@
 import type { PromptMode } from '../consent/index.js'
-import { isRequiredLine, lineValue, promptLines, promptModeFor } from '../consent/index.js'
+import {
+  isRequiredLine,
+  lineValue,
+  promptLines,
+  promptModeFor,
+  standaloneScopes,
+} from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
 import { lineText } from '../i18n/lines.js'
@@ -34,7 +40,8 @@ export function promptLineViews(
   tr: Translator,
   options: LineOptions = NO_CHOICE,
 ): LineView[] {
-  return promptLines(mode, scopes, api, tr.locale).map((line, index) => ({
+  const alone = standaloneScopes(options.granular, scopes, options.required)
+  return promptLines(mode, scopes, api, tr.locale, alone).map((line, index) => ({
     text: lineText(line, tr),
     choice: options.granular
       ? {

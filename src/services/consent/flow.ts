@@ -11,6 +11,7 @@ import {
   promptModeFor,
   renditionContent,
   scopeVersion,
+  standaloneScopes,
   stillDefined,
 } from '../../consent/index.js'
 import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
@@ -278,7 +279,9 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     ])
     let rendition = renditions.get(key)
     if (!rendition) {
-      const lines = promptLines(mode, scopes, api, locale)
+      const required = new Set(request.requiredScopes)
+      const alone = standaloneScopes(request.granular, scopes, required)
+      const lines = promptLines(mode, scopes, api, locale, alone)
       const content = renditionContent({
         mode,
         locale,
@@ -287,7 +290,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         lines,
         texts: deps.lineText(lines, locale),
         granular: request.granular,
-        required: new Set(request.requiredScopes),
+        required,
         changed,
       })
       rendition = copyWith(content, { rendition: sha256(canonicalRendition(content)).slice(0, 22) })
