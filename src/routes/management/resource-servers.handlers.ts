@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppDeps } from '../../app/types.js'
-import type { ResourceLabel, ResourceLabels } from '../../consent/index.js'
+import type { DetailType, ResourceLabel, ResourceLabels } from '../../consent/index.js'
 import type { ResourceServer } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import type { Store } from '../../store/port.js'
@@ -41,6 +41,14 @@ function toLabels(input: routes.ConsentResourcesInput, shipped: readonly string[
     labels[resource] = out
   }
   return labels
+}
+
+function toDetailTypes(input: routes.AuthorizationDetailsInput): DetailType[] {
+  return input.map((type) => ({
+    type: type.type,
+    ...(type.schema ? { schema: type.schema } : {}),
+    consentTemplates: type.consent_templates ?? {},
+  }))
 }
 
 async function findResourceServer(
@@ -100,6 +108,9 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
       ...(body.consent_resources
         ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
         : {}),
+      ...(body.authorization_details
+        ? { authorizationDetails: toDetailTypes(body.authorization_details) }
+        : {}),
     })
     return c.json(resourceServerJson(created), 201)
   }
@@ -138,6 +149,9 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
       ...(body.signing_alg !== undefined ? { signingAlg: body.signing_alg } : {}),
       ...(body.consent_resources !== undefined
         ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
+      ...(body.authorization_details !== undefined
+        ? { authorizationDetails: toDetailTypes(body.authorization_details) }
         : {}),
     })
     return c.json(resourceServerJson(updated), 200)
