@@ -12,6 +12,7 @@ import {
 import type {
   Client,
   Grant,
+  Page,
   ResourceServer,
   Role,
   TenantSettings,
@@ -19,7 +20,6 @@ import type {
 } from '../../entities.js'
 import { templateError } from '../../i18n/details.js'
 import { schemaError } from '../../services/consent/details.js'
-import type { Page } from '../../store/port.js'
 
 /* ---------- request pieces ---------- */
 
