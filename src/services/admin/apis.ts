@@ -152,6 +152,7 @@ export function createResourceServers(store: Store, audit: Audit) {
         signingAlg: input.signingAlg ?? 'RS256',
         isSystem: false,
         ...(input.consentResources ? { consentResources: input.consentResources } : {}),
+        ...(input.authorizationDetails ? { authorizationDetails: input.authorizationDetails } : {}),
       }
       const created = await store.resourceServers.create(tenantId, server)
       await audit.record(actor, tenantId, 'resource_server.create', created.identifier, {
