@@ -12,6 +12,8 @@ export interface AppEnv {
     resolveAddress: (c: Context<AppEnv>) => string
     /** The headers every response carries (DESIGN §6), lower-case names. */
     defaultHeaders: Readonly<Record<string, string>>
+    /** A response made with all of its headers already (see `completeResponse`). */
+    completeResponse: Response | undefined
     tenant: Tenant
     /** The locale a page was negotiated in, so an error page thrown later speaks it too. */
     locale: string | undefined

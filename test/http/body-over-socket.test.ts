@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { serveEachTest } from '../support/serve.js'
 
-// Bodies are read straight from Node's socket (src/http/body-limit.ts): these tests go through a
-// real server, where `app.request` would hand the app a web Request instead.
+// Bodies are limited and read as Node's socket delivers them (src/web/middleware/body-limit.ts):
+// these tests go through a real server, where `app.request` would hand the app a web Request.
 const served = serveEachTest()
 
 const auth = () => ({ authorization: `Bearer ${served.t.adminToken}` })

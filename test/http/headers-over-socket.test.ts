@@ -3,7 +3,7 @@ import { DEMO } from '../../src/services/demo.js'
 import { serveEachTest } from '../support/serve.js'
 
 // The consent page writes its headers as a plain record that Node sends as it is, and every
-// other response gets the same security headers after its handler (src/http/response.ts). Over
+// other response gets the same security headers after its handler (src/web/render/response.ts). Over
 // a real server, where `app.request` would go through web `Headers` instead.
 const served = serveEachTest()
 

@@ -4,9 +4,11 @@ import { generateCookie } from 'hono/cookie'
  * The value of the first cookie called `name` in a `Cookie` header (RFC 6265 §4.2: `name=value`
  * pairs separated by `; `) that `valid` accepts, its double quotes taken off; `undefined` when it
  * has none. A cookie another site tossed in first with a malformed value is passed over, as the
- * browser's own one follows. Read on every consent page view and answer, so one pass over the
- * header and no object of all cookies. Values are taken as sent, never percent-decoded: the page
- * and its answer read them alike.
+ * browser's own one follows. Values are taken as sent, never percent-decoded: the page and its
+ * answer read them alike. Not hono's `getCookie`: its parser keeps the first cookie of a name
+ * whose value passes hono's own syntax check, with no way to ask for the first that passes ours
+ * (a shadowing cookie with a well-formed but wrong value would win), and it percent-decodes.
+ * Cookies are set with hono's `generateCookie` (below).
  */
 export function cookieValue(
   header: string | undefined,

@@ -18,14 +18,18 @@ const LABEL: Record<BodyKind, string> = {
 
 class TooLarge extends Error {}
 
-/** Node's request, when the app is served by `@hono/node-server` (absent in `app.request`). */
+/** Node's request, when the app is served by `@hono/node-server` (its `incoming` binding). */
 function incomingOf(c: Context<AppEnv>): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: Partial<IncomingMessage> } | undefined)?.incoming
   return typeof incoming?.on === 'function' ? (incoming as IncomingMessage) : undefined
 }
 
-/** Reads the socket's body as it arrives, refusing it once past `max` bytes, declared or not. */
-function readIncoming(incoming: IncomingMessage, max: number): Promise<Buffer> {
+/**
+ * Reads a body sent without a length from Node's socket, refusing it once past `max` bytes. On
+ * a refusal it only stops listening, so the server can still drain the rest and keep the
+ * connection.
+ */
+function readIncoming(incoming: IncomingMessage, max: number): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -35,7 +39,7 @@ function readIncoming(incoming: IncomingMessage, max: number): Promise<Buffer> {
       incoming.off('error', onError)
       incoming.off('close', onClose)
       if (error) reject(error)
-      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
+      else resolve(Buffer.concat(chunks, size) as Uint8Array<ArrayBuffer>)
     }
     const onData = (chunk: Buffer) => {
       size += chunk.length
@@ -55,51 +59,67 @@ function readIncoming(incoming: IncomingMessage, max: number): Promise<Buffer> {
 }
 
 /** The same from a web `Request` (the app called in process): counted as it streams. */
-async function readRequest(request: Request, max: number): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0)
+async function readRequest(request: Request, max: number): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = []
   let size = 0
-  const reader = request.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.length
-    if (size > max) {
-      await reader.cancel()
-      throw new TooLarge()
+  if (request.body) {
+    const reader = request.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.length
+      if (size > max) {
+        await reader.cancel()
+        throw new TooLarge()
+      }
+      chunks.push(value)
     }
-    chunks.push(value)
   }
-  return Buffer.concat(chunks, size)
+  return Buffer.concat(chunks, size) as Uint8Array<ArrayBuffer>
 }
 
 /**
  * The one body-limit policy (DESIGN §4, §6): page forms 64 KiB, Management API bodies 1 MiB → 413.
- * The body is read here, once, straight from Node's socket, and handed to hono's body cache, so
- * `c.req.text()`, `json()` and `parseBody()` read it from there: no web `Request`, stream or
- * abort signal is built for it (they cost more than the rest of an answer's HTTP handling).
+ * The whole body is read here, before the handler, through hono's public API: the handler's
+ * `c.req.text()`, `json()`, `parseBody()` and the validators read it from hono's body cache, and
+ * a body that cannot be read (the client hung up) is a 400, not a handler's 500.
+ *
+ * - A declared `Content-Length` past the limit is refused before any of the body is read.
+ * - A declared length within it is read by `@hono/node-server` straight from the socket; Node's
+ *   HTTP parser never hands over more bytes than the length declares.
+ * - A body without a length (chunked) is counted as it arrives, and refused once past the limit;
+ *   the bytes counted become the request's body (`c.req.raw`, as hono's `bodyLimit` does).
+ *
+ * Not hono's `bodyLimit`: it reads `c.req.raw.body`, which makes `@hono/node-server` wrap the
+ * socket in a web stream and give up its direct read of the body; and when it refuses a chunked
+ * body, that stream keeps the socket paused, so the server cannot drain the rest and closes the
+ * connection instead of keeping it alive.
  */
 export function limitBody(kind: BodyKind): MiddlewareHandler<AppEnv> {
   const max = MAX[kind]
   return async function limitBodyMiddleware(c, next) {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
     const tooLarge = () => new AppError(413, 'payload_too_large', LABEL[kind])
-    if (Number(c.req.header('content-length') ?? 0) > max) throw tooLarge()
-    let body: Buffer
+    const declared = c.req.header('content-length')
+    if (Number(declared ?? 0) > max) throw tooLarge()
     try {
       const incoming = incomingOf(c)
-      body = incoming ? await readIncoming(incoming, max) : await readRequest(c.req.raw, max)
+      const counted = incoming
+        ? declared === undefined || c.req.header('transfer-encoding') !== undefined
+          ? await readIncoming(incoming, max)
+          : undefined
+        : await readRequest(c.req.raw, max)
+      if (counted)
+        c.req.raw = new Request(c.req.url, {
+          method: c.req.method,
+          headers: c.req.raw.headers,
+          body: counted,
+        })
+      await c.req.arrayBuffer()
     } catch (error) {
       if (error instanceof TooLarge) throw tooLarge()
       throw new AppError(400, 'invalid_body', 'The request body could not be read')
     }
-    const bytes = body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer
-    // hono keeps promises there, whatever its type says (`HonoRequest#cachedBody`).
-    const cache = c.req.bodyCache as Record<string, Promise<unknown>>
-    cache.arrayBuffer = Promise.resolve(bytes)
-    // As `Request.text()` decodes: UTF-8, a leading byte order mark dropped.
-    const text = body.toString('utf8')
-    cache.text = Promise.resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
     await next()
   }
 }

@@ -81,7 +81,11 @@ export function createTokenVerifier(options: ManagementAuthOptions) {
   }
 }
 
-/** The Management API's bearer authentication; sets the caller's scopes on the context. */
+/**
+ * The Management API's bearer authentication; sets the caller's scopes on the context. Not hono's
+ * `bearerAuth`, for the reason given in `staticToken`: its refusals are not the Auth0 error format
+ * a Management API client reads.
+ */
 export function managementAuth(
   verify: ReturnType<typeof createTokenVerifier>,
 ): MiddlewareHandler<AppEnv> {

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import ipaddr from 'ipaddr.js'
 import { AppError } from '../../errors.js'
 import type { Metrics } from '../../metrics.js'
 import type { AppEnv } from '../context.js'
@@ -14,20 +15,18 @@ export interface RateLimiter {
 }
 
 /**
- * The key of a client address: IPv4 as it is, IPv6 by its /64, which one subscriber usually
- * holds whole — keyed per address, one host could spread a flood over 2^64 keys.
+ * The key of a client address: IPv4 as it is (an IPv4-mapped IPv6 address as its IPv4), IPv6 by
+ * its /64, which one subscriber usually holds whole — keyed per address, one host could spread a
+ * flood over 2^64 keys. Parsed by `ipaddr.js`, so every spelling of one /64 (leading zeros, case,
+ * `::`, a zone) is one key. Anything that is not an address (`unknown`) is its own key.
  */
 export function addressKey(address: string): string {
-  if (!address.includes(':')) return address
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped?.[1]) return mapped[1]
-  const [head = '', tail = ''] = address.toLowerCase().split('::')
-  const left = head ? head.split(':') : []
-  const right = tail ? tail.split(':') : []
-  const groups = address.includes('::')
-    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
-    : left
-  return `${groups.slice(0, 4).join(':')}::/64`
+  if (!ipaddr.isValid(address)) return address
+  const parsed = ipaddr.parse(address)
+  if (parsed.kind() === 'ipv4') return parsed.toString()
+  const ipv6 = parsed as ipaddr.IPv6
+  if (ipv6.isIPv4MappedAddress()) return ipv6.toIPv4Address().toString()
+  return `${new ipaddr.IPv6([...ipv6.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`
 }
 
 /** The rate-limit key of the request's client address. */

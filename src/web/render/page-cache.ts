@@ -57,9 +57,9 @@ export function compilePage(html: string): PageTemplate {
 }
 
 /**
- * Pages rendered once and personalised per request (issue: render once, personalise per request):
- * the HTML of a prompt is the same for every user shown the same lines by the same client in the
- * same language, but for their name, their form token, the request id and the style nonce.
+ * Pages rendered once and personalised per request: the HTML of a prompt is the same for every
+ * user shown the same lines by the same client in the same language, but for their name, their
+ * form token, the request id and the style nonce.
  * Bounded (LRU), and keyed by the store's configuration epoch, so any configuration write makes
  * every page rendered before it unreachable. Kept as UTF-8 bytes: sending a string would encode
  * the whole page again on every request.
@@ -123,8 +123,8 @@ export function personalise(page: PageTemplate, values: Personal): Buffer<ArrayB
 
 /**
  * Pages are cut from a shared slab, as Node cuts its own small buffers from a pool: a page of
- * 5 KB is past Node's pool (4 KB), and an `ArrayBuffer` of its own per view cost a microsecond
- * and a GC-tracked external allocation. Each page gets bytes no other page was given, and writes
+ * 5 KB is past Node's pool (4 KB), and an `ArrayBuffer` of its own per view is a GC-tracked
+ * external allocation each time (src/web/render/README.md). Each page gets bytes no other page was given, and writes
  * every one of them (`personalise` fills exactly `length`); a slab goes once every page cut from
  * it has been sent. A client that stops reading holds its page's slab, not just its page: at
  * 64 KB, a dozen pages a slab, that is at most 64 KB a stalled connection.

@@ -1,14 +1,13 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../context.js'
 
-/** Responses made by `completeResponse`: they already carry every header. */
-const complete = new WeakSet<Response>()
-
 /**
- * A response carrying all of its headers, the request's security headers and id included, as a
- * plain record that Node writes as it is. `c.header()` builds WHATWG `Headers` that are copied
- * again on the way out; on the consent page, the hottest path, that was a tenth of its time.
- * Headers set with `c.header()` do not reach this response: a route that uses it sets none.
+ * A response carrying all of its headers, the request's security headers and id included, given
+ * to `new Response` as a plain record, which `@hono/node-server` writes to the socket as it is.
+ * `c.header()` and `c.body()` build WHATWG `Headers`, copied again on the way out; on the consent
+ * page, the hottest path, that is a tenth of its time (src/web/render/README.md). The response is
+ * remembered on the context, so `finishHeaders` knows it has nothing to add. Headers set with
+ * `c.header()` do not reach it: a route that answers with it sets none that way.
  */
 export function completeResponse(
   c: Context<AppEnv>,
@@ -26,7 +25,7 @@ export function completeResponse(
       headers,
     ),
   })
-  complete.add(response)
+  c.set('completeResponse', response)
   return response
 }
 
@@ -35,7 +34,7 @@ export function completeResponse(
  * set its own (a page's own Content-Security-Policy stays), and the request id.
  */
 export function finishHeaders(c: Context<AppEnv>): void {
-  if (complete.has(c.res)) return
+  if (c.res === c.get('completeResponse')) return
   try {
     addDefaults(c, c.res.headers)
   } catch {
