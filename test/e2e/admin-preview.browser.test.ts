@@ -1,27 +1,19 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import type { Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+let server: Listening
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
-  const port = await freePort()
-  t = await createTestApp({
-    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
-  })
-  server = await listen(t.app, port)
-  browser = await launchChromium()
+  ;({ t, server, browser, close: stop } = await startInChromium())
 })
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  await t?.close()
-})
+afterAll(() => stop?.())
 
 describe('the tenant-flag preview in Chromium', () => {
   it('signs in, shows both renderings, flips the flag, and the next live prompt shows descriptions', async () => {

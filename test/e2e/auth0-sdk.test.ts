@@ -7,24 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AssentClient, readConsentReturn } from '../../src/client/index.js'
 import { DEMO } from '../../src/services/demo.js'
 import { FormBrowser } from '../support/form-browser.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { freePort, type Listening, servePublicly } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+let server: Listening
+let stop: (() => Promise<void>) | undefined
 let auth0: ManagementClient
 const API = 'https://sdk.example.com/api'
 
 beforeAll(async () => {
   const port = await freePort()
-  t = await createTestApp({
-    env: {
-      PORT: String(port),
-      ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${port}/as/`,
-    },
-  })
-  server = await listen(t.app, port)
+  ;({
+    t,
+    server,
+    close: stop,
+  } = await servePublicly({
+    port,
+    env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${port}/as/` },
+  }))
   auth0 = new ManagementClient({
     domain: `127.0.0.1:${port}`,
     token: t.adminToken,
@@ -33,10 +34,7 @@ beforeAll(async () => {
     fetch: (input, init) => fetch(String(input).replace(/^https:/, 'http:'), init),
   })
 })
-afterAll(async () => {
-  await server?.close()
-  await t?.close()
-})
+afterAll(() => stop?.())
 
 describe('the auth0 SDK against Assent', () => {
   it('resource servers: create, list, filter by identifiers, fields, get, update, delete', async () => {

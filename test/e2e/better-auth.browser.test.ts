@@ -3,27 +3,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBetterAuthServer } from '../../examples/better-auth/authorization-server.js'
 import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js'
 import { DEMO } from '../../src/services/demo.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
 import { management } from '../support/management.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { freePort, type Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let assent: Awaited<ReturnType<typeof listen>>
+let assent: Listening
 let as: Awaited<ReturnType<typeof startBetterAuthServer>>
 let rp: Awaited<ReturnType<typeof startRelyingParty>>
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   const [assentPort, asPort, rpPort] = [await freePort(), await freePort(), await freePort()]
-  t = await createTestApp({
+  ;({
+    t,
+    server: assent,
+    browser,
+    close: stop,
+  } = await startInChromium({
+    port: assentPort,
     env: {
-      PORT: String(assentPort),
-      ASSENT_PUBLIC_URL: `http://127.0.0.1:${assentPort}`,
       ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/consent/return`,
     },
-  })
-  assent = await listen(t.app, assentPort)
+  }))
   as = await startBetterAuthServer({
     port: asPort,
     assent: { url: assent.url, token: t.adminToken },
@@ -44,14 +48,11 @@ beforeAll(async () => {
     clientSecret: client.clientSecret,
     scope: 'openid profile read:messages write:messages',
   })
-  browser = await launchChromium()
 })
 afterAll(async () => {
-  await browser?.close()
   await rp?.close()
   await as?.close()
-  await assent?.close()
-  await t?.close()
+  await stop?.()
 })
 
 async function signIn(name: string, locale = 'en-US') {

@@ -1,28 +1,18 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import type { Listening } from '../support/serve.js'
 
-let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+let server: Listening
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   // The page is reached at the public URL, as a browser of a real deployment would.
-  const port = await freePort()
-  t = await createTestApp({
-    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`, ASSENT_DEMO: '1' },
-  })
-  server = await listen(t.app, port)
-  browser = await launchChromium()
+  ;({ server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  await t?.close()
-})
+afterAll(() => stop?.())
 
 describe.each([
   {

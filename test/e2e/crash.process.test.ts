@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { type Started, startAssent, waitForHttp } from '../support/process.js'
+import { managementOf, type Started, startAssent, waitForHttp } from '../support/process.js'
 import { freePort } from '../support/serve.js'
 import { tempDir } from '../support/temp.js'
 
@@ -29,17 +29,7 @@ async function start(env: Record<string, string>) {
   return started
 }
 
-async function api(base: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}/api/v2${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  })
-  return res.json()
-}
+const api = managementOf(TOKEN)
 
 describe('crash safety (DESIGN §6)', () => {
   it('after SIGKILL mid-load, every answer acknowledged with 303 is there, and none is half-applied', {
@@ -60,7 +50,7 @@ describe('crash safety (DESIGN §6)', () => {
     const sessions: { id: string; user: string; csrf: string; rendition: string }[] = []
     for (let i = 0; i < COUNT; i++) {
       const user = `crash-user-${i}`
-      const created = await api(base, 'POST', '/consent-requests', {
+      const { body: created } = await api(base, 'POST', '/consent-requests', {
         client_id: DEMO.clientId,
         user_id: user,
         audience: DEMO.audience,
@@ -125,9 +115,9 @@ describe('crash safety (DESIGN §6)', () => {
     await start(env)
     let accepted = 0
     for (const session of sessions) {
-      const request = await api(base, 'GET', `/consent-requests/${session.id}`)
+      const { body: request } = await api(base, 'GET', `/consent-requests/${session.id}`)
       const grantsOf = async () =>
-        (await api(base, 'GET', `/grants?user_id=${encodeURIComponent(session.user)}`)) as {
+        (await api(base, 'GET', `/grants?user_id=${encodeURIComponent(session.user)}`)).body as {
           scope: string[]
         }[]
       // An answer grants nothing by itself, acknowledged or not (DESIGN §3.2).
@@ -137,9 +127,14 @@ describe('crash safety (DESIGN §6)', () => {
         // Every acknowledged answer survived (answered, its outcome told only by the verify),
         // and its verifier still redeems it.
         expect(request.status).toBe('answered')
-        const decision = await api(base, 'POST', `/consent-requests/${session.id}/verify`, {
-          consent_verifier: verifier,
-        })
+        const { body: decision } = await api(
+          base,
+          'POST',
+          `/consent-requests/${session.id}/verify`,
+          {
+            consent_verifier: verifier,
+          },
+        )
         expect(decision.status).toBe('accepted')
         expect(decision.scope).toBe('openid read:messages write:messages')
         expect((await grantsOf())[0]?.scope).toEqual(['openid', 'read:messages', 'write:messages'])

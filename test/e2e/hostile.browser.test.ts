@@ -4,9 +4,9 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { DEMO } from '../../src/services/demo.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import type { Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 /** Strings that would run script, or lead somewhere, if anything printed them raw. */
 const PAYLOADS = [
@@ -24,10 +24,11 @@ const PAYLOADS = [
 ]
 
 let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+let server: Listening
 let attacker: Server
 let attackerUrl: string
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 
 async function hostileRequest(payload: string, uiLocales = 'en') {
   return t.deps.consentFlow.open((await t.store.tenants.get(t.tenant.id)) ?? t.tenant, {
@@ -45,11 +46,7 @@ async function hostileRequest(payload: string, uiLocales = 'en') {
 }
 
 beforeAll(async () => {
-  const port = await freePort()
-  t = await createTestApp({
-    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}` },
-  })
-  server = await listen(t.app, port)
+  ;({ t, server, browser, close: stop } = await startInChromium())
   attacker = createServer((req, res) => {
     const target = new URL(req.url ?? '/', 'http://x').searchParams.get('target') ?? ''
     res.writeHead(200, { 'content-type': 'text/html' })
@@ -64,13 +61,10 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve))
   attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`
-  browser = await launchChromium()
 })
 afterAll(async () => {
-  await browser?.close()
   await new Promise<void>((resolve) => attacker?.close(() => resolve()))
-  await server?.close()
-  await t?.close()
+  await stop?.()
 })
 
 async function expectNothingRan(page: Page) {

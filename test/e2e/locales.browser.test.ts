@@ -3,32 +3,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { paths } from '../../src/config/paths.js'
 import { loadLocaleResources } from '../../src/i18n/i18n.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
 import { pseudoLocales } from '../support/pseudo-locales.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import type { Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 const shipped = Object.keys(loadLocaleResources(paths.locales)).sort()
 const pseudo = pseudoLocales(loadLocaleResources(paths.locales).en ?? {})
 
 let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+let server: Listening
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
-  const port = await freePort()
-  t = await createTestApp({
-    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`, ASSENT_DEMO: '1' },
+  ;({
+    t,
+    server,
+    browser,
+    close: stop,
+  } = await startInChromium({
+    env: { ASSENT_DEMO: '1' },
     extraLocales: pseudo,
-  })
-  server = await listen(t.app, port)
-  browser = await launchChromium()
+  }))
 })
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  await t?.close()
-})
+afterAll(() => stop?.())
 
 /**
  * What spills out sideways: the page wider than the screen; a button, a line or any element of

@@ -5,28 +5,32 @@ import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js
 import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
 import { management } from '../support/management.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { freePort, type Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let assent: Awaited<ReturnType<typeof listen>>
+let assent: Listening
 let as: Awaited<ReturnType<typeof startAuthorizationServer>>
 let rp: Awaited<ReturnType<typeof startRelyingParty>>
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   const [assentPort, asPort, rpPort] = [await freePort(), await freePort(), await freePort()]
-  t = await createTestApp({
+  ;({
+    t,
+    server: assent,
+    browser,
+    close: stop,
+  } = await startInChromium({
+    port: assentPort,
     env: {
-      PORT: String(assentPort),
-      ASSENT_PUBLIC_URL: `http://127.0.0.1:${assentPort}`,
       ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/,http://127.0.0.1:${rpPort}/`,
       ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1',
     },
-  })
-  assent = await listen(t.app, assentPort)
+  }))
   // The AS hears revocations at its webhook endpoint (DESIGN §3.8).
   const hook = await management(t)('POST', '/webhooks', {
     url: `http://127.0.0.1:${asPort}/assent/webhooks`,
@@ -60,14 +64,11 @@ beforeAll(async () => {
     clientSecret: 'example-app-secret',
     scope: 'openid profile read:messages write:messages',
   })
-  browser = await launchChromium()
 })
 afterAll(async () => {
-  await browser?.close()
   await rp?.close()
   await as?.close()
-  await assent?.close()
-  await t?.close()
+  await stop?.()
 })
 
 describe('the whole flow in Chromium', () => {

@@ -9,31 +9,29 @@ import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
 import { management } from '../support/management.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import type { Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+let server: Listening
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 let api: ReturnType<typeof management>
 let receiver: Server
 let receiverUrl: string
 const received: { body: string; headers: IncomingHttpHeaders }[] = []
 
 beforeAll(async () => {
-  const port = await freePort()
-  t = await createTestApp({
-    env: {
-      PORT: String(port),
-      ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ASSENT_DEMO: '1',
-      ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1',
-    },
-  })
-  server = await listen(t.app, port)
-  browser = await launchChromium()
+  ;({
+    t,
+    server,
+    browser,
+    close: stop,
+  } = await startInChromium({
+    env: { ASSENT_DEMO: '1', ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' },
+  }))
   api = management(t)
   // The AS's webhook endpoint: keeps what it is sent.
   receiver = createServer((req, res) => {
@@ -50,10 +48,8 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/assent-events`
 })
 afterAll(async () => {
-  await browser?.close()
-  await server?.close()
   await new Promise((resolve) => receiver?.close(resolve))
-  await t?.close()
+  await stop?.()
 })
 
 describe('connected apps in Chromium (DESIGN §3.7)', () => {

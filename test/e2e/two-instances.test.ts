@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
-import { type Started, startAssent, waitForHttp } from '../support/process.js'
+import { managementOf, type Started, startAssent, waitForHttp } from '../support/process.js'
 import { freePort } from '../support/serve.js'
 
 const TOKEN = 'two-instances-admin-token-0123456789abcdef'
@@ -40,17 +40,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database (D
     await database?.drop()
   })
 
-  const api = async (base: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/api/v2${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, body: res.status === 204 ? undefined : await res.json() }
-  }
+  const api = managementOf(TOKEN)
 
   async function openOn(base: string) {
     const created = await api(base, 'POST', '/consent-requests', {

@@ -2,30 +2,22 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, launchChromium } from '../support/browser.js'
+import { ARTIFACTS, startInChromium } from '../support/browser.js'
 import { management } from '../support/management.js'
-import { freePort, listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import type { Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let server: Awaited<ReturnType<typeof listen>>
+let server: Listening
 let browser: Browser
+let stop: (() => Promise<void>) | undefined
 let api: ReturnType<typeof management>
 
 beforeAll(async () => {
-  const port = await freePort()
-  t = await createTestApp({
-    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`, ASSENT_DEMO: '1' },
-  })
-  server = await listen(t.app, port)
-  browser = await launchChromium()
+  ;({ t, server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
   api = management(t)
 })
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  await t?.close()
-})
+afterAll(() => stop?.())
 
 let users = 0
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { type Started, startAssent, waitForHttp } from '../support/process.js'
+import { managementOf, type Started, startAssent, waitForHttp } from '../support/process.js'
 import { startReceiver } from '../support/receiver.js'
 import { freePort } from '../support/serve.js'
 import { tempDir } from '../support/temp.js'
@@ -40,14 +40,8 @@ describe('webhooks across a crash (DESIGN §3.8)', () => {
       await waitForHttp(`${base}/healthz`)
       return started
     }
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${base}/api/v2${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      })
-      return res.json()
-    }
+    const api = async (method: string, path: string, body?: unknown) =>
+      (await managementOf(TOKEN)(base, method, path, body)).body
 
     const first = await start()
     // The receiver is not listening yet: every attempt fails.

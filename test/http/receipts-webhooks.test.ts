@@ -15,11 +15,13 @@ let t: TestApp
 let api: ReturnType<typeof management>
 let browser: ReturnType<typeof consentBrowser>
 
-beforeEach(async () => {
-  t = await createTestApp({ env: { ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' } })
+async function start(database?: 'file') {
+  t = await createTestApp({ env: { ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' }, database })
   api = management(t)
   browser = consentBrowser(t)
-})
+}
+
+beforeEach(() => start())
 afterEach(async () => {
   await t.close()
 })
@@ -234,6 +236,9 @@ describe('webhooks (DESIGN §3.8)', () => {
 
 describe('erasure (DESIGN §3.6)', () => {
   it('leaves nothing of the user in any table', async () => {
+    // On a file, which a second connection reads below.
+    await t.close()
+    await start('file')
     await api('POST', '/webhooks', { url: 'http://127.0.0.1:9/x', events: ['consent.accepted'] })
     await consent('accept')
     await api('POST', `/users/${encodeURIComponent(DEMO.userId)}/permissions`, {

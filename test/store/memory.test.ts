@@ -11,7 +11,8 @@ import { createTestApp, type TestApp } from '../support/test-app.js'
 let t: TestApp
 let api: ReturnType<typeof management>
 beforeEach(async () => {
-  t = await createTestApp()
+  // On a file: a second connection reads it below.
+  t = await createTestApp({ database: 'file' })
   api = management(t)
 })
 afterEach(async () => {

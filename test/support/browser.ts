@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
+import { servePublicly } from './serve.js'
+import type { TestAppOptions } from './test-app.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
@@ -24,4 +26,25 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   })
+}
+
+/**
+ * What a browser suite starts before its first test: the test app served at its public address
+ * (`servePublicly`) and Chromium; `close()` stops both.
+ */
+export async function startInChromium(options: TestAppOptions & { port?: number } = {}) {
+  const served = await servePublicly(options)
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await served.close()
+    throw error
+  })
+  return {
+    t: served.t,
+    server: served.server,
+    browser,
+    async close() {
+      await browser.close()
+      await served.close()
+    },
+  }
 }

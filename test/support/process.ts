@@ -29,6 +29,25 @@ export function startAssent(env: Record<string, string>): Started {
   return { child, output: () => text, exited }
 }
 
+/**
+ * The Management API of a started Assent, as a client calls it with `token`: JSON in, the status
+ * and the JSON out (none for a 204).
+ */
+export function managementOf(token: string) {
+  return async (base: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}/api/v2${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    // biome-ignore lint/suspicious/noExplicitAny: each test reads the fields its call returns
+    return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as any }
+  }
+}
+
 /** Polls `url` until it answers 200, or fails after `ms`. */
 export async function waitForHttp(url: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms

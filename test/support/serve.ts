@@ -2,7 +2,7 @@ import { type AddressInfo, createServer } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { afterEach, beforeEach } from 'vitest'
-import { createTestApp, type TestApp } from './test-app.js'
+import { createTestApp, type TestApp, type TestAppOptions } from './test-app.js'
 
 /** Serves an app on a free loopback port; `close()` stops it. */
 export async function listen(
@@ -36,6 +36,32 @@ export async function freePort(): Promise<number> {
       probe.close(() => resolve(port))
     })
   })
+}
+
+export type Listening = Awaited<ReturnType<typeof listen>>
+
+/**
+ * The test app served on loopback at the address it calls its own (`PORT` and `ASSENT_PUBLIC_URL`),
+ * as a browser or an SDK reaches a real deployment and follows the links it writes. `port` is for
+ * a caller that names the address in `env` too; a free one otherwise.
+ */
+export async function servePublicly(
+  options: TestAppOptions & { port?: number } = {},
+): Promise<{ t: TestApp; server: Listening; close: () => Promise<void> }> {
+  const port = options.port ?? (await freePort())
+  const t = await createTestApp({
+    ...options,
+    env: { PORT: String(port), ASSENT_PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env },
+  })
+  const server = await listen(t.app, port)
+  return {
+    t,
+    server,
+    async close() {
+      await server.close()
+      await t.close()
+    },
+  }
 }
 
 /**

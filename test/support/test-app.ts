@@ -29,14 +29,19 @@ export interface TestAppOptions {
   log?: Logger
   /** Translations beyond the shipped ones, by tag (the pseudo-locales of the layout tests). */
   extraLocales?: Record<string, Record<string, unknown>>
+  /**
+   * Where SQLite keeps the data: in memory (the default), or in a file in a temp folder, for a
+   * test that opens the file a second time to read what was written.
+   */
+  database?: 'memory' | 'file'
 }
 
-/** The real app over a real SQLite file in a temp folder, with the demo data; no socket. */
+/** The real app over real SQLite (in memory unless asked for a file), with the demo data; no socket. */
 export async function createTestApp(options: TestAppOptions = {}) {
-  const temp = tempDir()
+  const temp = options.database === 'file' ? tempDir() : undefined
   const clock = options.clock ?? testClock()
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(temp.dir, 'assent.sqlite')}`,
+    DATABASE_URL: temp ? `sqlite:${join(temp.dir, 'assent.sqlite')}` : 'sqlite::memory:',
     ASSENT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijkl',
     LOG_LEVEL: 'silent',
     // Suites answer many prompts from one address; the rate-limit suite turns the limits on.
@@ -66,7 +71,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     adminToken: ready.adminToken,
     async close() {
       await store.close()
-      temp.remove()
+      temp?.remove()
     },
   }
 }
