@@ -212,7 +212,8 @@ export interface ShownPage extends RenditionContent {
   readonly at: Date
 }
 
-export type ReceiptAction = 'accept' | 'deny' | 'revoke'
+/** `import`: a consent given elsewhere and brought over by an admin (DESIGN §4.2.1). */
+export type ReceiptAction = 'accept' | 'deny' | 'revoke' | 'import'
 
 /** One count of how prompts were answered (console insights): per day, client, metric, scope. */
 export interface StatCount {
@@ -233,6 +234,8 @@ export interface ReceiptClaims {
   readonly client_name: string
   readonly audience: string | null
   readonly action: ReceiptAction
+  /** Where an imported consent was given, e.g. `auth0`. */
+  readonly source?: string
   readonly granted_scopes: readonly string[]
   readonly declined_scopes: readonly string[]
   readonly lines: readonly string[]

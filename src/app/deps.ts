@@ -12,6 +12,7 @@ import { createRoles } from '../services/admin/roles.js'
 import { createSettings } from '../services/admin/settings.js'
 import { createUsers } from '../services/admin/users.js'
 import { createConsentFlow } from '../services/consent/flow.js'
+import { createGrantImport } from '../services/consent/grant-import.js'
 import { createReceiptService } from '../services/consent/receipts.js'
 import { createPortalService } from '../services/portal.js'
 import type { Store } from '../store/port.js'
@@ -60,6 +61,7 @@ export function appDeps(parts: {
       receipts,
       lineText,
     }),
+    grantImport: createGrantImport({ store: parts.store, receipts, now: parts.now }),
     portal: createPortalService({
       store: parts.store,
       now: parts.now,

@@ -9,6 +9,7 @@ import type { Roles } from '../services/admin/roles.js'
 import type { Settings } from '../services/admin/settings.js'
 import type { Users } from '../services/admin/users.js'
 import type { ConsentFlow } from '../services/consent/flow.js'
+import type { GrantImport } from '../services/consent/grant-import.js'
 import type { ReceiptService } from '../services/consent/receipts.js'
 import type { PortalService } from '../services/portal.js'
 import type { Store } from '../store/port.js'
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly receipts: ReceiptService
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
+  /** Consents given elsewhere, imported as grants (DESIGN §4.2.1). */
+  readonly grantImport: GrantImport
   /** Connected apps: portal links and sessions, and what the user takes back (DESIGN §3.7). */
   readonly portal: PortalService
   /** APIs and their permissions, for the Management API and the console alike. */

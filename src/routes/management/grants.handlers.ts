@@ -9,7 +9,7 @@ import { grantJson, listJson, pageOf } from './shapes.js'
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
 
 /** The handlers of `/grants` (DESIGN §4). */
-export function grantHandlers({ store }: AppDeps) {
+export function grantHandlers({ store, grantImport }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await store.grants.list(
@@ -40,5 +40,18 @@ export function grantHandlers({ store }: AppDeps) {
     return c.body(null, 204)
   }
 
-  return { list, remove, removeForUser }
+  const importGrant: Handler<'importGrant'> = async (c) => {
+    const body = c.req.valid('json')
+    const { grant, receiptId } = await grantImport.import(c.get('tenant'), {
+      userId: body.user_id,
+      clientId: body.clientID,
+      audience: body.audience,
+      scopes: body.scope,
+      source: 'auth0',
+    })
+    if (receiptId === null) return c.json(grantJson(grant), 200)
+    return c.json({ ...grantJson(grant), receipt_id: receiptId }, 201)
+  }
+
+  return { list, remove, removeForUser, importGrant }
 }
