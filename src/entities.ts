@@ -34,6 +34,8 @@ export interface ResourceServer extends Api {
   readonly tokenLifetime: number
   readonly signingAlg: string
   readonly isSystem: boolean
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  readonly auth0?: Readonly<Record<string, unknown>>
   readonly createdAt: Date
   readonly updatedAt: Date
 }

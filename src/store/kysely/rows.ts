@@ -55,6 +55,7 @@ export function toResourceServer(row: Row<'resource_servers'>): ResourceServer {
     name: row.name,
     scopes: JSON.parse(row.scopes) as ApiScope[],
     consentResources: JSON.parse(row.consent_resources) as ResourceLabels,
+    auth0: JSON.parse(row.auth0) as Record<string, unknown>,
     enforcePolicies: row.enforce_policies === 1,
     allowOfflineAccess: row.allow_offline_access === 1,
     skipConsentForVerifiableFirstPartyClients:
