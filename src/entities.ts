@@ -168,6 +168,17 @@ export type NewConsentRequest = Omit<
 > &
   Partial<Pick<ConsentRequest, 'granular' | 'requiredScopes' | 'changedScopes'>>
 
+/**
+ * Who is making a change, and through what: known at the edge (the Management API's token, the
+ * console's session), set on the request's context there, and handed to every change it asks for.
+ */
+export interface Actor {
+  /** The token's subject, `admin token`, or for `system` the part of the service that acted. */
+  readonly subject: string
+  /** `system`: the service itself, acting on a rule (a webhook endpoint dead for a day). */
+  readonly via: 'api' | 'console' | 'system'
+}
+
 /** A signed-in admin (DESIGN §5): which tenant, with which Management API scopes, until when. */
 export interface AdminSession {
   readonly id: string
@@ -338,4 +349,16 @@ export interface PortalSession {
   readonly expiresAt: Date
   /** Of a used link: the id of the session it opened. */
   readonly opened: string | null
+}
+
+/** Which page of a list: numbered from 0, `perPage` items each. */
+export interface Page {
+  readonly page: number
+  readonly perPage: number
+}
+
+/** One page of a list, and how many items the whole list holds. */
+export interface Paged<T> {
+  readonly items: T[]
+  readonly total: number
 }

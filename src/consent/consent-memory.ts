@@ -60,6 +60,17 @@ export function countingGrant(input: GrantInput): CountingGrant {
   return { counted, changed }
 }
 
+/**
+ * The consent lifetime a client's grants count for (DESIGN §3.5.1), in seconds: the client's
+ * own, else the tenant's; `null`: until revoked.
+ */
+export function consentLifetime(
+  client: { readonly consentLifetime: number | null } | undefined,
+  tenant: { readonly consent_lifetime?: number | undefined },
+): number | null {
+  return client?.consentLifetime ?? tenant.consent_lifetime ?? null
+}
+
 /** When a grant stops counting as a whole: its oldest scope's time plus the lifetime. */
 export function grantExpiry(
   scopes: readonly string[],

@@ -3,6 +3,7 @@ import {
   effectiveScopes,
   flagOn,
   promptWarnings,
+  requiredScopes,
   STANDARD_SCOPES,
   splitScopeString,
 } from '../consent/index.js'
@@ -90,10 +91,11 @@ export function previewModel(input: PreviewInput) {
           mode,
           formAction: '',
           csrf: '',
-          // The boxes users will see when the tenant lets them pick (DESIGN §3.5).
+          // The boxes users will see when the tenant lets them pick (DESIGN §3.5); the AS
+          // marks nothing required here, so only the rule's own (`openid`) applies.
           lineOptions: {
             granular: flagOn(tenant.settings.flags, 'enable_granular_consent'),
-            required: new Set(['openid']),
+            required: new Set(requiredScopes([], scopes.effective)),
             changed: new Set(),
           },
           tr,

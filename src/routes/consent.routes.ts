@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../app/types.js'
 import type { ConsentRequest, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { copyWith } from '../objects.js'
@@ -22,6 +21,7 @@ import { tenantLocales, useLocale } from '../web/render/locale.js'
 import { createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
 import { pageHtml, pagePolicy } from '../web/render/render.js'
 import { completeResponse } from '../web/render/response.js'
+import type { AppDeps } from './deps.js'
 
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
@@ -199,7 +199,7 @@ function pageInput(
   const { request } = prompt
   return {
     tenant,
-    configEpoch: deps.store.configEpoch(),
+    configEpoch: deps.consentFlow.configEpoch(),
     client: prompt.client,
     api: prompt.api,
     userName: SENTINEL.user,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import {
   grantedInPromptOrder,
   isAllowedReturnTo,
@@ -6,6 +5,7 @@ import {
   promptLines,
   promptModeFor,
 } from '../consent/index.js'
+import { sha256 } from '../digest.js'
 import type { Client, Grant, PortalSession, Receipt, ResourceServer, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
@@ -103,7 +103,7 @@ export interface PortalDeps {
 }
 
 /** Only the hash of a link or session secret is stored: a copy of the table opens nothing. */
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('base64url')
+const hashOf = (secret: string) => sha256(secret, 'base64url')
 /** 256 random bits, base64url: what a link or a cookie carries. */
 const SECRET = /^[A-Za-z0-9_-]{43}$/
 

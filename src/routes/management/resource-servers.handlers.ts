@@ -1,10 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
 import type { ResourceLabel, ResourceLabels } from '../../consent/index.js'
-import type { ResourceServer } from '../../entities.js'
 import { AppError } from '../../errors.js'
-import type { Store } from '../../store/port.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import { keptValues } from './auth0-fields.js'
 import { pickFields } from './fields.js'
 import type * as routes from './resource-servers.routes.js'
@@ -44,42 +42,14 @@ function toLabels(input: routes.ConsentResourcesInput, shipped: readonly string[
   return labels
 }
 
-async function findResourceServer(
-  store: Store,
-  tenantId: string,
-  idOrIdentifier: string,
-): Promise<ResourceServer> {
-  const found = await store.resourceServers.find(tenantId, idOrIdentifier)
-  if (!found)
-    throw new AppError(404, 'inexistent_resource_server', 'The resource server does not exist')
-  return found
-}
-
-/** `?identifiers=` (at most 100): the named APIs that exist, in the order named, then paged. */
-async function byIdentifiers(
-  store: Store,
-  tenantId: string,
-  identifiers: string[],
-  query: { page: number; per_page: number },
-): Promise<{ items: ResourceServer[]; total: number }> {
-  const found: ResourceServer[] = []
-  for (const identifier of new Set(identifiers)) {
-    const api = await store.resourceServers.find(tenantId, identifier)
-    // `find` also matches ids; the filter is on identifiers only.
-    if (api?.identifier === identifier) found.push(api)
-  }
-  const start = query.page * query.per_page
-  return { items: found.slice(start, start + query.per_page), total: found.length }
-}
-
 /** The handlers of `/resource-servers` (DESIGN §4). */
-export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps) {
+export function resourceServerHandlers({ resourceServers, i18n }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const tenantId = c.get('tenant').id
     const { items, total } = query.identifiers
-      ? await byIdentifiers(store, tenantId, query.identifiers, query)
-      : await store.resourceServers.list(tenantId, pageOf(query))
+      ? await resourceServers.byIdentifiers(tenantId, query.identifiers, pageOf(query))
+      : await resourceServers.list(tenantId, pageOf(query))
     const json = items.map((item) => pickFields(resourceServerJson(item), query))
     return c.json(listJson('resource_servers', json, total, query), 200)
   }
@@ -108,14 +78,14 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
   }
 
   const get: Handler<'get'> = async (c) => {
-    const found = await findResourceServer(store, c.get('tenant').id, c.req.valid('param').id)
+    const found = await resourceServers.get(c.get('tenant').id, c.req.valid('param').id)
     return c.json(pickFields(resourceServerJson(found), c.req.valid('query')), 200)
   }
 
   const update: Handler<'update'> = async (c) => {
     const tenantId = c.get('tenant').id
     const body = c.req.valid('json')
-    const current = await findResourceServer(store, tenantId, c.req.valid('param').id)
+    const current = await resourceServers.get(tenantId, c.req.valid('param').id)
     if (body.identifier !== undefined && body.identifier !== current.identifier) {
       throw new AppError(
         400,

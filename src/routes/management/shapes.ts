@@ -11,12 +11,12 @@ import {
 import type {
   Client,
   Grant,
+  Page,
   ResourceServer,
   Role,
   TenantSettings,
   UserPermission,
 } from '../../entities.js'
-import type { Page } from '../../store/port.js'
 import { keptFields } from './auth0-fields.js'
 
 /* ---------- request pieces ---------- */

@@ -1,8 +1,8 @@
-import type { Client, ClientChanges } from '../../entities.js'
+import type { Actor, Client, ClientChanges } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
-import type { Actor, Audit } from './audit.js'
+import type { Audit } from './audit.js'
 import { checkDisplayName, checkText, checkUrl } from './validation.js'
 
 export interface ClientInput {
@@ -66,6 +66,9 @@ export function createClients(store: Store, audit: Audit) {
 
   return {
     get,
+    /** The client, or `undefined` when the tenant has none by that id. */
+    find: (tenantId: string, clientId: string): Promise<Client | undefined> =>
+      store.clients.get(tenantId, clientId),
     list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  consentLifetime,
   countingGrant,
   decide,
   effectiveScopes,
@@ -108,7 +109,7 @@ export async function createConsentRequest(
         details: grant.details,
         grantedAt: grant.updatedAt,
         api,
-        lifetimeSeconds: client.consentLifetime ?? tenant.settings.consent_lifetime ?? null,
+        lifetimeSeconds: consentLifetime(client, tenant.settings),
         now: deps.now(),
       })
     : { counted: [], changed: [] }

@@ -1,6 +1,5 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppDeps } from '../../app/types.js'
 import {
   AppError,
   ConflictError,
@@ -9,6 +8,7 @@ import {
   errorBody,
 } from '../../errors.js'
 import type { AppEnv } from '../context.js'
+import type { WebDeps } from '../deps.js'
 import { translatorOf } from '../render/locale.js'
 import { renderPage } from '../render/render.js'
 
@@ -58,7 +58,7 @@ function toAppError(err: unknown): AppError {
   return new AppError(500, 'internal_error', 'Internal error')
 }
 
-export function respondWithError(c: Context<AppEnv>, deps: AppDeps, error: AppError): Response {
+export function respondWithError(c: Context<AppEnv>, deps: WebDeps, error: AppError): Response {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
   c.header('Cache-Control', 'no-store')
   if (wantsJson(c)) return c.json(errorBody(error), error.status)
@@ -73,7 +73,7 @@ export function respondWithError(c: Context<AppEnv>, deps: AppDeps, error: AppEr
   return renderPage(c, deps, 'error', { text }, { title, tr, status: error.status })
 }
 
-export function errorHandler(deps: AppDeps): ErrorHandler<AppEnv> {
+export function errorHandler(deps: WebDeps): ErrorHandler<AppEnv> {
   return function onError(err, c) {
     const error = toAppError(err)
     if (!error.expose) {
@@ -91,7 +91,7 @@ export function errorHandler(deps: AppDeps): ErrorHandler<AppEnv> {
   }
 }
 
-export function notFoundHandler(deps: AppDeps): NotFoundHandler<AppEnv> {
+export function notFoundHandler(deps: WebDeps): NotFoundHandler<AppEnv> {
   return function notFound(c) {
     return respondWithError(
       c,

@@ -1,58 +1,54 @@
-import type { Config } from '../config/env.js'
-import type { I18n } from '../i18n/i18n.js'
-import type { Logger } from '../logger.js'
-import type { Metrics } from '../metrics.js'
 import type { ResourceServers } from '../services/admin/apis.js'
 import type { Audit } from '../services/admin/audit.js'
 import type { Clients } from '../services/admin/clients.js'
+import type { Grants } from '../services/admin/grants.js'
+import type { Insights } from '../services/admin/insights.js'
+import type { Preview } from '../services/admin/preview.js'
+import type { ReceiptLog } from '../services/admin/receipts.js'
 import type { Roles } from '../services/admin/roles.js'
+import type { AdminSessions } from '../services/admin/sessions.js'
 import type { Settings } from '../services/admin/settings.js'
 import type { Users } from '../services/admin/users.js'
 import type { ConsentFlow } from '../services/consent/flow.js'
 import type { GrantImport } from '../services/consent/grant-import.js'
 import type { ReceiptService } from '../services/consent/receipts.js'
 import type { PortalService } from '../services/portal.js'
-import type { Store } from '../store/port.js'
-import type { Csrf } from '../web/edge/csrf.js'
-import type { RateLimiter } from '../web/middleware/rate-limit.js'
-import type { Assets } from '../web/render/assets.js'
-import type { Views } from '../web/render/views.js'
+import type { WebhookAdmin } from '../services/webhooks/webhooks.js'
+import type { WebDeps } from '../web/deps.js'
 
-/** What `createApp` is given: every dependency, no singletons (STYLE "No I/O singletons"). */
-export interface AppDeps {
-  readonly config: Config
-  readonly store: Store
-  readonly i18n: I18n
-  readonly views: Views
-  readonly assets: Assets
-  readonly log: Logger
-  readonly now: () => Date
+/**
+ * What the routes are given (STYLE "No I/O singletons"): the web layer's parts and the services,
+ * every one built once by app/deps. Never the store: a route calls a service (DESIGN §9).
+ */
+export interface AppDeps extends WebDeps {
   /** The static admin token (configured, or generated at first start). */
   readonly adminToken: string
-  readonly metrics: Metrics
+  /** Whether the service can answer: its store does (readiness, DESIGN §8). */
+  readonly ready: () => Promise<boolean>
   /** Signs consent receipts and publishes their keys (DESIGN §3.6). */
   readonly receipts: ReceiptService
+  /** Lists and reads the receipts kept (DESIGN §3.6). */
+  readonly receiptLog: ReceiptLog
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
   /** Consents given elsewhere, imported as grants (DESIGN §4.2.1). */
   readonly grantImport: GrantImport
   /** Connected apps: portal links and sessions, and what the user takes back (DESIGN §3.7). */
   readonly portal: PortalService
-  /** APIs and their permissions, for the Management API and the console alike. */
   /** The audit trail of configuration changes. */
   readonly audit: Audit
+  /** APIs and their permissions, for the Management API and the console alike. */
   readonly resourceServers: ResourceServers
   readonly roles: Roles
   readonly users: Users
   readonly clients: Clients
+  readonly grants: Grants
   readonly settings: Settings
-  /** Form tokens for every page form. */
-  readonly csrf: Csrf
-  readonly limits: {
-    readonly answersPerAddress: RateLimiter
-    readonly createsPerClient: RateLimiter
-    readonly createsPerAddress: RateLimiter
-    readonly adminLoginPerAddress: RateLimiter
-    readonly demoPerAddress: RateLimiter
-  }
+  readonly webhooks: WebhookAdmin
+  /** Console sign-in sessions (DESIGN §5). */
+  readonly adminSessions: AdminSessions
+  /** The console's prompt preview (DESIGN §5). */
+  readonly preview: Preview
+  /** The last 30 days of how prompts were answered, as of `now`. */
+  readonly insights: (tenantId: string, now: Date) => Promise<Insights>
 }

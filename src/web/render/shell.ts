@@ -1,9 +1,12 @@
-import type { Tenant } from '../entities.js'
-import type { Translator } from '../i18n/i18n.js'
-import { plainText, type RichText } from '../i18n/rich-text.js'
-import type { Assets } from '../web/render/assets.js'
+import type { Tenant } from '../../entities.js'
+import type { Translator } from '../../i18n/i18n.js'
+import { plainText, type RichText } from '../../i18n/rich-text.js'
+import type { Assets } from './assets.js'
 
-/** What the layout needs: language, direction, title, stylesheet, branding. */
+/**
+ * What the layout around every page needs: language, direction, title, stylesheet, branding. It
+ * belongs to the render step, which alone knows the nonce and sets the headers it goes with.
+ */
 export interface PageShell {
   lang: string
   dir: 'ltr' | 'rtl'
@@ -19,7 +22,7 @@ export function brandColorOf(tenant: Tenant | undefined): string | null {
   return tenant?.settings.branding?.primary_color ?? null
 }
 
-/** The layout's view-model; the render step gives the nonce and sets the headers. */
+/** The layout's view-model. */
 export function pageShell(input: {
   tenant: Tenant | undefined
   tr: Translator
