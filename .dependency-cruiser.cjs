@@ -49,7 +49,7 @@ module.exports = {
         'A presenter shapes what a service returned, from plain data and src/consent/: it imports ' +
         'no service, job, route or web module, not even for a type (the data types it reads live ' +
         'in src/entities.ts).',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/presenters/' },
       to: { path: '^src/(services|jobs|web|routes)/' },
     },

@@ -1,5 +1,6 @@
 import type { PromptWarning } from '../consent/index.js'
 import {
+  displayableLogo,
   effectiveScopes,
   flagOn,
   promptWarnings,
@@ -10,7 +11,7 @@ import {
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { isolate } from '../i18n/rich-text.js'
-import { consentPageModel, displayableLogo, promptMode } from './consent-page.js'
+import { consentPageModel, promptMode } from './consent-page.js'
 
 export interface PreviewInput {
   tenant: Tenant

@@ -58,7 +58,17 @@ function toAppError(err: unknown): AppError {
   return new AppError(500, 'internal_error', 'Internal error')
 }
 
-export function respondWithError(c: Context<AppEnv>, deps: WebDeps, error: AppError): Response {
+/**
+ * The error as JSON or as a page in the browser's language, with the tenant's branding.
+ * `back` is a way back to the authorization server, given only where the caller knows that this
+ * browser is the one the request was bound to (DESIGN §3.2.1).
+ */
+export function respondWithError(
+  c: Context<AppEnv>,
+  deps: WebDeps,
+  error: AppError,
+  back?: string,
+): Response {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
   c.header('Cache-Control', 'no-store')
   if (wantsJson(c)) return c.json(errorBody(error), error.status)
@@ -69,8 +79,10 @@ export function respondWithError(c: Context<AppEnv>, deps: WebDeps, error: AppEr
     status: tr.t('errors.status', { status: error.status }),
     title,
     body: tr.t(`errors.${kind}.body`),
+    back: tr.t('errors.back'),
   }
-  return renderPage(c, deps, 'error', { text }, { title, tr, status: error.status })
+  const model = { text, back: back ?? null }
+  return renderPage(c, deps, 'error', model, { title, tr, status: error.status })
 }
 
 export function errorHandler(deps: WebDeps): ErrorHandler<AppEnv> {

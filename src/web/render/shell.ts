@@ -1,3 +1,4 @@
+import { displayableLogo } from '../../consent/index.js'
 import type { Tenant } from '../../entities.js'
 import type { Translator } from '../../i18n/i18n.js'
 import { plainText, type RichText } from '../../i18n/rich-text.js'
@@ -15,6 +16,25 @@ export interface PageShell {
   icon: string
   nonce: string
   brandColor: string | null
+  /** The tenant's name and logo, for pages that show them (errors, the landing page). */
+  brand: PageBrand | null
+}
+
+export interface PageBrand {
+  readonly name: string
+  readonly logoUrl: string | null
+  readonly logoAlt: string
+}
+
+/** What a page may show of the tenant its `Host` names: its name and logo, nothing else. */
+export function pageBrand(tenant: Tenant | undefined, tr: Translator): PageBrand | null {
+  if (!tenant) return null
+  const name = tenant.settings.friendly_name
+  return {
+    name,
+    logoUrl: displayableLogo(tenant.settings.branding?.logo_url ?? tenant.settings.picture_url),
+    logoAlt: plainText(tr.rich('page.tenantLogo', { tenant: name })),
+  }
 }
 
 /** The tenant's brand colour, which needs a style nonce on the page. */
@@ -39,5 +59,6 @@ export function pageShell(input: {
     icon: input.assets.url('favicon.svg'),
     nonce: input.nonce,
     brandColor: brandColorOf(input.tenant),
+    brand: pageBrand(input.tenant, input.tr),
   }
 }
