@@ -1,3 +1,4 @@
+export * from './authorization-details.js'
 export * from './consent-memory.js'
 export * from './decide.js'
 export * from './effective-scopes.js'

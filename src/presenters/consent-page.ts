@@ -5,6 +5,7 @@ import {
   lineValue,
   promptLines,
   promptModeFor,
+  standaloneScopes,
 } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
@@ -40,7 +41,8 @@ export function promptLineViews(
   tr: Translator,
   options: LineOptions = NO_CHOICE,
 ): LineView[] {
-  return promptLines(mode, scopes, api, tr.locale).map((line, index) => ({
+  const alone = standaloneScopes(options.granular, scopes, options.required)
+  return promptLines(mode, scopes, api, tr.locale, alone).map((line, index) => ({
     text: lineText(line, tr),
     choice: options.granular
       ? {

@@ -36,6 +36,8 @@ export interface Database {
     scopes: string
     /** `{ resource: { locale: { heading, noun } } }` as JSON (DESIGN §4.2). */
     consent_resources: string
+    /** `[{ type, schema?, consent_templates }]` as JSON (DESIGN §3.9). */
+    authorization_details: string
     /** Auth0's fields kept as sent, as a JSON object (DESIGN §4.2.1). */
     auth0: string
     enforce_policies: number

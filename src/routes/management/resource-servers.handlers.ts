@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { ResourceLabel, ResourceLabels } from '../../consent/index.js'
+import type { DetailType, ResourceLabel, ResourceLabels } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
 import type { AppEnv } from '../../web/context.js'
 import type { AppDeps } from '../deps.js'
@@ -42,6 +42,14 @@ function toLabels(input: routes.ConsentResourcesInput, shipped: readonly string[
   return labels
 }
 
+function toDetailTypes(input: routes.AuthorizationDetailsInput): DetailType[] {
+  return input.map((type) => ({
+    type: type.type,
+    ...(type.schema ? { schema: type.schema } : {}),
+    consentTemplates: type.consent_templates ?? {},
+  }))
+}
+
 /** The handlers of `/resource-servers` (DESIGN §4). */
 export function resourceServerHandlers({ resourceServers, i18n }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
@@ -72,6 +80,9 @@ export function resourceServerHandlers({ resourceServers, i18n }: AppDeps) {
       signingAlg: body.signing_alg ?? 'RS256',
       ...(body.consent_resources
         ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
+      ...(body.authorization_details
+        ? { authorizationDetails: toDetailTypes(body.authorization_details) }
         : {}),
     })
     return c.json(resourceServerJson(created), 201)
@@ -113,6 +124,9 @@ export function resourceServerHandlers({ resourceServers, i18n }: AppDeps) {
       ...(body.signing_alg !== undefined ? { signingAlg: body.signing_alg } : {}),
       ...(body.consent_resources !== undefined
         ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
+      ...(body.authorization_details !== undefined
+        ? { authorizationDetails: toDetailTypes(body.authorization_details) }
         : {}),
     })
     return c.json(resourceServerJson(updated), 200)

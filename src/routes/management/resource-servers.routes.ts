@@ -5,6 +5,7 @@ import { readOnlyFields, signingAlgs } from './auth0-fields.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
+  authorizationDetailsInput,
   consentResourcesInput,
   displayName,
   idParam,
@@ -38,6 +39,7 @@ const settings = {
   token_dialect: z.enum(TOKEN_DIALECTS, { error: TOKEN_DIALECT_RULE }).optional(),
   enforce_policies: z.boolean().optional(),
   consent_resources: consentResourcesInput.optional(),
+  authorization_details: authorizationDetailsInput.optional(),
 }
 
 const createBody = z.strictObject({
@@ -65,6 +67,7 @@ const updateBody = z.strictObject({
 
 export type ScopesInput = z.output<typeof scopesInput>
 export type ConsentResourcesInput = z.output<typeof consentResourcesInput>
+export type AuthorizationDetailsInput = z.output<typeof authorizationDetailsInput>
 
 const tag = 'Resource servers'
 const server = jsonContent(resourceServerSchema, 'The resource server')

@@ -154,6 +154,7 @@ export function createResourceServers(store: Store, audit: Audit) {
         signingAlg: input.signingAlg ?? 'RS256',
         isSystem: false,
         ...(input.consentResources ? { consentResources: input.consentResources } : {}),
+        ...(input.authorizationDetails ? { authorizationDetails: input.authorizationDetails } : {}),
         ...(input.auth0 ? { auth0: input.auth0 } : {}),
       }
       const created = await store.resourceServers.create(tenantId, server)

@@ -11,6 +11,7 @@ import {
   promptModeFor,
   renditionContent,
   scopeVersion,
+  standaloneScopes,
   stillDefined,
 } from '../../consent/index.js'
 import { sha256 } from '../../digest.js'
@@ -283,7 +284,9 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     ])
     let rendition = renditions.get(key)
     if (!rendition) {
-      const lines = promptLines(mode, scopes, api, locale)
+      const required = new Set(request.requiredScopes)
+      const alone = standaloneScopes(request.granular, scopes, required)
+      const lines = promptLines(mode, scopes, api, locale, alone)
       const content = renditionContent({
         mode,
         locale,
@@ -292,7 +295,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         lines,
         texts: deps.lineText(lines, locale),
         granular: request.granular,
-        required: new Set(request.requiredScopes),
+        required,
         changed,
       })
       rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
