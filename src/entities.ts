@@ -34,6 +34,8 @@ export interface ResourceServer extends Api {
   readonly tokenLifetime: number
   readonly signingAlg: string
   readonly isSystem: boolean
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  readonly auth0?: Readonly<Record<string, unknown>>
   readonly createdAt: Date
   readonly updatedAt: Date
 }
@@ -223,7 +225,8 @@ export interface ShownPage extends RenditionContent {
   readonly at: Date
 }
 
-export type ReceiptAction = 'accept' | 'deny' | 'revoke'
+/** `import`: a consent given elsewhere and brought over by an admin (DESIGN §4.2.1). */
+export type ReceiptAction = 'accept' | 'deny' | 'revoke' | 'import'
 
 /** One count of how prompts were answered (console insights): per day, client, metric, scope. */
 export interface StatCount {
@@ -244,6 +247,8 @@ export interface ReceiptClaims {
   readonly client_name: string
   readonly audience: string | null
   readonly action: ReceiptAction
+  /** Where an imported consent was given, e.g. `auth0`. */
+  readonly source?: string
   readonly granted_scopes: readonly string[]
   readonly declined_scopes: readonly string[]
   readonly lines: readonly string[]

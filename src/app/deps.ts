@@ -19,6 +19,7 @@ import { createSettings } from '../services/admin/settings.js'
 import { requestTenants } from '../services/admin/tenants.js'
 import { createUsers } from '../services/admin/users.js'
 import { createConsentFlow } from '../services/consent/flow.js'
+import { createGrantImport } from '../services/consent/grant-import.js'
 import { createReceiptService } from '../services/consent/receipts.js'
 import { createPortalService } from '../services/portal.js'
 import { createWebhookAdmin } from '../services/webhooks/webhooks.js'
@@ -73,6 +74,7 @@ export function appDeps(parts: {
       receipts,
       lineText,
     }),
+    grantImport: createGrantImport({ store: parts.store, receipts, now: parts.now }),
     portal: createPortalService({
       store: parts.store,
       now: parts.now,

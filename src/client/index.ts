@@ -89,6 +89,27 @@ export interface UndecidedConsentRequest {
 /** What `GET /consent-requests/{id}` reads: tell the two apart by `status`. */
 export type ConsentRequestView = ConsentDecision | UndecidedConsentRequest
 
+/** `POST /api/v2/grants` (DESIGN §4.2.1): a consent the user gave elsewhere, e.g. in Auth0. */
+export interface ImportGrantInput {
+  user_id: string
+  /** camelCase, as Auth0's grants spell it. */
+  clientID: string
+  audience: string
+  scope: string[]
+}
+
+export interface ImportedGrant {
+  id: string
+  clientID: string
+  user_id: string
+  audience: string
+  /** Every scope the grant holds now. */
+  scope: string[]
+  expires_at?: string
+  /** The `import` receipt; absent when the grant already held every scope. */
+  receipt_id?: string
+}
+
 /** `POST /api/v2/users/{id}/portal-sessions` (DESIGN §3.7). */
 export interface CreatePortalSessionInput {
   return_to?: string
@@ -145,7 +166,7 @@ export interface AssentClientOptions {
   /** Where Assent is, e.g. `https://consent.example.com` (the tenant is chosen by its host). */
   url: string
   /** A management token: `create:consent_requests read:consent_requests`, and
-   * `create:portal_sessions` for portal links. */
+   * `create:portal_sessions` for portal links, `create:grants` to import grants. */
   token: string
   /** Gives up on a call after this long (default 10 s). */
   timeoutMs?: number
@@ -206,6 +227,14 @@ export class AssentClient {
   /** Reads a request: its decision once verified or decided at creation, else its status. */
   getConsentRequest(id: string): Promise<ConsentRequestView> {
     return this.#call('GET', `/consent-requests/${encodeURIComponent(id)}`)
+  }
+
+  /**
+   * Imports a user's consent from elsewhere (needs `create:grants`): the next request for those
+   * scopes needs no prompt (DESIGN §4.2.1).
+   */
+  importGrant(input: ImportGrantInput): Promise<ImportedGrant> {
+    return this.#call('POST', '/grants', input)
   }
 
   /** A single-use link for the user to see and revoke their grants (DESIGN §3.7). */

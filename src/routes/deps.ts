@@ -10,6 +10,7 @@ import type { AdminSessions } from '../services/admin/sessions.js'
 import type { Settings } from '../services/admin/settings.js'
 import type { Users } from '../services/admin/users.js'
 import type { ConsentFlow } from '../services/consent/flow.js'
+import type { GrantImport } from '../services/consent/grant-import.js'
 import type { ReceiptService } from '../services/consent/receipts.js'
 import type { PortalService } from '../services/portal.js'
 import type { WebhookAdmin } from '../services/webhooks/webhooks.js'
@@ -30,6 +31,8 @@ export interface AppDeps extends WebDeps {
   readonly receiptLog: ReceiptLog
   /** The browser consent flow (open, prompt, answer, decision), built once. */
   readonly consentFlow: ConsentFlow
+  /** Consents given elsewhere, imported as grants (DESIGN §4.2.1). */
+  readonly grantImport: GrantImport
   /** Connected apps: portal links and sessions, and what the user takes back (DESIGN §3.7). */
   readonly portal: PortalService
   /** The audit trail of configuration changes. */

@@ -156,6 +156,7 @@ export const RULES = {
     find: 'read',
     list: 'read',
     merge: 'data',
+    import: 'data',
     delete: {
       write: (c) => async (tenantId, id, effects) =>
         c.inner.grants.delete(

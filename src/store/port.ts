@@ -286,6 +286,17 @@ export interface Store {
       audience: string,
       scopes: readonly string[],
     ): Promise<Grant>
+    /**
+     * Adds `scopes` to the user's grant at the given versions, with `effects` (the import's
+     * receipt), in one transaction (DESIGN §4.2.1).
+     */
+    import(
+      tenantId: string,
+      key: { userId: string; clientId: string; audience: string },
+      scopes: readonly string[],
+      versions: Readonly<Record<string, number>>,
+      effects: SideEffects,
+    ): Promise<Grant>
     /** Removes the grant; `effects` says what its removal carries (DESIGN §3.8 `grant.deleted`). */
     delete(
       tenantId: string,

@@ -38,6 +38,8 @@ export interface Database {
     consent_resources: string
     /** `[{ type, schema?, consent_templates }]` as JSON (DESIGN §3.9). */
     authorization_details: string
+    /** Auth0's fields kept as sent, as a JSON object (DESIGN §4.2.1). */
+    auth0: string
     enforce_policies: number
     allow_offline_access: number
     skip_consent_for_verifiable_first_party_clients: number

@@ -155,6 +155,18 @@ describe('AssentClient against a running Assent', () => {
     })
   })
 
+  it('imports a grant: the next request for its scopes is accepted at once (DESIGN §4.2.1)', async () => {
+    const imported = await assent.importGrant({
+      user_id: 'client-imported',
+      clientID: DEMO.clientId,
+      audience: DEMO.audience,
+      scope: ['openid', 'profile', 'read:messages'],
+    })
+    expect(imported.receipt_id).toMatch(/^rcp_/)
+    const opened = await assent.createConsentRequest(request('client-imported'))
+    expect(opened.status).toBe('accepted')
+  })
+
   it('creates a portal session (DESIGN §3.7)', async () => {
     const session = await assent.createPortalSession('client-ana', { ui_locales: 'en' })
     expect(session.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)

@@ -639,6 +639,40 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.grants.find('t1', 'u1', 'c1', server.identifier)).toBeUndefined()
     })
 
+    it('imports a grant with its versions and receipt in one transaction; a receipt that cannot be stored writes no grant', async () => {
+      await store.clients.create('t1', client('c1', 'Client one'))
+      const receipt = (id: string): SideEffects => ({
+        receipt: {
+          id,
+          tenantId: 't1',
+          userId: 'u1',
+          clientId: 'c1',
+          action: 'import',
+          claims: {} as never,
+          jws: 'x.y.z',
+          recordedAt: at,
+        },
+      })
+      const key = { userId: 'u1', clientId: 'c1', audience: server.identifier }
+      const grant = await store.grants.import(
+        't1',
+        key,
+        ['read:messages'],
+        { 'read:messages': 3 },
+        receipt('rcp_import_1'),
+      )
+      expect(grant.scope).toEqual(['read:messages'])
+      expect(grant.details['read:messages']?.version).toBe(3)
+      expect((await store.receipts.get('t1', 'rcp_import_1'))?.action).toBe('import')
+      // The same receipt id again cannot be stored: the second import leaves the grant as it was.
+      await expect(
+        store.grants.import('t1', key, ['write:messages'], {}, receipt('rcp_import_1')),
+      ).rejects.toThrow()
+      expect((await store.grants.find('t1', 'u1', 'c1', server.identifier))?.scope).toEqual([
+        'read:messages',
+      ])
+    })
+
     it('purges requests that expired or were answered before a time, and only those', async () => {
       const hour = 3_600_000
       const later = (ms: number) => new Date(at.getTime() + ms)

@@ -12,7 +12,9 @@ const receiptSchema = z.object({
   client_id: z.string(),
   client_name: z.string(),
   audience: z.string().nullable(),
-  action: z.enum(['accept', 'deny', 'revoke']),
+  action: z.enum(['accept', 'deny', 'revoke', 'import']),
+  /** Where an imported consent was given (DESIGN §4.2.1). */
+  source: z.string().optional(),
   granted_scopes: z.array(z.string()),
   declined_scopes: z.array(z.string()),
   lines: z.array(z.string()),

@@ -7,7 +7,7 @@ import { grantJson, listJson, pageOf } from './shapes.js'
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
 
 /** The handlers of `/grants` (DESIGN §4). */
-export function grantHandlers({ grants }: AppDeps) {
+export function grantHandlers({ grants, grantImport }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const { items, total } = await grants.list(
@@ -30,5 +30,18 @@ export function grantHandlers({ grants }: AppDeps) {
     return c.body(null, 204)
   }
 
-  return { list, remove, removeForUser }
+  const importGrant: Handler<'importGrant'> = async (c) => {
+    const body = c.req.valid('json')
+    const { grant, receiptId } = await grantImport.import(c.get('tenant'), {
+      userId: body.user_id,
+      clientId: body.clientID,
+      audience: body.audience,
+      scopes: body.scope,
+      source: 'auth0',
+    })
+    if (receiptId === null) return c.json(grantJson(grant), 200)
+    return c.json({ ...grantJson(grant), receipt_id: receiptId }, 201)
+  }
+
+  return { list, remove, removeForUser, importGrant }
 }

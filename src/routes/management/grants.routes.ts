@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { jsonContent, managementRoute } from './openapi.js'
+import { isValidScopeValue, SCOPE_LIMITS } from '../../consent/index.js'
+import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import { grantSchema, idParam, listSchema, paginationQuery } from './shapes.js'
 
 const id = z.string().min(1).max(300)
@@ -9,6 +10,30 @@ const listQuery = paginationQuery.extend({
   audience: z.string().min(1).max(600).optional(),
 })
 const deleteQuery = z.strictObject({ user_id: id })
+
+/** A grant as Auth0's `GET /grants` lists it; its `id` (Auth0's) is not kept. */
+const importBody = z.strictObject({
+  id: z.string().max(300).optional(),
+  user_id: id,
+  clientID: z.string().min(1).max(128),
+  audience: z.string().min(1).max(600),
+  scope: z
+    .array(
+      z
+        .string()
+        .refine(
+          isValidScopeValue,
+          'must be 1–280 characters, without spaces or control characters',
+        ),
+    )
+    .min(1)
+    .max(SCOPE_LIMITS.scopesPerApi),
+})
+
+const importedSchema = grantSchema.extend({
+  /** The `import` receipt; absent when the grant already held every scope. */
+  receipt_id: z.string().optional(),
+})
 
 const tag = 'Grants'
 
@@ -44,4 +69,18 @@ export const removeForUser = managementRoute({
   request: { query: deleteQuery },
   responses: { 204: { description: 'Deleted' } },
   errors: [],
+})
+
+export const importGrant = managementRoute({
+  method: 'post',
+  path: '/grants',
+  summary: 'Import a consent the user gave elsewhere (extension): they are not asked again',
+  tag,
+  scopes: ['create:grants'],
+  request: { body: jsonRequest(importBody) },
+  responses: {
+    201: jsonContent(importedSchema, 'The grant, with the scopes imported and their receipt'),
+    200: jsonContent(importedSchema, 'The grant already held every scope: nothing was written'),
+  },
+  errors: [404],
 })

@@ -105,6 +105,7 @@ export function managementRoutes(
   const gr = grantHandlers(deps)
   app
     .openapi(grants.list, gr.list)
+    .openapi(grants.importGrant, gr.importGrant)
     .openapi(grants.remove, gr.remove)
     .openapi(grants.removeForUser, gr.removeForUser)
 

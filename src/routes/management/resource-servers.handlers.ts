@@ -3,9 +3,10 @@ import type { DetailType, ResourceLabel, ResourceLabels } from '../../consent/in
 import { AppError } from '../../errors.js'
 import type { AppEnv } from '../../web/context.js'
 import type { AppDeps } from '../deps.js'
+import { keptValues } from './auth0-fields.js'
 import { pickFields } from './fields.js'
 import type * as routes from './resource-servers.routes.js'
-import { listJson, pageOf, resourceServerJson } from './shapes.js'
+import { listJson, pageOf, resourceServerJson, resourceServerKept } from './shapes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
 
@@ -65,6 +66,8 @@ export function resourceServerHandlers({ resourceServers, i18n }: AppDeps) {
     const body = c.req.valid('json')
     // A taken identifier is a ConflictError, answered 409 by the error handler.
     const created = await resourceServers.create(c.get('actor'), c.get('tenant').id, {
+      id: body.id,
+      auth0: keptValues(body, resourceServerKept.create),
       identifier: body.identifier,
       name: body.name ?? body.identifier,
       scopes: toScopes(body.scopes ?? []),
@@ -101,7 +104,9 @@ export function resourceServerHandlers({ resourceServers, i18n }: AppDeps) {
         'Payload validation error: identifier cannot be changed.',
       )
     }
+    const kept = keptValues(body, resourceServerKept.update)
     const updated = await resourceServers.update(c.get('actor'), tenantId, current.id, {
+      ...(Object.keys(kept).length > 0 ? { auth0: kept } : {}),
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.scopes !== undefined ? { scopes: toScopes(body.scopes) } : {}),
       ...(body.enforce_policies !== undefined ? { enforcePolicies: body.enforce_policies } : {}),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { TOKEN_DIALECTS } from '../../consent/index.js'
 import { TOKEN_DIALECT_RULE } from '../../services/admin/validation.js'
+import { readOnlyFields, signingAlgs } from './auth0-fields.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
@@ -10,6 +11,7 @@ import {
   idParam,
   listSchema,
   paginationQuery,
+  resourceServerKept,
   resourceServerSchema,
   scopesInput,
 } from './shapes.js'
@@ -29,7 +31,7 @@ const scopesOrEmptyObject = z.preprocess(
 const settings = {
   name: displayName(200).optional(),
   scopes: scopesOrEmptyObject.optional(),
-  signing_alg: z.enum(['RS256', 'PS256', 'HS256']).optional(),
+  signing_alg: z.enum(signingAlgs).optional(),
   allow_offline_access: z.boolean().optional(),
   skip_consent_for_verifiable_first_party_clients: z.boolean().optional(),
   token_lifetime: z.int().min(1).max(2_592_000).optional(),
@@ -41,6 +43,13 @@ const settings = {
 }
 
 const createBody = z.strictObject({
+  ...readOnlyFields('ResourceServer', ['ResourceServerCreate']),
+  ...resourceServerKept.create,
+  /** Auth0's id (24 hex digits), kept so that what refers to it still does (DESIGN §4.2.1). */
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/, 'must be 24 hexadecimal digits, as Auth0 makes them')
+    .optional(),
   identifier: z
     .string()
     .min(1)
@@ -49,7 +58,12 @@ const createBody = z.strictObject({
   ...settings,
 })
 
-const updateBody = z.strictObject({ ...settings, identifier: z.unknown().optional() })
+const updateBody = z.strictObject({
+  ...readOnlyFields('ResourceServer', ['ResourceServerUpdate']),
+  ...resourceServerKept.update,
+  ...settings,
+  identifier: z.unknown().optional(),
+})
 
 export type ScopesInput = z.output<typeof scopesInput>
 export type ConsentResourcesInput = z.output<typeof consentResourcesInput>

@@ -20,6 +20,7 @@ import type {
 } from '../../entities.js'
 import { templateError } from '../../i18n/details.js'
 import { schemaError } from '../../services/consent/details.js'
+import { keptFields } from './auth0-fields.js'
 
 /* ---------- request pieces ---------- */
 
@@ -192,7 +193,33 @@ export const pageOf = (query: Pagination): Page => ({ page: query.page, perPage:
 
 /* ---------- responses ---------- */
 
+/** The fields of a resource server Assent reads itself; Auth0's others are kept (DESIGN §4.2.1). */
+export const RESOURCE_SERVER_OWN_FIELDS = [
+  'id',
+  'identifier',
+  'name',
+  'is_system',
+  'scopes',
+  'signing_alg',
+  'allow_offline_access',
+  'skip_consent_for_verifiable_first_party_clients',
+  'token_lifetime',
+  'token_dialect',
+  'enforce_policies',
+  'consent_resources',
+  'authorization_details',
+] as const
+
+/** Auth0's fields beside Assent's own, kept as sent on a create and on an update. */
+export const resourceServerKept = {
+  create: keptFields('ResourceServerCreate', RESOURCE_SERVER_OWN_FIELDS),
+  update: keptFields('ResourceServerUpdate', RESOURCE_SERVER_OWN_FIELDS),
+}
+
 export const resourceServerSchema = z.object({
+  /** Auth0's fields Assent keeps as they were sent. */
+  ...resourceServerKept.update,
+  ...resourceServerKept.create,
   id: z.string(),
   name: z.string(),
   identifier: z.string(),
@@ -228,6 +255,7 @@ export const resourceServerSchema = z.object({
 
 export function resourceServerJson(server: ResourceServer): z.output<typeof resourceServerSchema> {
   return {
+    ...server.auth0,
     id: server.id,
     name: server.name,
     identifier: server.identifier,

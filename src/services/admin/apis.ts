@@ -25,6 +25,8 @@ export type ResourceServerUpdate = Omit<ResourceServerChanges, 'tokenDialect'> &
 }
 
 export interface NewResourceServerInput extends ResourceServerSettings {
+  /** Auth0's id, kept so that an export's references still hold (DESIGN §4.2.1). */
+  readonly id?: string | undefined
   readonly identifier: string
   readonly scopes?: readonly ApiScope[]
 }
@@ -139,7 +141,7 @@ export function createResourceServers(store: Store, audit: Audit) {
     ): Promise<ResourceServer> {
       const identifier = checkIdentifier(input.identifier)
       const server: NewResourceServer = {
-        id: sortableId(),
+        id: input.id ?? sortableId(),
         identifier,
         name: checkDisplayName('name', input.name ?? identifier, 200),
         scopes: checkScopes(input.scopes ?? []),
@@ -153,6 +155,7 @@ export function createResourceServers(store: Store, audit: Audit) {
         isSystem: false,
         ...(input.consentResources ? { consentResources: input.consentResources } : {}),
         ...(input.authorizationDetails ? { authorizationDetails: input.authorizationDetails } : {}),
+        ...(input.auth0 ? { auth0: input.auth0 } : {}),
       }
       const created = await store.resourceServers.create(tenantId, server)
       await audit.record(actor, tenantId, 'resource_server.create', created.identifier, {

@@ -83,6 +83,23 @@ export async function mergeGrant(
   return copyWith(row, set)
 }
 
+/** Adds imported scopes to a grant and records the import's receipt, in one transaction. */
+export async function importGrant(
+  db: Kysely<Database>,
+  at: Date,
+  key: GrantKey,
+  scopes: readonly string[],
+  versions: Readonly<Record<string, number>>,
+  effects: SideEffects,
+): Promise<Grant> {
+  const row = await db.transaction().execute(async (trx) => {
+    const merged = await mergeGrant(trx, at, key, scopes, versions)
+    await recordEffects(trx, key.tenantId, effects, at)
+    return merged
+  })
+  return toGrant(row)
+}
+
 export async function findGrant(db: Kysely<Database>, key: GrantKey): Promise<Grant | undefined> {
   const row = await db
     .selectFrom('grants')

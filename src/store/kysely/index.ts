@@ -21,7 +21,7 @@ import {
 } from './consent-requests.js'
 import type { StoreContext } from './context.js'
 import { eraseUser } from './erasure.js'
-import { deleteGrants, findGrant, listGrants, mergeGrant } from './grants.js'
+import { deleteGrants, findGrant, importGrant, listGrants, mergeGrant } from './grants.js'
 import { getMeta, getOrCreateKey, migrateToLatest, ping, setMeta } from './meta.js'
 import {
   createPortalSession,
@@ -223,6 +223,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
               mergeGrant(trx, ctx.now(), { tenantId, userId, clientId, audience }, scopes),
             ),
         ),
+      import: (tenantId, key, scopes, versions, effects) =>
+        importGrant(db, ctx.now(), { tenantId, ...key }, scopes, versions, effects),
       delete: async (tenantId, id, effects) =>
         (await deleteGrants(db, tenantId, { id }, ctx.now(), effects)) > 0,
       deleteForUser: (tenantId, userId, effects) =>

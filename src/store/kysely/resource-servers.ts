@@ -67,6 +67,7 @@ async function insertResourceServer(
     scopes: json(server.scopes),
     consent_resources: json(server.consentResources ?? {}),
     authorization_details: json(server.authorizationDetails ?? []),
+    auth0: json(server.auth0 ?? {}),
     enforce_policies: bit(server.enforcePolicies),
     allow_offline_access: bit(server.allowOfflineAccess),
     skip_consent_for_verifiable_first_party_clients: bit(
@@ -163,6 +164,9 @@ export async function updateResourceServer(
     if (changes.tokenDialect !== undefined) set.token_dialect = changes.tokenDialect
     if (changes.tokenLifetime !== undefined) set.token_lifetime = changes.tokenLifetime
     if (changes.signingAlg !== undefined) set.signing_alg = changes.signingAlg
+    // Auth0's fields merge like a PATCH: each one sent replaces its value.
+    if (changes.auth0 !== undefined)
+      set.auth0 = json({ ...(JSON.parse(current.auth0) as object), ...changes.auth0 })
     await trx.updateTable('resource_servers').set(set).where('id', '=', id).execute()
     if (changes.scopes !== undefined) {
       // A permission names a scope of the API; with the scope gone, so is the permission.

@@ -57,6 +57,7 @@ export function toResourceServer(row: Row<'resource_servers'>): ResourceServer {
     scopes: JSON.parse(row.scopes) as ApiScope[],
     consentResources: JSON.parse(row.consent_resources) as ResourceLabels,
     authorizationDetails: JSON.parse(row.authorization_details) as DetailType[],
+    auth0: JSON.parse(row.auth0) as Record<string, unknown>,
     enforcePolicies: row.enforce_policies === 1,
     allowOfflineAccess: row.allow_offline_access === 1,
     skipConsentForVerifiableFirstPartyClients:

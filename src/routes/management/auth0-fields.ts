@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { AUTH0_MODELS, type Auth0Field } from './auth0-fields.generated.js'
+
+type Model = keyof typeof AUTH0_MODELS
+
+/** Bounds for what is only kept: the 1 MiB body bounds the whole, these each string. */
+const MAX_KEPT_STRING = 10_000
+
+/** The check of a field Assent keeps as sent: its type as Auth0's model gives it, and no more. */
+function keptField({ type, nullable }: Auth0Field): z.ZodType {
+  const base = (() => {
+    switch (type.kind) {
+      case 'string':
+        return z.string().max(MAX_KEPT_STRING)
+      case 'number':
+        return z.number()
+      case 'boolean':
+        return z.boolean()
+      case 'object':
+        return z.record(z.string(), z.unknown())
+      case 'array':
+        return z.array(z.unknown())
+      case 'enum':
+        return z.enum(type.values as [string, ...string[]])
+      case 'unknown':
+        return z.json()
+    }
+  })()
+  return (nullable ? base.nullable() : base).optional()
+}
+
+/**
+ * The fields of an Auth0 model that Assent keeps without acting on them (DESIGN §4.2.1): every
+ * field of `model` but the ones Assent reads itself (`own`), each checked for its type.
+ */
+export function keptFields(model: Model, own: readonly string[]): Record<string, z.ZodType> {
+  const skip = new Set(own)
+  return Object.fromEntries(
+    Object.entries(AUTH0_MODELS[model])
+      .filter(([name]) => !skip.has(name))
+      .map(([name, field]) => [name, keptField(field)]),
+  )
+}
+
+/**
+ * The fields Auth0 returns but does not take (`id` on an update, `is_system`, `client_secret`…):
+ * accepted so that what a GET answered can be sent back, and ignored.
+ */
+export function readOnlyFields(read: Model, writable: readonly Model[]): Record<string, z.ZodType> {
+  const skip = new Set(writable.flatMap((model) => Object.keys(AUTH0_MODELS[model])))
+  return Object.fromEntries(
+    Object.keys(AUTH0_MODELS[read])
+      .filter((name) => !skip.has(name))
+      .map((name) => [name, z.unknown().optional()]),
+  )
+}
+
+/** The kept fields of a parsed body, by their names: what goes to the store as sent. */
+export function keptValues(
+  body: Record<string, unknown>,
+  kept: Record<string, z.ZodType>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const name of Object.keys(kept))
+    if (Object.hasOwn(body, name) && body[name] !== undefined) out[name] = body[name]
+  return out
+}
+
+export const signingAlgs = (() => {
+  const type = AUTH0_MODELS.ResourceServerCreate.signing_alg.type
+  return type.values as readonly [string, ...string[]]
+})()
