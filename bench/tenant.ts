@@ -15,7 +15,7 @@ export const API_SCOPES = RESOURCES.flatMap((r) => [
 ])
 export const REQUEST_SCOPE = `openid profile email ${API_SCOPES.map((s) => s.value).join(' ')}`
 
-/** Large tenant (issue: scale of configuration): clients, APIs × scopes, grants. */
+/** Large tenant: clients, APIs × scopes, grants. */
 export const LARGE = { clients: 10_000, apis: 100, scopesPerApi: 100, grants: 100_000 }
 
 export function createBody(userId = 'bench-user') {

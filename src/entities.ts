@@ -190,7 +190,7 @@ export interface AdminSession {
   readonly subject?: string | null
 }
 
-/** One configuration change (issue 19 item 7): who, through what, what, when, before and after. */
+/** One configuration change (DESIGN §5): who, through what, what, when, before and after. */
 export interface AuditEntry {
   readonly id: string
   readonly tenantId: string

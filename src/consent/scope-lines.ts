@@ -94,7 +94,7 @@ export function ambiguousResources(scopes: Iterable<string>): ReadonlySet<string
 /**
  * The API's label of `resource` for `locale` (DESIGN §4.2): the same tag, then the same language
  * (`pt-PT` for a `pt-BR` page). Chinese stops at the tag: a `zh-CN` label is in Simplified
- * characters, which a `zh-TW` page must not show (issue 16), so that page falls back instead.
+ * characters, which a `zh-TW` page must not show, so that page falls back instead.
  */
 export function resourceLabel(
   labels: ResourceLabels | undefined,

@@ -96,7 +96,7 @@ export function settingsFormValues(settings: TenantSettings, locales: readonly s
   }
 }
 
-/** The tenant settings page (issue 19 item 5). */
+/** The tenant settings page (DESIGN §5). */
 export function settingsModel(input: {
   tenant: Tenant
   locales: readonly string[]

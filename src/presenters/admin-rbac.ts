@@ -90,7 +90,7 @@ export function roleModel(input: {
   }
 }
 
-/** A user's page: permissions with their sources, roles, grants (issue 19 item 3). */
+/** A user's page: permissions with their sources, roles, grants (DESIGN §5). */
 export function userModel(input: {
   userId: string
   seen: User | undefined

@@ -28,7 +28,7 @@ async function expectAccessible(page: Page) {
 const lines = (page: Page, mode: 'grouped' | 'descriptions') =>
   page.getByTestId(`scope-lines-${mode}`).locator('li').allInnerTexts()
 
-describe('the admin console in Chromium (issue 19, Done when)', () => {
+describe('the admin console in Chromium', () => {
   it('follows the documentation: an API, a permission through the Permissions tab, the prompt, a role, a user, delete', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
@@ -181,7 +181,7 @@ describe('the admin console in Chromium (issue 19, Done when)', () => {
   })
 })
 
-describe('console insights in Chromium (issue 19 item 8)', () => {
+describe('console insights in Chromium (DESIGN §5)', () => {
   it('draws the chart beside its numbers, with no serious accessibility violation', async () => {
     const api = management(t)
     const browser_ = consentBrowser(t)

@@ -26,7 +26,7 @@ async function createApi(s: Awaited<ReturnType<typeof consoleSession>>) {
   return res.headers.get('location') ?? ''
 }
 
-describe('console: APIs (issue 19 item 1, DESIGN §5)', () => {
+describe('console: APIs (DESIGN §5)', () => {
   it('lists the APIs and creates one, landing on its Permissions tab', async () => {
     const s = await consoleSession(t)
     const list = await (await s.get('/admin/apis')).text()

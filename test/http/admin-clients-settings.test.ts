@@ -35,7 +35,7 @@ async function saveSettings(
   return s.submit(form, { ...SETTINGS, ...locales, ...changes })
 }
 
-describe('console: clients (issue 19 item 4)', () => {
+describe('console: clients (DESIGN §5)', () => {
   it('creates, edits with a logo preview that saves nothing, and deletes with its grants', async () => {
     const s = await consoleSession(t)
     const created = await s.post('/admin/clients', { name: 'Photos', client_id: 'photos' })
@@ -123,7 +123,7 @@ describe('console: clients (issue 19 item 4)', () => {
   })
 })
 
-describe('console: tenant settings (issue 19 item 5)', () => {
+describe('console: tenant settings (DESIGN §5)', () => {
   it('saves name, colour, languages, return URLs and flags', async () => {
     const s = await consoleSession(t)
     const res = await saveSettings(s, { use_scope_descriptions_for_consent: true })

@@ -36,7 +36,7 @@ async function prompt(action: 'accept' | 'deny' | 'leave', checked?: string[]) {
   await browser.redeem(await browser.answer(request.id, action, page, fields))
 }
 
-describe('console insights (issue 19 item 8)', () => {
+describe('console insights (DESIGN §5)', () => {
   it('counts prompts shown, accepted, declined and abandoned per client, and the unticked scopes', async () => {
     await prompt('accept')
     await prompt('accept', ['profile'])

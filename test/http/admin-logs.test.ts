@@ -13,7 +13,7 @@ afterEach(async () => {
   await t.close()
 })
 
-describe('the audit trail (issue 19 item 7)', () => {
+describe('the audit trail (DESIGN §5)', () => {
   it('records changes through the API and the console, listed by GET /api/v2/logs and /admin/logs', async () => {
     const api = management(t)
     expect((await api('PATCH', `/clients/${DEMO.clientId}`, { name: 'Mail' })).status).toBe(200)

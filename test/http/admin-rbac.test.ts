@@ -20,7 +20,7 @@ async function createRole(s: Awaited<ReturnType<typeof consoleSession>>, name = 
   return res.headers.get('location') ?? ''
 }
 
-describe('console: roles (issue 19 item 2)', () => {
+describe('console: roles (DESIGN §5)', () => {
   it('creates, edits, gives permissions, assigns users, removes them, and deletes', async () => {
     const s = await consoleSession(t)
     const role = await createRole(s)
@@ -79,7 +79,7 @@ describe('console: roles (issue 19 item 2)', () => {
   })
 })
 
-describe('console: users by id (issue 19 item 3)', () => {
+describe('console: users by id (DESIGN §5)', () => {
   it('shows permissions with their sources, roles, and grants; assigns, gives and revokes', async () => {
     const s = await consoleSession(t)
     const role = await createRole(s)

@@ -513,7 +513,7 @@ describe('Download my consent records', () => {
   })
 })
 
-describe('the admin user page (issue 15 item 4)', () => {
+describe('the admin user page', () => {
   it('lists, read-only, the user’s connected apps and receipts', async () => {
     await grant()
     const { cookie } = await adminSignIn(t)

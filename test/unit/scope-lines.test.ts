@@ -325,7 +325,7 @@ describe('granular split (DESIGN §3.5)', () => {
   })
 })
 
-describe('two resources that would read the same (issue: two scopes, two lines)', () => {
+describe('two resources that would read the same', () => {
   it('keeps read:calendar_events and read:calendar-events on two lines with different text', () => {
     const text = texts(groupedLines(['read:calendar_events', 'read:calendar-events']), en)
     expect(text).toEqual([

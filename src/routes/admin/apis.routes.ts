@@ -63,7 +63,7 @@ function parseLocaleLines(lines: string): Record<string, string> {
   return descriptions
 }
 
-/** The console's APIs section (issue 19 item 1; DESIGN §5): list, create, Settings, Permissions. */
+/** The console's APIs section (DESIGN §5): list, create, Settings, Permissions. */
 export function adminApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const apis = deps.resourceServers

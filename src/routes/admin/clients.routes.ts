@@ -35,7 +35,7 @@ const lines = (value: string) =>
     .map((line) => line.trim())
     .filter(Boolean)
 
-/** The console's Clients section (issue 19 item 4): list, create, edit with a logo preview, delete. */
+/** The console's Clients section (DESIGN §5): list, create, edit with a logo preview, delete. */
 export function adminClientRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { clients } = deps

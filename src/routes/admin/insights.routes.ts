@@ -4,7 +4,7 @@ import type { AppEnv } from '../../web/context.js'
 import type { AppDeps } from '../deps.js'
 import { allow, renderConsole } from './console.js'
 
-/** How prompts were answered over the last 30 days, per client and scope (issue 19 item 8). */
+/** How prompts were answered over the last 30 days, per client and scope (DESIGN §5). */
 export function adminInsightRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
 

@@ -8,7 +8,7 @@ import { allow, renderConsole } from './console.js'
 const PER_PAGE = 50
 const query = z.object({ page: z.coerce.number().int().min(0).max(100_000).catch(0) })
 
-/** The console's audit trail (issue 19 item 7), the same entries as `GET /api/v2/logs`. */
+/** The console's audit trail (DESIGN §5), the same entries as `GET /api/v2/logs`. */
 export function adminLogRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
 

@@ -33,7 +33,7 @@ const permissionForm = z.object({
 const userForm = z.object({ csrf, user_id: text(600), remove: z.string().max(600).optional() })
 const ALL = { page: 0, perPage: 100 }
 
-/** The console's Roles section (issue 19 item 2): list, create, edit, delete, permissions, users. */
+/** The console's Roles section (DESIGN §5): list, create, edit, delete, permissions, users. */
 export function adminRoleRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { roles } = deps

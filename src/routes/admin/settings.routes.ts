@@ -88,7 +88,7 @@ function settingsPatch(
   }
 }
 
-/** The console's tenant settings (issue 19 item 5): name, branding, languages, return URLs, flags. */
+/** The console's tenant settings (DESIGN §5): name, branding, languages, return URLs, flags. */
 export function adminSettingsRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
 

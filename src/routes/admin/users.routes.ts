@@ -19,7 +19,7 @@ const permissionForm = z.object({
 const grantForm = z.object({ csrf, revoke: z.string().min(1).max(200) })
 const ALL = { page: 0, perPage: 100 }
 
-/** The console's Users section (issue 19 item 3): a user looked up by id, as the AS knows them. */
+/** The console's Users section (DESIGN §5): a user looked up by id, as the AS knows them. */
 export function adminUserRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { users } = deps

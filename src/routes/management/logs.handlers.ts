@@ -24,7 +24,7 @@ function logJson(entry: AuditEntry): z.output<typeof routes.logSchema> {
   }
 }
 
-/** The handler of `/logs` (issue 19 item 7). */
+/** The handler of `/logs` (DESIGN §5). */
 export function logHandlers({ audit }: AppDeps) {
   const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
     const query = c.req.valid('query')

@@ -18,7 +18,7 @@ export const logSchema = z.object({
   }),
 })
 
-/** `/logs`: every configuration change, newest first (issue 19 item 7). */
+/** `/logs`: every configuration change, newest first (DESIGN §5). */
 export const list = managementRoute({
   method: 'get',
   path: '/logs',

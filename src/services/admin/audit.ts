@@ -2,7 +2,7 @@ import type { Actor, AuditEntry, Page, Paged } from '../../entities.js'
 import { sortableId } from '../../ids.js'
 import type { Store } from '../../store/port.js'
 
-/** The audit trail (issue 19 item 7): every configuration change, by whom, when, before/after. */
+/** The audit trail (DESIGN §5): every configuration change, by whom, when, before/after. */
 export function createAudit(store: Store, now: () => Date) {
   return {
     /**

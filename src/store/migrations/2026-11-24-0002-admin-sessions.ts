@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 
-/** Server-side sessions of the admin pages (issue: tenant-flag preview). */
+/** Server-side sessions of the admin pages (DESIGN §5). */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 
 /**
- * The audit trail (issue 19 item 7): every configuration change, by whom, when, with the state
+ * The audit trail (DESIGN §5): every configuration change, by whom, when, with the state
  * before and after; and who opened each admin session, so console changes name them too.
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's table types

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 
 /**
- * Daily counts of how prompts were answered (issue: console insights), kept apart from consent
+ * Daily counts of how prompts were answered (DESIGN §5), kept apart from consent
  * requests, which are purged after a day: per client, prompts shown, accepted and denied, and per
  * scope how often it was unticked.
  */
