@@ -181,7 +181,9 @@ describe('the whole flow in Chromium', () => {
       await page.getByLabel('User name').fill('picky-pat')
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.waitForURL(`${assent.url}/consent/**`)
-      await page.getByRole('checkbox', { name: 'Messages: read and write your messages' }).uncheck()
+      // Each optional scope has its own box (DESIGN §3.5): untick both.
+      await page.getByRole('checkbox', { name: 'Messages: read your messages' }).uncheck()
+      await page.getByRole('checkbox', { name: 'Messages: write your messages' }).uncheck()
       await page.getByRole('button', { name: 'Accept' }).click()
       await page.waitForURL(`${rp.url}/callback**`)
       // The token carries none of the declined scopes; the user's grant in Assent neither.
