@@ -1,6 +1,7 @@
 import type {
   Api,
   ApiScope,
+  DeviceSignIn,
   GrantedScope,
   RenditionContent,
   TenantFlags,
@@ -124,7 +125,12 @@ export interface ConsentRequest {
   readonly uiLocales: string | null
   readonly returnTo: string
   readonly state: string | null
+  /** `''` for a device sign-in, which has no redirect (DESIGN §3.10). */
   readonly redirectUri: string
+  /** A device sign-in (RFC 8628): the code the AS showed on the device, and the device's name. */
+  readonly device: DeviceSignIn | null
+  /** The AS's "Not you?" URL (DESIGN §3.1), allowed as `return_to` is. */
+  readonly switchAccountUrl: string | null
   readonly status: ConsentStatus
   readonly error: string | null
   readonly createdAt: Date
@@ -163,8 +169,15 @@ export type NewConsentRequest = Omit<
   | 'changedScopes'
   | 'shown'
   | 'receiptId'
+  | 'device'
+  | 'switchAccountUrl'
 > &
-  Partial<Pick<ConsentRequest, 'granular' | 'requiredScopes' | 'changedScopes'>>
+  Partial<
+    Pick<
+      ConsentRequest,
+      'granular' | 'requiredScopes' | 'changedScopes' | 'device' | 'switchAccountUrl'
+    >
+  >
 
 /** A signed-in admin (DESIGN §5): which tenant, with which Management API scopes, until when. */
 export interface AdminSession {
@@ -199,7 +212,7 @@ export interface AuditEntry {
   readonly userIds: readonly string[]
 }
 
-export type { ApiScope, TokenDialect }
+export type { ApiScope, DeviceSignIn, TokenDialect }
 
 /**
  * The latest render of a request's prompt in its browser (DESIGN §3.2.2): what the page showed,
@@ -233,6 +246,9 @@ export interface ReceiptClaims {
   readonly client_name: string
   readonly audience: string | null
   readonly action: ReceiptAction
+  /** `device` for a device sign-in (DESIGN §3.10), with the code the user compared. */
+  readonly flow?: 'device'
+  readonly user_code?: string
   readonly granted_scopes: readonly string[]
   readonly declined_scopes: readonly string[]
   readonly lines: readonly string[]

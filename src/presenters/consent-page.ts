@@ -1,4 +1,4 @@
-import type { PromptMode } from '../consent/index.js'
+import type { DeviceSignIn, PromptMode } from '../consent/index.js'
 import { isRequiredLine, lineValue, promptLines, promptModeFor } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
@@ -115,7 +115,12 @@ export interface ConsentPageInput {
   client: Client
   api: ResourceServer | null
   userName: string
+  /** `''` for a device sign-in, which names its device instead (DESIGN §3.10). */
   redirectUri: string
+  /** A device sign-in: the code to compare and the device's name. */
+  device?: DeviceSignIn | null
+  /** The AS's "Not you?" link (DESIGN §3.2.1). */
+  switchAccountUrl?: string | null
   /** The scopes the page asks about, in prompt order. */
   scopes: readonly string[]
   /** How many other scopes the user already granted this client (incremental consent). */
@@ -155,6 +160,13 @@ const KEY_PARTS: {
   api: (input) => input.api?.id ?? '',
   userName: (input) => input.userName,
   redirectUri: (input) => input.redirectUri,
+  device: (input) =>
+    input.device
+      ? input.device.name === null
+        ? input.device.userCode
+        : `${input.device.userCode}|${input.device.name}`
+      : '',
+  switchAccountUrl: (input) => input.switchAccountUrl ?? '',
   scopes: (input) => joined(input.scopes),
   alreadyGranted: (input) => String(input.alreadyGranted),
   mode: (input) => input.mode,
@@ -191,12 +203,14 @@ export function consentPageKey(input: ConsentPageInput): string {
  */
 export function consentPageModel(input: ConsentPageInput) {
   const { tenant, client, tr } = input
+  const device = input.device ?? null
   // Every value is someone else's words.
   const values = {
     client: client.name,
     tenant: tenant.settings.friendly_name,
     user: input.userName,
     host: hostOf(input.redirectUri),
+    device: device?.name ?? '',
   }
   const alreadyGranted =
     input.alreadyGranted > 0 ? tr.t('page.alreadyGranted', { count: input.alreadyGranted }) : null
@@ -219,6 +233,16 @@ export function consentPageModel(input: ConsentPageInput) {
           title: tr.rich('page.unverifiedTitle', values),
           body: tr.rich('page.unverifiedBody', values),
         },
+    // A device sign-in (DESIGN §3.10): the code large, to compare, and the warning against a
+    // code someone else sent; the device stands where the redirect host would.
+    device: device
+      ? {
+          code: device.userCode,
+          compare: tr.t('page.deviceCompare'),
+          warningTitle: tr.rich('page.deviceWarningTitle', values),
+          warningBody: tr.rich('page.deviceWarningBody', values),
+        }
+      : null,
     // One notice above the lines: why the page is shown again, else why lines are asked again.
     changedNotice:
       input.notice === 'changed'
@@ -237,12 +261,16 @@ export function consentPageModel(input: ConsentPageInput) {
       alreadyGranted,
       accept: tr.t('page.accept'),
       decline: tr.t('page.decline'),
-      redirect: tr.rich('page.redirect', values),
+      redirect: device
+        ? tr.rich(device.name ? 'page.deviceNamed' : 'page.deviceUnnamed', values)
+        : tr.rich('page.redirect', values),
+      switchAccount: tr.t('page.switchAccount'),
       signedInAs: tr.rich('page.signedInAs', values),
       required: tr.t('page.required'),
       changed: tr.t('page.changedBadge'),
       optionalHint: tr.t('page.optionalHint'),
     },
+    switchAccountUrl: input.switchAccountUrl ?? null,
     form: {
       id: 'answer',
       action: input.formAction,

@@ -129,6 +129,11 @@ export interface Database {
     /** The id of `shown`, the latest render (DESIGN §3.2.2). */
     rendition: string | null
     receipt_id: string | null
+    /** `device` for a device sign-in (DESIGN §3.10); `null` for the redirect flow. */
+    flow: string | null
+    user_code: string | null
+    device_name: string | null
+    switch_account_url: string | null
   }
   consent_stats: {
     tenant_id: string

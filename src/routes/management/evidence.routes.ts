@@ -13,6 +13,9 @@ const receiptSchema = z.object({
   client_name: z.string(),
   audience: z.string().nullable(),
   action: z.enum(['accept', 'deny', 'revoke']),
+  /** A device sign-in (DESIGN §3.10), with the code the user was shown to compare. */
+  flow: z.literal('device').optional(),
+  user_code: z.string().optional(),
   granted_scopes: z.array(z.string()),
   declined_scopes: z.array(z.string()),
   lines: z.array(z.string()),

@@ -275,6 +275,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       request.granular ? 'granular' : '',
       request.requiredScopes.join(' '),
       [...changed].join(' '),
+      request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
     ])
     let rendition = renditions.get(key)
     if (!rendition) {
@@ -289,6 +290,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         granular: request.granular,
         required: new Set(request.requiredScopes),
         changed,
+        device: request.device,
       })
       rendition = copyWith(content, { rendition: sha256(canonicalRendition(content)).slice(0, 22) })
       renditions.set(key, rendition)

@@ -166,6 +166,11 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     returnTo: row.return_to,
     state: row.state,
     redirectUri: row.redirect_uri,
+    device:
+      row.flow === 'device' && row.user_code !== null
+        ? { userCode: row.user_code, name: row.device_name }
+        : null,
+    switchAccountUrl: row.switch_account_url,
     status: row.status as ConsentStatus,
     error: row.error,
     createdAt: new Date(row.created_at),
@@ -212,6 +217,8 @@ export function storedConsentRequest(
     returnTo: request.returnTo,
     state: request.state,
     redirectUri: request.redirectUri,
+    device: request.device ?? null,
+    switchAccountUrl: request.switchAccountUrl ?? null,
     status: request.status,
     error: request.error,
     createdAt: request.createdAt,
@@ -253,6 +260,7 @@ function toShown(text: string): ShownPage {
       typeof line === 'string' ? { text: line, scopes: [], kind: 'all', changed: false } : line,
     ),
     versions: raw.versions ?? {},
+    ...(raw.device ? { device: raw.device } : {}),
     at: new Date(raw.at),
   }
 }

@@ -13,6 +13,7 @@ import * as webhookStatus from './2026-11-28-0001-webhook-status.js'
 import * as portalUsedLinks from './2026-11-28-0002-portal-used-links.js'
 import * as auditUserIds from './2026-12-07-0001-audit-user-ids.js'
 import * as renditions from './2026-12-07-0002-renditions.js'
+import * as deviceSignIn from './2026-12-09-0001-device-sign-in.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0002-portal-used-links': portalUsedLinks,
   '2026-12-07-0001-audit-user-ids': auditUserIds,
   '2026-12-07-0002-renditions': renditions,
+  '2026-12-09-0001-device-sign-in': deviceSignIn,
 }
