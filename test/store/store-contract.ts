@@ -503,6 +503,31 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ).toBeUndefined()
     })
 
+    it('keeps a device sign-in, its page and the "Not you?" URL (DESIGN §3.10)', async () => {
+      const device = { userCode: 'WDJB-MJHT', name: 'Living room TV' }
+      await store.consentRequests.create(
+        pending('req_device_000000001', {
+          redirectUri: '',
+          device,
+          switchAccountUrl: 'https://as.example/switch',
+        }),
+      )
+      await store.consentRequests.create(pending('req_plain_0000000001'))
+      expect(await store.consentRequests.get('t1', 'req_device_000000001')).toMatchObject({
+        redirectUri: '',
+        device,
+        switchAccountUrl: 'https://as.example/switch',
+      })
+      expect(await store.consentRequests.get('t1', 'req_plain_0000000001')).toMatchObject({
+        device: null,
+        switchAccountUrl: null,
+      })
+      const page = { ...OTHER_PAGE, device }
+      const shown = await store.consentRequests.show('t1', 'req_device_000000001', page)
+      expect(shown?.shown).toEqual(page)
+      expect((await store.consentRequests.get('t1', 'req_device_000000001'))?.shown).toEqual(page)
+    })
+
     it('records the latest page shown, and writes an answer only on that page', async () => {
       await store.consentRequests.create(pending('req_page_00000000001'))
       await openPage(store, 't1', 'req_page_00000000001')
