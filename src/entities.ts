@@ -21,6 +21,8 @@ export interface TenantSettings {
   allowed_return_urls?: string[]
   /** Seconds a grant counts unless the client sets its own (DESIGN §3.5.1); absent: forever. */
   consent_lifetime?: number
+  /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
+  dynamic_client_consent_lifetime?: number
 }
 
 export interface Tenant {
@@ -53,18 +55,43 @@ export interface Client {
   readonly isVerified: boolean
   /** Seconds a grant to this client counts (DESIGN §3.5.1); `null`: the tenant's setting. */
   readonly consentLifetime: number | null
+  /** The app's home page, privacy policy and terms (https, or http on loopback). */
+  readonly clientUri: string | null
+  readonly policyUri: string | null
+  readonly tosUri: string | null
+  /** Registered by the app itself (dynamic registration, DESIGN §3.10), never first-party. */
+  readonly isDynamic: boolean
+  /** When a self-registered app registered; `null` for the others. */
+  readonly registeredAt: Date | null
   readonly createdAt: Date
   readonly updatedAt: Date
 }
 
 /** A client to create; unset, it is verified and follows the tenant's consent lifetime. */
-export type NewClient = Omit<Client, 'createdAt' | 'updatedAt' | 'isVerified' | 'consentLifetime'> &
-  Partial<Pick<Client, 'isVerified' | 'consentLifetime'>>
+export type NewClient = Omit<
+  Client,
+  | 'createdAt'
+  | 'updatedAt'
+  | 'isVerified'
+  | 'consentLifetime'
+  | 'clientUri'
+  | 'policyUri'
+  | 'tosUri'
+  | 'isDynamic'
+  | 'registeredAt'
+> &
+  Partial<
+    Pick<
+      Client,
+      'isVerified' | 'consentLifetime' | 'clientUri' | 'policyUri' | 'tosUri' | 'isDynamic'
+    >
+  >
 
 export type ResourceServerChanges = Partial<
   Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>
 >
-export type ClientChanges = Partial<Omit<NewClient, 'clientId'>>
+/** Whether an app registered itself is fixed when it is created. */
+export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'isDynamic'>>
 
 export interface Role {
   readonly id: string

@@ -80,6 +80,15 @@ function hostOf(url: string): string {
   }
 }
 
+/**
+ * Where a self-registered app says it lives: its `client_uri`, else where it sends the browser
+ * (a device sign-in sends it nowhere: its first callback, if it has one).
+ */
+function trustHost(client: Client, redirectUri: string, tr: Translator): RichText | null {
+  const url = client.clientUri ?? (redirectUri || client.callbacks[0])
+  return url ? tr.rich('page.clientHost', { host: hostOf(url) }) : null
+}
+
 /** A link of the language switcher: the page again in another of the tenant's locales. */
 export interface LanguageChoice {
   readonly tag: string
@@ -233,6 +242,26 @@ export function consentPageModel(input: ConsentPageInput) {
           title: tr.rich('page.unverifiedTitle', values),
           body: tr.rich('page.unverifiedBody', values),
         },
+    // A self-registered app (DESIGN §3.10): nobody vetted it, so the page says where it comes
+    // from and since when, and it is badged apart from the apps the tenant set up.
+    trust: client.isDynamic
+      ? {
+          badge: tr.t('page.selfRegistered'),
+          registered: client.registeredAt
+            ? tr.t('page.registeredOn', {
+                date: new Intl.DateTimeFormat(tr.locale, { dateStyle: 'long' }).format(
+                  client.registeredAt,
+                ),
+              })
+            : null,
+          host: trustHost(client, input.redirectUri, tr),
+        }
+      : null,
+    // The app's own policy and terms (DESIGN §3.2.1), shown under the rule of its logo.
+    links: [
+      { href: displayableLogo(client.policyUri), text: tr.t('page.privacyPolicy') },
+      { href: displayableLogo(client.tosUri), text: tr.t('page.termsOfService') },
+    ].filter((link): link is { href: string; text: string } => link.href !== null),
     // A device sign-in (DESIGN §3.10): the code large, to compare, and the warning against a
     // code someone else sent; the device stands where the redirect host would.
     device: device

@@ -60,6 +60,12 @@ export interface Database {
     /** `null` (clients made before it existed) reads as verified. */
     is_verified: number | null
     consent_lifetime: number | null
+    client_uri: string | null
+    policy_uri: string | null
+    tos_uri: string | null
+    /** `null` (clients made before it existed) reads as not self-registered. */
+    is_dynamic: number | null
+    registered_at: string | null
   }
   users: {
     tenant_id: string

@@ -117,7 +117,7 @@ describe('the demo page on a phone', () => {
   })
 })
 
-describe('a device sign-in on a 320 px phone (DESIGN §3.10)', () => {
+describe('a self-registered device app on a 320 px phone (DESIGN §3.10)', () => {
   it('shows the code whole, the warning and "Not you?", with no serious accessibility violation', async () => {
     const call = (path: string, body: unknown) =>
       fetch(`${server.url}/api/v2${path}`, {
@@ -125,7 +125,16 @@ describe('a device sign-in on a 320 px phone (DESIGN §3.10)', () => {
         headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
-    expect((await call('/clients', { client_id: 'tv', name: 'Stream Box' })).status).toBe(201)
+    // Self-registered, with its links: the trust block and the links are checked too.
+    const registered = await call('/clients', {
+      client_id: 'tv',
+      name: 'Stream Box',
+      is_dynamic: true,
+      client_uri: 'https://streambox.example/',
+      policy_uri: 'https://streambox.example/privacy',
+      tos_uri: 'https://streambox.example/terms',
+    })
+    expect(registered.status).toBe(201)
     for (const colorScheme of ['light', 'dark'] as const) {
       const created = await call('/consent-requests', {
         client_id: 'tv',
@@ -149,6 +158,8 @@ describe('a device sign-in on a 320 px phone (DESIGN §3.10)', () => {
       expect(await code.innerText()).toBe('WDJB-MJHT-KQZX-PLRS-TVNC-BDHG-4')
       expect(await code.isVisible()).toBe(true)
       expect(await page.getByTestId('device-warning').isVisible()).toBe(true)
+      expect(await page.getByTestId('client-trust').innerText()).toContain('Self-registered app')
+      expect(await page.getByTestId('client-link').count()).toBe(2)
       expect(await page.getByTestId('switch-account').getAttribute('href')).toBe(
         `${server.url}/demo/switch`,
       )

@@ -278,6 +278,47 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ).rejects.toMatchObject({ name: 'ConflictError', subject: 'client' })
     })
 
+    it("keeps a client's links, and when a self-registered one registered (DESIGN §3.10)", async () => {
+      await store.clients.create('t1', {
+        clientId: 'agent',
+        name: 'Agent',
+        description: '',
+        logoUri: null,
+        isFirstParty: false,
+        callbacks: [],
+        appType: null,
+        isDynamic: true,
+        clientUri: 'https://agent.example/',
+        policyUri: 'https://agent.example/privacy',
+        tosUri: 'https://agent.example/terms',
+      })
+      const stored = await store.clients.get('t1', 'agent')
+      expect(stored).toMatchObject({
+        isDynamic: true,
+        clientUri: 'https://agent.example/',
+        policyUri: 'https://agent.example/privacy',
+        tosUri: 'https://agent.example/terms',
+      })
+      expect(stored?.registeredAt).toBeInstanceOf(Date)
+      const updated = await store.clients.update('t1', 'agent', { policyUri: null, tosUri: null })
+      expect(updated).toMatchObject({ isDynamic: true, policyUri: null, tosUri: null })
+      expect(updated?.registeredAt).toEqual(stored?.registeredAt)
+      await store.clients.create('t1', {
+        clientId: 'plain',
+        name: 'Plain',
+        description: '',
+        logoUri: null,
+        isFirstParty: false,
+        callbacks: [],
+        appType: null,
+      })
+      expect(await store.clients.get('t1', 'plain')).toMatchObject({
+        isDynamic: false,
+        registeredAt: null,
+        clientUri: null,
+      })
+    })
+
     const client = (clientId: string, name: string) => ({
       clientId,
       name,

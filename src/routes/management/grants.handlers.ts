@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppDeps } from '../../app/types.js'
+import { consentLifetimeFor } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
 import { grantDeleted } from '../../services/consent/evidence.js'
 import type { AppEnv } from '../../web/context.js'
@@ -22,7 +23,9 @@ export function grantHandlers({ store }: AppDeps) {
     const json = await Promise.all(
       items.map(async (grant) => {
         const client = await store.clients.get(tenant.id, grant.clientId)
-        const lifetime = client?.consentLifetime ?? tenant.settings.consent_lifetime ?? null
+        const lifetime = client
+          ? consentLifetimeFor(client, tenant.settings)
+          : (tenant.settings.consent_lifetime ?? null)
         return grantJson(grant, lifetime)
       }),
     )

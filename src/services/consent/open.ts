@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  consentLifetimeFor,
   countingGrant,
   decide,
   effectiveScopes,
@@ -140,7 +141,7 @@ export async function createConsentRequest(
           details: grant.details,
           grantedAt: grant.updatedAt,
           api,
-          lifetimeSeconds: client.consentLifetime ?? tenant.settings.consent_lifetime ?? null,
+          lifetimeSeconds: consentLifetimeFor(client, tenant.settings),
           now: deps.now(),
         })
       : { counted: [], changed: [] }

@@ -79,6 +79,11 @@ export function toClient(row: Row<'clients'>): Client {
     appType: row.app_type,
     isVerified: row.is_verified !== 0,
     consentLifetime: row.consent_lifetime,
+    clientUri: row.client_uri,
+    policyUri: row.policy_uri,
+    tosUri: row.tos_uri,
+    isDynamic: row.is_dynamic === 1,
+    registeredAt: row.registered_at === null ? null : new Date(row.registered_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }

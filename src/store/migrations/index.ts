@@ -14,6 +14,7 @@ import * as portalUsedLinks from './2026-11-28-0002-portal-used-links.js'
 import * as auditUserIds from './2026-12-07-0001-audit-user-ids.js'
 import * as renditions from './2026-12-07-0002-renditions.js'
 import * as deviceSignIn from './2026-12-09-0001-device-sign-in.js'
+import * as clientLinks from './2026-12-09-0002-client-links.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0001-audit-user-ids': auditUserIds,
   '2026-12-07-0002-renditions': renditions,
   '2026-12-09-0001-device-sign-in': deviceSignIn,
+  '2026-12-09-0002-client-links': clientLinks,
 }
