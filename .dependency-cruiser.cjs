@@ -25,14 +25,14 @@ module.exports = {
       comment:
         'src/app/ is the wiring (DESIGN §9): it imports everything and nothing imports it but ' +
         'the entry points.',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/', pathNot: '^src/(app/|main\\.ts|migrate\\.ts|cli\\.ts)' },
       to: { path: '^src/app/' },
     },
     {
       name: 'routes-not-to-store',
       comment: 'Routes call services, never the store, not even for its types (DESIGN §9).',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/routes/' },
       to: { path: `^src/store/|${STORE_IMPLEMENTATION}` },
     },
@@ -49,7 +49,7 @@ module.exports = {
         'A presenter shapes what a service returned, from plain data and src/consent/: it imports ' +
         'no service, job, route or web module, not even for a type (the data types it reads live ' +
         'in src/entities.ts).',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/presenters/' },
       to: { path: '^src/(services|jobs|web|routes)/' },
     },
@@ -58,7 +58,7 @@ module.exports = {
       comment:
         'src/web/ knows HTTP and nothing of routes, presenters, services, jobs or the store: what ' +
         'it needs of them is handed to it by app/deps (DESIGN §9).',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/web/' },
       to: { path: `^src/(routes|presenters|services|jobs|store)/|${STORE_IMPLEMENTATION}` },
     },

@@ -206,6 +206,17 @@ export type NewConsentRequest = Omit<
     >
   >
 
+/**
+ * Who is making a change, and through what: known at the edge (the Management API's token, the
+ * console's session), set on the request's context there, and handed to every change it asks for.
+ */
+export interface Actor {
+  /** The token's subject, `admin token`, or for `system` the part of the service that acted. */
+  readonly subject: string
+  /** `system`: the service itself, acting on a rule (a webhook endpoint dead for a day). */
+  readonly via: 'api' | 'console' | 'system'
+}
+
 /** A signed-in admin (DESIGN §5): which tenant, with which Management API scopes, until when. */
 export interface AdminSession {
   readonly id: string
@@ -377,3 +388,67 @@ export interface PortalSession {
   /** Of a used link: the id of the session it opened. */
   readonly opened: string | null
 }
+
+/** Which page of a list: numbered from 0, `perPage` items each. */
+export interface Page {
+  readonly page: number
+  readonly perPage: number
+}
+
+/** One page of a list, and how many items the whole list holds. */
+export interface Paged<T> {
+  readonly items: T[]
+  readonly total: number
+}
+
+/** One API's part of a grant, as the page lists it. */
+export interface GrantedAccess {
+  readonly api: ResourceServer | null
+  /** In prompt order, only what the API still defines. */
+  readonly scopes: readonly string[]
+}
+
+/** A client the user granted something to, with what and since when. */
+export interface ConnectedApp {
+  readonly client: Client
+  readonly access: readonly GrantedAccess[]
+  /** When the user first granted it anything. */
+  readonly grantedAt: Date
+}
+
+export interface PortalPage {
+  readonly apps: readonly ConnectedApp[]
+  /** The client whose access was just removed, for the confirmation. */
+  readonly removed: Client | null
+}
+
+export interface ClientInsight {
+  readonly clientId: string
+  readonly name: string
+  readonly shown: number
+  readonly accepted: number
+  readonly declined: number
+  /** Shown and never answered (closed, or left to expire). */
+  readonly abandoned: number
+  /** Per day, oldest first: `[shown, accepted, declined]`. */
+  readonly days: readonly {
+    readonly day: string
+    readonly shown: number
+    readonly answered: number
+  }[]
+}
+
+export interface Insights {
+  readonly from: string
+  readonly to: string
+  readonly clients: readonly ClientInsight[]
+  /** With granular consent: the optional scopes users untick most, per client. */
+  readonly unticked: readonly {
+    readonly clientId: string
+    readonly scope: string
+    readonly count: number
+  }[]
+}
+
+/** The Management API scopes a token or console session holds; `all` for the static token. */
+export type GrantedScopes = ReadonlySet<string> | 'all'

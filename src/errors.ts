@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'invalid_body'
   | 'invalid_query_string'
   | 'invalid_uri'
+  | 'invalid_authorization_details'
   | 'insufficient_scope'
   | 'invalid_token'
   | 'inexistent_resource_server'

@@ -3,6 +3,8 @@ import { accountRoutes } from '../routes/account.routes.js'
 import { adminRoutes } from '../routes/admin.routes.js'
 import { consentRoutes } from '../routes/consent.routes.js'
 import { demoRoutes } from '../routes/demo.routes.js'
+import type { AppDeps } from '../routes/deps.js'
+import { landingPage } from '../routes/landing.routes.js'
 import { managementRoutes } from '../routes/management/index.js'
 import { systemRoutes } from '../routes/system.routes.js'
 import type { AppEnv } from '../web/context.js'
@@ -11,7 +13,6 @@ import { createTokenVerifier } from '../web/middleware/management-auth.js'
 import { pages } from '../web/middleware/pages.js'
 import { requestContext } from '../web/middleware/request-context.js'
 import { tenant } from '../web/middleware/tenant.js'
-import type { AppDeps } from './types.js'
 
 export interface AppOptions {
   /** Serve `GET /demo` (DESIGN §8 `ASSENT_DEMO`). */
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps, options: AppOptions = { demo: false }) 
 
   // Pages: the tenant, and a same-origin check on every form post.
   const page = pages(deps)
+  app.get('/', page, landingPage(deps))
   app.use('/consent/*', page)
   app.route('/consent', consentRoutes(deps))
   app.use('/account/*', page)

@@ -5,23 +5,33 @@ import type { I18n } from '../i18n/i18n.js'
 import { linesText } from '../i18n/lines.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
+import type { AppDeps } from '../routes/deps.js'
 import { createResourceServers } from '../services/admin/apis.js'
 import { createAudit } from '../services/admin/audit.js'
 import { createClients } from '../services/admin/clients.js'
+import { createGrants } from '../services/admin/grants.js'
+import { insights } from '../services/admin/insights.js'
+import { createPreview } from '../services/admin/preview.js'
+import { createReceiptLog } from '../services/admin/receipts.js'
 import { createRoles } from '../services/admin/roles.js'
+import { createAdminSessions } from '../services/admin/sessions.js'
 import { createSettings } from '../services/admin/settings.js'
+import { requestTenants } from '../services/admin/tenants.js'
 import { createUsers } from '../services/admin/users.js'
 import { createConsentFlow } from '../services/consent/flow.js'
 import { createReceiptService } from '../services/consent/receipts.js'
 import { createPortalService } from '../services/portal.js'
+import { createWebhookAdmin } from '../services/webhooks/webhooks.js'
 import type { Store } from '../store/port.js'
+import { createRateLimiter } from '../store/rate-limits.js'
 import { createCsrf } from '../web/edge/csrf.js'
-import { createRateLimiter } from '../web/middleware/rate-limit.js'
 import type { Assets } from '../web/render/assets.js'
 import type { Views } from '../web/render/views.js'
-import type { AppDeps } from './types.js'
 
-/** The dependencies of `createApp`, every part built once, from the configuration and the store. */
+/**
+ * The dependencies of `createApp`, every part built once, from the configuration and the store.
+ * The store itself is not among them: the routes and the web layer reach it through these parts.
+ */
 export function appDeps(parts: {
   config: Config
   store: Store
@@ -46,8 +56,11 @@ export function appDeps(parts: {
     linesText(lines, parts.i18n.translator(locale)).map((line) =>
       line.map((segment) => segment.text).join(''),
     )
+  const { store, sharedCounters: _pool, ...shared } = parts
   return {
-    ...parts,
+    ...shared,
+    ready: () => store.ping(),
+    tenantForHost: requestTenants(store),
     metrics,
     receipts,
     consentFlow: createConsentFlow({
@@ -74,7 +87,18 @@ export function appDeps(parts: {
     users: createUsers(parts.store, audit),
     clients: createClients(parts.store, audit),
     settings: createSettings(parts.store, parts.i18n.locales, audit),
-    csrf: createCsrf(parts.store, { secure: parts.config.publicUrl.protocol === 'https:' }),
+    grants: createGrants(parts.store),
+    receiptLog: createReceiptLog(parts.store),
+    webhooks: createWebhookAdmin(parts.store, audit, {
+      allowHttpLoopback: parts.config.webhookAllowHttpLoopback,
+      now: parts.now,
+    }),
+    adminSessions: createAdminSessions(parts.store, parts.now),
+    preview: createPreview(parts.store),
+    insights: (tenantId, now) => insights(parts.store, tenantId, now),
+    csrf: createCsrf((create) => parts.store.keys.getOrCreate('csrf', create), {
+      secure: parts.config.publicUrl.protocol === 'https:',
+    }),
     limits: {
       answersPerAddress: limiter('answers', answersPerAddress),
       createsPerClient: limiter('creates_client', createsPerClient),

@@ -12,6 +12,21 @@ export function requiredScopes(required: readonly string[], asked: readonly stri
   return asked.filter((scope) => wanted.has(scope))
 }
 
+/**
+ * The scopes that stand on a line of their own (DESIGN §3.5): under granular consent every
+ * optional scope, so no box ties it to another scope (read granted without write); required
+ * scopes may share a line, since none of them can be unticked. Nothing stands alone otherwise.
+ */
+export function standaloneScopes(
+  granular: boolean,
+  scopes: readonly string[],
+  required: ReadonlySet<string>,
+): ReadonlySet<string> {
+  if (!granular) return NONE
+  return new Set(scopes.filter((scope) => !required.has(scope)))
+}
+const NONE: ReadonlySet<string> = new Set()
+
 /** A line is required when any of its scopes is: a line stands or falls whole. */
 export function isRequiredLine(line: ScopedLine, required: ReadonlySet<string>): boolean {
   return line.scopes.some((scope) => required.has(scope))

@@ -29,3 +29,16 @@ export function isAllowedReturnTo(returnTo: string, allowed: readonly string[]):
     return target.pathname.startsWith(withSlash)
   })
 }
+
+/**
+ * The way back to the authorization server from a request that can no longer be answered (DESIGN
+ * §3.2.1): its `return_to` with the request id and `error=access_denied` (RFC 6749 §4.1.2.1), so
+ * the AS can end its flow. Never the request's `state`: the page holding this link may outlive the
+ * flow, and `state` is the AS's value to give back with an answer only.
+ */
+export function abandonedReturnUrl(returnTo: string, requestId: string): string {
+  const back = new URL(returnTo)
+  back.searchParams.set('consent_request', requestId)
+  back.searchParams.set('error', 'access_denied')
+  return back.href
+}

@@ -120,12 +120,15 @@ export function resourceLabel(
  * the API defines: a resource that would read like another one of them is shown as written
  * (see `ambiguousResources`), on every prompt, so its text does not change from one to the next.
  * A resource the API labels in `locale` reads in that language's words (`line.labelled`).
+ * A scope in `alone` gets a line of its own, worded as the line of that single action (granular
+ * consent, DESIGN §3.5); the other scopes of its resource still share theirs.
  */
 export function groupedLines(
   scopes: readonly string[],
   known: readonly string[] = [],
   labels?: ResourceLabels,
   locale = 'en',
+  alone: ReadonlySet<string> = new Set(),
 ): PromptLine[] {
   const lines: PromptLine[] = []
   const byResource = new Map<string, { scopes: string[]; actions: ActionLabel[] }>()
@@ -145,7 +148,7 @@ export function groupedLines(
     const label: ActionLabel = knownActions.has(parsed.action)
       ? { kind: 'known', key: `actions.${parsed.action}` }
       : { kind: 'raw', text: parsed.action }
-    const group = byResource.get(parsed.resource)
+    const group = alone.has(value) ? undefined : byResource.get(parsed.resource)
     if (group) {
       group.scopes.push(value)
       group.actions.push(label)
@@ -154,7 +157,7 @@ export function groupedLines(
     const spaced = words(parsed.resource)
     const raw = ambiguous.has(parsed.resource)
     const created = { scopes: [value], actions: [label] }
-    byResource.set(parsed.resource, created)
+    if (!alone.has(value)) byResource.set(parsed.resource, created)
     const labelled = resourceLabel(labels, parsed.resource, locale)
     lines.push({
       kind: 'resource',
@@ -216,12 +219,16 @@ export function descriptionLines(
   return lines
 }
 
-/** The lines of a prompt in the tenant's mode. */
+/**
+ * The lines of a prompt in the tenant's mode. `alone`: scopes that must not share a line (see
+ * `standaloneScopes`); descriptions mode gives every scope its own line anyway.
+ */
 export function promptLines(
   mode: PromptMode,
   scopes: readonly string[],
   api: Api | null,
   locale: string,
+  alone?: ReadonlySet<string>,
 ): PromptLine[] {
   return mode === 'descriptions'
     ? descriptionLines(scopes, api, locale)
@@ -230,5 +237,6 @@ export function promptLines(
         (api?.scopes ?? []).map((scope) => scope.value),
         api?.consentResources,
         locale,
+        alone,
       )
 }

@@ -1,5 +1,6 @@
 /** Plain data the domain works on: what the store holds, with no storage or HTTP in it. */
 
+import type { DetailType } from './authorization-details.js'
 import type { TOKEN_DIALECTS } from './token-dialect.js'
 
 export interface ApiScope {
@@ -43,4 +44,6 @@ export interface Api {
   readonly tokenDialect: TokenDialect
   /** Per-locale words for its resources in grouped lines (DESIGN §4.2); absent: none. */
   readonly consentResources?: ResourceLabels
+  /** The RFC 9396 detail types it accepts, with their words (DESIGN §3.9); absent: none. */
+  readonly authorizationDetails?: readonly DetailType[]
 }

@@ -1,7 +1,6 @@
-import { type FlagName, flagOn, TENANT_FLAGS } from '../consent/index.js'
+import { displayableLogo, type FlagName, flagOn, TENANT_FLAGS } from '../consent/index.js'
 import type { Client, Tenant, TenantSettings } from '../entities.js'
 import type { FormState } from './admin-console.js'
-import { displayableLogo } from './consent-page.js'
 
 const clientHref = (client: Pick<Client, 'clientId'>) =>
   `/admin/clients/${encodeURIComponent(client.clientId)}`

@@ -1,4 +1,4 @@
-import type { GrantedScopes } from '../web/middleware/management-auth.js'
+import type { GrantedScopes } from '../entities.js'
 
 /** The console's sections, each shown only to a session whose scopes may read it. */
 const SECTIONS = [

@@ -1,5 +1,6 @@
 import type { PromptMode } from '../consent/index.js'
 import type {
+  ConnectedApp,
   Grant,
   PermissionRef,
   Receipt,
@@ -9,7 +10,6 @@ import type {
   UserPermission,
 } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
-import type { ConnectedApp } from '../services/portal.js'
 import type { FormState } from './admin-console.js'
 import { promptLineViews } from './consent-page.js'
 

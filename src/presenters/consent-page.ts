@@ -1,5 +1,12 @@
 import type { DeviceSignIn, PromptMode } from '../consent/index.js'
-import { isRequiredLine, lineValue, promptLines, promptModeFor } from '../consent/index.js'
+import {
+  displayableLogo,
+  isRequiredLine,
+  lineValue,
+  promptLines,
+  promptModeFor,
+  standaloneScopes,
+} from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
 import { lineText } from '../i18n/lines.js'
@@ -34,7 +41,8 @@ export function promptLineViews(
   tr: Translator,
   options: LineOptions = NO_CHOICE,
 ): LineView[] {
-  return promptLines(mode, scopes, api, tr.locale).map((line, index) => ({
+  const alone = standaloneScopes(options.granular, scopes, options.required)
+  return promptLines(mode, scopes, api, tr.locale, alone).map((line, index) => ({
     text: lineText(line, tr),
     choice: options.granular
       ? {
@@ -49,27 +57,6 @@ export function promptLineViews(
 
 export function promptMode(tenant: Tenant): PromptMode {
   return promptModeFor(tenant.settings.flags)
-}
-
-/**
- * A logo URL is shown only over https, or http on loopback (DESIGN §6): `localhost` or
- * `127.0.0.1`, the loopback hosts the page's Content-Security-Policy can name.
- */
-export function displayableLogo(url: string | null | undefined): string | null {
-  if (!url) return null
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol === 'https:') return parsed.href
-    if (
-      parsed.protocol === 'http:' &&
-      (parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1')
-    ) {
-      return parsed.href
-    }
-  } catch {
-    // not a URL: not shown
-  }
-  return null
 }
 
 function hostOf(url: string): string {
@@ -89,29 +76,34 @@ function trustHost(client: Client, redirectUri: string, tr: Translator): RichTex
   return url ? tr.rich('page.clientHost', { host: hostOf(url) }) : null
 }
 
-/** A link of the language switcher: the page again in another of the tenant's locales. */
+/** An option of the language picker: one of the tenant's locales. */
 export interface LanguageChoice {
   readonly tag: string
   /** The language's own name (`meta.language`): a reader finds their language by it. */
   readonly name: string
-  readonly href: string
 }
 
 /**
- * The language switcher (issue 16): plain links that render the page again with `ui_locales`,
- * for a user whose browser guessed wrong; no script, so it works with JavaScript off. Each link
- * is the query alone, which a browser resolves against the page's own path (RFC 3986 §5.2.2):
- * the request id is not written into each of up to thirty links on every view.
+ * The language picker's options (DESIGN §3.2.1): one `<select name="ui_locales">` in a GET form
+ * that renders the page again, for a user whose browser guessed wrong; no script, so it works
+ * with JavaScript off. A form without `action` submits to the page's own path, so the request id
+ * is never written into the picker.
  */
 export function languageChoices(
   locales: readonly string[],
   i18n: Pick<I18n, 'translator'>,
 ): LanguageChoice[] {
-  return locales.map((tag) => ({
-    tag,
-    name: i18n.translator(tag).t('meta.language'),
-    href: `?ui_locales=${encodeURIComponent(tag)}`,
-  }))
+  return locales.map((tag) => ({ tag, name: i18n.translator(tag).t('meta.language') }))
+}
+
+/** The picker's view-model in the page's language; none when there is nothing to choose. */
+export function languagePicker(choices: readonly LanguageChoice[] | undefined, tr: Translator) {
+  if (!choices || choices.length < 2) return null
+  return {
+    label: tr.t('page.languages'),
+    submit: tr.t('page.changeLanguage'),
+    choices: choices.map((choice) => ({ ...choice, current: choice.tag === tr.locale })),
+  }
 }
 
 export interface ConsentPageInput {
@@ -140,7 +132,7 @@ export interface ConsentPageInput {
   csrf: string
   /** Checkboxes, required and changed lines; absent: all or nothing. */
   lineOptions?: LineOptions
-  /** The switcher's links; none (or one) shows no switcher. */
+  /** The picker's languages; none (or one) shows no picker. */
   languages?: readonly LanguageChoice[]
   /** The id of this render, posted with the answer (DESIGN §3.2.2); absent in the preview. */
   rendition?: string
@@ -306,15 +298,6 @@ export function consentPageModel(input: ConsentPageInput) {
       csrf: input.csrf,
       rendition: input.rendition ?? '',
     },
-    languages:
-      input.languages && input.languages.length > 1
-        ? {
-            label: tr.t('page.languages'),
-            choices: input.languages.map((choice) => ({
-              ...choice,
-              current: choice.tag === tr.locale,
-            })),
-          }
-        : null,
+    languages: languagePicker(input.languages, tr),
   }
 }

@@ -1,15 +1,21 @@
 import type { Client, ConsentRequest, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { plainText } from '../i18n/rich-text.js'
-import type { Decision } from '../services/consent/flow.js'
 import { promptLineViews, promptMode } from './consent-page.js'
+
+/** What the demo page reads of the decision its stand-in AS redeemed (DESIGN §3.4). */
+interface DemoDecision {
+  readonly status: 'accepted' | 'denied'
+  readonly granted_scopes: readonly string[]
+  readonly scope: string
+}
 
 /** The view-model of `views/demo-done.eta`: what the demo's stand-in AS received. */
 export function demoDoneModel(
   input: {
     tenant: Tenant
     request: ConsentRequest
-    decision: Decision
+    decision: DemoDecision
     client: Client | undefined
     api: ResourceServer | null
   },

@@ -1,4 +1,4 @@
-import type { Insights } from '../services/admin/insights.js'
+import type { Insights } from '../entities.js'
 
 const WIDTH = 300
 const HEIGHT = 60

@@ -1,15 +1,17 @@
 import type { PromptWarning } from '../consent/index.js'
 import {
+  displayableLogo,
   effectiveScopes,
   flagOn,
   promptWarnings,
+  requiredScopes,
   STANDARD_SCOPES,
   splitScopeString,
 } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { isolate } from '../i18n/rich-text.js'
-import { consentPageModel, displayableLogo, promptMode } from './consent-page.js'
+import { consentPageModel, promptMode } from './consent-page.js'
 
 export interface PreviewInput {
   tenant: Tenant
@@ -90,10 +92,11 @@ export function previewModel(input: PreviewInput) {
           mode,
           formAction: '',
           csrf: '',
-          // The boxes users will see when the tenant lets them pick (DESIGN §3.5).
+          // The boxes users will see when the tenant lets them pick (DESIGN §3.5); the AS
+          // marks nothing required here, so only the rule's own (`openid`) applies.
           lineOptions: {
             granular: flagOn(tenant.settings.flags, 'enable_granular_consent'),
-            required: new Set(['openid']),
+            required: new Set(requiredScopes([], scopes.effective)),
             changed: new Set(),
           },
           tr,

@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../app/types.js'
 import { accountAppsModel, accountContinueModel } from '../presenters/account-page.js'
 import { promptMode } from '../presenters/consent-page.js'
 import { receiptJson } from '../presenters/receipt-json.js'
@@ -12,6 +11,7 @@ import { readForm } from '../web/edge/forms.js'
 import { limitBody } from '../web/middleware/body-limit.js'
 import { useLocale } from '../web/render/locale.js'
 import { renderPage } from '../web/render/render.js'
+import type { AppDeps } from './deps.js'
 
 /** The connected-apps session (DESIGN §3.7, §6). */
 const SESSION_COOKIE = PAGE_COOKIES.account
@@ -33,7 +33,7 @@ export function accountRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { portal, csrf } = deps
   const cookies = pageCookies({ secure: deps.config.publicUrl.protocol === 'https:' })
-  const sessionCookie = (c: Context<AppEnv>) => cookies.read(c.req.header('cookie'), SESSION_COOKIE)
+  const sessionCookie = (c: Context<AppEnv>) => csrf.sentCookie(c, SESSION_COOKIE)
 
   /** The session the cookie names (401 page without one), and the page's language. */
   async function signedIn(c: Context<AppEnv>) {

@@ -1,32 +1,26 @@
-import { createHash, randomBytes } from 'node:crypto'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../app/types.js'
-import { AppError } from '../errors.js'
 import { previewModel } from '../presenters/preview-page.js'
-import { askedAgain } from '../services/admin/asked-again.js'
 import type { AppEnv } from '../web/context.js'
 import { PAGE_COOKIES, pageCookies } from '../web/edge/cookies.js'
 import { readForm } from '../web/edge/forms.js'
 import { limitBody } from '../web/middleware/body-limit.js'
-import { type createTokenVerifier, hasAnyScope } from '../web/middleware/management-auth.js'
+import type { createTokenVerifier } from '../web/middleware/management-auth.js'
 import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
 import { renderPage } from '../web/render/render.js'
 import { adminApiRoutes } from './admin/apis.routes.js'
 import { adminClientRoutes } from './admin/clients.routes.js'
-import { renderConsole } from './admin/console.js'
+import { allow, can, renderConsole } from './admin/console.js'
 import { adminInsightRoutes } from './admin/insights.routes.js'
 import { adminLogRoutes } from './admin/logs.routes.js'
 import { adminRoleRoutes } from './admin/roles.routes.js'
 import { adminSettingsRoutes } from './admin/settings.routes.js'
 import { adminUserRoutes } from './admin/users.routes.js'
+import type { AppDeps } from './deps.js'
 
 const ADMIN_COOKIE = PAGE_COOKIES.admin
 const LOGIN_COOKIE = PAGE_COOKIES.adminLogin
-const SESSION_SECONDS = 8 * 60 * 60
 const FLIP_SCOPE = 'update:tenant_settings'
-
-const hash = (value: string) => createHash('sha256').update(value).digest('hex')
 
 const loginForm = z.object({
   token: z.string().trim().min(1).max(8192),
@@ -76,13 +70,9 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   }
 
   const requireSession: MiddlewareHandler<AppEnv> = async function requireAdminSession(c, next) {
-    const cookie = cookies.read(c.req.header('cookie'), ADMIN_COOKIE)
-    const session =
-      cookie && cookie.length <= 128
-        ? await deps.store.adminSessions.get(hash(cookie), deps.now())
-        : undefined
-    if (!cookie || !session || session.tenantId !== c.get('tenant').id)
-      return c.redirect('/admin/login', 303)
+    const cookie = csrf.sentCookie(c, ADMIN_COOKIE)
+    const session = await deps.adminSessions.find(c.get('tenant').id, cookie)
+    if (!cookie || !session) return c.redirect('/admin/login', 303)
     c.set('admin', session)
     c.set('adminCookie', cookie)
     c.set('actor', { subject: session.subject ?? 'admin token', via: 'console' })
@@ -106,24 +96,10 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
         'That token was not accepted. Use the admin token or a management access token for this tenant.',
       )
 
-    const id = randomBytes(32).toString('base64url')
-    const now = deps.now()
     // A session ends no later than the token it was opened with (DESIGN §6).
-    const seconds = Math.min(SESSION_SECONDS, verified.secondsLeft ?? SESSION_SECONDS)
-    const expiresAt = new Date(now.getTime() + seconds * 1000)
-    await deps.store.adminSessions.purgeExpired(now)
-    await deps.store.adminSessions.create(
-      {
-        id: hash(id),
-        tenantId: tenant.id,
-        scopes: verified.scopes === 'all' ? 'all' : [...verified.scopes],
-        expiresAt,
-        subject: verified.subject,
-      },
-      now,
-    )
+    const { secret, seconds } = await deps.adminSessions.open({ tenantId: tenant.id, ...verified })
     c.header('Set-Cookie', cookies.set(LOGIN_COOKIE, '', 0), { append: true })
-    c.header('Set-Cookie', cookies.set(ADMIN_COOKIE, id, Math.max(1, Math.floor(seconds))), {
+    c.header('Set-Cookie', cookies.set(ADMIN_COOKIE, secret, Math.max(1, Math.floor(seconds))), {
       append: true,
     })
     return c.redirect('/admin/preview', 303)
@@ -141,49 +117,36 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   app.post('/logout', limitBody('form'), async (c) => {
     const form = await readForm(c, logoutForm)
     await csrf.check('admin', c.get('adminCookie'), form.csrf)
-    await deps.store.adminSessions.delete(c.get('admin').id)
+    await deps.adminSessions.close(c.get('admin'))
     c.header('Set-Cookie', cookies.set(ADMIN_COOKIE, '', 0), { append: true })
     return c.redirect('/admin/login', 303)
   })
 
   app.get('/preview', async (c) => {
     const tenant = c.get('tenant')
-    const [apis, clients] = await Promise.all([
-      deps.store.resourceServers.list(tenant.id, { page: 0, perPage: 100 }),
-      deps.store.clients.list(tenant.id, { page: 0, perPage: 100 }),
-    ])
     const query = c.req.query()
-    const audience = query.audience?.slice(0, 600)
-    const api =
-      (audience
-        ? apis.items.find((a) => a.identifier === audience || a.id === audience)
-        : apis.items[0]) ?? null
-    const client =
-      (query.client_id
-        ? clients.items.find((x) => x.clientId === query.client_id)
-        : clients.items[0]) ?? null
+    const { apis, clients, api, client, askedAgain } = await deps.preview.subjects(tenant.id, {
+      audience: query.audience?.slice(0, 600),
+      clientId: query.client_id,
+    })
     const scopeValues = c.req.queries('scope')
     const locale = deps.i18n.locales.includes(query.locale ?? '')
       ? (query.locale as string)
       : (tenant.settings.default_locale ?? 'en')
     const search = new URL(c.req.url).search
-    const reasked = api ? await askedAgain(deps.store, tenant.id, api) : undefined
     const model = previewModel({
       tenant,
-      apis: apis.items,
-      clients: clients.items,
+      apis,
+      clients,
       api,
       client,
       scope: scopeValues ? scopeValues.join(' ').slice(0, 20_000) : undefined,
       tr: deps.i18n.translator(locale),
       locales: deps.i18n.locales,
-      canFlip: hasAnyScope(
-        c.get('admin').scopes === 'all' ? 'all' : new Set(c.get('admin').scopes),
-        [FLIP_SCOPE],
-      ),
+      canFlip: can(c, FLIP_SCOPE),
       csrf: await csrf.token('admin', c.get('adminCookie')),
       back: search.length <= 4000 ? search : '',
-      askedAgain: reasked,
+      askedAgain,
     })
     return renderConsole(
       c,
@@ -196,14 +159,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   app.post('/preview/flag', limitBody('form'), async (c) => {
     const form = await readForm(c, flagForm)
     await csrf.check('admin', c.get('adminCookie'), form.csrf)
-    const admin = c.get('admin')
-    if (!hasAnyScope(admin.scopes === 'all' ? 'all' : new Set(admin.scopes), [FLIP_SCOPE])) {
-      throw new AppError(
-        403,
-        'insufficient_scope',
-        `Insufficient scope, expected any of: ${FLIP_SCOPE}`,
-      )
-    }
+    allow(c, FLIP_SCOPE)
     await deps.settings.update(c.get('actor'), c.get('tenant'), {
       flags: { use_scope_descriptions_for_consent: form.value === 'on' },
     })

@@ -1,7 +1,8 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../app/types.js'
+import { abandonedReturnUrl } from '../consent/index.js'
 import type { ConsentRequest, Tenant } from '../entities.js'
+import { AppError } from '../errors.js'
 import type { Translator } from '../i18n/i18n.js'
 import { copyWith } from '../objects.js'
 import {
@@ -17,11 +18,13 @@ import { type BrowserCookie, CONSENT_CSRF_COOKIE, CSRF_FIELD } from '../web/edge
 import { readForm } from '../web/edge/forms.js'
 import { parseQuery } from '../web/edge/validate.js'
 import { limitBody } from '../web/middleware/body-limit.js'
+import { respondWithError } from '../web/middleware/error-handler.js'
 import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
 import { tenantLocales, useLocale } from '../web/render/locale.js'
 import { createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
 import { pageHtml, pagePolicy } from '../web/render/render.js'
 import { completeResponse } from '../web/render/response.js'
+import type { AppDeps } from './deps.js'
 
 const answerForm = z.object({
   action: z.enum(['accept', 'deny']),
@@ -36,7 +39,7 @@ const answerForm = z.object({
     .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
 })
 
-// The language switcher's links (DESIGN §3.2): a tag the user picked, ahead of the request's own.
+// The language picker's choice (DESIGN §3.2.1): a tag the user picked, ahead of the request's own.
 const promptQuery = z.object({
   ui_locales: z
     .string()
@@ -68,9 +71,22 @@ export function consentRoutes(deps: AppDeps) {
       // The first view binds the request to this new cookie: the error page hands it over too,
       // so the browser can come back to its request.
       if (cookie.setCookie) c.header('Set-Cookie', cookie.setCookie, { append: true })
-      throw error
+      return deadEnd(c, request, error)
     }
   })
+
+  /**
+   * A request that can no longer be answered, shown to the browser it is bound to, gets a way
+   * back to the AS (DESIGN §3.2.1). The flow refuses any other browser (403 `bound_elsewhere`)
+   * before it says whether a bound request was answered or expired, so a 409 or 410 for a bound
+   * request reaches its own browser only; every other error is thrown as it is.
+   */
+  function deadEnd(c: Context<AppEnv>, request: ConsentRequest, error: unknown): Response {
+    const over =
+      error instanceof AppError && (error.code === 'already_answered' || error.code === 'expired')
+    if (!over || request.bindingHash === null) throw error
+    return respondWithError(c, deps, error, abandonedReturnUrl(request.returnTo, request.id))
+  }
 
   async function promptPage(
     c: Context<AppEnv>,
@@ -131,13 +147,18 @@ export function consentRoutes(deps: AppDeps) {
       )
       const browser = csrf.sentCookie(c, CONSENT_CSRF_COOKIE)
       await csrf.check(request.id, browser, form[CSRF_FIELD])
-      const result = await flow.answer(
-        tenant,
-        request,
-        { action: form.action, checked: form.scopes, rendition: form.rendition },
-        browser,
-        c.get('locale') ?? 'en',
-      )
+      let result: Awaited<ReturnType<typeof flow.answer>>
+      try {
+        result = await flow.answer(
+          tenant,
+          request,
+          { action: form.action, checked: form.scopes, rendition: form.rendition },
+          browser,
+          c.get('locale') ?? 'en',
+        )
+      } catch (error) {
+        return deadEnd(c, request, error)
+      }
       if (result.kind === 'stale' && browser) {
         // The prompt as it now reads, in the language of the page answered (DESIGN §3.2.2).
         const tr = deps.i18n.translator(result.prompt.rendition.locale)
@@ -180,7 +201,7 @@ function requestUrls(request: ConsentRequest): RequestUrls {
 }
 
 /**
- * The switcher's links of a tenant, made once per tenant object: the configuration cache hands
+ * The picker's languages of a tenant, made once per tenant object: the configuration cache hands
  * out the same object until the tenant's settings change.
  */
 const switcherOf = new WeakMap<Tenant, readonly LanguageChoice[]>()
@@ -203,7 +224,7 @@ function pageInput(
   const { request } = prompt
   return {
     tenant,
-    configEpoch: deps.store.configEpoch(),
+    configEpoch: deps.consentFlow.configEpoch(),
     client: prompt.client,
     api: prompt.api,
     userName: SENTINEL.user,

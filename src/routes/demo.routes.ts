@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../app/types.js'
 import { demoDoneModel } from '../presenters/demo-page.js'
 import { openDemoRequest } from '../services/demo.js'
 import type { AppEnv } from '../web/context.js'
@@ -8,6 +7,7 @@ import { parseQuery } from '../web/edge/validate.js'
 import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
 import { useLocale } from '../web/render/locale.js'
 import { renderPage } from '../web/render/render.js'
+import type { AppDeps } from './deps.js'
 
 const demoQuery = z.object({ ui_locales: z.string().max(200).optional() })
 const doneQuery = z.object({
@@ -41,8 +41,8 @@ export function demoRoutes(deps: AppDeps) {
     // As an authorization server would: redeem the verifier the browser brought back.
     const decision = await flow.verify(tenant, request.id, back.consent_verifier)
     const [client, api] = await Promise.all([
-      deps.store.clients.get(tenant.id, request.clientId),
-      request.audience ? deps.store.resourceServers.find(tenant.id, request.audience) : undefined,
+      deps.clients.find(tenant.id, request.clientId),
+      request.audience ? deps.resourceServers.find(tenant.id, request.audience) : undefined,
     ])
     const model = demoDoneModel({ tenant, request, decision, client, api: api ?? null }, tr)
     return renderPage(c, deps, 'demo-done', model, { title: model.text.title, tr })

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import type { AppDeps } from '../app/types.js'
 import type { AppEnv } from '../web/context.js'
 import { staticToken } from '../web/edge/static-token.js'
+import type { AppDeps } from './deps.js'
 
 /** `/healthz` and the static assets. */
 export function systemRoutes(deps: AppDeps) {
@@ -10,7 +10,7 @@ export function systemRoutes(deps: AppDeps) {
   // Ready once the store answers (DESIGN §8); a load balancer takes the instance out otherwise.
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store')
-    const ready = await deps.store.ping()
+    const ready = await deps.ready()
     return c.json({ status: ready ? 'ok' : 'unavailable' }, ready ? 200 : 503)
   })
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import {
   grantedInPromptOrder,
   isAllowedReturnTo,
@@ -6,7 +5,17 @@ import {
   promptLines,
   promptModeFor,
 } from '../consent/index.js'
-import type { Client, Grant, PortalSession, Receipt, ResourceServer, Tenant } from '../entities.js'
+import { sha256 } from '../digest.js'
+import type {
+  Client,
+  ConnectedApp,
+  Grant,
+  GrantedAccess,
+  PortalPage,
+  PortalSession,
+  Receipt,
+  Tenant,
+} from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
 import type { Store } from '../store/port.js'
@@ -17,21 +26,6 @@ import type { ReceiptService } from './consent/receipts.js'
 /** A portal link is single-use and valid 5 minutes; the session it opens, 30 (DESIGN §3.7). */
 export const PORTAL_LINK_TTL_MS = 5 * 60 * 1000
 export const PORTAL_SESSION_TTL_MS = 30 * 60 * 1000
-
-/** One API's part of a grant, as the page lists it. */
-export interface GrantedAccess {
-  readonly api: ResourceServer | null
-  /** In prompt order, only what the API still defines. */
-  readonly scopes: readonly string[]
-}
-
-/** A client the user granted something to, with what and since when. */
-export interface ConnectedApp {
-  readonly client: Client
-  readonly access: readonly GrantedAccess[]
-  /** When the user first granted it anything. */
-  readonly grantedAt: Date
-}
 
 /** What a portal link's page offers the browser that opened it (DESIGN §3.7). */
 export type LinkVisit =
@@ -44,12 +38,6 @@ export type LinkVisit =
     }
   /** A link this browser used, whose session still lasts: it goes back to the page. */
   | { readonly state: 'reopened' }
-
-export interface PortalPage {
-  readonly apps: readonly ConnectedApp[]
-  /** The client whose access was just removed, for the confirmation. */
-  readonly removed: Client | null
-}
 
 /**
  * Connected apps (DESIGN §3.7): the AS asks for a single-use link for one user; opening it shows a
@@ -103,7 +91,7 @@ export interface PortalDeps {
 }
 
 /** Only the hash of a link or session secret is stored: a copy of the table opens nothing. */
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('base64url')
+const hashOf = (secret: string) => sha256(secret, 'base64url')
 /** 256 random bits, base64url: what a link or a cookie carries. */
 const SECRET = /^[A-Za-z0-9_-]{43}$/
 

@@ -10,6 +10,8 @@ import type {
   NewEvent,
   NewResourceServer,
   OutboxItem,
+  Page,
+  Paged,
   PermissionRef,
   PortalSession,
   Receipt,
@@ -90,15 +92,7 @@ export type VerifyOutcome =
   | { readonly outcome: 'unchanged'; readonly request: ConsentRequest }
   | { readonly outcome: 'not_found' }
 
-export interface Page {
-  readonly page: number
-  readonly perPage: number
-}
-
-export interface Paged<T> {
-  readonly items: T[]
-  readonly total: number
-}
+export type { Page, Paged } from '../entities.js'
 
 /**
  * Everything Assent keeps. One interface, one contract test suite (test/store), several engines.

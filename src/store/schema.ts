@@ -36,6 +36,8 @@ export interface Database {
     scopes: string
     /** `{ resource: { locale: { heading, noun } } }` as JSON (DESIGN §4.2). */
     consent_resources: string
+    /** `[{ type, schema?, consent_templates }]` as JSON (DESIGN §3.9). */
+    authorization_details: string
     enforce_policies: number
     allow_offline_access: number
     skip_consent_for_verifiable_first_party_clients: number

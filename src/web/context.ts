@@ -1,7 +1,6 @@
 import type { Context } from 'hono'
-import type { AdminSession, Tenant } from '../entities.js'
+import type { Actor, AdminSession, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
-import type { Actor } from '../services/admin/audit.js'
 
 /** What the request context carries (hono `Variables`), set by the middleware. */
 export interface AppEnv {

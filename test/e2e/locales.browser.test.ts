@@ -82,8 +82,10 @@ describe('every shipped locale', () => {
     const page = await context.newPage()
     await page.goto(`${server.url}/demo`)
     const consent = page.url().split('?')[0] ?? ''
-    // The switcher's links are the query alone: followed, they stay on this request's page.
-    await page.locator('nav.languages a[hreflang="de"]').click()
+    // The picker's form has no action: sent, it stays on this request's page, with script off too.
+    const picker = page.getByTestId('language-picker')
+    await picker.locator('select[name="ui_locales"]').selectOption('de')
+    await picker.locator('button[type="submit"]').click()
     await page.waitForURL(`${consent}?ui_locales=de`)
     expect(await page.locator('html').getAttribute('lang')).toBe('de')
     const violations: Record<string, string[]> = {}

@@ -71,7 +71,11 @@ describe('granular consent in Chromium (DESIGN §3.5)', () => {
     const profile = page.getByRole('checkbox', { name: 'Profile: access your name and picture' })
     const contacts = page.getByRole('checkbox', { name: 'Contacts: read your contacts' })
     await expect.poll(() => profile.isChecked()).toBe(true)
-    expect(await page.getByRole('checkbox').count()).toBe(2)
+    // Write is optional, so it stands on its own line: read can be granted without it.
+    expect(await page.getByRole('checkbox').count()).toBe(3)
+    await expect
+      .poll(() => page.getByRole('checkbox', { name: 'Messages: write your messages' }).isChecked())
+      .toBe(true)
     expect(await page.locator('li:has-text("Messages") .badge.required').innerText()).toBe(
       'Required',
     )
@@ -95,7 +99,7 @@ describe('granular consent in Chromium (DESIGN §3.5)', () => {
     await page.goto(request.consent_url)
     // Tab to each box and untick it with the space bar, then Tab on to Accept and press Enter.
     const boxes = await page.getByRole('checkbox').count()
-    expect(boxes).toBe(3)
+    expect(boxes).toBe(4)
     for (let i = 0; i < boxes; i++) {
       await page.keyboard.press('Tab')
       expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe(

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { limits } from '../../src/config/env.js'
 import type { CreateConsentRequestInput } from '../../src/services/consent/flow.js'
 import { DEMO } from '../../src/services/demo.js'
+import { consentBrowser } from '../support/consent.js'
+import { htmlForm } from '../support/html-form.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -132,7 +134,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     expect(html).toContain('<html lang="zh-TW" dir="ltr">')
   })
 
-  it("offers the tenant's languages as plain links that re-render with ui_locales", async () => {
+  it("offers the tenant's languages in one GET form that re-renders with ui_locales", async () => {
     await t.store.tenants.updateSettings(t.tenant.id, {
       ...t.tenant.settings,
       enabled_locales: ['en', 'de', 'ar'],
@@ -141,21 +143,29 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     const first = await t.app.request(`/consent/${request.id}?ui_locales=en`)
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
     const html = await first.text()
-    const nav = /<nav class="languages"[^>]*>[\s\S]*?<\/nav>/.exec(html)?.[0] ?? ''
-    expect(nav).toContain('aria-label="Language"')
-    expect(nav).toContain(
-      '<a href="?ui_locales=en" lang="en" hreflang="en" aria-current="true">English</a>',
-    )
-    expect(nav).toContain('<a href="?ui_locales=de" lang="de" hreflang="de">Deutsch</a>')
-    expect(nav).toContain('hreflang="ar">العربية</a>')
-    expect(nav).not.toContain('Français')
+    expect(html).not.toContain('data-testid="languages"')
+    const picker = htmlForm(html, (form) => form.attrs.get('data-testid') === 'language-picker')
+    // No action: the form goes to the page's own path, so no request id is written into it.
+    expect(picker.method).toBe('get')
+    expect(picker.attrs.has('action')).toBe(false)
+    expect(picker.entries()).toEqual([['ui_locales', 'en']])
+    const form = /<form[^>]*data-testid="language-picker"[\s\S]*?<\/form>/.exec(html)?.[0] ?? ''
+    expect(form).toContain('<label for="language-select">Language</label>')
+    expect(form).toContain('<select id="language-select" name="ui_locales">')
+    expect(form).toContain('<option value="en" lang="en" selected>English</option>')
+    expect(form).toContain('<option value="de" lang="de">Deutsch</option>')
+    expect(form).toContain('<option value="ar" lang="ar">العربية</option>')
+    expect(form).toContain('<button type="submit"')
+    expect(form).not.toContain('Français')
+    expect(form).not.toContain(request.id)
+    expect(html).not.toContain('<script')
 
     // The user's pick wins over the request's ui_locales, for this view.
     const de = await (
       await t.app.request(`/consent/${request.id}?ui_locales=de`, { headers: { cookie } })
     ).text()
     expect(de).toContain('<html lang="de" dir="ltr">')
-    expect(de).toContain('hreflang="de" aria-current="true">Deutsch</a>')
+    expect(de).toContain('<option value="de" lang="de" selected>Deutsch</option>')
     // A language the tenant disabled is not offered; asking for it falls back to the request's.
     const fr = await (
       await t.app.request(`/consent/${request.id}?ui_locales=fr`, { headers: { cookie } })
@@ -333,6 +343,124 @@ describe('error pages', () => {
     const res = await t.app.request('/nope')
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+  })
+})
+
+describe('branded error pages with a way back (DESIGN §3.2.1)', () => {
+  const backLink = /<a [^>]*href="([^"]*)" data-testid="back-link">/
+
+  async function brand() {
+    await t.store.tenants.updateSettings(t.tenant.id, {
+      ...t.tenant.settings,
+      branding: { ...t.tenant.settings.branding, primary_color: '#0f766e' },
+    })
+  }
+
+  it('gives the bound browser a way back from an answered request, and nobody else', async () => {
+    await brand()
+    const browser = consentBrowser(t)
+    const request = await openRequest({ state: 'secret-state' })
+    const page = await browser.visit(request.id)
+    expect((await browser.answer(request.id, 'accept', page)).status).toBe(303)
+
+    const again = await browser.visit(request.id, page.cookie)
+    expect(again.status).toBe(409)
+    const href = (backLink.exec(again.html)?.[1] ?? '').replaceAll('&amp;', '&')
+    const back = new URL(href)
+    expect(back.origin + back.pathname).toBe('http://localhost:3000/demo/done')
+    expect([...back.searchParams]).toEqual([
+      ['consent_request', request.id],
+      ['error', 'access_denied'],
+    ])
+    expect(again.html).not.toContain('secret-state')
+    expect(again.html).toContain('class="tenant-logo" src="http://localhost:3000/assets/acme.svg"')
+    expect(again.html).toContain('--brand: #0f766e;')
+    // A second post from the same browser: the same way back.
+    const twice = await browser.answer(request.id, 'accept', page)
+    expect(twice.status).toBe(409)
+    expect(backLink.exec(await twice.text())?.[1]).toBe(backLink.exec(again.html)?.[1])
+
+    // Another browser learns nothing of the request: branding only.
+    const stranger = await browser.visit(request.id)
+    expect(stranger.status).toBe(403)
+    expect(stranger.html).toContain('class="tenant-logo"')
+    for (const secret of ['back-link', 'demo/done', 'Mail Helper', DEMO.userName, request.id])
+      expect(stranger.html).not.toContain(secret)
+    const strangerPost = await browser.answer(request.id, 'accept', {
+      cookie: stranger.cookie,
+      csrf: page.csrf,
+    })
+    expect(strangerPost.status).toBe(403)
+    expect(await strangerPost.text()).not.toContain('back-link')
+  })
+
+  it('gives a way back from an expired request only once a browser was bound to it', async () => {
+    const browser = consentBrowser(t)
+    const opened = await openRequest()
+    const page = await browser.visit(opened.id)
+    const unopened = await openRequest()
+    t.clock.advance(601_000)
+
+    const expired = await browser.visit(opened.id, page.cookie)
+    expect(expired.status).toBe(410)
+    expect(expired.html).toContain('data-testid="back-link"')
+    expect(expired.html).toContain(`consent_request=${opened.id}&amp;error=access_denied`)
+    const posted = await browser.answer(opened.id, 'accept', page)
+    expect(posted.status).toBe(410)
+    expect(await posted.text()).toContain('data-testid="back-link"')
+
+    // Nobody has shown this one's page: whoever holds the link gets no way into the AS.
+    const never = await browser.visit(unopened.id)
+    expect(never.status).toBe(410)
+    expect(never.html).not.toContain('back-link')
+  })
+
+  it('brands the 404 page and shows nothing of a request', async () => {
+    await brand()
+    const res = await t.app.request('/consent/AAAAAAAAAAAAAAAAAAAAAA')
+    expect(res.status).toBe(404)
+    const html = await res.text()
+    expect(html).toContain('class="tenant-logo"')
+    expect(html).toContain('alt="\u2068Acme\u2069 logo"')
+    expect(html).toContain('--brand: #0f766e;')
+    expect(html).not.toContain('back-link')
+  })
+})
+
+describe('GET / (DESIGN §3.2.1)', () => {
+  it("says what the service is, with the tenant's name and logo and nobody's data", async () => {
+    const request = await openRequest()
+    const res = await t.app.request('/')
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('<html lang="en" dir="ltr">')
+    expect(html).toContain('<h1 id="title"><bdi>Acme</bdi> app permissions</h1>')
+    expect(html).toContain('class="tenant-logo" src="http://localhost:3000/assets/acme.svg"')
+    for (const secret of ['Mail Helper', DEMO.clientId, DEMO.userName, request.id])
+      expect(html).not.toContain(secret)
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+  })
+
+  it('speaks the browser’s language, right to left in Hebrew', async () => {
+    const he = await (await t.app.request('/', { headers: { 'accept-language': 'he' } })).text()
+    expect(he).toContain('<html lang="he" dir="rtl">')
+    expect(he).toContain('הרשאות אפליקציות של <bdi>Acme</bdi>')
+    const ru = await (await t.app.request('/?ui_locales=ru')).text()
+    expect(ru).toContain('Разрешения приложений <bdi>Acme</bdi>')
+  })
+
+  it("shows each tenant's name on its own host, and none on a host no tenant serves", async () => {
+    await t.store.tenants.create({
+      id: 'globex',
+      domains: ['globex.example'],
+      settings: { ...t.tenant.settings, friendly_name: 'Globex', branding: {} },
+    })
+    const globex = await (await t.app.request('/', { headers: { host: 'globex.example' } })).text()
+    expect(globex).toContain('<bdi>Globex</bdi> app permissions')
+    expect(globex).not.toContain('Acme')
+    const res = await t.app.request('/', { headers: { host: 'elsewhere.example' } })
+    expect(res.status).toBe(404)
+    expect(await res.text()).not.toContain('Acme')
   })
 })
 

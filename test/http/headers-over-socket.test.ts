@@ -109,7 +109,7 @@ describe('a first view that fails after binding', () => {
 
 describe('responses the handlers did not shape', () => {
   it('answers something thrown that is not an Error with a 500 that has every header', async () => {
-    served.t.deps.store.ping = () => Promise.reject('the database went away')
+    served.t.store.ping = () => Promise.reject('the database went away')
     const res = await fetch(`${served.url}/healthz`, { headers: { accept: 'application/json' } })
     expect(res.status).toBe(500)
     expect(Object.fromEntries(res.headers)).toMatchObject(SECURITY)

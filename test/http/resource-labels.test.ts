@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { paths } from '../../src/config/paths.js'
+import { loadLocaleResources } from '../../src/i18n/i18n.js'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn, listLines } from '../support/admin.js'
 import { expectError, management } from '../support/management.js'
@@ -143,5 +145,32 @@ describe('resource labels (DESIGN §4.2)', () => {
     expect(ja).toContain('No Japanese label for “messages”')
     expect(ja).toContain('No Japanese label for “contacts”')
     expect(await preview('en')).not.toContain('No English label')
+  })
+
+  // French spells both words as English does; everywhere else an English word is a leak.
+  const sharesTheWords = new Set(['en', 'fr'])
+  const locales = Object.keys(loadLocaleResources(paths.locales))
+
+  it('make the demo read in each shipped language without an English word', async () => {
+    expect(locales).toHaveLength(31)
+    for (const locale of locales) {
+      const request = await openRequest(locale)
+      const html = await (await t.app.request(`/consent/${request.id}`)).text()
+      const lines = listLines(html, 'scope-lines')
+      expect(lines, locale).toHaveLength(2)
+      const labels = (await t.store.resourceServers.find(t.tenant.id, DEMO.audience))
+        ?.consentResources
+      for (const [i, resource] of ['messages', 'contacts'].entries()) {
+        // English needs none: the API's own words are English already.
+        if (locale === 'en') continue
+        const label = labels?.[resource]?.[locale]
+        expect(label, `${locale} ${resource}`).toBeDefined()
+        expect(lines[i], locale).toContain(label?.heading)
+        expect(lines[i], locale).toContain(label?.noun)
+      }
+      if (!sharesTheWords.has(locale)) {
+        expect(lines.join(' '), locale).not.toMatch(/\b(messages|contacts)\b/i)
+      }
+    }
   })
 })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/errors.js'
+import { requestTenants } from '../../src/services/admin/tenants.js'
 import { openStore } from '../../src/store/open-database.js'
 import type { Store } from '../../src/store/port.js'
 import type { AppEnv } from '../../src/web/context.js'
@@ -49,7 +50,7 @@ describe.each(engines)('tenant middleware over $name (DESIGN §2)', (engine) => 
     await store.migrate()
     await store.tenants.create({ id: 't1', domains: ['one.example'], settings })
     app = new Hono<AppEnv>()
-    app.use(tenant({ store }))
+    app.use(tenant({ tenantForHost: requestTenants(store) }))
     app.get('/', (c) => c.text(c.get('tenant').id))
     app.onError((err, c) => c.text(err.message, err instanceof AppError ? err.status : 500))
   })

@@ -53,15 +53,22 @@ describe('granular consent (DESIGN §3.5)', () => {
   it('shows a checkbox per optional line, checked, with the line as its label; none on required lines', async () => {
     const request = await open({ granular: true, required_scopes: 'openid read:messages' })
     const { html } = await browser.visit(request.id)
-    // Grouped: the Messages line holds read and write; read is required, so the line is.
-    expect(checkboxes(html).map((b) => b.value)).toEqual(['profile', 'read:contacts'])
+    // Read is required; write, optional, is a line of its own, so it can be unticked.
+    expect(checkboxes(html).map((b) => b.value)).toEqual([
+      'profile',
+      'write:messages',
+      'read:contacts',
+    ])
     for (const box of checkboxes(html)) {
       expect(html).toMatch(
         new RegExp(`id="${box.id}" name="scopes" value="${box.value}" form="answer" checked>`),
       )
       expect(html).toContain(`<label for="${box.id}">`)
     }
-    expect(html).toMatch(/<span class="badge required">Required<\/span>.*Messages/)
+    expect(html).toMatch(
+      /<span class="badge required">Required<\/span><span><bdi>Messages<\/bdi>: read your <bdi>messages<\/bdi><\/span>/,
+    )
+    expect(html).toMatch(/value="write:messages"[^\n]*<bdi>Messages<\/bdi>: write your/)
     expect(html).toContain('<form method="post" action="/consent/')
     expect(html).toContain('id="answer"')
   })
@@ -85,8 +92,28 @@ describe('granular consent (DESIGN §3.5)', () => {
     expect(again.granted_scopes).toEqual([])
   })
 
+  it('grants read without write: write unticked, the decision and the receipt hold read only', async () => {
+    const { decision } = await consent(['profile', 'read:messages', 'read:contacts'], {
+      granular: true,
+      required_scopes: 'openid',
+    })
+    expect(decision).toMatchObject({
+      granted_scopes: ['openid', 'profile', 'read:messages', 'read:contacts'],
+      declined_scopes: ['write:messages'],
+    })
+    const receipt = await api('GET', `/consent-receipts/${decision.receipt_id}`)
+    expect(receipt.body.granted_lines).toContain('Messages: read your messages')
+    expect(receipt.body.declined_lines).toEqual(['Messages: write your messages'])
+    // A box posting both scopes at once is no line of this page: it grants nothing.
+    const forged = await consent(['read:messages write:messages'], {
+      granular: true,
+      user_id: 'forger',
+    })
+    expect(forged.decision.granted_scopes).toEqual(['openid'])
+  })
+
   it('accepts with everything optional unticked, and ignores forged values', async () => {
-    const { decision } = await consent(['admin:everything', 'read:messages'], {
+    const { decision } = await consent(['admin:everything', 'read:messages write:messages'], {
       granular: true,
     })
     expect(decision.granted_scopes).toEqual(['openid'])
@@ -101,7 +128,7 @@ describe('granular consent (DESIGN §3.5)', () => {
   it('follows the tenant flag enable_granular_consent', async () => {
     await api('PATCH', '/tenants/settings', { flags: { enable_granular_consent: true } })
     const request = await open()
-    expect(checkboxes((await browser.visit(request.id)).html)).toHaveLength(3)
+    expect(checkboxes((await browser.visit(request.id)).html)).toHaveLength(4)
     await api('PATCH', '/tenants/settings', { flags: { enable_granular_consent: false } })
     const plain = await open({ user_id: 'other' })
     expect(checkboxes((await browser.visit(plain.id)).html)).toHaveLength(0)

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/store/open-database.js'
-import { createRateLimiter } from '../../src/web/middleware/rate-limit.js'
+import { createRateLimiter } from '../../src/store/rate-limits.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
 
 describe.skipIf(!TEST_DATABASE_URL)('shared rate-limit counters on PostgreSQL (DESIGN §6)', () => {

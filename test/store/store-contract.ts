@@ -244,6 +244,31 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.resourceServers.find('t1', 'rs_2'))?.consentResources).toEqual({})
     })
 
+    it('stores detail types with their schemas and templates (DESIGN §3.9)', async () => {
+      const types = [
+        {
+          type: 'payment_initiation',
+          schema: { type: 'object', required: ['creditorName'] },
+          consentTemplates: { en: 'Pay {instructedAmount} to {creditorName}' },
+        },
+      ]
+      const created = await store.resourceServers.create('t1', {
+        ...server,
+        authorizationDetails: types,
+      })
+      expect(created.authorizationDetails).toEqual(types)
+      await store.resourceServers.update('t1', 'rs_1', { name: 'Renamed' })
+      expect((await store.resourceServers.find('t1', 'rs_1'))?.authorizationDetails).toEqual(types)
+      const updated = await store.resourceServers.update('t1', 'rs_1', { authorizationDetails: [] })
+      expect(updated?.authorizationDetails).toEqual([])
+      const bare = await store.resourceServers.create('t1', {
+        ...server,
+        id: 'rs_2',
+        identifier: 'urn:bare',
+      })
+      expect((await store.resourceServers.find('t1', bare.id))?.authorizationDetails).toEqual([])
+    })
+
     it('refuses a duplicate identifier in one tenant', async () => {
       await store.resourceServers.create('t1', server)
       await expect(store.resourceServers.create('t1', { ...server, id: 'rs_2' })).rejects.toThrow()
@@ -1307,6 +1332,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         changedScopes: [],
         shown: null,
         receiptId: null,
+        device: null,
+        switchAccountUrl: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   type Api,
+  consentLifetime,
   countingGrant,
   grantExpiry,
   groupedLines,
@@ -61,6 +62,20 @@ describe('scope versions (DESIGN §3.5.1)', () => {
       ['read:contacts', 2],
       ['new:x', 1],
     ])
+  })
+})
+
+describe('the consent lifetime a grant counts for (DESIGN §3.5.1)', () => {
+  it("is the client's own, else the tenant's, else none", () => {
+    expect(consentLifetime({ consentLifetime: 60 }, { consent_lifetime: 3600 })).toBe(60)
+    expect(consentLifetime({ consentLifetime: null }, { consent_lifetime: 3600 })).toBe(3600)
+    // A client gone since the grant: the tenant's rule still applies.
+    expect(consentLifetime(undefined, { consent_lifetime: 3600 })).toBe(3600)
+    expect(consentLifetime({ consentLifetime: null }, {})).toBeNull()
+  })
+
+  it("keeps a client's zero: a grant that never counts is not the tenant's default", () => {
+    expect(consentLifetime({ consentLifetime: 0 }, { consent_lifetime: 3600 })).toBe(0)
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  consentLifetimeFor,
+  consentLifetime,
   decide,
   effectiveScopes,
   isLoopbackUrl,
@@ -142,13 +142,13 @@ describe('the consent lifetime that applies (DESIGN §3.5.1, §3.10)', () => {
   const vetted = { consentLifetime: null, isDynamic: false }
 
   it("is the client's own, else 30 days or the tenant's setting for a self-registered app", () => {
-    expect(consentLifetimeFor({ consentLifetime: 120, isDynamic: true }, {})).toBe(120)
-    expect(consentLifetimeFor(dynamic, { consent_lifetime: 600 })).toBe(2_592_000)
-    expect(consentLifetimeFor(dynamic, { dynamic_client_consent_lifetime: 3600 })).toBe(3600)
+    expect(consentLifetime({ consentLifetime: 120, isDynamic: true }, {})).toBe(120)
+    expect(consentLifetime(dynamic, { consent_lifetime: 600 })).toBe(2_592_000)
+    expect(consentLifetime(dynamic, { dynamic_client_consent_lifetime: 3600 })).toBe(3600)
   })
 
   it("is the tenant's consent_lifetime for other clients, else none", () => {
-    expect(consentLifetimeFor(vetted, { dynamic_client_consent_lifetime: 3600 })).toBeNull()
-    expect(consentLifetimeFor(vetted, { consent_lifetime: 600 })).toBe(600)
+    expect(consentLifetime(vetted, { dynamic_client_consent_lifetime: 3600 })).toBeNull()
+    expect(consentLifetime(vetted, { consent_lifetime: 600 })).toBe(600)
   })
 })

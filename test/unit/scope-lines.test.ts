@@ -7,8 +7,10 @@ import {
   effectiveScopes,
   groupedLines,
   type PromptLine,
+  pickScopes,
   promptLines,
   STANDARD_SCOPES,
+  standaloneScopes,
 } from '../../src/consent/index.js'
 import type { Translator } from '../../src/i18n/i18n.js'
 import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
@@ -249,6 +251,76 @@ describe('every effective scope appears in exactly one line, in both modes (prop
         },
       ),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('granular split (DESIGN §3.5)', () => {
+  const asked = ['openid', 'profile', 'read:messages', 'write:messages', 'delete:messages']
+
+  it('gives each optional scope a line of its own, worded as one action; required ones stay grouped', () => {
+    const required = new Set(['openid', 'read:messages', 'delete:messages'])
+    const alone = standaloneScopes(true, asked, required)
+    expect([...alone]).toEqual(['profile', 'write:messages'])
+    const lines = groupedLines(asked, [], undefined, 'en', alone)
+    expect(lines.map((line) => line.scopes)).toEqual([
+      ['profile'],
+      ['read:messages', 'delete:messages'],
+      ['write:messages'],
+    ])
+    expect(texts(lines, en)).toEqual([
+      'Profile: access your name and picture',
+      'Messages: read and delete your messages',
+      'Messages: write your messages',
+    ])
+  })
+
+  it('lets a user grant read without write', () => {
+    const required = new Set(['openid'])
+    const lines = groupedLines(asked, [], undefined, 'en', standaloneScopes(true, asked, required))
+    expect(texts(lines, en)).toEqual([
+      'Profile: access your name and picture',
+      'Messages: read your messages',
+      'Messages: write your messages',
+      'Messages: delete your messages',
+    ])
+    expect(pickScopes({ asked, lines, required, checked: ['read:messages'] })).toEqual({
+      granted: ['openid', 'read:messages'],
+      declined: ['profile', 'write:messages', 'delete:messages'],
+    })
+  })
+
+  it('splits nothing when the user cannot pick', () => {
+    expect(standaloneScopes(false, asked, new Set()).size).toBe(0)
+    expect(promptLines('grouped', asked, null, 'en', new Set()).map((l) => l.scopes)).toEqual([
+      ['profile'],
+      ['read:messages', 'write:messages', 'delete:messages'],
+    ])
+  })
+
+  it('never ties an optional scope to another scope, for any request (property)', () => {
+    const scope = fc.tuple(
+      fc.constantFrom('read', 'write', 'delete'),
+      fc.constantFrom('messages', 'contacts'),
+    )
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(scope.map(([a, r]) => `${a}:${r}`)),
+        fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+        (scopes, flags) => {
+          const required = new Set(scopes.filter((_, i) => flags[i]))
+          const lines = groupedLines(
+            scopes,
+            [],
+            undefined,
+            'en',
+            standaloneScopes(true, scopes, required),
+          )
+          expect(lines.flatMap((line) => line.scopes).sort()).toEqual([...scopes].sort())
+          for (const line of lines)
+            if (line.scopes.some((s) => !required.has(s))) expect(line.scopes).toHaveLength(1)
+        },
+      ),
     )
   })
 })

@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../../app/types.js'
 import { FieldError } from '../../errors.js'
 import {
   apiListModel,
@@ -14,6 +13,7 @@ import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import type { AppEnv } from '../../web/context.js'
 import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
+import type { AppDeps } from '../deps.js'
 import {
   allow,
   attempt,

@@ -1,13 +1,14 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { z } from 'zod'
-import type { AppDeps } from '../../app/types.js'
+import type { GrantedScopes } from '../../entities.js'
 import { AppError, ConflictError, FieldError } from '../../errors.js'
 import { consoleShell, type FormState, type SectionId } from '../../presenters/admin-console.js'
 import type { AppEnv } from '../../web/context.js'
 import { readForm } from '../../web/edge/forms.js'
-import { type GrantedScopes, hasAnyScope } from '../../web/middleware/management-auth.js'
+import { hasAnyScope } from '../../web/middleware/management-auth.js'
 import { renderPage } from '../../web/render/render.js'
+import type { AppDeps } from '../deps.js'
 
 /** The signed-in session's Management API scopes. */
 export function sessionScopes(c: Context<AppEnv>): GrantedScopes {

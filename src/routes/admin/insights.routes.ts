@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
-import type { AppDeps } from '../../app/types.js'
 import { insightsModel } from '../../presenters/insights.js'
-import { insights } from '../../services/admin/insights.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import { allow, renderConsole } from './console.js'
 
 /** How prompts were answered over the last 30 days, per client and scope (issue 19 item 8). */
@@ -11,7 +10,7 @@ export function adminInsightRoutes(deps: AppDeps) {
 
   app.get('/', async (c) => {
     allow(c, 'read:stats')
-    const model = insightsModel(await insights(deps.store, c.get('tenant').id, deps.now()))
+    const model = insightsModel(await deps.insights(c.get('tenant').id, deps.now()))
     return renderConsole(
       c,
       deps,

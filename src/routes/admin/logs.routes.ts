@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../../app/types.js'
 import { auditPageModel } from '../../presenters/audit.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import { allow, renderConsole } from './console.js'
 
 const PER_PAGE = 50

@@ -1,11 +1,10 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../../app/types.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import { roleListModel, roleModel } from '../../presenters/admin-rbac.js'
-import { withApis } from '../../services/admin/permission-refs.js'
 import type { AppEnv } from '../../web/context.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
+import type { AppDeps } from '../deps.js'
 import {
   allow,
   attempt,
@@ -63,7 +62,7 @@ export function adminRoleRoutes(deps: AppDeps) {
     ])
     const model = roleModel({
       role,
-      permissions: await withApis(deps.store, tenantId, permissions.items),
+      permissions: permissions.items,
       users: users.items,
       apis: apis.items,
       can: { update: can(c, 'update:roles'), remove: can(c, 'delete:roles') },

@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../../app/types.js'
 import { type FlagName, TENANT_FLAGS } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
 import { settingsFormValues, settingsModel } from '../../presenters/admin-clients.js'
@@ -9,6 +8,7 @@ import type { SettingsPatch } from '../../services/admin/settings.js'
 import type { AppEnv } from '../../web/context.js'
 import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
+import type { AppDeps } from '../deps.js'
 import {
   allow,
   attempt,

@@ -1,11 +1,11 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { AppDeps } from '../../app/types.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import { userHref, userModel } from '../../presenters/admin-rbac.js'
 import { promptMode } from '../../presenters/consent-page.js'
 import type { AppEnv } from '../../web/context.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
+import type { AppDeps } from '../deps.js'
 import { allow, attempt, can, consoleForm, parsePermissionKey, renderConsole } from './console.js'
 
 const text = (max: number) => z.string().max(max).default('')

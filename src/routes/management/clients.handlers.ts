@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
 import type { ClientInput } from '../../services/admin/clients.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import type * as routes from './clients.routes.js'
 import { pickFields } from './fields.js'
 import { clientJson, listJson, pageOf } from './shapes.js'

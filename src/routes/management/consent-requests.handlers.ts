@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
 import type { AppEnv } from '../../web/context.js'
 import { byAddress, enforceLimit } from '../../web/middleware/rate-limit.js'
+import type { AppDeps } from '../deps.js'
 import type * as routes from './consent-requests.routes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>

@@ -1,10 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
 import type { Webhook } from '../../entities.js'
-import { AppError } from '../../errors.js'
 import { receiptJson } from '../../presenters/receipt-json.js'
-import { createWebhookAdmin } from '../../services/webhooks/webhooks.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import type * as routes from './evidence.routes.js'
 import { listJson, pageOf } from './shapes.js'
 
@@ -18,18 +16,11 @@ const webhookJson = (hook: Webhook) => ({
   created_at: hook.createdAt.toISOString(),
 })
 
-const noWebhook = () => new AppError(404, 'inexistent_webhook', 'The webhook does not exist')
-
 /** The handlers of receipts, erasure and webhooks (DESIGN §3.6, §3.8). */
-export function evidenceHandlers({ store, config, now, audit }: AppDeps) {
-  const webhooks = createWebhookAdmin(store, audit, {
-    allowHttpLoopback: config.webhookAllowHttpLoopback,
-    now,
-  })
-
+export function evidenceHandlers({ receiptLog, users, webhooks }: AppDeps) {
   const listReceipts: Handler<'listReceipts'> = async (c) => {
     const query = c.req.valid('query')
-    const { items, total } = await store.receipts.list(
+    const { items, total } = await receiptLog.list(
       c.get('tenant').id,
       { userId: query.user_id, clientId: query.client_id },
       pageOf(query),
@@ -38,13 +29,12 @@ export function evidenceHandlers({ store, config, now, audit }: AppDeps) {
   }
 
   const getReceipt: Handler<'getReceipt'> = async (c) => {
-    const receipt = await store.receipts.get(c.get('tenant').id, c.req.valid('param').id)
-    if (!receipt) throw new AppError(404, 'inexistent_receipt', 'The receipt does not exist')
+    const receipt = await receiptLog.get(c.get('tenant').id, c.req.valid('param').id)
     return c.json(receiptJson(receipt), 200)
   }
 
   const eraseUser: Handler<'eraseUser'> = async (c) => {
-    await store.users.erase(c.get('tenant').id, c.req.valid('param').id)
+    await users.erase(c.get('tenant').id, c.req.valid('param').id)
     return c.body(null, 204)
   }
 
@@ -64,7 +54,7 @@ export function evidenceHandlers({ store, config, now, audit }: AppDeps) {
   }
 
   const listWebhooks: Handler<'listWebhooks'> = async (c) =>
-    c.json((await store.webhooks.list(c.get('tenant').id)).map(webhookJson), 200)
+    c.json((await webhooks.list(c.get('tenant').id)).map(webhookJson), 200)
 
   const deleteWebhook: Handler<'deleteWebhook'> = async (c) => {
     await webhooks.remove(c.get('actor'), c.get('tenant').id, c.req.valid('param').id)
@@ -73,10 +63,12 @@ export function evidenceHandlers({ store, config, now, audit }: AppDeps) {
 
   const listDeliveries: Handler<'listDeliveries'> = async (c) => {
     const tenantId = c.get('tenant').id
-    const { id } = c.req.valid('param')
-    if (!(await store.webhooks.get(tenantId, id))) throw noWebhook()
     const query = c.req.valid('query')
-    const { items, total } = await store.webhooks.deliveries(tenantId, id, pageOf(query))
+    const { items, total } = await webhooks.deliveries(
+      tenantId,
+      c.req.valid('param').id,
+      pageOf(query),
+    )
     const json = items.map((d) => ({
       id: d.id,
       webhook_id: d.messageId,

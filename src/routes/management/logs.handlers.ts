@@ -1,9 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { z } from 'zod'
-import type { AppDeps } from '../../app/types.js'
 import type { AuditEntry } from '../../entities.js'
 import { auditDescription } from '../../presenters/audit.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import type * as routes from './logs.routes.js'
 import { listJson, pageOf } from './shapes.js'
 

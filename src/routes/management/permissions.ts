@@ -19,5 +19,3 @@ export const toRefs = (body: z.output<typeof permissionsBody>): PermissionRef[] 
     resourceServerIdentifier: p.resource_server_identifier,
     permissionName: p.permission_name,
   }))
-
-export { withApis } from '../../services/admin/permission-refs.js'

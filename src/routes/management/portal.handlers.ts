@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import type * as routes from './portal.routes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>

@@ -1,10 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
-import type { ResourceLabel, ResourceLabels } from '../../consent/index.js'
-import type { ResourceServer } from '../../entities.js'
+import type { DetailType, ResourceLabel, ResourceLabels } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
-import type { Store } from '../../store/port.js'
 import type { AppEnv } from '../../web/context.js'
+import type { AppDeps } from '../deps.js'
 import { pickFields } from './fields.js'
 import type * as routes from './resource-servers.routes.js'
 import { listJson, pageOf, resourceServerJson } from './shapes.js'
@@ -43,42 +41,22 @@ function toLabels(input: routes.ConsentResourcesInput, shipped: readonly string[
   return labels
 }
 
-async function findResourceServer(
-  store: Store,
-  tenantId: string,
-  idOrIdentifier: string,
-): Promise<ResourceServer> {
-  const found = await store.resourceServers.find(tenantId, idOrIdentifier)
-  if (!found)
-    throw new AppError(404, 'inexistent_resource_server', 'The resource server does not exist')
-  return found
-}
-
-/** `?identifiers=` (at most 100): the named APIs that exist, in the order named, then paged. */
-async function byIdentifiers(
-  store: Store,
-  tenantId: string,
-  identifiers: string[],
-  query: { page: number; per_page: number },
-): Promise<{ items: ResourceServer[]; total: number }> {
-  const found: ResourceServer[] = []
-  for (const identifier of new Set(identifiers)) {
-    const api = await store.resourceServers.find(tenantId, identifier)
-    // `find` also matches ids; the filter is on identifiers only.
-    if (api?.identifier === identifier) found.push(api)
-  }
-  const start = query.page * query.per_page
-  return { items: found.slice(start, start + query.per_page), total: found.length }
+function toDetailTypes(input: routes.AuthorizationDetailsInput): DetailType[] {
+  return input.map((type) => ({
+    type: type.type,
+    ...(type.schema ? { schema: type.schema } : {}),
+    consentTemplates: type.consent_templates ?? {},
+  }))
 }
 
 /** The handlers of `/resource-servers` (DESIGN §4). */
-export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps) {
+export function resourceServerHandlers({ resourceServers, i18n }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
     const tenantId = c.get('tenant').id
     const { items, total } = query.identifiers
-      ? await byIdentifiers(store, tenantId, query.identifiers, query)
-      : await store.resourceServers.list(tenantId, pageOf(query))
+      ? await resourceServers.byIdentifiers(tenantId, query.identifiers, pageOf(query))
+      : await resourceServers.list(tenantId, pageOf(query))
     const json = items.map((item) => pickFields(resourceServerJson(item), query))
     return c.json(listJson('resource_servers', json, total, query), 200)
   }
@@ -100,19 +78,22 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
       ...(body.consent_resources
         ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
         : {}),
+      ...(body.authorization_details
+        ? { authorizationDetails: toDetailTypes(body.authorization_details) }
+        : {}),
     })
     return c.json(resourceServerJson(created), 201)
   }
 
   const get: Handler<'get'> = async (c) => {
-    const found = await findResourceServer(store, c.get('tenant').id, c.req.valid('param').id)
+    const found = await resourceServers.get(c.get('tenant').id, c.req.valid('param').id)
     return c.json(pickFields(resourceServerJson(found), c.req.valid('query')), 200)
   }
 
   const update: Handler<'update'> = async (c) => {
     const tenantId = c.get('tenant').id
     const body = c.req.valid('json')
-    const current = await findResourceServer(store, tenantId, c.req.valid('param').id)
+    const current = await resourceServers.get(tenantId, c.req.valid('param').id)
     if (body.identifier !== undefined && body.identifier !== current.identifier) {
       throw new AppError(
         400,
@@ -138,6 +119,9 @@ export function resourceServerHandlers({ store, resourceServers, i18n }: AppDeps
       ...(body.signing_alg !== undefined ? { signingAlg: body.signing_alg } : {}),
       ...(body.consent_resources !== undefined
         ? { consentResources: toLabels(body.consent_resources, i18n.locales) }
+        : {}),
+      ...(body.authorization_details !== undefined
+        ? { authorizationDetails: toDetailTypes(body.authorization_details) }
         : {}),
     })
     return c.json(resourceServerJson(updated), 200)

@@ -4,6 +4,7 @@ import { TOKEN_DIALECT_RULE } from '../../services/admin/validation.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
+  authorizationDetailsInput,
   consentResourcesInput,
   displayName,
   idParam,
@@ -36,6 +37,7 @@ const settings = {
   token_dialect: z.enum(TOKEN_DIALECTS, { error: TOKEN_DIALECT_RULE }).optional(),
   enforce_policies: z.boolean().optional(),
   consent_resources: consentResourcesInput.optional(),
+  authorization_details: authorizationDetailsInput.optional(),
 }
 
 const createBody = z.strictObject({
@@ -51,6 +53,7 @@ const updateBody = z.strictObject({ ...settings, identifier: z.unknown().optiona
 
 export type ScopesInput = z.output<typeof scopesInput>
 export type ConsentResourcesInput = z.output<typeof consentResourcesInput>
+export type AuthorizationDetailsInput = z.output<typeof authorizationDetailsInput>
 
 const tag = 'Resource servers'
 const server = jsonContent(resourceServerSchema, 'The resource server')

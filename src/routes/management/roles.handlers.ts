@@ -1,35 +1,20 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
-import type { Role } from '../../entities.js'
-import { AppError } from '../../errors.js'
-import type { Store } from '../../store/port.js'
 import type { AppEnv } from '../../web/context.js'
-import { toRefs, withApis } from './permissions.js'
+import type { AppDeps } from '../deps.js'
+import { toRefs } from './permissions.js'
 import type * as routes from './roles.routes.js'
 import { listJson, pageOf, permissionJson, roleJson } from './shapes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
 
-const notFound = () => new AppError(404, 'inexistent_role', 'The role does not exist')
-
-async function findRole(store: Store, tenantId: string, id: string): Promise<Role> {
-  const role = await store.roles.get(tenantId, id)
-  if (!role) throw notFound()
-  return role
-}
-
 /**
  * The handlers of `/roles` (DESIGN §4). A taken role name is a ConflictError from the store,
  * answered 409 by the error handler.
  */
-export function roleHandlers({ store, roles }: AppDeps) {
+export function roleHandlers({ roles }: AppDeps) {
   const list: Handler<'list'> = async (c) => {
     const query = c.req.valid('query')
-    const { items, total } = await store.roles.list(
-      c.get('tenant').id,
-      pageOf(query),
-      query.name_filter,
-    )
+    const { items, total } = await roles.list(c.get('tenant').id, pageOf(query), query.name_filter)
     return c.json(listJson('roles', items.map(roleJson), total, query), 200)
   }
 
@@ -40,7 +25,7 @@ export function roleHandlers({ store, roles }: AppDeps) {
   }
 
   const get: Handler<'get'> = async (c) =>
-    c.json(roleJson(await findRole(store, c.get('tenant').id, c.req.valid('param').id)), 200)
+    c.json(roleJson(await roles.get(c.get('tenant').id, c.req.valid('param').id)), 200)
 
   const update: Handler<'update'> = async (c) => {
     const body = c.req.valid('json')
@@ -61,13 +46,15 @@ export function roleHandlers({ store, roles }: AppDeps) {
   const listPermissions: Handler<'listPermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
     const query = c.req.valid('query')
-    const role = await findRole(store, tenantId, c.req.valid('param').id)
-    const { items, total } = await store.roles.permissions(tenantId, role.id, pageOf(query))
-    const listed = await withApis(store, tenantId, items)
+    const { items, total } = await roles.permissions(
+      tenantId,
+      c.req.valid('param').id,
+      pageOf(query),
+    )
     return c.json(
       listJson(
         'permissions',
-        listed.map(([p, api]) => permissionJson(p, api)),
+        items.map(([p, api]) => permissionJson(p, api)),
         total,
         query,
       ),
@@ -100,7 +87,7 @@ export function roleHandlers({ store, roles }: AppDeps) {
   const listUsers: Handler<'listUsers'> = async (c) => {
     const tenantId = c.get('tenant').id
     const query = c.req.valid('query')
-    const role = await findRole(store, tenantId, c.req.valid('param').id)
+    const id = c.req.valid('param').id
     const json = (items: { userId: string; name?: string | null; email?: string | null }[]) =>
       items.map((user) => ({
         user_id: user.userId,
@@ -111,11 +98,11 @@ export function roleHandlers({ store, roles }: AppDeps) {
       // Checkpoint paging: `from` is the page number this answer's `next` names.
       const page = Number(query.from ?? 0)
       const perPage = query.take ?? 50
-      const { items, total } = await store.roles.users(tenantId, role.id, { page, perPage })
+      const { items, total } = await roles.users(tenantId, id, { page, perPage })
       const more = (page + 1) * perPage < total
       return c.json({ users: json(items), ...(more ? { next: String(page + 1) } : {}) }, 200)
     }
-    const { items, total } = await store.roles.users(tenantId, role.id, pageOf(query))
+    const { items, total } = await roles.users(tenantId, id, pageOf(query))
     return c.json(listJson('users', json(items), total, query), 200)
   }
 

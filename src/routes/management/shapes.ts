@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import {
   DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME,
+  DETAIL_LIMITS,
   flagValues,
   grantExpiry,
   hiddenCharacter,
@@ -12,12 +13,14 @@ import {
 import type {
   Client,
   Grant,
+  Page,
   ResourceServer,
   Role,
   TenantSettings,
   UserPermission,
 } from '../../entities.js'
-import type { Page } from '../../store/port.js'
+import { templateError } from '../../i18n/details.js'
+import { schemaError } from '../../services/consent/details.js'
 
 /* ---------- request pieces ---------- */
 
@@ -117,6 +120,59 @@ export const consentResourcesInput = z
     'Per-locale labels of each resource for grouped lines, e.g. `{ "messages": { "de": { "heading": "Nachrichten", "noun": "Ihre Nachrichten" } } }`. Locale tags: those the service ships. `noun` carries its possessive, in the form the locale\'s sentence puts it (README: resource labels).',
   )
 
+/** A detail type's name (RFC 9396 §2): printable ASCII, no spaces, as a URI or a short word. */
+const detailTypeName = z
+  .string()
+  .min(1)
+  .max(DETAIL_LIMITS.typeLength)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+
+/**
+ * `authorization_details` on a resource server (DESIGN §3.9): Auth0's `[{ type }]`, extended with
+ * a JSON Schema each entry of the type must satisfy and per-locale ICU MessageFormat templates.
+ * Both are checked when saved: a schema the validator cannot compile, or a template that does not
+ * parse, would fail on a user's page, so it is a 400 here.
+ */
+export const authorizationDetailsInput = z
+  .array(
+    z.strictObject({
+      type: detailTypeName,
+      schema: z
+        .record(z.string(), z.unknown())
+        .superRefine((schema, ctx) => {
+          const error = schemaError(schema)
+          if (error) ctx.addIssue({ code: 'custom', message: `not a usable JSON Schema: ${error}` })
+        })
+        .optional(),
+      consent_templates: z
+        .record(
+          localeTag,
+          z
+            .string()
+            .min(1)
+            .max(DETAIL_LIMITS.templateLength)
+            .superRefine(visibleText)
+            .superRefine((template, ctx) => {
+              const error = templateError(template)
+              if (error)
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `not an ICU MessageFormat message: ${error}`,
+                })
+            }),
+        )
+        .optional(),
+    }),
+  )
+  .max(DETAIL_LIMITS.typesPerApi)
+  .refine(
+    (types) => new Set(types.map((type) => type.type)).size === types.length,
+    'each type at most once',
+  )
+  .describe(
+    'RFC 9396 detail types this API accepts (Auth0\'s field), each with an optional JSON Schema its entries must satisfy and `consent_templates`: per locale, an ICU MessageFormat message whose arguments are the entry\'s fields by dotted path, e.g. `{ "en": "Pay {instructedAmount} to {creditorName}" }`.',
+  )
+
 export const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000)
 
 export const paginationQuery = z.strictObject({
@@ -159,6 +215,16 @@ export const resourceServerSchema = z.object({
   consent_resources: z
     .record(z.string(), z.record(z.string(), z.object({ heading: z.string(), noun: z.string() })))
     .optional(),
+  /** Auth0's field, extended (DESIGN §3.9): present when the API declares any detail type. */
+  authorization_details: z
+    .array(
+      z.object({
+        type: z.string(),
+        schema: z.record(z.string(), z.unknown()).optional(),
+        consent_templates: z.record(z.string(), z.string()),
+      }),
+    )
+    .optional(),
 })
 
 export function resourceServerJson(server: ResourceServer): z.output<typeof resourceServerSchema> {
@@ -183,6 +249,15 @@ export function resourceServerJson(server: ResourceServer): z.output<typeof reso
     enforce_policies: server.enforcePolicies,
     ...(server.consentResources && Object.keys(server.consentResources).length > 0
       ? { consent_resources: server.consentResources }
+      : {}),
+    ...(server.authorizationDetails && server.authorizationDetails.length > 0
+      ? {
+          authorization_details: server.authorizationDetails.map((type) => ({
+            type: type.type,
+            ...(type.schema ? { schema: { ...type.schema } } : {}),
+            consent_templates: { ...type.consentTemplates },
+          })),
+        }
       : {}),
   }
 }

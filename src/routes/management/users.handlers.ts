@@ -1,27 +1,26 @@
 import type { RouteHandler } from '@hono/zod-openapi'
-import type { AppDeps } from '../../app/types.js'
 import type { AppEnv } from '../../web/context.js'
-import { toRefs, withApis } from './permissions.js'
+import type { AppDeps } from '../deps.js'
+import { toRefs } from './permissions.js'
 import { listJson, pageOf, roleJson, userPermissionJson } from './shapes.js'
 import type * as routes from './users.routes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
 
 /** The handlers of `/users/{id}/permissions` and `/users/{id}/roles` (DESIGN §4). */
-export function userHandlers({ store, users }: AppDeps) {
+export function userHandlers({ users }: AppDeps) {
   const listPermissions: Handler<'listPermissions'> = async (c) => {
     const tenantId = c.get('tenant').id
     const query = c.req.valid('query')
-    const { items, total } = await store.permissions.ofUser(
+    const { items, total } = await users.permissions(
       tenantId,
       c.req.valid('param').id,
       pageOf(query),
     )
-    const listed = await withApis(store, tenantId, items)
     return c.json(
       listJson(
         'permissions',
-        listed.map(([p, api]) => userPermissionJson(p, api)),
+        items.map(([p, api]) => userPermissionJson(p, api)),
         total,
         query,
       ),
@@ -48,7 +47,7 @@ export function userHandlers({ store, users }: AppDeps) {
 
   const listRoles: Handler<'listRoles'> = async (c) => {
     const query = c.req.valid('query')
-    const { items, total } = await store.userRoles.list(
+    const { items, total } = await users.roles(
       c.get('tenant').id,
       c.req.valid('param').id,
       pageOf(query),

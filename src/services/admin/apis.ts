@@ -1,4 +1,5 @@
 import type {
+  Actor,
   ApiScope,
   NewResourceServer,
   ResourceServer,
@@ -7,7 +8,7 @@ import type {
 import { AppError, FieldError } from '../../errors.js'
 import { sortableId } from '../../ids.js'
 import type { Page, Paged, Store } from '../../store/port.js'
-import type { Actor, Audit } from './audit.js'
+import type { Audit } from './audit.js'
 import {
   checkDescription,
   checkDisplayName,
@@ -106,6 +107,26 @@ export function createResourceServers(store: Store, audit: Audit) {
     get,
     update,
 
+    /** The API, by id or identifier, or `undefined` when the tenant has none. */
+    find: (tenantId: string, idOrIdentifier: string): Promise<ResourceServer | undefined> =>
+      store.resourceServers.find(tenantId, idOrIdentifier),
+
+    /** The named APIs that exist (by identifier only), in the order named, then paged. */
+    async byIdentifiers(
+      tenantId: string,
+      identifiers: readonly string[],
+      page: Page,
+    ): Promise<Paged<ResourceServer>> {
+      const found: ResourceServer[] = []
+      for (const identifier of new Set(identifiers)) {
+        const api = await store.resourceServers.find(tenantId, identifier)
+        // `find` also matches ids; the filter is on identifiers only.
+        if (api?.identifier === identifier) found.push(api)
+      }
+      const start = page.page * page.perPage
+      return { items: found.slice(start, start + page.perPage), total: found.length }
+    },
+
     list(tenantId: string, page: Page): Promise<Paged<ResourceServer>> {
       return store.resourceServers.list(tenantId, page)
     },
@@ -131,6 +152,7 @@ export function createResourceServers(store: Store, audit: Audit) {
         signingAlg: input.signingAlg ?? 'RS256',
         isSystem: false,
         ...(input.consentResources ? { consentResources: input.consentResources } : {}),
+        ...(input.authorizationDetails ? { authorizationDetails: input.authorizationDetails } : {}),
       }
       const created = await store.resourceServers.create(tenantId, server)
       await audit.record(actor, tenantId, 'resource_server.create', created.identifier, {

@@ -1,17 +1,6 @@
-import type { AuditEntry } from '../../entities.js'
+import type { Actor, AuditEntry, Page, Paged } from '../../entities.js'
 import { sortableId } from '../../ids.js'
-import type { Page, Paged, Store } from '../../store/port.js'
-
-/**
- * Who is making a change, and through what: known at the edge (the Management API's token, the
- * console's session), set on the request's context there, and handed to every change it asks for.
- */
-export interface Actor {
-  /** The token's subject, `admin token`, or for `system` the part of the service that acted. */
-  readonly subject: string
-  /** `system`: the service itself, acting on a rule (a webhook endpoint dead for a day). */
-  readonly via: 'api' | 'console' | 'system'
-}
+import type { Store } from '../../store/port.js'
 
 /** The audit trail (issue 19 item 7): every configuration change, by whom, when, before/after. */
 export function createAudit(store: Store, now: () => Date) {

@@ -1,9 +1,9 @@
-import { isLoopbackUrl } from '../../consent/index.js'
-import type { Client, ClientChanges } from '../../entities.js'
+import { displayableLogo } from '../../consent/index.js'
+import type { Actor, Client, ClientChanges } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
-import type { Actor, Audit } from './audit.js'
+import type { Audit } from './audit.js'
 import { checkDisplayName, checkText, checkUrl } from './validation.js'
 
 export interface ClientInput {
@@ -36,7 +36,8 @@ export interface NewClientInput extends ClientInput {
  */
 function checkLink(field: string, value: string | null): string | null {
   const url = value === null ? null : checkUrl(field, value)
-  if (url !== null && !url.startsWith('https:') && !isLoopbackUrl(url))
+  // The rule the page shows a logo by: one rule, so a link accepted here is a link shown.
+  if (url !== null && displayableLogo(url) === null)
     throw new FieldError(field, 'must be an https URL, or http on localhost')
   return url
 }
@@ -98,6 +99,9 @@ export function createClients(store: Store, audit: Audit) {
 
   return {
     get,
+    /** The client, or `undefined` when the tenant has none by that id. */
+    find: (tenantId: string, clientId: string): Promise<Client | undefined> =>
+      store.clients.get(tenantId, clientId),
     list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */

@@ -1,39 +1,11 @@
-import type { StatCount } from '../../entities.js'
+import type { ClientInsight, Insights, StatCount } from '../../entities.js'
 import type { Store } from '../../store/port.js'
 
 export const INSIGHT_DAYS = 30
 
-export interface ClientInsight {
-  readonly clientId: string
-  readonly name: string
-  readonly shown: number
-  readonly accepted: number
-  readonly declined: number
-  /** Shown and never answered (closed, or left to expire). */
-  readonly abandoned: number
-  /** Per day, oldest first: `[shown, accepted, declined]`. */
-  readonly days: readonly {
-    readonly day: string
-    readonly shown: number
-    readonly answered: number
-  }[]
-}
-
-export interface Insights {
-  readonly from: string
-  readonly to: string
-  readonly clients: readonly ClientInsight[]
-  /** With granular consent: the optional scopes users untick most, per client. */
-  readonly unticked: readonly {
-    readonly clientId: string
-    readonly scope: string
-    readonly count: number
-  }[]
-}
-
 const dayOf = (at: Date) => at.toISOString().slice(0, 10)
 
-/** The last 30 days of how prompts were answered (issue: console insights), per client. */
+/** The last 30 days of how prompts were answered, per client, for the console. */
 export async function insights(store: Store, tenantId: string, now: Date): Promise<Insights> {
   const to = dayOf(now)
   const from = dayOf(new Date(now.getTime() - (INSIGHT_DAYS - 1) * 86_400_000))

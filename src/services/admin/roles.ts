@@ -1,9 +1,9 @@
-import type { PermissionRef, Role } from '../../entities.js'
+import type { Actor, PermissionRef, Role } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newRoleId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
-import type { Actor, Audit } from './audit.js'
-import { checkPermissionRefs } from './permission-refs.js'
+import type { Audit } from './audit.js'
+import { checkPermissionRefs, withApis } from './permission-refs.js'
 import { checkDisplayName } from './validation.js'
 
 const notFound = () => new AppError(404, 'inexistent_role', 'The role does not exist')
@@ -81,9 +81,11 @@ export function createRoles(store: Store, audit: Audit) {
       await audit.record(actor, tenantId, 'role.delete', id, { before })
     },
 
+    /** The role's permissions, each with the API it belongs to. */
     async permissions(tenantId: string, id: string, page: Page) {
       const role = await get(tenantId, id)
-      return store.roles.permissions(tenantId, role.id, page)
+      const { items, total } = await store.roles.permissions(tenantId, role.id, page)
+      return { items: await withApis(store, tenantId, items), total }
     },
 
     async addPermissions(

@@ -1,7 +1,7 @@
-import type { Tenant, TenantSettings } from '../../entities.js'
+import type { Actor, Tenant, TenantSettings } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import type { Store } from '../../store/port.js'
-import type { Actor, Audit } from './audit.js'
+import type { Audit } from './audit.js'
 import { AA_NORMAL_TEXT, contrastRatio } from './contrast.js'
 import { checkDisplayName, checkUrl } from './validation.js'
 

@@ -9,3 +9,14 @@ import type { Store } from '../../store/port.js'
 export async function tenantForHost(store: Store, host: () => string): Promise<Tenant | undefined> {
   return (await store.tenants.only()) ?? (await store.tenants.forHost(host()))
 }
+
+/**
+ * `tenantForHost` for a request: first made current with what other instances wrote (the store's
+ * `sync`, once per request, before any configuration is read).
+ */
+export function requestTenants(store: Store) {
+  return async function tenantOfRequest(host: () => string): Promise<Tenant | undefined> {
+    await store.sync()
+    return tenantForHost(store, host)
+  }
+}

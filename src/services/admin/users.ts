@@ -1,8 +1,8 @@
-import type { PermissionRef } from '../../entities.js'
+import type { Actor, PermissionRef } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import type { Page, Store } from '../../store/port.js'
 import { grantDeleted } from '../consent/evidence.js'
-import type { Actor, Audit } from './audit.js'
+import type { Audit } from './audit.js'
 import { checkPermissionRefs, withApis } from './permission-refs.js'
 
 /**
@@ -75,6 +75,9 @@ export function createUsers(store: Store, audit: Audit) {
         users: [userId],
       })
     },
+
+    /** Erases everything kept about the user (DESIGN §3.6). */
+    erase: (tenantId: string, userId: string): Promise<void> => store.users.erase(tenantId, userId),
 
     grants: (tenantId: string, userId: string, page: Page) =>
       store.grants.list(tenantId, { userId }, page),

@@ -1,4 +1,4 @@
-import { hash, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../../config/env.js'
 import {
@@ -11,8 +11,10 @@ import {
   promptModeFor,
   renditionContent,
   scopeVersion,
+  standaloneScopes,
   stillDefined,
 } from '../../consent/index.js'
+import { sha256 } from '../../digest.js'
 import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
@@ -138,6 +140,11 @@ export interface ConsentFlow {
   view(tenant: Tenant, request: ConsentRequest): Promise<RequestView>
   /** The page a browser is sent to for `request`. */
   consentUrl(tenant: Tenant, request: ConsentRequest): string
+  /**
+   * Changes whenever the configuration a page is built from may have changed (the store's
+   * `configEpoch`): a page kept under another value is stale.
+   */
+  configEpoch(): string
 }
 
 export interface ConsentFlowDeps extends ConsentRequestDeps {
@@ -148,8 +155,7 @@ export interface ConsentFlowDeps extends ConsentRequestDeps {
   readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
 }
 
-// One call (`crypto.hash`), not a Hash object per value: this runs on every page and answer.
-const sha256 = (text: string) => hash('sha256', text, 'base64url')
+const digest = (text: string) => sha256(text, 'base64url')
 
 /** Equal hashes, compared in constant time. */
 function sameHash(stored: string | null, given: string): boolean {
@@ -160,7 +166,7 @@ function sameHash(stored: string | null, given: string): boolean {
 }
 
 /** The binding of one request to one browser: its cookie, hashed with the request id. */
-const bindingOf = (requestId: string, browser: string) => sha256(`${requestId}\u0000${browser}`)
+const bindingOf = (requestId: string, browser: string) => digest(`${requestId}\u0000${browser}`)
 
 const boundElsewhere = () =>
   new AppError(403, 'bound_elsewhere', 'This consent request was opened in another browser')
@@ -279,7 +285,9 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     ])
     let rendition = renditions.get(key)
     if (!rendition) {
-      const lines = promptLines(mode, scopes, api, locale)
+      const required = new Set(request.requiredScopes)
+      const alone = standaloneScopes(request.granular, scopes, required)
+      const lines = promptLines(mode, scopes, api, locale, alone)
       const content = renditionContent({
         mode,
         locale,
@@ -288,11 +296,11 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         lines,
         texts: deps.lineText(lines, locale),
         granular: request.granular,
-        required: new Set(request.requiredScopes),
+        required,
         changed,
         device: request.device,
       })
-      rendition = copyWith(content, { rendition: sha256(canonicalRendition(content)).slice(0, 22) })
+      rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
       renditions.set(key, rendition)
     }
     return rendition
@@ -455,7 +463,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       const moved = changedSince(latest, now)
       if (moved.size > 0) return again('changed', new Set([...reasked, ...moved]))
       const verifier = randomToken(32)
-      const verifierHash = sha256(verifier)
+      const verifierHash = digest(verifier)
       const answer =
         input.action === 'accept'
           ? {
@@ -502,7 +510,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         if (deps.now() >= request.expiresAt) throw expired()
         throw new AppError(409, 'not_answered', 'The consent request has not been answered yet')
       }
-      if (!verifier || !sameHash(request.verifierHash, sha256(verifier))) throw invalidVerifier()
+      if (!verifier || !sameHash(request.verifierHash, digest(verifier))) throw invalidVerifier()
       // What the token gets now: still defined, and within the user's permissions today.
       const decision = await readDecision(store, tenant, request)
       if (request.verifiedAt === null) {
@@ -554,5 +562,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
 
     consentUrl: (tenant, request) =>
       new URL(`consent/${request.id}`, tenantBaseUrl(deps.publicUrl, tenant)).href,
+
+    configEpoch: () => store.configEpoch(),
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import {
-  consentLifetimeFor,
+  consentLifetime,
   countingGrant,
   decide,
   effectiveScopes,
@@ -141,7 +141,7 @@ export async function createConsentRequest(
           details: grant.details,
           grantedAt: grant.updatedAt,
           api,
-          lifetimeSeconds: consentLifetimeFor(client, tenant.settings),
+          lifetimeSeconds: consentLifetime(client, tenant.settings),
           now: deps.now(),
         })
       : { counted: [], changed: [] }

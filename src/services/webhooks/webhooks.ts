@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto'
 import { Webhook as Signer } from 'standardwebhooks'
-import type { OutboxItem, Webhook, WebhookEventType, WebhookStatus } from '../../entities.js'
+import type {
+  Actor,
+  OutboxItem,
+  Page,
+  Paged,
+  Webhook,
+  WebhookDelivery,
+  WebhookEventType,
+  WebhookStatus,
+} from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import type { Logger } from '../../logger.js'
 import type { AttemptOutcome, Store } from '../../store/port.js'
-import { type Actor, type Audit, createAudit } from '../admin/audit.js'
+import { type Audit, createAudit } from '../admin/audit.js'
 import { postWebhook } from './http.js'
 import { type Resolver, refusedHost, resolveTarget, systemResolver } from './targets.js'
 
@@ -82,6 +91,14 @@ export function createWebhookAdmin(
   }
 
   return {
+    list: (tenantId: string): Promise<Webhook[]> => store.webhooks.list(tenantId),
+
+    /** An endpoint's delivery attempts, newest first; 404 when the tenant has no such endpoint. */
+    async deliveries(tenantId: string, id: string, page: Page): Promise<Paged<WebhookDelivery>> {
+      if (!(await store.webhooks.get(tenantId, id))) throw notFound()
+      return store.webhooks.deliveries(tenantId, id, page)
+    },
+
     /** Registers an endpoint; its signing secret is returned once, here. */
     async register(
       actor: Actor,

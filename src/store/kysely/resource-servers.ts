@@ -66,6 +66,7 @@ async function insertResourceServer(
     name: server.name,
     scopes: json(server.scopes),
     consent_resources: json(server.consentResources ?? {}),
+    authorization_details: json(server.authorizationDetails ?? []),
     enforce_policies: bit(server.enforcePolicies),
     allow_offline_access: bit(server.allowOfflineAccess),
     skip_consent_for_verifiable_first_party_clients: bit(
@@ -149,6 +150,8 @@ export async function updateResourceServer(
     }
     if (changes.consentResources !== undefined)
       set.consent_resources = json(changes.consentResources)
+    if (changes.authorizationDetails !== undefined)
+      set.authorization_details = json(changes.authorizationDetails)
     if (changes.enforcePolicies !== undefined) set.enforce_policies = bit(changes.enforcePolicies)
     if (changes.allowOfflineAccess !== undefined)
       set.allow_offline_access = bit(changes.allowOfflineAccess)

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
 import type {
   ApiScope,
+  DetailType,
   GrantedScope,
   ResourceLabels,
   ShownLine,
@@ -55,6 +56,7 @@ export function toResourceServer(row: Row<'resource_servers'>): ResourceServer {
     name: row.name,
     scopes: JSON.parse(row.scopes) as ApiScope[],
     consentResources: JSON.parse(row.consent_resources) as ResourceLabels,
+    authorizationDetails: JSON.parse(row.authorization_details) as DetailType[],
     enforcePolicies: row.enforce_policies === 1,
     allowOfflineAccess: row.allow_offline_access === 1,
     skipConsentForVerifiableFirstPartyClients:

@@ -13,6 +13,7 @@ import * as webhookStatus from './2026-11-28-0001-webhook-status.js'
 import * as portalUsedLinks from './2026-11-28-0002-portal-used-links.js'
 import * as auditUserIds from './2026-12-07-0001-audit-user-ids.js'
 import * as renditions from './2026-12-07-0002-renditions.js'
+import * as authorizationDetails from './2026-12-08-0001-authorization-details.js'
 import * as deviceSignIn from './2026-12-09-0001-device-sign-in.js'
 import * as clientLinks from './2026-12-09-0002-client-links.js'
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0002-portal-used-links': portalUsedLinks,
   '2026-12-07-0001-audit-user-ids': auditUserIds,
   '2026-12-07-0002-renditions': renditions,
+  '2026-12-08-0001-authorization-details': authorizationDetails,
   '2026-12-09-0001-device-sign-in': deviceSignIn,
   '2026-12-09-0002-client-links': clientLinks,
 }

@@ -1,4 +1,5 @@
-import { hash, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
+import { sha256 } from '../../digest.js'
 
 /** An `Authorization: Bearer` credential: the b64token syntax of RFC 6750 §2.1. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i
@@ -8,7 +9,7 @@ export function bearerToken(header: string | undefined): string | undefined {
   return BEARER.exec((header ?? '').trim())?.[1]
 }
 
-const digest = (text: string) => hash('sha256', text, 'buffer')
+const digest = (text: string) => sha256(text, 'buffer')
 
 /**
  * Whether a presented value is `secret`, compared in constant time: both sides are hashed

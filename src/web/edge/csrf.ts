@@ -8,7 +8,6 @@ import {
 import type { Context } from 'hono'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
-import type { Store } from '../../store/port.js'
 import type { AppEnv } from '../context.js'
 import { PAGE_COOKIES, type PageCookie, pageCookies } from './cookies.js'
 
@@ -53,14 +52,19 @@ export interface Csrf {
   check(purpose: string, cookieValue: string | undefined, token: string | undefined): Promise<void>
 }
 
-export function createCsrf(store: Store, options: { secure: boolean }): Csrf {
+/**
+ * The shared secret the tokens are made with: the one every instance reads, made with `create` by
+ * whichever asks first (the store's keys, handed in by app/deps).
+ */
+export type CsrfKeyLoader = (create: () => string) => Promise<string>
+
+export function createCsrf(loadSecret: CsrfKeyLoader, options: { secure: boolean }): Csrf {
   const cookies = pageCookies(options)
   let key: Promise<KeyObject> | undefined
   // A key object, made once: given raw bytes, Node 24's `createHmac` takes 8 µs to wrap them on
   // every call, against 1.3 µs with the object (Node 20 costs the same either way).
   const loadKey = () => {
-    key ??= store.keys
-      .getOrCreate('csrf', () => randomBytes(32).toString('base64url'))
+    key ??= loadSecret(() => randomBytes(32).toString('base64url'))
       .then((secret) => createSecretKey(Buffer.from(secret, 'base64url')))
       .catch((error: unknown) => {
         key = undefined

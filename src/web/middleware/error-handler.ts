@@ -1,6 +1,5 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppDeps } from '../../app/types.js'
 import {
   AppError,
   ConflictError,
@@ -9,6 +8,7 @@ import {
   errorBody,
 } from '../../errors.js'
 import type { AppEnv } from '../context.js'
+import type { WebDeps } from '../deps.js'
 import { translatorOf } from '../render/locale.js'
 import { renderPage } from '../render/render.js'
 
@@ -58,7 +58,17 @@ function toAppError(err: unknown): AppError {
   return new AppError(500, 'internal_error', 'Internal error')
 }
 
-export function respondWithError(c: Context<AppEnv>, deps: AppDeps, error: AppError): Response {
+/**
+ * The error as JSON or as a page in the browser's language, with the tenant's branding.
+ * `back` is a way back to the authorization server, given only where the caller knows that this
+ * browser is the one the request was bound to (DESIGN §3.2.1).
+ */
+export function respondWithError(
+  c: Context<AppEnv>,
+  deps: WebDeps,
+  error: AppError,
+  back?: string,
+): Response {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
   c.header('Cache-Control', 'no-store')
   if (wantsJson(c)) return c.json(errorBody(error), error.status)
@@ -69,11 +79,13 @@ export function respondWithError(c: Context<AppEnv>, deps: AppDeps, error: AppEr
     status: tr.t('errors.status', { status: error.status }),
     title,
     body: tr.t(`errors.${kind}.body`),
+    back: tr.t('errors.back'),
   }
-  return renderPage(c, deps, 'error', { text }, { title, tr, status: error.status })
+  const model = { text, back: back ?? null }
+  return renderPage(c, deps, 'error', model, { title, tr, status: error.status })
 }
 
-export function errorHandler(deps: AppDeps): ErrorHandler<AppEnv> {
+export function errorHandler(deps: WebDeps): ErrorHandler<AppEnv> {
   return function onError(err, c) {
     const error = toAppError(err)
     if (!error.expose) {
@@ -91,7 +103,7 @@ export function errorHandler(deps: AppDeps): ErrorHandler<AppEnv> {
   }
 }
 
-export function notFoundHandler(deps: AppDeps): NotFoundHandler<AppEnv> {
+export function notFoundHandler(deps: WebDeps): NotFoundHandler<AppEnv> {
   return function notFound(c) {
     return respondWithError(
       c,

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose'
-import type { Tenant } from '../../entities.js'
+import type { GrantedScopes, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import type { AppEnv } from '../context.js'
 import { bearerToken, secretMatcher } from '../edge/bearer.js'
@@ -10,8 +10,6 @@ export interface ManagementAuthOptions {
   readonly adminToken: string
   readonly jwt?: { readonly jwksUrl: string; readonly issuer: string } | undefined
 }
-
-export type GrantedScopes = ReadonlySet<string> | 'all'
 
 /** A good token: its scopes, and how long it stays good (`null`: the static token, no end). */
 export interface VerifiedToken {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppDeps } from '../../app/types.js'
 import type { AppEnv } from '../context.js'
+import type { WebDeps } from '../deps.js'
 import { checkSameOrigin } from './same-origin.js'
 import { resolveTenant } from './tenant.js'
 
@@ -15,7 +15,7 @@ const HTML = 'text/html; charset=UTF-8'
  * showed or set a cookie (DESIGN §3.2). A `HEAD` is what a mail or chat link scanner sends before
  * the user clicks; it must leave the link as it found it.
  */
-export function pages(deps: Pick<AppDeps, 'store' | 'config'>): MiddlewareHandler<AppEnv> {
+export function pages(deps: Pick<WebDeps, 'tenantForHost' | 'config'>): MiddlewareHandler<AppEnv> {
   const publicUrl = deps.config.publicUrl
   return async function pagesMiddleware(c, next) {
     await resolveTenant(c, deps)

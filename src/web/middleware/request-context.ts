@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks'
 import type { ErrorHandler, MiddlewareHandler } from 'hono'
-import type { AppDeps } from '../../app/types.js'
 import { randomToken } from '../../ids.js'
 import type { AppEnv } from '../context.js'
+import type { WebDeps } from '../deps.js'
 import { addressResolver, clientAddressOf } from '../edge/client-address.js'
 import { finishHeaders } from '../render/response.js'
 import { securityHeaders } from './security-headers.js'
@@ -18,7 +18,7 @@ const REQUEST_ID = /^[\w=-]{1,64}$/
  * query string, which may carry `state`), the status and the time taken.
  */
 export function requestContext(
-  deps: Pick<AppDeps, 'log' | 'metrics' | 'config'>,
+  deps: Pick<WebDeps, 'log' | 'metrics' | 'config'>,
   onError: ErrorHandler<AppEnv>,
 ): MiddlewareHandler<AppEnv> {
   const defaults = securityHeaders({ https: deps.config.publicUrl.protocol === 'https:' })

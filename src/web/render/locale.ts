@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
-import type { AppDeps } from '../../app/types.js'
 import type { Tenant } from '../../entities.js'
 import type { Translator } from '../../i18n/i18n.js'
 import { negotiateLocale } from '../../i18n/negotiate.js'
 import type { AppEnv } from '../context.js'
+import type { WebDeps } from '../deps.js'
 
 /** Locales a tenant offers: its `enabled_locales` that have translations, else all of them. */
 export function tenantLocales(
@@ -20,7 +20,7 @@ export function tenantLocales(
  */
 export function useLocale(
   c: Context<AppEnv>,
-  deps: Pick<AppDeps, 'i18n'>,
+  deps: Pick<WebDeps, 'i18n'>,
   uiLocales: string | null = null,
 ): Translator {
   const tenant = c.get('tenant') as Tenant | undefined
@@ -39,6 +39,6 @@ export function useLocale(
 }
 
 /** The request's translator: the one negotiated for it, or negotiated now from its headers. */
-export function translatorOf(c: Context<AppEnv>, deps: Pick<AppDeps, 'i18n'>): Translator {
+export function translatorOf(c: Context<AppEnv>, deps: Pick<WebDeps, 'i18n'>): Translator {
   return (c.get('tr') as Translator | undefined) ?? useLocale(c, deps)
 }

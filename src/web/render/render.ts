@@ -1,13 +1,13 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { AppDeps } from '../../app/types.js'
 import type { Tenant } from '../../entities.js'
 import type { Translator } from '../../i18n/i18n.js'
 import type { RichText } from '../../i18n/rich-text.js'
-import { brandColorOf, pageShell } from '../../presenters/page.js'
 import type { AppEnv } from '../context.js'
+import type { WebDeps } from '../deps.js'
 import { contentSecurityPolicy, styleNonce } from '../middleware/security-headers.js'
 import { translatorOf } from './locale.js'
+import { brandColorOf, pageShell } from './shell.js'
 
 export interface RenderOptions {
   readonly title: string | RichText
@@ -23,7 +23,7 @@ export interface RenderOptions {
  */
 export function renderPage(
   c: Context<AppEnv>,
-  deps: Pick<AppDeps, 'views' | 'assets' | 'i18n'>,
+  deps: Pick<WebDeps, 'views' | 'assets' | 'i18n'>,
   view: string,
   model: object,
   options: RenderOptions,
@@ -64,7 +64,7 @@ export function pagePolicy(
 /** A page's HTML, the layout around the view, with the given style nonce. */
 export function pageHtml(
   c: Context<AppEnv>,
-  deps: Pick<AppDeps, 'views' | 'assets' | 'i18n'>,
+  deps: Pick<WebDeps, 'views' | 'assets' | 'i18n'>,
   view: string,
   model: object,
   options: RenderOptions & { readonly nonce: string },

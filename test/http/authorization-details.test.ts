@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEMO } from '../../src/services/demo.js'
+import { expectError, management } from '../support/management.js'
+import { createTestApp, type TestApp } from '../support/test-app.js'
+
+let t: TestApp
+let api: ReturnType<typeof management>
+
+beforeEach(async () => {
+  t = await createTestApp()
+  api = management(t)
+})
+afterEach(async () => {
+  await t.close()
+})
+
+const audience = encodeURIComponent(DEMO.audience)
+
+const PAYMENT = {
+  type: 'payment_initiation',
+  schema: {
+    type: 'object',
+    required: ['type', 'instructedAmount', 'creditorName'],
+    properties: {
+      type: { const: 'payment_initiation' },
+      instructedAmount: {
+        type: 'object',
+        required: ['currency', 'amount'],
+        properties: {
+          currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+          amount: { type: 'string', pattern: '^\\d+(\\.\\d{1,2})?$' },
+        },
+        additionalProperties: false,
+      },
+      creditorName: { type: 'string', maxLength: 140 },
+    },
+  },
+  consent_templates: {
+    en: 'Pay {instructedAmount} to {creditorName}',
+    fr: 'Payer {instructedAmount} à {creditorName}',
+    de: '{instructedAmount} an {creditorName} zahlen',
+  },
+}
+
+describe('detail types on a resource server (DESIGN §3.9)', () => {
+  it('keeps the types, schemas and templates, and returns them as saved', async () => {
+    const patched = await api('PATCH', `/resource-servers/${audience}`, {
+      authorization_details: [PAYMENT, { type: 'account_information' }],
+    })
+    expect(patched.status).toBe(200)
+    const expected = [PAYMENT, { type: 'account_information', consent_templates: {} }]
+    expect(patched.body.authorization_details).toEqual(expected)
+    const read = await api('GET', `/resource-servers/${audience}`)
+    expect(read.body.authorization_details).toEqual(expected)
+    // A PATCH without the field keeps it; `[]` removes every type.
+    await api('PATCH', `/resource-servers/${audience}`, { name: 'Renamed' })
+    expect((await api('GET', `/resource-servers/${audience}`)).body.authorization_details).toEqual(
+      expected,
+    )
+    await api('PATCH', `/resource-servers/${audience}`, { authorization_details: [] })
+    expect((await api('GET', `/resource-servers/${audience}`)).body).not.toHaveProperty(
+      'authorization_details',
+    )
+  })
+
+  it.each([
+    ['a template that does not parse', { type: 'x', consent_templates: { en: 'Pay {amount' } }],
+    ['a schema with an unknown keyword', { type: 'x', schema: { typ: 'object' } }],
+    ['a schema naming a remote $ref', { type: 'x', schema: { $ref: 'https://evil.example/s' } }],
+    ['a type with spaces', { type: 'pay ment' }],
+    ['a template with a bidi override', { type: 'x', consent_templates: { en: 'Pay \u202e{a}' } }],
+    ['an unknown field', { type: 'x', templates: {} }],
+  ])('refuses %s with 400, saving nothing', async (_name, type) => {
+    const res = await api('POST', '/resource-servers', {
+      identifier: 'https://pay.example',
+      authorization_details: [type],
+    })
+    expectError(res, 400, 'invalid_body')
+    expect(res.body.message).toContain('authorization_details')
+    expect(
+      (await api('GET', `/resource-servers/${encodeURIComponent('https://pay.example')}`)).status,
+    ).toBe(404)
+  })
+
+  it('refuses a type declared twice', async () => {
+    const res = await api('PATCH', `/resource-servers/${audience}`, {
+      authorization_details: [{ type: 'a' }, { type: 'a' }],
+    })
+    expectError(res, 400, 'invalid_body')
+  })
+})
