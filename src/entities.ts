@@ -1,6 +1,7 @@
 import type {
   Api,
   ApiScope,
+  DeviceSignIn,
   GrantedScope,
   RenditionContent,
   TenantFlags,
@@ -20,6 +21,8 @@ export interface TenantSettings {
   allowed_return_urls?: string[]
   /** Seconds a grant counts unless the client sets its own (DESIGN §3.5.1); absent: forever. */
   consent_lifetime?: number
+  /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
+  dynamic_client_consent_lifetime?: number
 }
 
 export interface Tenant {
@@ -54,18 +57,43 @@ export interface Client {
   readonly isVerified: boolean
   /** Seconds a grant to this client counts (DESIGN §3.5.1); `null`: the tenant's setting. */
   readonly consentLifetime: number | null
+  /** The app's home page, privacy policy and terms (https, or http on loopback). */
+  readonly clientUri: string | null
+  readonly policyUri: string | null
+  readonly tosUri: string | null
+  /** Registered by the app itself (dynamic registration, DESIGN §3.10), never first-party. */
+  readonly isDynamic: boolean
+  /** When a self-registered app registered; `null` for the others. */
+  readonly registeredAt: Date | null
   readonly createdAt: Date
   readonly updatedAt: Date
 }
 
 /** A client to create; unset, it is verified and follows the tenant's consent lifetime. */
-export type NewClient = Omit<Client, 'createdAt' | 'updatedAt' | 'isVerified' | 'consentLifetime'> &
-  Partial<Pick<Client, 'isVerified' | 'consentLifetime'>>
+export type NewClient = Omit<
+  Client,
+  | 'createdAt'
+  | 'updatedAt'
+  | 'isVerified'
+  | 'consentLifetime'
+  | 'clientUri'
+  | 'policyUri'
+  | 'tosUri'
+  | 'isDynamic'
+  | 'registeredAt'
+> &
+  Partial<
+    Pick<
+      Client,
+      'isVerified' | 'consentLifetime' | 'clientUri' | 'policyUri' | 'tosUri' | 'isDynamic'
+    >
+  >
 
 export type ResourceServerChanges = Partial<
   Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>
 >
-export type ClientChanges = Partial<Omit<NewClient, 'clientId'>>
+/** Whether an app registered itself is fixed when it is created. */
+export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'isDynamic'>>
 
 export interface Role {
   readonly id: string
@@ -126,7 +154,12 @@ export interface ConsentRequest {
   readonly uiLocales: string | null
   readonly returnTo: string
   readonly state: string | null
+  /** `''` for a device sign-in, which has no redirect (DESIGN §3.10). */
   readonly redirectUri: string
+  /** A device sign-in (RFC 8628): the code the AS showed on the device, and the device's name. */
+  readonly device: DeviceSignIn | null
+  /** The AS's "Not you?" URL (DESIGN §3.1), allowed as `return_to` is. */
+  readonly switchAccountUrl: string | null
   readonly status: ConsentStatus
   readonly error: string | null
   readonly createdAt: Date
@@ -165,8 +198,15 @@ export type NewConsentRequest = Omit<
   | 'changedScopes'
   | 'shown'
   | 'receiptId'
+  | 'device'
+  | 'switchAccountUrl'
 > &
-  Partial<Pick<ConsentRequest, 'granular' | 'requiredScopes' | 'changedScopes'>>
+  Partial<
+    Pick<
+      ConsentRequest,
+      'granular' | 'requiredScopes' | 'changedScopes' | 'device' | 'switchAccountUrl'
+    >
+  >
 
 /**
  * Who is making a change, and through what: known at the edge (the Management API's token, the
@@ -212,7 +252,7 @@ export interface AuditEntry {
   readonly userIds: readonly string[]
 }
 
-export type { ApiScope, TokenDialect }
+export type { ApiScope, DeviceSignIn, TokenDialect }
 
 /**
  * The latest render of a request's prompt in its browser (DESIGN §3.2.2): what the page showed,
@@ -249,6 +289,9 @@ export interface ReceiptClaims {
   readonly action: ReceiptAction
   /** Where an imported consent was given, e.g. `auth0`. */
   readonly source?: string
+  /** `device` for a device sign-in (DESIGN §3.10), with the code the user compared. */
+  readonly flow?: 'device'
+  readonly user_code?: string
   readonly granted_scopes: readonly string[]
   readonly declined_scopes: readonly string[]
   readonly lines: readonly string[]

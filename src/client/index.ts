@@ -35,7 +35,8 @@ export interface CreateConsentRequestInput {
   audience?: string
   /** Space-separated, as in the authorization request. */
   scope: string
-  redirect_uri: string
+  /** Required, but with `flow: "device"`, which has no redirect. */
+  redirect_uri?: string
   /** Where Assent sends the browser back; must start with an allowed return URL. */
   return_to: string
   state?: string
@@ -45,6 +46,13 @@ export interface CreateConsentRequestInput {
   granular?: boolean
   /** Space-separated subset of `scope` the user cannot untick; `openid` always is. */
   required_scopes?: string
+  /** The AS's "Not you?" URL, shown as a link; allowed as `return_to` is. */
+  switch_account_url?: string
+  /** A device sign-in (RFC 8628): always asked, with `user_code` shown to compare. */
+  flow?: 'device'
+  /** Up to 32 letters, digits and dashes, exactly as the device shows it; required with `flow`. */
+  user_code?: string
+  device?: { name?: string }
 }
 
 export interface CreatedConsentRequest {

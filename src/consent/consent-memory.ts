@@ -60,15 +60,26 @@ export function countingGrant(input: GrantInput): CountingGrant {
   return { counted, changed }
 }
 
+/** 30 days: how long a self-registered app's grants count unless the tenant says otherwise. */
+export const DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME = 2_592_000
+
 /**
- * The consent lifetime a client's grants count for (DESIGN §3.5.1), in seconds: the client's
- * own, else the tenant's; `null`: until revoked.
+ * The consent lifetime a client's grants count for (DESIGN §3.5.1, §3.10), in seconds: the
+ * client's own, else for a self-registered app the tenant's `dynamic_client_consent_lifetime`
+ * (30 days unless set), else the tenant's `consent_lifetime`; `null`: until revoked. An app
+ * nobody vetted gets no grant that lasts forever by default.
  */
 export function consentLifetime(
-  client: { readonly consentLifetime: number | null } | undefined,
-  tenant: { readonly consent_lifetime?: number | undefined },
+  client: { readonly consentLifetime: number | null; readonly isDynamic?: boolean } | undefined,
+  tenant: {
+    readonly consent_lifetime?: number | undefined
+    readonly dynamic_client_consent_lifetime?: number | undefined
+  },
 ): number | null {
-  return client?.consentLifetime ?? tenant.consent_lifetime ?? null
+  if (client?.consentLifetime != null) return client.consentLifetime
+  if (client?.isDynamic)
+    return tenant.dynamic_client_consent_lifetime ?? DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME
+  return tenant.consent_lifetime ?? null
 }
 
 /** When a grant stops counting as a whole: its oldest scope's time plus the lifetime. */

@@ -22,6 +22,8 @@ export interface DecideInput {
   readonly api: Api | null
   readonly client: { readonly isFirstParty: boolean }
   readonly redirectUri: string
+  /** A device sign-in (DESIGN §3.10): always asked, whatever was granted before. */
+  readonly device?: boolean
 }
 
 /**
@@ -29,6 +31,8 @@ export interface DecideInput {
  * first-party client may skip consent on this API and is not redirecting to loopback (any local
  * app could claim a loopback redirect). `prompt=consent` always shows the page; `prompt=none`
  * with a page needed is refused with `consent_required` (OpenID Connect Core §3.1.2.6).
+ * A device sign-in always needs the page: the code on it is the user's only defence against a
+ * sign-in someone else started (RFC 8628 §5.4), so neither a grant nor first-party status skips it.
  */
 export function decide(input: DecideInput): PromptOutcome {
   const prompt = new Set((input.prompt ?? '').split(' ').filter(Boolean))
@@ -37,10 +41,11 @@ export function decide(input: DecideInput): PromptOutcome {
     client.isFirstParty &&
     api?.skipConsentForVerifiableFirstPartyClients === true &&
     !isLoopbackUrl(input.redirectUri)
-  const needsPage = prompt.has('consent') || (scopes.toPrompt.length > 0 && !skipFirstParty)
+  const askAll = prompt.has('consent') || input.device === true
+  const needsPage = askAll || (scopes.toPrompt.length > 0 && !skipFirstParty)
 
   if (!needsPage) return { status: 'accepted', granted: scopes.effective }
   if (prompt.has('none')) return { status: 'denied', error: 'consent_required' }
   // A forced prompt asks about everything again, so the user can see what the app holds.
-  return { status: 'pending', ask: prompt.has('consent') ? scopes.effective : scopes.toPrompt }
+  return { status: 'pending', ask: askAll ? scopes.effective : scopes.toPrompt }
 }

@@ -1,6 +1,7 @@
 export * from './authorization-details.js'
 export * from './consent-memory.js'
 export * from './decide.js'
+export * from './device.js'
 export * from './effective-scopes.js'
 export * from './flags.js'
 export * from './granular.js'

@@ -1,4 +1,5 @@
 import { scopeVersion } from './consent-memory.js'
+import type { DeviceSignIn } from './device.js'
 import { isRequiredLine } from './granular.js'
 import type { PromptLine, PromptMode } from './scope-lines.js'
 import type { Api } from './types.js'
@@ -27,6 +28,8 @@ export interface RenditionContent {
   readonly lines: readonly ShownLine[]
   /** The version of every scope on the page (DESIGN §3.5.1). */
   readonly versions: Readonly<Record<string, number>>
+  /** A device sign-in: the code and device the user was asked to compare (DESIGN §3.10). */
+  readonly device?: DeviceSignIn
 }
 
 export interface RenditionInput {
@@ -43,6 +46,7 @@ export interface RenditionInput {
   readonly required: ReadonlySet<string>
   /** Scopes whose lines carry the "changed" mark. */
   readonly changed: ReadonlySet<string>
+  readonly device: DeviceSignIn | null
 }
 
 /** The content of a render: the lines with their kind and marks, and the versions behind them. */
@@ -70,6 +74,9 @@ export function renditionContent(input: RenditionInput): RenditionContent {
       changed: line.scopes.some((scope) => input.changed.has(scope)),
     })),
     versions,
+    ...(input.device
+      ? { device: { userCode: input.device.userCode, name: input.device.name } }
+      : {}),
   }
 }
 
@@ -81,12 +88,15 @@ export function canonicalRendition(content: RenditionContent): string {
   const versions = Object.keys(content.versions)
     .sort()
     .map((scope) => [scope, content.versions[scope]])
-  return JSON.stringify([
+  const parts: unknown[] = [
     content.locale,
     content.mode,
     content.lines.map((line) => [line.text, line.scopes, line.kind, line.changed]),
     versions,
-  ])
+  ]
+  // Only a device page has the part: every other page keeps the id it always had.
+  if (content.device) parts.push(['device', content.device.userCode, content.device.name])
+  return JSON.stringify(parts)
 }
 
 /** The version of `scope` a rendition showed, if it showed it. */

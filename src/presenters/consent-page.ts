@@ -1,4 +1,4 @@
-import type { PromptMode } from '../consent/index.js'
+import type { DeviceSignIn, PromptMode } from '../consent/index.js'
 import {
   displayableLogo,
   isRequiredLine,
@@ -67,6 +67,15 @@ function hostOf(url: string): string {
   }
 }
 
+/**
+ * Where a self-registered app says it lives: its `client_uri`, else where it sends the browser
+ * (a device sign-in sends it nowhere: its first callback, if it has one).
+ */
+function trustHost(client: Client, redirectUri: string, tr: Translator): RichText | null {
+  const url = client.clientUri ?? (redirectUri || client.callbacks[0])
+  return url ? tr.rich('page.clientHost', { host: hostOf(url) }) : null
+}
+
 /** An option of the language picker: one of the tenant's locales. */
 export interface LanguageChoice {
   readonly tag: string
@@ -107,7 +116,12 @@ export interface ConsentPageInput {
   client: Client
   api: ResourceServer | null
   userName: string
+  /** `''` for a device sign-in, which names its device instead (DESIGN §3.10). */
   redirectUri: string
+  /** A device sign-in: the code to compare and the device's name. */
+  device?: DeviceSignIn | null
+  /** The AS's "Not you?" link (DESIGN §3.2.1). */
+  switchAccountUrl?: string | null
   /** The scopes the page asks about, in prompt order. */
   scopes: readonly string[]
   /** How many other scopes the user already granted this client (incremental consent). */
@@ -147,6 +161,13 @@ const KEY_PARTS: {
   api: (input) => input.api?.id ?? '',
   userName: (input) => input.userName,
   redirectUri: (input) => input.redirectUri,
+  device: (input) =>
+    input.device
+      ? input.device.name === null
+        ? input.device.userCode
+        : `${input.device.userCode}|${input.device.name}`
+      : '',
+  switchAccountUrl: (input) => input.switchAccountUrl ?? '',
   scopes: (input) => joined(input.scopes),
   alreadyGranted: (input) => String(input.alreadyGranted),
   mode: (input) => input.mode,
@@ -183,12 +204,14 @@ export function consentPageKey(input: ConsentPageInput): string {
  */
 export function consentPageModel(input: ConsentPageInput) {
   const { tenant, client, tr } = input
+  const device = input.device ?? null
   // Every value is someone else's words.
   const values = {
     client: client.name,
     tenant: tenant.settings.friendly_name,
     user: input.userName,
     host: hostOf(input.redirectUri),
+    device: device?.name ?? '',
   }
   const alreadyGranted =
     input.alreadyGranted > 0 ? tr.t('page.alreadyGranted', { count: input.alreadyGranted }) : null
@@ -211,6 +234,36 @@ export function consentPageModel(input: ConsentPageInput) {
           title: tr.rich('page.unverifiedTitle', values),
           body: tr.rich('page.unverifiedBody', values),
         },
+    // A self-registered app (DESIGN §3.10): nobody vetted it, so the page says where it comes
+    // from and since when, and it is badged apart from the apps the tenant set up.
+    trust: client.isDynamic
+      ? {
+          badge: tr.t('page.selfRegistered'),
+          registered: client.registeredAt
+            ? tr.t('page.registeredOn', {
+                date: new Intl.DateTimeFormat(tr.locale, { dateStyle: 'long' }).format(
+                  client.registeredAt,
+                ),
+              })
+            : null,
+          host: trustHost(client, input.redirectUri, tr),
+        }
+      : null,
+    // The app's own policy and terms (DESIGN §3.2.1), shown under the rule of its logo.
+    links: [
+      { href: displayableLogo(client.policyUri), text: tr.t('page.privacyPolicy') },
+      { href: displayableLogo(client.tosUri), text: tr.t('page.termsOfService') },
+    ].filter((link): link is { href: string; text: string } => link.href !== null),
+    // A device sign-in (DESIGN §3.10): the code large, to compare, and the warning against a
+    // code someone else sent; the device stands where the redirect host would.
+    device: device
+      ? {
+          code: device.userCode,
+          compare: tr.t('page.deviceCompare'),
+          warningTitle: tr.rich('page.deviceWarningTitle', values),
+          warningBody: tr.rich('page.deviceWarningBody', values),
+        }
+      : null,
     // One notice above the lines: why the page is shown again, else why lines are asked again.
     changedNotice:
       input.notice === 'changed'
@@ -229,12 +282,16 @@ export function consentPageModel(input: ConsentPageInput) {
       alreadyGranted,
       accept: tr.t('page.accept'),
       decline: tr.t('page.decline'),
-      redirect: tr.rich('page.redirect', values),
+      redirect: device
+        ? tr.rich(device.name ? 'page.deviceNamed' : 'page.deviceUnnamed', values)
+        : tr.rich('page.redirect', values),
+      switchAccount: tr.t('page.switchAccount'),
       signedInAs: tr.rich('page.signedInAs', values),
       required: tr.t('page.required'),
       changed: tr.t('page.changedBadge'),
       optionalHint: tr.t('page.optionalHint'),
     },
+    switchAccountUrl: input.switchAccountUrl ?? null,
     form: {
       id: 'answer',
       action: input.formAction,

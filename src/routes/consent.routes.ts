@@ -189,7 +189,11 @@ function requestUrls(request: ConsentRequest): RequestUrls {
   let urls = urlsOf.get(request)
   if (!urls) {
     urls = {
-      formActions: [new URL(request.returnTo).origin, new URL(request.redirectUri).origin],
+      // A device sign-in has no redirect URI (DESIGN §3.10): the AS's own page is the end.
+      formActions:
+        request.redirectUri === ''
+          ? [new URL(request.returnTo).origin]
+          : [new URL(request.returnTo).origin, new URL(request.redirectUri).origin],
     }
     urlsOf.set(request, urls)
   }
@@ -225,6 +229,8 @@ function pageInput(
     api: prompt.api,
     userName: SENTINEL.user,
     redirectUri: request.redirectUri,
+    device: request.device,
+    switchAccountUrl: request.switchAccountUrl,
     scopes: prompt.scopes,
     alreadyGranted: prompt.alreadyGranted,
     mode: prompt.rendition.mode,

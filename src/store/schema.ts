@@ -64,6 +64,12 @@ export interface Database {
     /** `null` (clients made before it existed) reads as verified. */
     is_verified: number | null
     consent_lifetime: number | null
+    client_uri: string | null
+    policy_uri: string | null
+    tos_uri: string | null
+    /** `null` (clients made before it existed) reads as not self-registered. */
+    is_dynamic: number | null
+    registered_at: string | null
   }
   users: {
     tenant_id: string
@@ -133,6 +139,11 @@ export interface Database {
     /** The id of `shown`, the latest render (DESIGN §3.2.2). */
     rendition: string | null
     receipt_id: string | null
+    /** `device` for a device sign-in (DESIGN §3.10); `null` for the redirect flow. */
+    flow: string | null
+    user_code: string | null
+    device_name: string | null
+    switch_account_url: string | null
   }
   consent_stats: {
     tenant_id: string

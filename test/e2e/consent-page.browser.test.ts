@@ -3,14 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
 import { ARTIFACTS, startInChromium } from '../support/browser.js'
 import type { Listening } from '../support/serve.js'
+import type { TestApp } from '../support/test-app.js'
 
+let t: TestApp
 let server: Listening
 let browser: Browser
 let stop: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   // The page is reached at the public URL, as a browser of a real deployment would.
-  ;({ server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
+  ;({ t, server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
 })
 afterAll(() => stop?.())
 
@@ -104,5 +106,64 @@ describe('the demo page on a phone', () => {
     })
     expect(focused).toEqual({ value: 'accept', outline: 'solid' })
     await context.close()
+  })
+})
+
+describe('a self-registered device app on a 320 px phone (DESIGN §3.10)', () => {
+  it('shows the code whole, the warning and "Not you?", with no serious accessibility violation', async () => {
+    const call = (path: string, body: unknown) =>
+      fetch(`${server.url}/api/v2${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    // Self-registered, with its links: the trust block and the links are checked too.
+    const registered = await call('/clients', {
+      client_id: 'tv',
+      name: 'Stream Box',
+      is_dynamic: true,
+      client_uri: 'https://streambox.example/',
+      policy_uri: 'https://streambox.example/privacy',
+      tos_uri: 'https://streambox.example/terms',
+    })
+    expect(registered.status).toBe(201)
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const created = await call('/consent-requests', {
+        client_id: 'tv',
+        user_id: 'auth0|ana',
+        user_name: 'ana@example.com',
+        scope: 'openid profile',
+        return_to: `${server.url}/demo/done`,
+        switch_account_url: `${server.url}/demo/switch`,
+        flow: 'device',
+        user_code: 'WDJB-MJHT-KQZX-PLRS-TVNC-BDHG-4',
+        device: { name: 'Living room TV' },
+      })
+      const { consent_url } = (await created.json()) as { consent_url: string }
+      const context = await browser.newContext({
+        viewport: { width: 320, height: 700 },
+        colorScheme,
+      })
+      const page = await context.newPage()
+      await page.goto(consent_url)
+      const code = page.getByTestId('user-code')
+      expect(await code.innerText()).toBe('WDJB-MJHT-KQZX-PLRS-TVNC-BDHG-4')
+      expect(await code.isVisible()).toBe(true)
+      expect(await page.getByTestId('device-warning').isVisible()).toBe(true)
+      expect(await page.getByTestId('client-trust').innerText()).toContain('Self-registered app')
+      expect(await page.getByTestId('client-link').count()).toBe(2)
+      expect(await page.getByTestId('switch-account').getAttribute('href')).toBe(
+        `${server.url}/demo/switch`,
+      )
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        320,
+      )
+      await page.screenshot({
+        path: `${ARTIFACTS}consent-device-${colorScheme}.png`,
+        fullPage: true,
+      })
+      expect(await seriousViolations(page)).toEqual([])
+      await context.close()
+    }
   })
 })

@@ -62,6 +62,11 @@ describe.each(engines)('migration 2026-11-27-0001-clients-per-tenant on $name', 
       // Columns later migrations add read as their defaults for rows made before them.
       isVerified: true,
       consentLifetime: null,
+      clientUri: null,
+      policyUri: null,
+      tosUri: null,
+      isDynamic: false,
+      registeredAt: null,
       createdAt: new Date(at),
       updatedAt: new Date(at),
     })

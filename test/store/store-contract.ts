@@ -303,6 +303,47 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ).rejects.toMatchObject({ name: 'ConflictError', subject: 'client' })
     })
 
+    it("keeps a client's links, and when a self-registered one registered (DESIGN §3.10)", async () => {
+      await store.clients.create('t1', {
+        clientId: 'agent',
+        name: 'Agent',
+        description: '',
+        logoUri: null,
+        isFirstParty: false,
+        callbacks: [],
+        appType: null,
+        isDynamic: true,
+        clientUri: 'https://agent.example/',
+        policyUri: 'https://agent.example/privacy',
+        tosUri: 'https://agent.example/terms',
+      })
+      const stored = await store.clients.get('t1', 'agent')
+      expect(stored).toMatchObject({
+        isDynamic: true,
+        clientUri: 'https://agent.example/',
+        policyUri: 'https://agent.example/privacy',
+        tosUri: 'https://agent.example/terms',
+      })
+      expect(stored?.registeredAt).toBeInstanceOf(Date)
+      const updated = await store.clients.update('t1', 'agent', { policyUri: null, tosUri: null })
+      expect(updated).toMatchObject({ isDynamic: true, policyUri: null, tosUri: null })
+      expect(updated?.registeredAt).toEqual(stored?.registeredAt)
+      await store.clients.create('t1', {
+        clientId: 'plain',
+        name: 'Plain',
+        description: '',
+        logoUri: null,
+        isFirstParty: false,
+        callbacks: [],
+        appType: null,
+      })
+      expect(await store.clients.get('t1', 'plain')).toMatchObject({
+        isDynamic: false,
+        registeredAt: null,
+        clientUri: null,
+      })
+    })
+
     const client = (clientId: string, name: string) => ({
       clientId,
       name,
@@ -526,6 +567,31 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(
         await store.consentRequests.bind('t2', 'req_bind_00000000001', 'browser-d', SHOWN),
       ).toBeUndefined()
+    })
+
+    it('keeps a device sign-in, its page and the "Not you?" URL (DESIGN §3.10)', async () => {
+      const device = { userCode: 'WDJB-MJHT', name: 'Living room TV' }
+      await store.consentRequests.create(
+        pending('req_device_000000001', {
+          redirectUri: '',
+          device,
+          switchAccountUrl: 'https://as.example/switch',
+        }),
+      )
+      await store.consentRequests.create(pending('req_plain_0000000001'))
+      expect(await store.consentRequests.get('t1', 'req_device_000000001')).toMatchObject({
+        redirectUri: '',
+        device,
+        switchAccountUrl: 'https://as.example/switch',
+      })
+      expect(await store.consentRequests.get('t1', 'req_plain_0000000001')).toMatchObject({
+        device: null,
+        switchAccountUrl: null,
+      })
+      const page = { ...OTHER_PAGE, device }
+      const shown = await store.consentRequests.show('t1', 'req_device_000000001', page)
+      expect(shown?.shown).toEqual(page)
+      expect((await store.consentRequests.get('t1', 'req_device_000000001'))?.shown).toEqual(page)
     })
 
     it('records the latest page shown, and writes an answer only on that page', async () => {
@@ -1300,6 +1366,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         changedScopes: [],
         shown: null,
         receiptId: null,
+        device: null,
+        switchAccountUrl: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

@@ -18,6 +18,8 @@ const base: Required<ConsentPageInput> = {
   api: null,
   userName: 'user',
   redirectUri: 'https://app.example/cb',
+  device: null,
+  switchAccountUrl: null,
   scopes: ['openid', 'read:messages'],
   alreadyGranted: 0,
   mode: 'grouped',
@@ -38,6 +40,8 @@ const other: { [K in keyof Required<ConsentPageInput>]: ConsentPageInput[K] } = 
   api: { id: 'rs1' } as unknown as ConsentPageInput['api'],
   userName: 'someone else',
   redirectUri: 'https://app.example/other',
+  device: { userCode: 'WDJB-MJHT', name: 'Living room TV' },
+  switchAccountUrl: 'https://as.example/switch',
   scopes: ['openid'],
   alreadyGranted: 3,
   mode: 'descriptions',
@@ -72,5 +76,13 @@ describe('the consent page cache key (STYLE 15)', () => {
       lineOptions: { granular: true, required: new Set(['read:messages']), changed: new Set() },
     })
     expect(changed).not.toBe(required)
+  })
+
+  it('tells two devices apart by code and by name', () => {
+    const key = (userCode: string, name: string | null) =>
+      consentPageKey({ ...base, device: { userCode, name } })
+    expect(key('ABCD', null)).not.toBe(key('ABCE', null))
+    expect(key('ABCD', 'TV')).not.toBe(key('ABCD', 'Radio'))
+    expect(key('ABCD', null)).not.toBe(key('ABCD', ''))
   })
 })

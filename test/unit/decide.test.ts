@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { decide, effectiveScopes, isLoopbackUrl } from '../../src/consent/index.js'
+import {
+  consentLifetime,
+  decide,
+  effectiveScopes,
+  isLoopbackUrl,
+  isUserCode,
+} from '../../src/consent/index.js'
 import { api } from '../support/domain.js'
 
 const skipping = api(['read:messages', 'write:messages'], {
@@ -11,6 +17,7 @@ function scenario(options: {
   prompt?: string
   firstParty?: boolean
   redirectUri?: string
+  device?: boolean
 }) {
   const scopes = effectiveScopes({
     requested: ['openid', 'read:messages', 'write:messages'],
@@ -24,6 +31,7 @@ function scenario(options: {
     api: skipping,
     client: { isFirstParty: options.firstParty ?? false },
     redirectUri: options.redirectUri ?? 'https://app.example.com/cb',
+    device: options.device ?? false,
   })
 }
 
@@ -103,5 +111,44 @@ describe('isLoopbackUrl', () => {
     ['not a url', false],
   ])('%s → %s', (url, loopback) => {
     expect(isLoopbackUrl(url)).toBe(loopback)
+  })
+})
+
+describe('a device sign-in (DESIGN §3.10)', () => {
+  const all = ['openid', 'read:messages', 'write:messages']
+
+  it('asks about everything, whatever was granted and whoever the client is', () => {
+    expect(scenario({ device: true, granted: all })).toEqual({ status: 'pending', ask: all })
+    expect(scenario({ device: true, firstParty: true })).toEqual({ status: 'pending', ask: all })
+  })
+
+  it('is refused with consent_required under prompt=none', () => {
+    expect(scenario({ device: true, granted: all, prompt: 'none' })).toEqual({
+      status: 'denied',
+      error: 'consent_required',
+    })
+  })
+
+  it('takes a user code of up to 32 letters, digits and dashes, and nothing else', () => {
+    expect(isUserCode('WDJB-MJHT')).toBe(true)
+    expect(isUserCode('a'.repeat(32))).toBe(true)
+    for (const code of ['', 'a'.repeat(33), 'WDJB MJHT', 'WDJB_MJHT', 'ÄBCD', 'AB\nCD', '<b>'])
+      expect(isUserCode(code)).toBe(false)
+  })
+})
+
+describe('the consent lifetime that applies (DESIGN §3.5.1, §3.10)', () => {
+  const dynamic = { consentLifetime: null, isDynamic: true }
+  const vetted = { consentLifetime: null, isDynamic: false }
+
+  it("is the client's own, else 30 days or the tenant's setting for a self-registered app", () => {
+    expect(consentLifetime({ consentLifetime: 120, isDynamic: true }, {})).toBe(120)
+    expect(consentLifetime(dynamic, { consent_lifetime: 600 })).toBe(2_592_000)
+    expect(consentLifetime(dynamic, { dynamic_client_consent_lifetime: 3600 })).toBe(3600)
+  })
+
+  it("is the tenant's consent_lifetime for other clients, else none", () => {
+    expect(consentLifetime(vetted, { dynamic_client_consent_lifetime: 3600 })).toBeNull()
+    expect(consentLifetime(vetted, { consent_lifetime: 600 })).toBe(600)
   })
 })

@@ -18,6 +18,9 @@ function clientInput(body: {
   app_type?: string | null | undefined
   is_verified?: boolean | undefined
   consent_lifetime?: number | null | undefined
+  client_uri?: string | null | undefined
+  policy_uri?: string | null | undefined
+  tos_uri?: string | null | undefined
 }): ClientInput {
   return {
     name: body.name,
@@ -28,6 +31,9 @@ function clientInput(body: {
     appType: body.app_type,
     isVerified: body.is_verified,
     consentLifetime: body.consent_lifetime,
+    clientUri: body.client_uri,
+    policyUri: body.policy_uri,
+    tosUri: body.tos_uri,
   }
 }
 
@@ -45,6 +51,7 @@ export function clientHandlers({ clients }: AppDeps) {
     // A taken client_id is a ConflictError, answered 409 by the error handler.
     const created = await clients.create(c.get('actor'), c.get('tenant').id, {
       clientId: body.client_id,
+      isDynamic: body.is_dynamic,
       ...clientInput(body),
     })
     return c.json(clientJson(created), 201)

@@ -3,6 +3,12 @@ import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import { clientSchema, displayName, httpsUrl, listSchema, paginationQuery } from './shapes.js'
 
+/** A link shown on the prompt: checked by the clients service (https, or http on loopback). */
+const link = z
+  .union([httpsUrl, z.literal('')])
+  .nullable()
+  .optional()
+
 const fields = {
   name: displayName(200),
   description: z.string().max(140).optional(),
@@ -20,6 +26,11 @@ const fields = {
     .max(10 * 366 * 86_400)
     .nullable()
     .optional(),
+  /** The app's home page; its host is shown for a self-registered app (DESIGN §3.10). */
+  client_uri: link,
+  /** Linked on the prompt (DESIGN §3.2.1). */
+  policy_uri: link,
+  tos_uri: link,
 }
 
 const createBody = z.strictObject({
@@ -28,6 +39,8 @@ const createBody = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9._~-]{1,128}$/, 'must be 1–128 letters, digits or . _ ~ -')
     .optional(),
+  /** Extension (DESIGN §3.10): the app registered itself; unverified and never first-party. */
+  is_dynamic: z.boolean().optional(),
   ...fields,
 })
 

@@ -35,6 +35,11 @@ export function consentRequestHandlers(deps: AppDeps) {
       uiLocales: body.ui_locales,
       granular: body.granular,
       requiredScopes: body.required_scopes,
+      switchAccountUrl: body.switch_account_url,
+      device:
+        body.flow === 'device' && body.user_code !== undefined
+          ? { userCode: body.user_code, name: body.device?.name ?? null }
+          : undefined,
     })
     return c.json(
       {

@@ -1,17 +1,19 @@
 import { z } from 'zod'
+import { USER_CODE_PATTERN } from '../../consent/index.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { idParam, shownText } from './shapes.js'
+import { displayName, idParam, shownText } from './shapes.js'
 
 const promptValue = /^(none|login|consent|select_account)( (none|login|consent|select_account))*$/
 
-const createBody = z.strictObject({
+const createFields = z.strictObject({
   client_id: z.string().min(1).max(128),
   user_id: z.string().min(1).max(300),
   user_name: shownText(300).optional(),
   user_email: shownText(300).optional(),
   audience: z.string().min(1).max(600).optional(),
   scope: z.string().max(20_000),
-  redirect_uri: z.url({ error: 'must be an absolute URL' }).max(2000),
+  /** Required, but with `flow: "device"`, which has no redirect (DESIGN §3.10). */
+  redirect_uri: z.url({ error: 'must be an absolute URL' }).max(2000).optional(),
   return_to: z.url({ error: 'must be an absolute URL' }).max(2000),
   state: z.string().max(2048).optional(),
   prompt: z
@@ -23,6 +25,27 @@ const createBody = z.strictObject({
   granular: z.boolean().optional(),
   /** Space-separated subset of `scope` the user cannot untick; `openid` always is. */
   required_scopes: z.string().max(20_000).optional(),
+  /** The AS's "Not you?" URL: allowed as `return_to` is (DESIGN §3.1). */
+  switch_account_url: z.url({ error: 'must be an absolute URL' }).max(2000).optional(),
+  /** A device sign-in (RFC 8628; DESIGN §3.10). */
+  flow: z.literal('device').optional(),
+  /** The code the AS showed on the device; required with `flow: "device"`. */
+  user_code: z
+    .string()
+    .regex(USER_CODE_PATTERN, 'must be 1–32 letters, digits and dashes')
+    .optional(),
+  device: z.strictObject({ name: displayName(100).optional() }).optional(),
+})
+
+// The device fields go together: a code without the flow would be shown nowhere.
+const createBody = createFields.superRefine((body, ctx) => {
+  if (body.flow === 'device' && body.user_code === undefined)
+    ctx.addIssue({ code: 'custom', path: ['user_code'], message: 'is required with flow device' })
+  if (body.flow !== 'device') {
+    for (const field of ['user_code', 'device'] as const)
+      if (body[field] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'is only used with flow device' })
+  }
 })
 
 const createdSchema = z.object({

@@ -15,6 +15,9 @@ const receiptSchema = z.object({
   action: z.enum(['accept', 'deny', 'revoke', 'import']),
   /** Where an imported consent was given (DESIGN §4.2.1). */
   source: z.string().optional(),
+  /** A device sign-in (DESIGN §3.10), with the code the user was shown to compare. */
+  flow: z.literal('device').optional(),
+  user_code: z.string().optional(),
   granted_scopes: z.array(z.string()),
   declined_scopes: z.array(z.string()),
   lines: z.array(z.string()),

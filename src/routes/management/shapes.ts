@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME,
   DETAIL_LIMITS,
   flagValues,
   grantExpiry,
@@ -301,6 +302,12 @@ export const clientSchema = z.object({
   is_verified: z.boolean().optional(),
   /** Extension (DESIGN §3.5.1): seconds a grant to this client counts. */
   consent_lifetime: z.number().int().optional(),
+  client_uri: z.string().optional(),
+  policy_uri: z.string().optional(),
+  tos_uri: z.string().optional(),
+  /** Extension (DESIGN §3.10): registered by the app itself, at `registered_at`; absent: no. */
+  is_dynamic: z.boolean().optional(),
+  registered_at: z.string().optional(),
 })
 
 export function clientJson(client: Client): z.output<typeof clientSchema> {
@@ -314,6 +321,11 @@ export function clientJson(client: Client): z.output<typeof clientSchema> {
     ...(client.appType ? { app_type: client.appType } : {}),
     ...(client.isVerified ? {} : { is_verified: false }),
     ...(client.consentLifetime !== null ? { consent_lifetime: client.consentLifetime } : {}),
+    ...(client.clientUri ? { client_uri: client.clientUri } : {}),
+    ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
+    ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
+    ...(client.isDynamic ? { is_dynamic: true } : {}),
+    ...(client.registeredAt ? { registered_at: client.registeredAt.toISOString() } : {}),
   }
 }
 
@@ -328,6 +340,8 @@ export const tenantSettingsSchema = z.object({
     .optional(),
   allowed_return_urls: z.array(z.string()).optional(),
   consent_lifetime: z.number().int().optional(),
+  /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
+  dynamic_client_consent_lifetime: z.number().int(),
 })
 
 export function tenantSettingsJson(
@@ -348,6 +362,8 @@ export function tenantSettingsJson(
     ...(settings.consent_lifetime !== undefined
       ? { consent_lifetime: settings.consent_lifetime }
       : {}),
+    dynamic_client_consent_lifetime:
+      settings.dynamic_client_consent_lifetime ?? DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME,
   }
 }
 

@@ -43,6 +43,14 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
       .max(10 * 366 * 86_400)
       .nullable()
       .optional(),
+    /** Seconds a self-registered app's grants count (DESIGN §3.10); `null`: the 30-day default. */
+    dynamic_client_consent_lifetime: z
+      .number()
+      .int()
+      .min(60)
+      .max(10 * 366 * 86_400)
+      .nullable()
+      .optional(),
   })
 
   return {

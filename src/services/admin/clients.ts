@@ -1,3 +1,4 @@
+import { displayableLogo } from '../../consent/index.js'
 import type { Actor, Client, ClientChanges } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
@@ -17,7 +18,32 @@ export interface ClientInput {
   readonly isVerified?: boolean | undefined
   /** Seconds a grant counts (DESIGN §3.5.1); `null` follows the tenant. */
   readonly consentLifetime?: number | null | undefined
+  /** The app's home page, privacy policy and terms; `''` or `null` removes one. */
+  readonly clientUri?: string | null | undefined
+  readonly policyUri?: string | null | undefined
+  readonly tosUri?: string | null | undefined
 }
+
+/** Set once, when the client is created: whether it registered itself (DESIGN §3.10). */
+export interface NewClientInput extends ClientInput {
+  readonly clientId?: string | undefined
+  readonly isDynamic?: boolean | undefined
+}
+
+/**
+ * A link shown to users on the prompt (DESIGN §3.10): `https:`, or `http:` on this machine during
+ * development; a `javascript:` or `data:` URL would run in the consent page's origin when clicked.
+ */
+function checkLink(field: string, value: string | null): string | null {
+  const url = value === null ? null : checkUrl(field, value)
+  // The rule the page shows a logo by: one rule, so a link accepted here is a link shown.
+  if (url !== null && displayableLogo(url) === null)
+    throw new FieldError(field, 'must be an https URL, or http on localhost')
+  return url
+}
+
+const firstPartyDynamic = () =>
+  new FieldError('is_first_party', 'a self-registered client (is_dynamic) is never first-party')
 
 /** A redirect URI: any absolute URL (native apps use their own schemes, RFC 8252 §7.1). */
 function checkCallback(url: string): string {
@@ -51,6 +77,13 @@ function checkChanges(input: ClientInput): ClientChanges {
     ...(input.appType !== undefined ? { appType: input.appType } : {}),
     ...(input.isVerified !== undefined ? { isVerified: input.isVerified } : {}),
     ...(input.consentLifetime !== undefined ? { consentLifetime: input.consentLifetime } : {}),
+    ...(input.clientUri !== undefined
+      ? { clientUri: checkLink('client_uri', input.clientUri) }
+      : {}),
+    ...(input.policyUri !== undefined
+      ? { policyUri: checkLink('policy_uri', input.policyUri) }
+      : {}),
+    ...(input.tosUri !== undefined ? { tosUri: checkLink('tos_uri', input.tosUri) } : {}),
   }
 }
 
@@ -72,15 +105,13 @@ export function createClients(store: Store, audit: Audit) {
     list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */
-    async create(
-      actor: Actor,
-      tenantId: string,
-      input: ClientInput & { clientId?: string | undefined },
-    ) {
+    async create(actor: Actor, tenantId: string, input: NewClientInput) {
       const clientId = input.clientId?.trim() || newClientId()
       if (!/^[A-Za-z0-9._~-]{1,128}$/.test(clientId))
         throw new FieldError('client_id', 'must be 1–128 letters, digits or . _ ~ -')
       const changes = checkChanges({ ...input, name: input.name ?? '' })
+      const isDynamic = input.isDynamic ?? false
+      if (isDynamic && changes.isFirstParty) throw firstPartyDynamic()
       const created = await store.clients.create(tenantId, {
         clientId,
         name: changes.name ?? '',
@@ -89,8 +120,13 @@ export function createClients(store: Store, audit: Audit) {
         isFirstParty: changes.isFirstParty ?? false,
         callbacks: changes.callbacks ?? [],
         appType: changes.appType ?? null,
-        isVerified: changes.isVerified ?? true,
+        // Nobody vetted an app that registered itself: unverified until an admin says so.
+        isVerified: changes.isVerified ?? !isDynamic,
         consentLifetime: changes.consentLifetime ?? null,
+        clientUri: changes.clientUri ?? null,
+        policyUri: changes.policyUri ?? null,
+        tosUri: changes.tosUri ?? null,
+        isDynamic,
       })
       await audit.record(actor, tenantId, 'client.create', clientId, { after: auditView(created) })
       return created
@@ -104,6 +140,7 @@ export function createClients(store: Store, audit: Audit) {
     ): Promise<Client> {
       const changes = checkChanges(input)
       const before = await get(tenantId, clientId)
+      if (before.isDynamic && changes.isFirstParty) throw firstPartyDynamic()
       const updated = await store.clients.update(tenantId, clientId, changes)
       if (!updated) throw notFound()
       await audit.record(actor, tenantId, 'client.update', clientId, {

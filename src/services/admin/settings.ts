@@ -19,6 +19,8 @@ export interface SettingsPatch {
   readonly allowed_return_urls?: readonly string[] | null | undefined
   /** Seconds a grant counts (DESIGN §3.5.1); `null` clears it: until revoked. */
   readonly consent_lifetime?: number | null | undefined
+  /** Seconds for self-registered apps (DESIGN §3.10); `null` restores the 30-day default. */
+  readonly dynamic_client_consent_lifetime?: number | null | undefined
 }
 
 /** Refuses a primary colour that white text cannot be read on (WCAG AA, DESIGN §3.2.1). */
@@ -92,6 +94,10 @@ export function createSettings(store: Store, locales: readonly string[], audit: 
       }
       if (patch.consent_lifetime === null) delete next.consent_lifetime
       else if (patch.consent_lifetime !== undefined) next.consent_lifetime = patch.consent_lifetime
+      if (patch.dynamic_client_consent_lifetime === null)
+        delete next.dynamic_client_consent_lifetime
+      else if (patch.dynamic_client_consent_lifetime !== undefined)
+        next.dynamic_client_consent_lifetime = patch.dynamic_client_consent_lifetime
       if (next.default_locale && !(next.enabled_locales ?? locales).includes(next.default_locale))
         throw new FieldError(
           'default_locale',

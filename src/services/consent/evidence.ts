@@ -54,6 +54,8 @@ export async function answerEvidence(
       client_name: input.client?.name ?? request.clientId,
       audience: request.audience,
       action,
+      // The code the user compared, as the page they answered showed it (DESIGN §3.10).
+      ...(shown?.device ? { flow: 'device' as const, user_code: shown.device.userCode } : {}),
       granted_scopes: decision.granted_scopes,
       declined_scopes: declined,
       lines: lines.map((line) => line.text),

@@ -281,6 +281,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       request.granular ? 'granular' : '',
       request.requiredScopes.join(' '),
       [...changed].join(' '),
+      request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
     ])
     let rendition = renditions.get(key)
     if (!rendition) {
@@ -297,6 +298,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         granular: request.granular,
         required,
         changed,
+        device: request.device,
       })
       rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
       renditions.set(key, rendition)

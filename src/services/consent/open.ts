@@ -9,7 +9,7 @@ import {
   requiredScopes,
   splitScopeString,
 } from '../../consent/index.js'
-import type { ConsentRequest, Tenant } from '../../entities.js'
+import type { ConsentRequest, DeviceSignIn, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import type { Store } from '../../store/port.js'
@@ -23,8 +23,13 @@ export interface CreateConsentRequestInput {
   readonly userEmail?: string | undefined
   readonly audience?: string | undefined
   readonly scope: string
-  readonly redirectUri: string
+  /** Required, but for a device sign-in, which has no redirect (DESIGN §3.10). */
+  readonly redirectUri?: string | undefined
   readonly returnTo: string
+  /** A device sign-in (RFC 8628; DESIGN §3.10). */
+  readonly device?: DeviceSignIn | undefined
+  /** The AS's "Not you?" URL, allowed as `return_to` is (DESIGN §3.1). */
+  readonly switchAccountUrl?: string | undefined
   readonly state?: string | undefined
   readonly prompt?: string | undefined
   readonly uiLocales?: string | undefined
@@ -40,6 +45,34 @@ export interface ConsentRequestDeps {
   readonly ttlSeconds: number
   /** Return URL prefixes of a tenant that sets none of its own. */
   readonly defaultReturnUrls: readonly string[]
+}
+
+/**
+ * Where the browser ends up after the AS: only a callback the admin registered for this client
+ * will do (RFC 6749 §3.1.2.2), so a client without any cannot ask for consent at all. A device
+ * sign-in sends no browser anywhere (RFC 8628 §3.3): it has none, `''`, and may not name one.
+ */
+function redirectOf(
+  client: { readonly clientId: string; readonly callbacks: readonly string[] },
+  input: CreateConsentRequestInput,
+): string {
+  if (input.device) {
+    if (input.redirectUri !== undefined)
+      throw new AppError(400, 'invalid_body', 'redirect_uri is not used with flow device')
+    return ''
+  }
+  if (input.redirectUri === undefined)
+    throw new AppError(400, 'invalid_body', 'redirect_uri is required')
+  if (!client.callbacks.includes(input.redirectUri)) {
+    throw new AppError(
+      400,
+      'invalid_body',
+      client.callbacks.length === 0
+        ? `The client ${client.clientId} has no registered callbacks`
+        : 'redirect_uri is not one of the client callbacks',
+    )
+  }
+  return input.redirectUri
 }
 
 /** 128 random bits, URL-safe (DESIGN §3.1). */
@@ -61,21 +94,18 @@ export async function createConsentRequest(
   if (!isAllowedReturnTo(input.returnTo, allowed)) {
     throw new AppError(400, 'invalid_body', 'return_to is not an allowed return URL of this tenant')
   }
+  if (input.switchAccountUrl !== undefined && !isAllowedReturnTo(input.switchAccountUrl, allowed)) {
+    throw new AppError(
+      400,
+      'invalid_body',
+      'switch_account_url is not an allowed return URL of this tenant',
+    )
+  }
 
   const client = await store.clients.get(tenant.id, input.clientId)
   if (!client)
     throw new AppError(404, 'inexistent_client', `The client ${input.clientId} does not exist`)
-  // The browser ends up at redirect_uri: only a callback the admin registered for this client
-  // will do (RFC 6749 §3.1.2.2), so a client without any cannot ask for consent at all.
-  if (!client.callbacks.includes(input.redirectUri)) {
-    throw new AppError(
-      400,
-      'invalid_body',
-      client.callbacks.length === 0
-        ? `The client ${client.clientId} has no registered callbacks`
-        : 'redirect_uri is not one of the client callbacks',
-    )
-  }
+  const redirectUri = redirectOf(client, input)
 
   const api = input.audience
     ? ((await store.resourceServers.find(tenant.id, input.audience)) ?? null)
@@ -103,23 +133,26 @@ export async function createConsentRequest(
   }
   // What the user granted and still counts: within the consent lifetime, and worded as it was
   // shown (DESIGN §3.5.1); a reworded scope is asked for again, and the page says why.
-  const remembered = grant
-    ? countingGrant({
-        scopes: grant.scope,
-        details: grant.details,
-        grantedAt: grant.updatedAt,
-        api,
-        lifetimeSeconds: consentLifetime(client, tenant.settings),
-        now: deps.now(),
-      })
-    : { counted: [], changed: [] }
+  // A device sign-in asks about everything whatever was granted (DESIGN §3.10).
+  const remembered =
+    grant && !input.device
+      ? countingGrant({
+          scopes: grant.scope,
+          details: grant.details,
+          grantedAt: grant.updatedAt,
+          api,
+          lifetimeSeconds: consentLifetime(client, tenant.settings),
+          now: deps.now(),
+        })
+      : { counted: [], changed: [] }
   const scopes = effectiveScopes({ requested, api, permissions, granted: remembered.counted })
   const decision = decide({
     scopes,
     prompt: input.prompt,
     api,
     client,
-    redirectUri: input.redirectUri,
+    redirectUri,
+    device: input.device !== undefined,
   })
 
   const createdAt = deps.now()
@@ -140,7 +173,9 @@ export async function createConsentRequest(
       uiLocales: input.uiLocales ?? null,
       returnTo: input.returnTo,
       state: input.state ?? null,
-      redirectUri: input.redirectUri,
+      redirectUri,
+      device: input.device ?? null,
+      switchAccountUrl: input.switchAccountUrl ?? null,
       status: decision.status,
       error: decision.status === 'denied' ? decision.error : null,
       createdAt,

@@ -27,6 +27,12 @@ export async function createClient(
     updated_at: at,
     is_verified: bit(client.isVerified ?? true),
     consent_lifetime: client.consentLifetime ?? null,
+    client_uri: client.clientUri ?? null,
+    policy_uri: client.policyUri ?? null,
+    tos_uri: client.tosUri ?? null,
+    is_dynamic: bit(client.isDynamic ?? false),
+    // A self-registered app's registration is its creation here.
+    registered_at: client.isDynamic ? at : null,
   }
   await conflictAs('client', () => db.insertInto('clients').values(row).execute())
   return toClient(row)
@@ -75,6 +81,9 @@ export async function updateClient(
   if (changes.appType !== undefined) set.app_type = changes.appType
   if (changes.isVerified !== undefined) set.is_verified = bit(changes.isVerified)
   if (changes.consentLifetime !== undefined) set.consent_lifetime = changes.consentLifetime
+  if (changes.clientUri !== undefined) set.client_uri = changes.clientUri
+  if (changes.policyUri !== undefined) set.policy_uri = changes.policyUri
+  if (changes.tosUri !== undefined) set.tos_uri = changes.tosUri
   const result = await db
     .updateTable('clients')
     .set(set)

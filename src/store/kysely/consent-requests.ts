@@ -147,6 +147,10 @@ export async function insertConsentRequest(
     granular: bit(request.granular ?? false),
     required_scopes: json(request.requiredScopes ?? []),
     changed_scopes: json(request.changedScopes ?? []),
+    flow: request.device ? 'device' : null,
+    user_code: request.device?.userCode ?? null,
+    device_name: request.device?.name ?? null,
+    switch_account_url: request.switchAccountUrl ?? null,
   })
   return storedConsentRequest(request, answeredAt)
 }

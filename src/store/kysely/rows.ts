@@ -82,6 +82,11 @@ export function toClient(row: Row<'clients'>): Client {
     appType: row.app_type,
     isVerified: row.is_verified !== 0,
     consentLifetime: row.consent_lifetime,
+    clientUri: row.client_uri,
+    policyUri: row.policy_uri,
+    tosUri: row.tos_uri,
+    isDynamic: row.is_dynamic === 1,
+    registeredAt: row.registered_at === null ? null : new Date(row.registered_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
@@ -169,6 +174,11 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     returnTo: row.return_to,
     state: row.state,
     redirectUri: row.redirect_uri,
+    device:
+      row.flow === 'device' && row.user_code !== null
+        ? { userCode: row.user_code, name: row.device_name }
+        : null,
+    switchAccountUrl: row.switch_account_url,
     status: row.status as ConsentStatus,
     error: row.error,
     createdAt: new Date(row.created_at),
@@ -215,6 +225,8 @@ export function storedConsentRequest(
     returnTo: request.returnTo,
     state: request.state,
     redirectUri: request.redirectUri,
+    device: request.device ?? null,
+    switchAccountUrl: request.switchAccountUrl ?? null,
     status: request.status,
     error: request.error,
     createdAt: request.createdAt,
@@ -256,6 +268,7 @@ function toShown(text: string): ShownPage {
       typeof line === 'string' ? { text: line, scopes: [], kind: 'all', changed: false } : line,
     ),
     versions: raw.versions ?? {},
+    ...(raw.device ? { device: raw.device } : {}),
     at: new Date(raw.at),
   }
 }

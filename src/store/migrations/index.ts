@@ -15,6 +15,8 @@ import * as auditUserIds from './2026-12-07-0001-audit-user-ids.js'
 import * as renditions from './2026-12-07-0002-renditions.js'
 import * as authorizationDetails from './2026-12-08-0001-authorization-details.js'
 import * as auth0Fields from './2026-12-08-0002-auth0-fields.js'
+import * as deviceSignIn from './2026-12-09-0001-device-sign-in.js'
+import * as clientLinks from './2026-12-09-0002-client-links.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0002-renditions': renditions,
   '2026-12-08-0001-authorization-details': authorizationDetails,
   '2026-12-08-0002-auth0-fields': auth0Fields,
+  '2026-12-09-0001-device-sign-in': deviceSignIn,
+  '2026-12-09-0002-client-links': clientLinks,
 }
