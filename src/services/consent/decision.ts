@@ -1,5 +1,5 @@
-import { isStandardScope, stillDefined } from '../../consent/index.js'
-import type { ConsentRequest, Tenant } from '../../entities.js'
+import { isStandardScope, scopeVersion, stillDefined } from '../../consent/index.js'
+import type { ConsentRequest, ResourceServer, Tenant } from '../../entities.js'
 import type { Store } from '../../store/port.js'
 
 export interface Decision {
@@ -65,4 +65,55 @@ export async function readDecision(
         }
       : {}),
   }
+}
+
+/**
+ * A request's status while the AS cannot read a decision yet (DESIGN §3.4): an answer is
+ * `answered` until the AS redeems it, since only the verify turns it into an outcome; a request
+ * never answered, or answered and never verified, in time is `expired`.
+ */
+export type UndecidedStatus = 'pending' | 'answered' | 'expired'
+
+/** Whether the AS may read the decision: redeemed, or decided when it was opened (§3.3). */
+export const decisionVisible = (request: ConsentRequest) =>
+  request.verifiedAt !== null || (request.status !== 'pending' && request.verifierHash === null)
+
+/**
+ * The status the AS reads before the decision is visible: pending until the browser answers,
+ * `answered` until the verify (the stored answer is not yet an outcome), `expired` once the
+ * request (unanswered) or the verifier (answered) can no longer be used.
+ */
+export function undecidedStatus(
+  request: ConsentRequest,
+  now: Date,
+  ttlSeconds: number,
+): UndecidedStatus {
+  if (request.status === 'pending') return now >= request.expiresAt ? 'expired' : 'pending'
+  const answeredAt = request.answeredAt?.getTime() ?? request.createdAt.getTime()
+  return now.getTime() >= answeredAt + ttlSeconds * 1000 ? 'expired' : 'answered'
+}
+
+/**
+ * What a verify merges into the grant: the granted scopes the page showed, each at the version it
+ * showed. A page recorded before pages kept their versions says nothing of them: the versions then
+ * are today's, as they were when it was answered.
+ */
+export function grantedAsShown(
+  request: ConsentRequest,
+  granted: readonly string[] | null,
+  api: ResourceServer | null,
+): { scopes: string[] | null; versions: Record<string, number> } {
+  if (granted === null) return { scopes: null, versions: {} }
+  const shown = request.shown?.versions ?? {}
+  const known = Object.keys(shown).length > 0
+  const scopes = known ? granted.filter((scope) => Object.hasOwn(shown, scope)) : [...granted]
+  const versions: Record<string, number> = {}
+  for (const scope of scopes)
+    Object.defineProperty(versions, scope, {
+      value: known ? shown[scope] : scopeVersion(api, scope),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  return { scopes, versions }
 }

@@ -1,240 +1,47 @@
-import { timingSafeEqual } from 'node:crypto'
-import { LRUCache } from 'lru-cache'
-import { limits } from '../../config/env.js'
-import {
-  canonicalRendition,
-  changedSince,
-  DECLINED_ERROR,
-  type PromptLine,
-  pickScopes,
-  promptLines,
-  promptModeFor,
-  renditionContent,
-  scopeVersion,
-  standaloneScopes,
-  stillDefined,
-} from '../../consent/index.js'
-import { sha256 } from '../../digest.js'
+import { changedSince, DECLINED_ERROR, pickScopes, stillDefined } from '../../consent/index.js'
 import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
-import type { Metrics } from '../../metrics.js'
 import { copyWith } from '../../objects.js'
-import { type Decision, readDecision } from './decision.js'
-import { answerEvidence } from './evidence.js'
 import {
-  type ConsentRequestDeps,
-  type CreateConsentRequestInput,
-  consentIdSchema,
-  createConsentRequest,
-  tenantBaseUrl,
-} from './open.js'
-import type { ReceiptService } from './receipts.js'
+  alreadyAnswered,
+  bindingOf,
+  boundElsewhere,
+  digest,
+  expired,
+  invalidVerifier,
+  notFound,
+  sameHash,
+} from './binding.js'
+import { decisionVisible, grantedAsShown, readDecision, undecidedStatus } from './decision.js'
+import { answerEvidence } from './evidence.js'
+import { consentIdSchema, createConsentRequest, tenantBaseUrl } from './open.js'
+import { createRenditions } from './renditions.js'
+import type { AnswerResult, ConsentFlow, ConsentFlowDeps, PageNotice, PromptData } from './types.js'
 
-export type { Decision } from './decision.js'
+export type { Decision, UndecidedStatus } from './decision.js'
 export { type CreateConsentRequestInput, consentIdSchema } from './open.js'
 
-export type AnswerAction = 'accept' | 'deny'
-
-export interface OpenOptions {
-  /** Return URL prefixes for this request instead of the tenant's (the demo returns to itself). */
-  readonly allowedReturnUrls?: readonly string[]
-}
-
-/** One render of the prompt: what it shows, and the id its form carries (DESIGN §3.2.2). */
-export type Rendition = Omit<ShownPage, 'at'>
-
-/** Why a page is shown again in answer to a POST (DESIGN §3.2.2). */
-export type PageNotice =
-  /** Answered from a page that is not the latest rendered (an old tab), or with no page id. */
-  | 'updated'
-  /** What the page said changed meaning while it was open. */
-  | 'changed'
-
-/** What the consent page shows: the request and what it is about (DESIGN §3.2). */
-export interface PromptData {
-  readonly request: ConsentRequest
-  readonly client: Client
-  readonly api: ResourceServer | null
-  /** The scopes the page asks about, still defined by the API, in prompt order. */
-  readonly scopes: readonly string[]
-  /** How many other scopes the user already granted this client (incremental consent). */
-  readonly alreadyGranted: number
-  /** The page as recorded: its lines, locale and id. */
-  readonly rendition: Rendition
-  /** Scopes whose lines carry the "changed" mark. */
-  readonly changed: ReadonlySet<string>
-  /** Why an answer was refused and the page shown again; `null` on an ordinary view. */
-  readonly notice: PageNotice | null
-}
-
-/** The browser's answer, as its form posted it. */
-export interface AnswerInput {
-  readonly action: AnswerAction
-  /** The `scopes` values of a granular form (DESIGN §3.5). */
-  readonly checked: readonly string[]
-  /** The `rendition` field: the id of the page the answer was made on. */
-  readonly rendition: string | undefined
-}
-
-/**
- * Where an answer leads: back to the AS with the verifier, or — when it was made on a page that
- * is stale or no longer true — the prompt as it now reads, to answer again (DESIGN §3.2.2).
- */
-export type AnswerResult =
-  | { readonly kind: 'answered'; readonly next: URL }
-  | { readonly kind: 'stale'; readonly prompt: PromptData }
-
-/**
- * A request's status while the AS cannot read a decision yet (DESIGN §3.4): an answer is
- * `answered` until the AS redeems it, since only the verify turns it into an outcome; a request
- * never answered, or answered and never verified, in time is `expired`.
- */
-export type UndecidedStatus = 'pending' | 'answered' | 'expired'
-
-/** What `GET /api/v2/consent-requests/{id}` shows: the decision only once it counts (§3.4). */
-export type RequestView =
-  | Decision
-  | { readonly id: string; readonly status: UndecidedStatus; readonly expires_at: string }
-
-/**
- * The browser flow of a consent request, built once with the app (STYLE "one service per flow"):
- * the AS opens a request, the page loads it in the browser it is bound to, the user answers, the
- * AS redeems the answer's verifier. Every status rule lives here; routes parse, call, render.
- */
-export interface ConsentFlow {
-  /** `POST /api/v2/consent-requests` (DESIGN §3.1). */
-  open(
-    tenant: Tenant,
-    input: CreateConsentRequestInput,
-    options?: OpenOptions,
-  ): Promise<ConsentRequest>
-  /** The request an id from a URL names, or a 404 `inexistent_consent_request`. */
-  find(tenant: Tenant, rawId: string | undefined): Promise<ConsentRequest>
-  /**
-   * What the page needs, for the browser holding `browser` (its cookie), in `locale`: binds the
-   * request to it on the first view, and records what the page shows as the latest rendition
-   * (DESIGN §3.2.2); 403 `bound_elsewhere` for any other browser; 409, 410, 404 (client gone).
-   */
-  prompt(
-    tenant: Tenant,
-    request: ConsentRequest,
-    browser: string,
-    locale: string,
-  ): Promise<PromptData>
-  /**
-   * Records the answer from the bound browser when it was made on the latest page and that page
-   * still means what it said; returns where it goes next, with the verifier, or the page to show
-   * again (DESIGN §3.2.2). `locale`: for a request with no page recorded yet.
-   */
-  answer(
-    tenant: Tenant,
-    request: ConsentRequest,
-    input: AnswerInput,
-    browser: string | undefined,
-    locale: string,
-  ): Promise<AnswerResult>
-  /** `POST …/verify` (DESIGN §3.4): redeems the verifier; the first time, writes the grant. */
-  verify(tenant: Tenant, rawId: string, verifier: string | undefined): Promise<Decision>
-  /** `GET /api/v2/consent-requests/{id}`. */
-  view(tenant: Tenant, request: ConsentRequest): Promise<RequestView>
-  /** The page a browser is sent to for `request`. */
-  consentUrl(tenant: Tenant, request: ConsentRequest): string
-  /**
-   * Changes whenever the configuration a page is built from may have changed (the store's
-   * `configEpoch`): a page kept under another value is stale.
-   */
-  configEpoch(): string
-}
-
-export interface ConsentFlowDeps extends ConsentRequestDeps {
-  readonly publicUrl: URL
-  readonly receipts: ReceiptService
-  /** The lines as the user reads them in `locale`, for the receipt (DESIGN §3.6). */
-  readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
-  readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
-}
-
-const digest = (text: string) => sha256(text, 'base64url')
-
-/** Equal hashes, compared in constant time. */
-function sameHash(stored: string | null, given: string): boolean {
-  if (stored === null) return false
-  const a = Buffer.from(stored)
-  const b = Buffer.from(given)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
-
-/** The binding of one request to one browser: its cookie, hashed with the request id. */
-const bindingOf = (requestId: string, browser: string) => digest(`${requestId}\u0000${browser}`)
-
-const boundElsewhere = () =>
-  new AppError(403, 'bound_elsewhere', 'This consent request was opened in another browser')
-const alreadyAnswered = () =>
-  new AppError(409, 'already_answered', 'Consent request already answered')
-const expired = () => new AppError(410, 'expired', 'Consent request expired')
-const notFound = () => new AppError(404, 'inexistent_consent_request', 'Consent request not found')
-const invalidVerifier = () =>
-  new AppError(403, 'invalid_verifier', 'The consent verifier does not match this request')
+export type {
+  AnswerAction,
+  AnswerInput,
+  AnswerResult,
+  ConsentFlow,
+  ConsentFlowDeps,
+  OpenOptions,
+  PageNotice,
+  PromptData,
+  RequestView,
+} from './types.js'
 
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
   return { ...tenant, settings }
 }
 
-/** Whether the AS may read the decision: redeemed, or decided when it was opened (§3.3). */
-const decisionVisible = (request: ConsentRequest) =>
-  request.verifiedAt !== null || (request.status !== 'pending' && request.verifierHash === null)
-
-/**
- * The status the AS reads before the decision is visible: pending until the browser answers,
- * `answered` until the verify (the stored answer is not yet an outcome), `expired` once the
- * request (unanswered) or the verifier (answered) can no longer be used.
- */
-export function undecidedStatus(
-  request: ConsentRequest,
-  now: Date,
-  ttlSeconds: number,
-): UndecidedStatus {
-  if (request.status === 'pending') return now >= request.expiresAt ? 'expired' : 'pending'
-  const answeredAt = request.answeredAt?.getTime() ?? request.createdAt.getTime()
-  return now.getTime() >= answeredAt + ttlSeconds * 1000 ? 'expired' : 'answered'
-}
-
-/** Each part after its length: unambiguous whatever characters a part holds. */
-function lengthPrefixed(parts: readonly string[]): string {
-  let key = ''
-  for (const part of parts) key += `${part.length}:${part}`
-  return key
-}
-
-/**
- * What a verify merges into the grant: the granted scopes the page showed, each at the version it
- * showed. A page recorded before pages kept their versions says nothing of them: the versions then
- * are today's, as they were when it was answered.
- */
-function grantedAsShown(
-  request: ConsentRequest,
-  granted: readonly string[] | null,
-  api: ResourceServer | null,
-): { scopes: string[] | null; versions: Record<string, number> } {
-  if (granted === null) return { scopes: null, versions: {} }
-  const shown = request.shown?.versions ?? {}
-  const known = Object.keys(shown).length > 0
-  const scopes = known ? granted.filter((scope) => Object.hasOwn(shown, scope)) : [...granted]
-  const versions: Record<string, number> = {}
-  for (const scope of scopes)
-    Object.defineProperty(versions, scope, {
-      value: known ? shown[scope] : scopeVersion(api, scope),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  return { scopes, versions }
-}
-
 export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
   const { store } = deps
+  const renditionOf = createRenditions(deps)
   const apiOf = async (tenant: Tenant, request: ConsentRequest) =>
     request.audience
       ? ((await store.resourceServers.find(tenant.id, request.audience)) ?? null)
@@ -257,53 +64,6 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     const counted = { clientId: request.clientId, metric: 'shown', scope: '', count: 1 } as const
     await store.stats.add(tenant.id, [counted], deps.now())
     return bound
-  }
-
-  // A prompt's render is the same for everyone shown the same scopes of the same API in the same
-  // language with the same marks: worked out once per configuration (the store's epoch).
-  const renditions = new LRUCache<string, Rendition>({ max: limits.shownLines })
-  function renditionOf(
-    tenant: Tenant,
-    api: ResourceServer | null,
-    request: ConsentRequest,
-    scopes: readonly string[],
-    locale: string,
-    changed: ReadonlySet<string>,
-  ): Rendition {
-    const mode = promptModeFor(tenant.settings.flags)
-    const key = lengthPrefixed([
-      tenant.id,
-      String(store.configEpoch()),
-      api?.id ?? '',
-      mode,
-      locale,
-      scopes.join(' '),
-      request.granular ? 'granular' : '',
-      request.requiredScopes.join(' '),
-      [...changed].join(' '),
-      request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
-    ])
-    let rendition = renditions.get(key)
-    if (!rendition) {
-      const required = new Set(request.requiredScopes)
-      const alone = standaloneScopes(request.granular, scopes, required)
-      const lines = promptLines(mode, scopes, api, locale, alone)
-      const content = renditionContent({
-        mode,
-        locale,
-        scopes,
-        api,
-        lines,
-        texts: deps.lineText(lines, locale),
-        granular: request.granular,
-        required,
-        changed,
-        device: request.device,
-      })
-      rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
-      renditions.set(key, rendition)
-    }
-    return rendition
   }
 
   /**
