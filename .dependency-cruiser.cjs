@@ -48,7 +48,7 @@ module.exports = {
       comment:
         'A presenter shapes what a service returned, from plain data and src/consent/: it imports ' +
         'no service, job, route or web module, not even for a type (the data types it reads live ' +
-        'in src/entities.ts).',
+        'in src/entities.ts, src/evidence.ts and src/read-models.ts).',
       severity: 'error',
       from: { path: '^src/presenters/' },
       to: { path: '^src/(services|jobs|web|routes)/' },

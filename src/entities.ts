@@ -265,9 +265,6 @@ export interface ShownPage extends RenditionContent {
   readonly at: Date
 }
 
-/** `import`: a consent given elsewhere and brought over by an admin (DESIGN §4.2.1). */
-export type ReceiptAction = 'accept' | 'deny' | 'revoke' | 'import'
-
 /** One count of how prompts were answered (console insights): per day, client, metric, scope. */
 export interface StatCount {
   readonly day: string
@@ -276,108 +273,6 @@ export interface StatCount {
   /** The scope, for `unticked`; `''` otherwise. */
   readonly scope: string
   readonly count: number
-}
-
-/** What a consent receipt states, signed as a JWS (DESIGN §3.6). */
-export interface ReceiptClaims {
-  readonly receipt_id: string
-  readonly tenant: string
-  readonly user_id: string
-  readonly client_id: string
-  readonly client_name: string
-  readonly audience: string | null
-  readonly action: ReceiptAction
-  /** Where an imported consent was given, e.g. `auth0`. */
-  readonly source?: string
-  /** `device` for a device sign-in (DESIGN §3.10), with the code the user compared. */
-  readonly flow?: 'device'
-  readonly user_code?: string
-  readonly granted_scopes: readonly string[]
-  readonly declined_scopes: readonly string[]
-  readonly lines: readonly string[]
-  /** The lines granted and declined, as shown (an accept or a deny on a page). */
-  readonly granted_lines?: readonly string[]
-  readonly declined_lines?: readonly string[]
-  readonly locale: string | null
-  readonly mode: string | null
-  readonly shown_at: string | null
-  readonly answered_at: string | null
-  readonly recorded_at: string
-}
-
-export interface Receipt {
-  readonly id: string
-  readonly tenantId: string
-  readonly userId: string
-  readonly clientId: string
-  readonly action: ReceiptAction
-  readonly claims: ReceiptClaims
-  readonly jws: string
-  readonly recordedAt: Date
-}
-
-/** A tenant's receipt-signing key (ES256), kept in the store so every instance signs alike. */
-export interface ReceiptKey {
-  readonly kid: string
-  readonly privateJwk: Readonly<Record<string, unknown>>
-  readonly publicJwk: Readonly<Record<string, unknown>>
-  readonly createdAt: Date
-}
-
-export type WebhookEventType =
-  | 'consent.accepted'
-  | 'consent.denied'
-  | 'grant.revoked'
-  | 'grant.deleted'
-
-/**
- * `disabled` once every attempt has failed for a day (DESIGN §3.8): nothing is sent to it until
- * an admin enables it again; its events are kept meanwhile.
- */
-export type WebhookStatus = 'enabled' | 'disabled'
-
-export interface Webhook {
-  readonly id: string
-  readonly url: string
-  readonly events: readonly WebhookEventType[]
-  readonly secret: string
-  readonly createdAt: Date
-  readonly status: WebhookStatus
-}
-
-/** An event to deliver to every endpoint that subscribed to its type (DESIGN §3.8). */
-export interface NewEvent {
-  readonly id: string
-  readonly type: WebhookEventType
-  /** Whom it is about, so erasure finds it. */
-  readonly userId: string | null
-  readonly payload: Readonly<Record<string, unknown>>
-}
-
-/** One event for one endpoint, claimed for a delivery attempt. */
-export interface OutboxItem {
-  readonly id: string
-  readonly tenantId: string
-  readonly webhookId: string
-  readonly messageId: string
-  readonly type: WebhookEventType
-  readonly userId: string | null
-  readonly payload: string
-  readonly createdAt: Date
-  readonly attempts: number
-  readonly url: string
-  readonly secret: string
-}
-
-export interface WebhookDelivery {
-  readonly id: string
-  readonly messageId: string
-  readonly type: WebhookEventType
-  readonly attempt: number
-  /** The HTTP status the endpoint answered; `null` when it could not be reached. */
-  readonly status: number | null
-  readonly error: string | null
-  readonly at: Date
 }
 
 /** A link or session of the connected-apps page (DESIGN §3.7), for one user. */
@@ -406,54 +301,4 @@ export interface Paged<T> {
   readonly total: number
 }
 
-/** One API's part of a grant, as the page lists it. */
-export interface GrantedAccess {
-  readonly api: ResourceServer | null
-  /** In prompt order, only what the API still defines. */
-  readonly scopes: readonly string[]
-}
-
-/** A client the user granted something to, with what and since when. */
-export interface ConnectedApp {
-  readonly client: Client
-  readonly access: readonly GrantedAccess[]
-  /** When the user first granted it anything. */
-  readonly grantedAt: Date
-}
-
-export interface PortalPage {
-  readonly apps: readonly ConnectedApp[]
-  /** The client whose access was just removed, for the confirmation. */
-  readonly removed: Client | null
-}
-
-export interface ClientInsight {
-  readonly clientId: string
-  readonly name: string
-  readonly shown: number
-  readonly accepted: number
-  readonly declined: number
-  /** Shown and never answered (closed, or left to expire). */
-  readonly abandoned: number
-  /** Per day, oldest first: `[shown, accepted, declined]`. */
-  readonly days: readonly {
-    readonly day: string
-    readonly shown: number
-    readonly answered: number
-  }[]
-}
-
-export interface Insights {
-  readonly from: string
-  readonly to: string
-  readonly clients: readonly ClientInsight[]
-  /** With granular consent: the optional scopes users untick most, per client. */
-  readonly unticked: readonly {
-    readonly clientId: string
-    readonly scope: string
-    readonly count: number
-  }[]
-}
-
-/** The Management API scopes a token or console session holds; `all` for the static token. */
-export type GrantedScopes = ReadonlySet<string> | 'all'
+export * from './evidence.js'

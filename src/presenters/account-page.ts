@@ -1,8 +1,9 @@
 import type { PromptMode } from '../consent/index.js'
 import { displayableLogo } from '../consent/index.js'
-import type { ConnectedApp, PortalPage, Tenant } from '../entities.js'
+import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { plainText, theirs } from '../i18n/rich-text.js'
+import type { ConnectedApp, PortalPage } from '../read-models.js'
 import { promptLineViews } from './consent-page.js'
 
 /** Where a card's "Remove access" form posts (DESIGN §3.7). */

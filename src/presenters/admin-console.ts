@@ -1,4 +1,4 @@
-import type { GrantedScopes } from '../entities.js'
+import type { GrantedScopes } from '../read-models.js'
 
 /** The console's sections, each shown only to a session whose scopes may read it. */
 const SECTIONS = [

@@ -1,6 +1,5 @@
 import type { PromptMode } from '../consent/index.js'
 import type {
-  ConnectedApp,
   Grant,
   PermissionRef,
   Receipt,
@@ -10,6 +9,7 @@ import type {
   UserPermission,
 } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
+import type { ConnectedApp } from '../read-models.js'
 import type { FormState } from './admin-console.js'
 import { promptLineViews } from './consent-page.js'
 

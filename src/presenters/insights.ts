@@ -1,4 +1,4 @@
-import type { Insights } from '../entities.js'
+import type { Insights } from '../read-models.js'
 
 const WIDTH = 300
 const HEIGHT = 60

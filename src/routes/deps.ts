@@ -1,4 +1,4 @@
-import type { Insights } from '../entities.js'
+import type { Insights } from '../read-models.js'
 import type { ResourceServers } from '../services/admin/apis.js'
 import type { Audit } from '../services/admin/audit.js'
 import type { Clients } from '../services/admin/clients.js'

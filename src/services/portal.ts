@@ -6,18 +6,10 @@ import {
   promptModeFor,
 } from '../consent/index.js'
 import { sha256 } from '../digest.js'
-import type {
-  Client,
-  ConnectedApp,
-  Grant,
-  GrantedAccess,
-  PortalPage,
-  PortalSession,
-  Receipt,
-  Tenant,
-} from '../entities.js'
+import type { Client, Grant, PortalSession, Receipt, Tenant } from '../entities.js'
 import { AppError } from '../errors.js'
 import { randomToken } from '../ids.js'
+import type { ConnectedApp, GrantedAccess, PortalPage } from '../read-models.js'
 import type { Store } from '../store/port.js'
 import { newEvent } from './consent/evidence.js'
 import { tenantBaseUrl } from './consent/open.js'

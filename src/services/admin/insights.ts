@@ -1,4 +1,5 @@
-import type { ClientInsight, Insights, StatCount } from '../../entities.js'
+import type { StatCount } from '../../entities.js'
+import type { ClientInsight, Insights } from '../../read-models.js'
 import type { Store } from '../../store/port.js'
 
 export const INSIGHT_DAYS = 30

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose'
-import type { GrantedScopes, Tenant } from '../../entities.js'
+import type { Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
+import type { GrantedScopes } from '../../read-models.js'
 import type { AppEnv } from '../context.js'
 import { bearerToken, secretMatcher } from '../edge/bearer.js'
 
