@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { modelFields, readDeclarations, sdkModels } from '../../scripts/auth0-fields.js'
-import { AUTH0_MODELS } from '../../src/routes/management/auth0-fields.generated.js'
+import { AUTH0_MODELS } from '../../src/routes/management/auth0-fields/index.generated.js'
 
 /** Text as the SDK's generator writes it (auth0 7.x `.d.ts`). */
 const SDK = `

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AUTH0_MODELS, type Auth0Field } from './auth0-fields.generated.js'
+import { AUTH0_MODELS, type Auth0Field } from './auth0-fields/index.generated.js'
 
 type Model = keyof typeof AUTH0_MODELS
 
