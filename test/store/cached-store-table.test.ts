@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Grant, NewConsentRequest } from '../../src/entities.js'
+import type { Grant } from '../../src/entities.js'
 import { withConfigCache } from '../../src/store/cached-store.js'
 import { RULES, type Rules, type SortedAs } from '../../src/store/cached-store-table.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'
 import type { SideEffects, Store } from '../../src/store/port.js'
+import { pendingRequest } from '../support/shown.js'
 
 const settings = { friendly_name: 'One', flags: {} }
 const at = new Date('2026-11-27T10:00:00Z')
@@ -37,28 +38,7 @@ const hook = (id: string) => ({
   secret: 'whsec_x',
   createdAt: at,
 })
-const request: NewConsentRequest = {
-  id: 'req_kept_00000000001',
-  tenantId: 't1',
-  clientId: 'c1',
-  userId: 'u1',
-  userName: null,
-  audience: null,
-  requestedScopes: ['openid'],
-  effectiveScopes: ['openid'],
-  droppedScopes: [],
-  promptScopes: ['openid'],
-  grantedScopes: null,
-  prompt: null,
-  uiLocales: null,
-  returnTo: 'https://as.example/resume',
-  state: null,
-  redirectUri: 'https://app.example/cb',
-  status: 'pending',
-  error: null,
-  createdAt: at,
-  expiresAt: new Date(at.getTime() + 600_000),
-}
+const request = pendingRequest('req_kept_00000000001', at)
 
 type Call = (store: Store) => Promise<unknown>
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { limits } from '../../src/config/env.js'
-import type { ConsentRequest, NewConsentRequest, Tenant } from '../../src/entities.js'
+import type { ConsentRequest, Tenant } from '../../src/entities.js'
 import { withConfigCache } from '../../src/store/cached-store.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'
 import type { Store } from '../../src/store/port.js'
-import { ON_PAGE, openPage, SHOWN } from '../support/shown.js'
+import { ON_PAGE, openPage, pendingRequest, SHOWN } from '../support/shown.js'
 
 const settings = { friendly_name: 'One', flags: {} }
 
@@ -85,28 +85,7 @@ describe('the cached store', () => {
 
   describe('consent requests (one process on the database)', () => {
     const at = new Date('2026-11-27T10:00:00Z')
-    const request = (id: string): NewConsentRequest => ({
-      id,
-      tenantId: 't1',
-      clientId: 'c1',
-      userId: 'u1',
-      userName: null,
-      audience: null,
-      requestedScopes: ['openid'],
-      effectiveScopes: ['openid'],
-      droppedScopes: [],
-      promptScopes: ['openid'],
-      grantedScopes: null,
-      prompt: null,
-      uiLocales: null,
-      returnTo: 'https://as.example/resume',
-      state: null,
-      redirectUri: 'https://app.example/cb',
-      status: 'pending',
-      error: null,
-      createdAt: at,
-      expiresAt: new Date(at.getTime() + 600_000),
-    })
+    const request = (id: string) => pendingRequest(id, at)
     const accept = {
       action: 'accept',
       at,

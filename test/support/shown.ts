@@ -1,4 +1,4 @@
-import type { ShownPage } from '../../src/entities.js'
+import type { NewConsentRequest, ShownPage } from '../../src/entities.js'
 import type { Store } from '../../src/store/port.js'
 
 /** A page as a store test shows it: an answer is written only on the latest one recorded. */
@@ -41,4 +41,30 @@ export const ON_PAGE = { shown: SHOWN } as const
 /** Opens a request's page as a browser does (binding it, recording `SHOWN`), before its answer. */
 export async function openPage(store: Store, tenantId: string, id: string): Promise<void> {
   await store.consentRequests.bind(tenantId, id, 'browser', SHOWN)
+}
+
+/** A pending request for client `c1` and user `u1` of tenant `t1`, asking `openid`, made at `at`. */
+export function pendingRequest(id: string, at: Date): NewConsentRequest {
+  return {
+    id,
+    tenantId: 't1',
+    clientId: 'c1',
+    userId: 'u1',
+    userName: null,
+    audience: null,
+    requestedScopes: ['openid'],
+    effectiveScopes: ['openid'],
+    droppedScopes: [],
+    promptScopes: ['openid'],
+    grantedScopes: null,
+    prompt: null,
+    uiLocales: null,
+    returnTo: 'https://as.example/resume',
+    state: null,
+    redirectUri: 'https://app.example/cb',
+    status: 'pending',
+    error: null,
+    createdAt: at,
+    expiresAt: new Date(at.getTime() + 600_000),
+  }
 }
