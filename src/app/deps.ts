@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { Config } from '../config/env.js'
 import type { PromptLine } from '../consent/index.js'
 import type { I18n } from '../i18n/i18n.js'
-import { linesText } from '../i18n/lines.js'
+import { linesClaims, linesText } from '../i18n/lines.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import type { AppDeps } from '../routes/deps.js'
@@ -57,6 +57,8 @@ export function appDeps(parts: {
     linesText(lines, parts.i18n.translator(locale)).map((line) =>
       line.map((segment) => segment.text).join(''),
     )
+  const claimText = (lines: readonly PromptLine[], locale: string) =>
+    linesClaims(lines, parts.i18n.translator(locale))
   const { store, sharedCounters: _pool, ...shared } = parts
   return {
     ...shared,
@@ -73,6 +75,7 @@ export function appDeps(parts: {
       metrics,
       receipts,
       lineText,
+      claimText,
     }),
     grantImport: createGrantImport({ store: parts.store, receipts, now: parts.now }),
     portal: createPortalService({

@@ -1,4 +1,5 @@
 export * from './authorization-details.js'
+export * from './claims.js'
 export * from './consent-memory.js'
 export * from './decide.js'
 export * from './device.js'

@@ -19,6 +19,8 @@ export interface ShownLine {
   readonly kind: ShownLineKind
   /** Marked as changed: asked again after a change, or changed while the page was open. */
   readonly changed: boolean
+  /** The claims the line opened to, in the words shown (DESIGN §3.9); absent: it opened to none. */
+  readonly claims?: readonly string[]
 }
 
 /** What one render of a prompt showed: everything an answer on it stands for, but the time. */
@@ -42,6 +44,8 @@ export interface RenditionInput {
   readonly lines: readonly PromptLine[]
   /** Each line's words, in the same order as `lines`. */
   readonly texts: readonly string[]
+  /** Each line's claims in words (see `lineClaims`), in the same order as `lines`. */
+  readonly claims: readonly (readonly string[])[]
   readonly granular: boolean
   readonly required: ReadonlySet<string>
   /** Scopes whose lines carry the "changed" mark. */
@@ -72,6 +76,9 @@ export function renditionContent(input: RenditionInput): RenditionContent {
           ? 'required'
           : 'optional',
       changed: line.scopes.some((scope) => input.changed.has(scope)),
+      ...((input.claims[index]?.length ?? 0) > 0
+        ? { claims: [...(input.claims[index] ?? [])] }
+        : {}),
     })),
     versions,
     ...(input.device
@@ -91,7 +98,12 @@ export function canonicalRendition(content: RenditionContent): string {
   const parts: unknown[] = [
     content.locale,
     content.mode,
-    content.lines.map((line) => [line.text, line.scopes, line.kind, line.changed]),
+    // A line's claims join its part only when it has some: every other line keeps the id it had.
+    content.lines.map((line) =>
+      line.claims
+        ? [line.text, line.scopes, line.kind, line.changed, line.claims]
+        : [line.text, line.scopes, line.kind, line.changed],
+    ),
     versions,
   ]
   // Only a device page has the part: every other page keeps the id it always had.
@@ -113,10 +125,12 @@ function shownVersion(content: RenditionContent, scope: string): number | undefi
  */
 export function changedSince(shown: RenditionContent, now: RenditionContent): Set<string> {
   const changed = new Set<string>()
-  const before = new Map(shown.lines.map((line) => [line.scopes.join(' '), line.text]))
+  // A line's words are its text and the claims it opens to: either changed, the line changed.
+  const words = (line: ShownLine) => JSON.stringify([line.text, line.claims ?? []])
+  const before = new Map(shown.lines.map((line) => [line.scopes.join(' '), words(line)]))
   for (const line of now.lines) {
     const text = before.get(line.scopes.join(' '))
-    if (text !== line.text || shown.mode !== now.mode) {
+    if (text !== words(line) || shown.mode !== now.mode) {
       for (const scope of line.scopes) changed.add(scope)
       continue
     }

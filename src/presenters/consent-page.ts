@@ -9,7 +9,7 @@ import {
 } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
-import { lineText } from '../i18n/lines.js'
+import { claimTexts, lineText } from '../i18n/lines.js'
 import { plainText, type RichText } from '../i18n/rich-text.js'
 
 /** A line as a page shows it: its text, its checkbox under granular consent, and why it is back. */
@@ -23,6 +23,8 @@ export interface LineView {
   } | null
   /** Granted before, reworded or re-created since (DESIGN §3.5.1). */
   readonly changed: boolean
+  /** A standard scope's line opens to the claims it releases, in words (DESIGN §3.9). */
+  readonly claims: { readonly label: string; readonly names: readonly string[] } | null
 }
 
 export interface LineOptions {
@@ -42,17 +44,21 @@ export function promptLineViews(
   options: LineOptions = NO_CHOICE,
 ): LineView[] {
   const alone = standaloneScopes(options.granular, scopes, options.required)
-  return promptLines(mode, scopes, api, tr.locale, alone).map((line, index) => ({
-    text: lineText(line, tr),
-    choice: options.granular
-      ? {
-          id: `line-${index}`,
-          value: lineValue(line),
-          required: isRequiredLine(line, options.required),
-        }
-      : null,
-    changed: line.scopes.some((scope) => options.changed.has(scope)),
-  }))
+  return promptLines(mode, scopes, api, tr.locale, alone).map((line, index) => {
+    const claims = claimTexts(line, tr)
+    return {
+      text: lineText(line, tr),
+      choice: options.granular
+        ? {
+            id: `line-${index}`,
+            value: lineValue(line),
+            required: isRequiredLine(line, options.required),
+          }
+        : null,
+      changed: line.scopes.some((scope) => options.changed.has(scope)),
+      claims: claims.length > 0 ? { label: tr.t('claims.shared'), names: claims } : null,
+    }
+  })
 }
 
 export function promptMode(tenant: Tenant): PromptMode {

@@ -31,9 +31,11 @@ async function openRequest(overrides: Partial<CreateConsentRequestInput> = {}) {
 
 function lines(html: string): string[] {
   const list = /<ul[^>]*data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
-  return [...list.matchAll(/<li>[\s\S]*?<span>([\s\S]*?)<\/span><\/li>/g)].map((m) =>
-    (m[1] ?? '').replace(/<\/?bdi>/g, ''),
-  )
+  return [
+    ...list.matchAll(
+      /<li>[\s\S]*?<span(?: id="[^"]*")?>([\s\S]*?)<\/span>(?:<\/summary>[\s\S]*?)?<\/li>/g,
+    ),
+  ].map((m) => (m[1] ?? '').replace(/<\/?bdi>/g, ''))
 }
 
 describe('GET /consent/{id} (DESIGN §3.2)', () => {
@@ -246,7 +248,7 @@ describe('what someone else wrote is isolated on every page (DESIGN §6)', () =>
     expect(html).toContain('<p>You will be sent to <bdi>mail-helper.example</bdi></p>')
     expect(html).toContain('<p>Signed in as <bdi>ana@example.com</bdi></p>')
     // Lines: the service's words bare, the admin's (resource, unknown action) isolated.
-    expect(html).toContain('<span>Profile: access your name and picture</span></li>')
+    expect(html).toContain('<span>Profile: access your name and picture</span></summary>')
     expect(html).toContain(
       '<span><bdi>Messages</bdi>: read and <bdi>frob</bdi> your <bdi>messages</bdi></span></li>',
     )

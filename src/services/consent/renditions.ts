@@ -30,6 +30,7 @@ function lengthPrefixed(parts: readonly string[]): string {
 export function createRenditions(deps: {
   readonly store: Pick<Store, 'configEpoch'>
   readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
+  readonly claimText: (lines: readonly PromptLine[], locale: string) => string[][]
 }) {
   const { store } = deps
   const renditions = new LRUCache<string, Rendition>({ max: limits.shownLines })
@@ -68,6 +69,7 @@ export function createRenditions(deps: {
         api,
         lines,
         texts: deps.lineText(lines, locale),
+        claims: deps.claimText(lines, locale),
         granular: request.granular,
         required,
         changed,

@@ -116,5 +116,7 @@ export interface ConsentFlowDeps extends ConsentRequestDeps {
   readonly receipts: ReceiptService
   /** The lines as the user reads them in `locale`, for the receipt (DESIGN §3.6). */
   readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
+  /** Each line's claims as the user reads them in `locale` (DESIGN §3.9), for the shown page. */
+  readonly claimText: (lines: readonly PromptLine[], locale: string) => string[][]
   readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
 }
