@@ -23,10 +23,10 @@ export function apiListModel(input: {
   }
 }
 
-type Tab = 'settings' | 'permissions'
+type Tab = 'settings' | 'permissions' | 'details'
 
-/** The header and tabs of one API's page (Settings, Permissions, and the preview link). */
-function apiHeader(api: ResourceServer, current: Tab) {
+/** The header and tabs of one API's page (Settings, Permissions, Authorization details, Preview). */
+export function apiHeader(api: ResourceServer, current: Tab) {
   return {
     name: api.name,
     identifier: api.identifier,
@@ -36,6 +36,11 @@ function apiHeader(api: ResourceServer, current: Tab) {
         label: 'Permissions',
         href: `${base(api)}/permissions`,
         current: current === 'permissions',
+      },
+      {
+        label: 'Authorization details',
+        href: `${base(api)}/details`,
+        current: current === 'details',
       },
     ],
     previewHref: `/admin/preview?audience=${encodeURIComponent(api.identifier)}`,

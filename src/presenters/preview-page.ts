@@ -49,9 +49,14 @@ const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, 
  * its data is 5 MB of the process that the consent page never needs.
  */
 let englishNames: Intl.DisplayNames | undefined
-function englishName(locale: string): string | undefined {
+export function englishName(locale: string): string | undefined {
   englishNames ??= new Intl.DisplayNames('en', { type: 'language' })
-  return englishNames.of(locale)
+  try {
+    return englishNames.of(locale)
+  } catch {
+    // A tag the admin typed that Intl cannot read: shown as written.
+    return undefined
+  }
 }
 
 function warningText(warning: PromptWarning, locale: string): string {

@@ -23,6 +23,7 @@ import {
   formEcho,
   renderConsole,
 } from './console.js'
+import { adminDetailTypeRoutes } from './detail-types.routes.js'
 
 const text = (max: number) => z.string().max(max).default('')
 const csrf = z.string().max(128).optional()
@@ -63,7 +64,7 @@ function parseLocaleLines(lines: string): Record<string, string> {
   return descriptions
 }
 
-/** The console's APIs section (DESIGN §5): list, create, Settings, Permissions. */
+/** The console's APIs section (DESIGN §5): list, create, Settings, Permissions, Authorization details. */
 export function adminApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const apis = deps.resourceServers
@@ -171,6 +172,8 @@ export function adminApiRoutes(deps: AppDeps) {
     await apis.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
     return c.redirect('/admin/apis', 303)
   })
+
+  adminDetailTypeRoutes(app, deps)
 
   app.get('/:id/permissions', (c) => renderPermissions(c, emptyForm))
 

@@ -9,6 +9,7 @@ import { AppError, FieldError } from '../../errors.js'
 import { sortableId } from '../../ids.js'
 import type { Page, Paged, Store } from '../../store/port.js'
 import type { Audit } from './audit.js'
+import { detailTypeEdits } from './detail-types.js'
 import {
   checkDescription,
   checkDisplayName,
@@ -108,6 +109,7 @@ export function createResourceServers(store: Store, audit: Audit) {
   return {
     get,
     update,
+    ...detailTypeEdits({ get, update }),
 
     /** The API, by id or identifier, or `undefined` when the tenant has none. */
     find: (tenantId: string, idOrIdentifier: string): Promise<ResourceServer | undefined> =>
