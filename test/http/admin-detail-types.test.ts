@@ -250,6 +250,40 @@ describe('console: an API’s detail types', () => {
     )
   })
 
+  it('refuses by the Management API’s rules, in the same words', async () => {
+    const s = await consoleSession(t)
+    const tab = await tabOf()
+    const schema = { type: 'object', propertiez: {} }
+    const form = await (
+      await s.post(tab, { type: 'x', schema: JSON.stringify(schema), templates: '' })
+    ).text()
+    const reason = /id="detail-schema-error">([^<]*)</.exec(form)?.[1] ?? 'none'
+    const res = await t.app.request(
+      `/api/v2/resource-servers/${encodeURIComponent(DEMO.audience)}`,
+      {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ authorization_details: [{ type: 'x', schema }] }),
+      },
+    )
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { message: string }).message).toContain(
+      reason.replaceAll('&quot;', '"'),
+    )
+  })
+
+  it('shows a hostile type name as text', async () => {
+    const s = await consoleSession(t)
+    const tab = await tabOf()
+    const type = '"><b>bold</b><script>alert(1)</script>'
+    expect((await s.post(tab, { type, schema: '', templates: 'en: Pay' })).status).toBe(303)
+    const html = await (await s.get(tab)).text()
+    expect(html).not.toContain('<b>bold</b>')
+    expect(html).not.toContain('<script>')
+    expect(html).toContain('&lt;b&gt;bold&lt;/b&gt;')
+    expect((await stored())[0]?.type).toBe(type)
+  })
+
   it('refuses every post without the session’s form token (403), and changes nothing', async () => {
     const s = await consoleSession(t)
     const tab = await tabOf()

@@ -11,9 +11,8 @@ import { checkAuthorizationDetails, schemaError } from '../consent/details.js'
 
 const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
 
-/** A detail type's name (RFC 9396 §2): printable ASCII without spaces, as the Management API's. */
-export function checkDetailTypeName(field: string, value: string): string {
-  const type = value.trim()
+/** A detail type's name (RFC 9396 §2): printable ASCII without spaces, for both ways in. */
+export function checkDetailTypeName(field: string, type: string): string {
   if (type.length < 1 || type.length > DETAIL_LIMITS.typeLength)
     throw new FieldError(field, `must be 1–${DETAIL_LIMITS.typeLength} characters`)
   if (!/^[\x21-\x7e]+$/.test(type))
@@ -22,10 +21,20 @@ export function checkDetailTypeName(field: string, value: string): string {
 }
 
 /**
- * A JSON Schema as an admin typed it: `''` is none; else a JSON object the validator compiles,
- * or the reason it does not, as the Management API refuses it.
+ * A JSON Schema the validator compiles (strict: an unknown keyword would accept everything), or
+ * the reason it does not: a schema that would fail on a request is refused when it is saved.
  */
 export function checkDetailSchema(
+  field: string,
+  schema: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const refused = schemaError(schema)
+  if (refused) throw new FieldError(field, `is not a usable JSON Schema: ${refused}`)
+  return schema
+}
+
+/** A JSON Schema as an admin typed it in the console: `''` is none, else a JSON object. */
+export function readDetailSchema(
   field: string,
   text: string,
 ): Readonly<Record<string, unknown>> | undefined {
@@ -38,12 +47,13 @@ export function checkDetailSchema(
   }
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
     throw new FieldError(field, 'must be a JSON object')
-  const refused = schemaError(schema as Record<string, unknown>)
-  if (refused) throw new FieldError(field, `is not a usable JSON Schema: ${refused}`)
-  return schema as Record<string, unknown>
+  return checkDetailSchema(field, schema as Record<string, unknown>)
 }
 
-/** One template (DESIGN §3.9): an ICU MessageFormat message, shown to people, of bounded size. */
+/**
+ * One language's template (DESIGN §3.9): an ICU MessageFormat message, shown to people, of bounded
+ * size; one that does not parse would fail on a user's page, so it is refused when it is saved.
+ */
 export function checkDetailTemplate(field: string, locale: string, template: string): string {
   if (!LOCALE_TAG.test(locale)) throw new FieldError(field, `has a bad language tag ${locale}`)
   if (template.length < 1 || template.length > DETAIL_LIMITS.templateLength)
@@ -102,8 +112,8 @@ export function detailTypeEdits(api: {
       id: string,
       input: { type: string; schema: string; templates: Readonly<Record<string, string>> },
     ) {
-      const type = checkDetailTypeName('type', input.type)
-      const schema = checkDetailSchema('schema', input.schema)
+      const type = checkDetailTypeName('type', input.type.trim())
+      const schema = readDetailSchema('schema', input.schema)
       const consentTemplates: Record<string, string> = {}
       for (const [locale, template] of Object.entries(input.templates))
         consentTemplates[locale] = checkDetailTemplate('templates', locale, template)
