@@ -86,6 +86,18 @@ describe('the Authorization details tab in Chromium', () => {
         fullPage: true,
       })
 
+      // On a phone the rows stack: nothing wider than the screen, still accessible.
+      await page.setViewportSize({ width: 375, height: 800 })
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        375,
+      )
+      await expectAccessible(page)
+      await page.screenshot({
+        path: `${ARTIFACTS}console-detail-types-phone-${colorScheme}.png`,
+        fullPage: true,
+      })
+      await page.setViewportSize({ width: 1280, height: 900 })
+
       // Edit the English template in place.
       await page
         .getByLabel('Template in English (en)')
