@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { limits } from '../../src/config/env.js'
 import type { CreateConsentRequestInput } from '../../src/services/consent/flow.js'
 import { DEMO } from '../../src/services/demo.js'
 import { consentBrowser } from '../support/consent.js'
 import { htmlForm } from '../support/html-form.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 async function openRequest(overrides: Partial<CreateConsentRequestInput> = {}) {
   return t.deps.consentFlow.open(t.tenant, {

@@ -1,25 +1,19 @@
 import { compactVerify, createLocalJWKSet } from 'jose'
 import { Webhook } from 'standardwebhooks'
-import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { adminSignIn } from '../support/admin.js'
 import { consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
+import { expectError } from '../support/management.js'
 import { startReceiver } from '../support/receiver.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
-beforeEach(async () => {
-  t = await createTestApp({ env: { ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' } })
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite), { env: { ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' } })
 
 const SAME_SITE = { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }
 

@@ -1,24 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
-import { consentBrowser, type PageSession, renditionOf } from '../support/consent.js'
-import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { type PageSession, renditionOf } from '../support/consent.js'
+import {
+  type ConsentBrowser,
+  eachTestApp,
+  type Management,
+  type TestApp,
+} from '../support/test-app.js'
 
 /* What was shown is what counts (DESIGN §3.2.2, §3.4, §3.5.1, §3.6). */
 
 let t: TestApp
-let api: ReturnType<typeof management>
-let browser: ReturnType<typeof consentBrowser>
+let api: Management
+let browser: ConsentBrowser
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-  browser = consentBrowser(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api, browser } = suite))
 
 const SCOPES = [
   { value: 'read:messages', description: 'Read your messages' },
