@@ -3,7 +3,8 @@ import { TOKEN_DIALECTS } from '../../src/consent/index.js'
 import { DEMO } from '../../src/services/demo.js'
 import { consoleSession } from '../support/console.js'
 import { type HtmlForm, htmlForm } from '../support/html-form.js'
-import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import type { Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 // Saving a console form changes only what the form shows (DESIGN §5): each form is read from the
 // page as served and posted back as a browser would, and the resource compared before and after.

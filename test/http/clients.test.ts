@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import { expectError, type Management, management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

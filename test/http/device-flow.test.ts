@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { expectError } from '../support/management.js'
-import {
-  type ConsentBrowser,
-  eachTestApp,
-  type Management,
-  type TestApp,
-} from '../support/test-app.js'
+import type { ConsentBrowser } from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* Device sign-in (RFC 8628; DESIGN §3.10) and the "Not you?" link (§3.1, §3.2.1). */
 

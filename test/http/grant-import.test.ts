@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { consentBrowser } from '../support/consent.js'
 import { startIssuer } from '../support/jwks.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import { expectError, type Management, management } from '../support/management.js'
+import { createTestApp, eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

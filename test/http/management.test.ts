@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 
 import { DEMO } from '../../src/services/demo.js'
-import { expectError } from '../support/management.js'
+import { expectError, type Management } from '../support/management.js'
 import { listen } from '../support/serve.js'
-import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

@@ -6,9 +6,9 @@ import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { adminSignIn } from '../support/admin.js'
 import { consentBrowser } from '../support/consent.js'
-import { expectError } from '../support/management.js'
+import { expectError, type Management } from '../support/management.js'
 import { startReceiver } from '../support/receiver.js'
-import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

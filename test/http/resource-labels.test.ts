@@ -3,8 +3,8 @@ import { paths } from '../../src/config/paths.js'
 import { loadLocaleResources } from '../../src/i18n/i18n.js'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn, listLines } from '../support/admin.js'
-import { expectError } from '../support/management.js'
-import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

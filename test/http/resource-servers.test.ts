@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { RESERVED_SCOPE_NAMES } from '../../src/consent/index.js'
-import { type Answer, expectError } from '../support/management.js'
-import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import { type Answer, expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

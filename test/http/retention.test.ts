@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { createRetentionJob, purgeExpired } from '../../src/jobs/retention.js'
 import { createLogger, type Logger, silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
+import type { Management } from '../support/management.js'
 import { ON_PAGE, openPage } from '../support/shown.js'
-import { eachTestApp, type Management, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

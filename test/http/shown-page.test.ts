@@ -1,13 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
-import { type PageSession, renditionOf } from '../support/consent.js'
-import {
-  type ConsentBrowser,
-  eachTestApp,
-  type Management,
-  type TestApp,
-} from '../support/test-app.js'
+import { type ConsentBrowser, type PageSession, renditionOf } from '../support/consent.js'
+import type { Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* What was shown is what counts (DESIGN §3.2.2, §3.4, §3.5.1, §3.6). */
 

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { checkboxes } from '../support/consent.js'
-import { expectError } from '../support/management.js'
-import {
-  type ConsentBrowser,
-  eachTestApp,
-  type Management,
-  type TestApp,
-} from '../support/test-app.js'
+import { type ConsentBrowser, checkboxes } from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let api: Management

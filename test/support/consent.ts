@@ -71,6 +71,9 @@ export function consentBrowser(t: TestApp) {
   return { visit, answer, redeem }
 }
 
+/** The consent-page browser of a test app, as `consentBrowser(t)` builds it. */
+export type ConsentBrowser = ReturnType<typeof consentBrowser>
+
 /** The id of the render a consent page's form posts back; `''` when the page has no form. */
 export function renditionOf(html: string): string {
   return /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''

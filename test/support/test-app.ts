@@ -11,8 +11,8 @@ import type { AppDeps } from '../../src/routes/deps.js'
 import { openStore } from '../../src/store/open-database.js'
 import { loadAssets } from '../../src/web/render/assets.js'
 import { createViews } from '../../src/web/render/views.js'
-import { consentBrowser } from './consent.js'
-import { management } from './management.js'
+import { type ConsentBrowser, consentBrowser } from './consent.js'
+import { type Management, management } from './management.js'
 import { tempDir } from './temp.js'
 
 export interface TestClock {
@@ -80,11 +80,6 @@ export async function createTestApp(options: TestAppOptions = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>
-
-/** The Management API client of a test app (`management(t)`). */
-export type Management = ReturnType<typeof management>
-/** The consent-page browser of a test app (`consentBrowser(t)`). */
-export type ConsentBrowser = ReturnType<typeof consentBrowser>
 
 /** A test app with the two clients HTTP suites drive it through. */
 export interface TestSuite {
