@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
 
@@ -11,14 +10,7 @@ let t: TestApp
 eachTestApp((suite) => ({ t } = suite))
 
 async function openPage() {
-  const created = await management(t)('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  const created = await management(t)('POST', '/consent-requests', demoRequest())
   const id = created.body.id as string
   return { id, session: await consentBrowser(t).visit(id) }
 }

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/services/demo.js'
+import { demoRequest } from '../support/consent.js'
 import { serveEachTest } from '../support/serve.js'
 
 // Bodies are limited and read as Node's socket delivers them (src/web/middleware/body-limit.ts):
@@ -49,15 +49,7 @@ function send(
   })
 }
 
-const openRequest = () =>
-  JSON.stringify({
-    client_id: DEMO.clientId,
-    user_id: 'socket-user',
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+const openRequest = () => JSON.stringify(demoRequest({ user_id: 'socket-user' }))
 
 async function resourceServerCount(): Promise<number> {
   const res = await fetch(`${served.url}/api/v2/resource-servers`, { headers: auth() })

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { expectError, type Management, management } from '../support/management.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
 
@@ -51,15 +51,7 @@ describe('client ids are unique per tenant, not across tenants (DESIGN §6)', ()
 })
 
 async function open(overrides: Record<string, unknown> = {}) {
-  return api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: RETURN_TO,
-    ...overrides,
-  })
+  return api('POST', '/consent-requests', demoRequest({ return_to: RETURN_TO, ...overrides }))
 }
 
 /** A browser on the consent pages (test/support/consent.ts). */

@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { startIssuer } from '../support/jwks.js'
 import { expectError, type Management, management } from '../support/management.js'
 import { createTestApp, eachTestApp, type TestApp } from '../support/test-app.js'
@@ -23,14 +23,7 @@ const auth0Grant = (userId: string, scope: string[]) => ({
 })
 
 const ask = (userId: string, scope = 'openid profile read:messages write:messages') =>
-  api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: userId,
-    audience: DEMO.audience,
-    scope,
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  api('POST', '/consent-requests', demoRequest({ user_id: userId, scope }))
 
 describe('POST /api/v2/grants: importing a consent given in Auth0 (DESIGN §4.2.1)', () => {
   it('writes the grant, so the next request for those scopes needs no prompt', async () => {

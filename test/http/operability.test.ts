@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config/env.js'
 import { createLogger } from '../../src/logger.js'
-import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
+import { demoRequest } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -12,16 +12,8 @@ afterEach(async () => {
   t = undefined
 })
 
-const body = (overrides: Record<string, unknown> = {}) => ({
-  client_id: DEMO.clientId,
-  user_id: DEMO.userId,
-  audience: DEMO.audience,
-  scope: 'openid read:messages',
-  redirect_uri: DEMO.redirectUri,
-  return_to: 'http://localhost:3000/demo/done',
-  state: 'state-value-that-must-not-be-logged',
-  ...overrides,
-})
+const body = (overrides: Record<string, unknown> = {}) =>
+  demoRequest({ state: 'state-value-that-must-not-be-logged', ...overrides })
 
 /** What `@hono/node-server` hands the app: the connection's peer address. */
 const peer = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } })

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { adminSignIn } from '../support/admin.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { expectError, type Management } from '../support/management.js'
 import { startReceiver } from '../support/receiver.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
@@ -20,14 +20,11 @@ const SAME_SITE = { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-ori
 /** The user grants the demo client what it asks for, through the page and the AS's verify. */
 async function grant(userId: string = DEMO.userId) {
   const browser = consentBrowser(t)
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: userId,
-    audience: DEMO.audience,
-    scope: 'openid profile read:messages write:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  const created = await api(
+    'POST',
+    '/consent-requests',
+    demoRequest({ user_id: userId, scope: 'openid profile read:messages write:messages' }),
+  )
   const page = await browser.visit(created.body.id)
   const answered = await browser.answer(created.body.id, 'accept', page)
   expect((await browser.redeem(answered)).body.status).toBe('accepted')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createRetentionJob, purgeExpired } from '../../src/jobs/retention.js'
 import { createLogger, type Logger, silentLogger } from '../../src/logger.js'
-import { DEMO } from '../../src/services/demo.js'
+import { demoRequest } from '../support/consent.js'
 import type { Management } from '../support/management.js'
 import { ON_PAGE, openPage } from '../support/shown.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
@@ -22,14 +22,7 @@ const retention = (log: Logger = silentLogger) => ({
 })
 
 async function open(): Promise<string> {
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  const created = await api('POST', '/consent-requests', demoRequest())
   expect(created.body.status).toBe('pending')
   return created.body.id
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
-import { type ConsentBrowser, type PageSession, renditionOf } from '../support/consent.js'
+import {
+  type ConsentBrowser,
+  demoRequest,
+  type PageSession,
+  renditionOf,
+} from '../support/consent.js'
 import type { Management } from '../support/management.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
 
@@ -21,16 +26,15 @@ const SCOPES = [
 const apiPath = `/resource-servers/${encodeURIComponent(DEMO.audience)}`
 
 async function open(overrides: Record<string, unknown> = {}): Promise<string> {
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    user_name: DEMO.userName,
-    audience: DEMO.audience,
-    scope: 'openid read:messages read:contacts',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-    ...overrides,
-  })
+  const created = await api(
+    'POST',
+    '/consent-requests',
+    demoRequest({
+      user_name: DEMO.userName,
+      scope: 'openid read:messages read:contacts',
+      ...overrides,
+    }),
+  )
   expect(created.body.status).toBe('pending')
   return created.body.id
 }

@@ -1,4 +1,21 @@
+import { DEMO } from '../../src/services/demo.js'
 import type { TestApp } from './test-app.js'
+
+/**
+ * The body of `POST /api/v2/consent-requests` the demo AS sends for the demo client and user,
+ * asking `openid read:messages`; `fields` add to it or replace what it holds.
+ */
+export function demoRequest(fields: Record<string, unknown> = {}) {
+  return {
+    client_id: DEMO.clientId,
+    user_id: DEMO.userId,
+    audience: DEMO.audience,
+    scope: 'openid read:messages',
+    redirect_uri: DEMO.redirectUri,
+    return_to: 'http://localhost:3000/demo/done',
+    ...fields,
+  }
+}
 
 export interface PageSession {
   readonly status: number
