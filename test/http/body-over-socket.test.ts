@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { demoRequest } from '../support/consent.js'
+import { cookieOf, csrfOf, demoRequest, renditionOf } from '../support/consent.js'
 import { serveEachTest } from '../support/serve.js'
 
 // Bodies are limited and read as Node's socket delivers them (src/web/middleware/body-limit.ts):
@@ -69,10 +69,10 @@ describe('request bodies read from the socket', () => {
     const id = JSON.parse(created.body).id as string
 
     const page = await fetch(`${served.url}/consent/${id}`)
-    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    const cookie = cookieOf(page)
     const html = await page.text()
-    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-    const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+    const csrf = csrfOf(html)
+    const rendition = renditionOf(html)
     const form = `action=accept&csrf=${encodeURIComponent(csrf)}&rendition=${rendition}&__proto__=x`
     const answered = await send(
       `/consent/${id}`,

@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser, demoRequest } from '../support/consent.js'
+import { consentBrowser, csrfOf, demoRequest } from '../support/consent.js'
 import { startIssuer } from '../support/jwks.js'
 import { expectError, type Management, management } from '../support/management.js'
 import { createTestApp, eachTestApp, type TestApp } from '../support/test-app.js'
@@ -118,7 +118,7 @@ describe('POST /api/v2/grants: importing a consent given in Auth0 (DESIGN §4.2.
     const path = new URL(link.body.url).pathname
     const linkPage = await t.app.request(path)
     const html = await linkPage.text()
-    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+    const csrf = csrfOf(html)
     const linkCookie = linkPage.headers
       .getSetCookie()
       .map((c) => c.split(';')[0])

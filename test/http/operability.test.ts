@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config/env.js'
 import { createLogger } from '../../src/logger.js'
 import { adminSignIn } from '../support/admin.js'
-import { demoRequest } from '../support/consent.js'
+import { cookieOf, csrfOf, demoRequest, renditionOf } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -26,10 +26,10 @@ async function visitAndAnswer(
   headers: Record<string, string> = {},
 ) {
   const page = await app.app.request(`/consent/${id}`, {}, peer(from))
-  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const cookie = cookieOf(page)
   const html = await page.text()
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-  const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+  const csrf = csrfOf(html)
+  const rendition = renditionOf(html)
   const res = await app.app.request(
     `/consent/${id}`,
     {

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { adminSignIn } from '../support/admin.js'
-import { consentBrowser, demoRequest } from '../support/consent.js'
+import { consentBrowser, csrfOf, demoRequest } from '../support/consent.js'
 import { expectError, type Management } from '../support/management.js'
 import { startReceiver } from '../support/receiver.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
@@ -50,7 +50,7 @@ async function linkPage(url: string, cookie = '') {
   return {
     res,
     html,
-    csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    csrf: csrfOf(html),
     // What the browser sends next: the link page's cookie beside the ones it had.
     cookie: [cookie, link].filter(Boolean).join('; '),
   }
@@ -87,7 +87,7 @@ async function open(url: string, cookie = '') {
 async function apps(cookie: string, query = '') {
   const res = await t.app.request(`/account/apps${query}`, { headers: { cookie } })
   const html = await res.text()
-  return { res, html, csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '' }
+  return { res, html, csrf: csrfOf(html) }
 }
 
 function revoke(

@@ -39,7 +39,7 @@ export function consentBrowser(t: TestApp) {
       status: res.status,
       html,
       cookie: setCookie ? (setCookie.split(';')[0] ?? '') : (cookie ?? ''),
-      csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+      csrf: csrfOf(html),
       rendition: renditionOf(html),
     }
   }
@@ -90,6 +90,16 @@ export function consentBrowser(t: TestApp) {
 
 /** The consent-page browser of a test app, as `consentBrowser(t)` builds it. */
 export type ConsentBrowser = ReturnType<typeof consentBrowser>
+
+/** The form token a page's form posts back; `''` when the page has no form. */
+export function csrfOf(html: string): string {
+  return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+}
+
+/** The `name=value` a browser sends back for a response's first `Set-Cookie`; `''` when none. */
+export function cookieOf(res: Response): string {
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+}
 
 /** The id of the render a consent page's form posts back; `''` when the page has no form. */
 export function renditionOf(html: string): string {
