@@ -9,13 +9,8 @@ let t: TestApp
 let server: Listening
 let browser: Browser
 
-chromiumForFile(
-  (started) => {
-    // The page is reached at the public URL, as a browser of a real deployment would.
-    ;({ t, server, browser } = started)
-  },
-  { env: { ASSENT_DEMO: '1' } },
-)
+// The page is reached at the public URL, as a browser of a real deployment would.
+chromiumForFile((started) => ({ t, server, browser } = started), { env: { ASSENT_DEMO: '1' } })
 
 describe.each([
   {
