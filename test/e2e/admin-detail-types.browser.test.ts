@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import type { Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
 
@@ -10,12 +10,8 @@ import type { TestApp } from '../support/test-app.js'
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 
-beforeAll(async () => {
-  ;({ t, server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
-})
-afterAll(() => stop?.())
+chromiumForFile((started) => ({ t, server, browser } = started), { env: { ASSENT_DEMO: '1' } })
 
 async function expectAccessible(page: Page) {
   expect({ url: page.url(), violations: await seriousViolations(page) }).toEqual({

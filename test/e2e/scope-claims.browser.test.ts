@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import type { Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
 
@@ -11,12 +11,8 @@ import type { TestApp } from '../support/test-app.js'
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 
-beforeAll(async () => {
-  ;({ t, server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
-})
-afterAll(() => stop?.())
+chromiumForFile((started) => ({ t, server, browser } = started), { env: { ASSENT_DEMO: '1' } })
 
 async function consentUrl(body: Record<string, unknown>): Promise<string> {
   const res = await fetch(`${server.url}/api/v2/consent-requests`, {

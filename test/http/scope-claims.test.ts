@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CreateConsentRequestInput } from '../../src/services/consent/flow.js'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn, listLines } from '../support/admin.js'
 import { consentBrowser } from '../support/consent.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* The claims behind the standard scopes, on the page, the shown page and the preview (DESIGN §3.9). */
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
+eachTestApp((suite) => {
+  t = suite.t
 })
 
 const PROFILE_EN = [
