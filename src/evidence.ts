@@ -24,6 +24,11 @@ export interface ReceiptClaims {
   /** The lines granted and declined, as shown (an accept or a deny on a page). */
   readonly granted_lines?: readonly string[]
   readonly declined_lines?: readonly string[]
+  /**
+   * For each of `lines`, in order, the claims it opened to as worded on the page (DESIGN §3.9),
+   * `[]` for a line that opened to none; absent when no line did.
+   */
+  readonly line_claims?: readonly (readonly string[])[]
   readonly locale: string | null
   readonly mode: string | null
   readonly shown_at: string | null

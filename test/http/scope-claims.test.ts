@@ -157,6 +157,41 @@ describe('the lines of profile, email, address and phone open to their claims', 
     expect(again?.lines[0]?.claims?.[0]).toBe('Nom complet')
   })
 
+  it('quotes each line’s claims in the receipt, as shown and signed', async () => {
+    const request = await openRequest({ uiLocales: 'fr' })
+    const browser = consentBrowser(t)
+    const page = await browser.visit(request.id)
+    const decision = await browser.redeem(await browser.answer(request.id, 'accept', page))
+    const res = await t.app.request(`/api/v2/consent-receipts/${decision.body.receipt_id}`, {
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    })
+    const receipt = (await res.json()) as {
+      lines: string[]
+      line_claims: string[][]
+      jws: string
+    }
+    expect(receipt.lines).toHaveLength(3)
+    expect(receipt.line_claims.map((claims) => claims.length)).toEqual([14, 2, 0])
+    expect(receipt.line_claims[1]).toEqual([
+      'Adresse e-mail',
+      'Si votre adresse e-mail est vérifiée',
+    ])
+    const signed = JSON.parse(
+      Buffer.from(receipt.jws.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as { line_claims: string[][] }
+    expect(signed.line_claims).toEqual(receipt.line_claims)
+
+    // A page without a standard scope's line: the receipt has no such field.
+    const plain = await openRequest({ scope: 'openid read:messages', userId: 'auth0|plain' })
+    const plainPage = await browser.visit(plain.id)
+    const plainDecision = await browser.redeem(await browser.answer(plain.id, 'accept', plainPage))
+    const plainReceipt = await t.app.request(
+      `/api/v2/consent-receipts/${plainDecision.body.receipt_id}`,
+      { headers: { authorization: `Bearer ${t.adminToken}` } },
+    )
+    expect(await plainReceipt.json()).not.toHaveProperty('line_claims')
+  })
+
   it('shows the same claims in the console’s preview, in both columns', async () => {
     const { cookie } = await adminSignIn(t)
     const query = `?audience=${encodeURIComponent(DEMO.audience)}&client_id=${DEMO.clientId}&scope=${encodeURIComponent('openid profile read:messages')}&locale=de`

@@ -23,6 +23,8 @@ const receiptSchema = z.object({
   lines: z.array(z.string()),
   granted_lines: z.array(z.string()).optional(),
   declined_lines: z.array(z.string()).optional(),
+  /** For each of `lines`, the claims it opened to as shown (DESIGN §3.9); absent when none did. */
+  line_claims: z.array(z.array(z.string())).optional(),
   locale: z.string().nullable(),
   mode: z.string().nullable(),
   shown_at: z.string().nullable(),

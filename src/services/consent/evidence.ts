@@ -43,6 +43,7 @@ export async function answerEvidence(
   const shown = request.shown
   const lines = shown?.lines ?? []
   const declinedSet = new Set(declined)
+  const lineClaims = lines.map((line) => [...(line.claims ?? [])])
   const isDeclined = (line: (typeof lines)[number]) =>
     action === 'deny' ||
     (line.scopes.length > 0 && line.scopes.every((scope) => declinedSet.has(scope)))
@@ -61,6 +62,7 @@ export async function answerEvidence(
       lines: lines.map((line) => line.text),
       granted_lines: lines.filter((line) => !isDeclined(line)).map((line) => line.text),
       declined_lines: lines.filter(isDeclined).map((line) => line.text),
+      ...(lineClaims.some((claims) => claims.length > 0) ? { line_claims: lineClaims } : {}),
       locale: shown?.locale ?? null,
       mode: shown?.mode ?? null,
       shown_at: shown?.at.toISOString() ?? null,
