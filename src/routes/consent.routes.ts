@@ -37,6 +37,11 @@ const answerForm = z.object({
     .union([z.string().max(20_000), z.array(z.string().max(20_000)).max(1000)])
     .optional()
     .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+  // Granular consent's boxes for RFC 9396 entries (DESIGN §3.9): their indexes, as checked.
+  authorization_details: z
+    .union([z.string().max(8), z.array(z.string().max(8)).max(100)])
+    .optional()
+    .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
 })
 
 // The language picker's choice (DESIGN §3.2.1): a tag the user picked, ahead of the request's own.
@@ -152,7 +157,12 @@ export function consentRoutes(deps: AppDeps) {
         result = await flow.answer(
           tenant,
           request,
-          { action: form.action, checked: form.scopes, rendition: form.rendition },
+          {
+            action: form.action,
+            checked: form.scopes,
+            checkedDetails: form.authorization_details,
+            rendition: form.rendition,
+          },
           browser,
           c.get('locale') ?? 'en',
         )
@@ -231,6 +241,7 @@ function pageInput(
     redirectUri: request.redirectUri,
     device: request.device,
     switchAccountUrl: request.switchAccountUrl,
+    authorizationDetails: request.authorizationDetails,
     scopes: prompt.scopes,
     alreadyGranted: prompt.alreadyGranted,
     mode: prompt.rendition.mode,

@@ -6,6 +6,7 @@ import {
   DETAIL_LIMITS,
   type DetailType,
   declaredType,
+  nestingDepth,
 } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
 
@@ -53,17 +54,25 @@ const dotted = (pointer: string) =>
 
 /**
  * The entries of a consent request (RFC 9396 §2, DESIGN §3.9), checked against the audience's
- * declared types: at most ten entries and 16 KiB, each of a declared type and accepted by that
- * type's schema; else 400 `invalid_authorization_details` naming the entry and the field.
+ * declared types: at most ten entries and 16 KiB, each nested at most ten deep, of a declared type
+ * and accepted by that type's schema; else 400 `invalid_authorization_details` naming the entry
+ * and the field.
  */
 export function checkAuthorizationDetails(
   entries: readonly AuthorizationDetail[],
   types: readonly DetailType[] | undefined,
 ): void {
   if (entries.length > DETAIL_LIMITS.entries)
-    throw invalid(`at most ${DETAIL_LIMITS.entries} entries`)
+    throw invalid(`a request carries at most ${DETAIL_LIMITS.entries} entries`)
+  // Depth first: measured without recursion, it bounds what serializing and rendering recurse.
+  entries.forEach((entry, index) => {
+    if (nestingDepth(entry, DETAIL_LIMITS.depth) > DETAIL_LIMITS.depth)
+      throw invalid(
+        `authorization_details[${index}] nests deeper than ${DETAIL_LIMITS.depth} levels`,
+      )
+  })
   if (Buffer.byteLength(JSON.stringify(entries)) > DETAIL_LIMITS.bytes)
-    throw invalid(`at most ${DETAIL_LIMITS.bytes} bytes`)
+    throw invalid(`a request carries at most ${DETAIL_LIMITS.bytes / 1024} KiB of entries`)
   entries.forEach((entry, index) => {
     const type = declaredType(types, entry)
     if (!type)

@@ -1,4 +1,10 @@
-import { changedSince, DECLINED_ERROR, pickScopes, stillDefined } from '../../consent/index.js'
+import {
+  changedSince,
+  DECLINED_ERROR,
+  detailsChangedSince,
+  pickScopes,
+  stillDefined,
+} from '../../consent/index.js'
 import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
@@ -115,6 +121,28 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
   }
 
   /**
+   * The entries an accept approves (DESIGN §3.9): every one shown, or under granular consent the
+   * checked ones. A box the page did not show is a forged form, refused rather than ignored, so
+   * an approval never stands for more or other than what was on the page.
+   */
+  function approvedDetails(shown: ShownPage, checked: readonly string[]): number[] {
+    const details = shown.details ?? []
+    const boxes = new Set(
+      details.filter((detail) => detail.kind === 'optional').map((detail) => String(detail.index)),
+    )
+    if (checked.some((value) => !boxes.has(value)))
+      throw new AppError(
+        400,
+        'invalid_body',
+        'authorization_details names an entry the page did not offer to choose',
+      )
+    const picked = new Set(checked)
+    return details
+      .filter((detail) => detail.kind === 'all' || picked.has(String(detail.index)))
+      .map((detail) => detail.index)
+  }
+
+  /**
    * What an accept grants: everything asked, or under granular consent the required lines and
    * the checked lines of the page the user answered, plus what was granted before.
    */
@@ -221,7 +249,11 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         reasked,
       )
       const moved = changedSince(latest, now)
-      if (moved.size > 0) return again('changed', new Set([...reasked, ...moved]))
+      if (moved.size > 0 || detailsChangedSince(latest, now))
+        return again('changed', new Set([...reasked, ...moved]))
+      // A decline approves nothing, whatever boxes came with it.
+      const approved =
+        input.action === 'accept' ? approvedDetails(latest, input.checkedDetails) : []
       const verifier = randomToken(32)
       const verifierHash = digest(verifier)
       const answer =
@@ -232,6 +264,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               verifierHash,
               shown: latest,
               ...accepted(request, api, latest, input.checked),
+              ...(latest.details ? { approvedDetails: approved } : {}),
             }
           : { action: input.action, at, verifierHash, shown: latest, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)
