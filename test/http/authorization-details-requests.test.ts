@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
+import { adminSignIn } from '../support/admin.js'
 import { consentBrowser, type PageSession } from '../support/consent.js'
 import { expectError, management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -343,5 +344,39 @@ describe('the answer, the decision and the receipt (DESIGN §3.9, §3.6)', () =>
     const decision = await browser.redeem(await browser.answer(id, 'accept', again))
     const receipt = (await api('GET', `/consent-receipts/${decision.body.receipt_id}`)).body
     expect(receipt.authorization_details[0].text).toBe('Send €123.50 to Merchant A today')
+  })
+})
+
+describe('the console preview of a request’s authorization_details (DESIGN §5, §3.9)', () => {
+  async function preview(locale: string, details: string) {
+    const { cookie } = await adminSignIn(t)
+    const query = new URLSearchParams({
+      audience: DEMO.audience,
+      client_id: DEMO.clientId,
+      locale,
+      authorization_details: details,
+    })
+    const res = await t.app.request(`/admin/preview?${query}`, { headers: { cookie } })
+    expect(res.status).toBe(200)
+    return res.text()
+  }
+
+  it('shows the entries as the page would, and warns of a language without a template', async () => {
+    const en = await preview('en', JSON.stringify([PAYMENT]))
+    expect(detailLines(en)[0]?.text).toBe('Pay €123.50 to Merchant A')
+    expect(en).not.toContain('template for this detail type')
+    expect(en).toContain('&quot;creditorName&quot;:&quot;Merchant A&quot;')
+    const es = await preview('es', JSON.stringify([PAYMENT]))
+    expect(detailLines(es)[0]?.text).toBe('Tipo de solicitud: payment initiation')
+    expect(es).toContain(
+      'No Spanish template for this detail type: users read the entry&#39;s fields under its type&#39;s name instead of a sentence. <code><bdi>payment_initiation</bdi></code>',
+    )
+  })
+
+  it('says why a request with these entries would be refused', async () => {
+    const refused = await preview('en', JSON.stringify([{ type: 'crypto_transfer' }]))
+    expect(refused).toContain('A consent request with these authorization_details is refused')
+    expect(refused).toContain('authorization_details[0].type')
+    expect(await preview('en', '{"type":')).toContain('Not a JSON array of entries')
   })
 })

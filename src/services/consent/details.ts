@@ -89,3 +89,56 @@ export function checkAuthorizationDetails(
     )
   })
 }
+
+/** Entries an admin typed into the preview, and why they would be refused, if they would be. */
+export interface SampleDetails {
+  readonly text: string
+  readonly entries: readonly AuthorizationDetail[]
+  readonly error: string | null
+}
+
+const isEntry = (value: unknown): value is AuthorizationDetail =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  typeof (value as { type?: unknown }).type === 'string'
+
+/**
+ * A request's `authorization_details` as the console preview takes them (DESIGN §5, §3.9): JSON
+ * text, shown when it is an array of entries, with the refusal a consent request carrying it would
+ * get; nothing is shown for text that is not entries.
+ */
+export function sampleDetails(
+  text: string | undefined,
+  types: readonly DetailType[] | undefined,
+): SampleDetails | undefined {
+  const trimmed = text?.trim() ?? ''
+  if (trimmed === '') return undefined
+  let parsed: unknown
+  try {
+    parsed = trimmed.length <= DETAIL_LIMITS.bytes * 2 ? JSON.parse(trimmed) : undefined
+  } catch {
+    parsed = undefined
+  }
+  if (!Array.isArray(parsed) || !parsed.every(isEntry))
+    return {
+      text: trimmed,
+      entries: [],
+      error: 'Not a JSON array of entries, each an object with a "type".',
+    }
+  try {
+    checkAuthorizationDetails(parsed, types)
+    return { text: trimmed, entries: parsed, error: null }
+  } catch (error) {
+    const message = error instanceof AppError ? error.message : String(error)
+    // Entries nested too deep are not rendered: the request would be refused before any page.
+    const shown = parsed.every(
+      (entry) => nestingDepth(entry, DETAIL_LIMITS.depth) <= DETAIL_LIMITS.depth,
+    )
+    return {
+      text: trimmed,
+      entries: shown ? parsed.slice(0, DETAIL_LIMITS.entries) : [],
+      error: message,
+    }
+  }
+}
