@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuthorizationServer } from '../../examples/oidc-provider/authorization-server.js'
 import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js'
 import { DEMO } from '../../src/services/demo.js'
+import { seriousViolations } from '../support/axe.js'
 import { ARTIFACTS, startInChromium } from '../support/browser.js'
 import { management } from '../support/management.js'
 import { freePort, type Listening } from '../support/serve.js'
@@ -141,5 +142,51 @@ describe('a payment through oidc-provider’s Rich Authorization Requests, in Ch
     await page.waitForURL(`${rp.url}/callback**`)
     expect(await page.getByTestId('error').innerText()).toBe('access_denied')
     await context.close()
+  })
+})
+
+describe('entries on a 320 px phone (DESIGN §3.9, §3.2.1)', () => {
+  it('a box per entry, fields opened, no sideways scroll and no serious accessibility violation, light and dark, left to right and right to left', async () => {
+    const long = {
+      ...PAYMENT,
+      creditorName: 'Merchant-with-a-very-long-unbroken-name-and-account-DE02100100109307118603',
+    }
+    for (const [colorScheme, locale] of [
+      ['light', 'en'],
+      ['dark', 'ar'],
+    ] as const) {
+      const created = await management(t)('POST', '/consent-requests', {
+        client_id: 'pay-app',
+        user_id: 'phone-user',
+        audience: DEMO.audience,
+        scope: 'openid read:messages',
+        redirect_uri: rp.redirectUri,
+        return_to: `${as.issuer}/interaction/phone`,
+        granular: true,
+        ui_locales: locale,
+        authorization_details: [PAYMENT, long],
+      })
+      expect(created.status).toBe(201)
+      const context = await browser.newContext({
+        viewport: { width: 320, height: 700 },
+        colorScheme,
+      })
+      const page = await context.newPage()
+      await page.goto(created.body.consent_url)
+      const boxes = page.locator('input[name="authorization_details"]')
+      expect(await boxes.count()).toBe(2)
+      expect(await boxes.nth(1).isChecked()).toBe(true)
+      for (const summary of await page.locator('.detail-fields summary').all())
+        await summary.click()
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        320,
+      )
+      await page.screenshot({
+        path: `${ARTIFACTS}rar-phone-${locale}-${colorScheme}.png`,
+        fullPage: true,
+      })
+      expect(await seriousViolations(page)).toEqual([])
+      await context.close()
+    }
   })
 })
