@@ -176,6 +176,17 @@ describe('authorization_details on POST /consent-requests (DESIGN §3.9)', () =>
   })
 })
 
+describe('the OpenAPI document (DESIGN §4)', () => {
+  it('describes authorization_details on the request and on the decision, with its bounds', async () => {
+    const doc = await (await t.app.request('/api/v2/openapi.json')).json()
+    const text = JSON.stringify(doc.paths['/consent-requests'].post)
+    expect(text).toContain('authorization_details')
+    expect(text).toContain('at most 10 entries and 16 KiB')
+    const verify = JSON.stringify(doc.paths['/consent-requests/{id}/verify'].post.responses)
+    expect(verify).toContain('authorization_details')
+  })
+})
+
 describe('the page of a request with authorization_details (DESIGN §3.9)', () => {
   it('shows one line per entry in the page’s language, with its fields under it in a <details>', async () => {
     const id = await open({
@@ -221,6 +232,17 @@ describe('the page of a request with authorization_details (DESIGN §3.9)', () =
     const list =
       /data-testid="authorization-details"[^>]*>([\s\S]*?)<\/ul>/.exec(es.html)?.[1] ?? ''
     expect(list.replace(/<[^>]*>/g, '')).not.toMatch(/[{}"[\]]/)
+  })
+
+  it('an entry naming __proto__ or constructor pollutes nothing, and shows no such field', async () => {
+    const entry = JSON.parse(
+      '{"type":"account_information","__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
+    )
+    const id = await open({ authorization_details: [entry] })
+    const { html, status } = await browser.visit(id)
+    expect(status).toBe(200)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(detailLines(html)[0]?.fields).toEqual(['constructor › prototype › polluted: yes'])
   })
 
   it('escapes and isolates script and markup in an entry’s fields and names', async () => {
