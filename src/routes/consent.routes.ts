@@ -21,7 +21,7 @@ import { limitBody } from '../web/middleware/body-limit.js'
 import { respondWithError } from '../web/middleware/error-handler.js'
 import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
 import { tenantLocales, useLocale } from '../web/render/locale.js'
-import { createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
+import { compilePage, createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
 import { pageHtml, pagePolicy } from '../web/render/render.js'
 import { completeResponse } from '../web/render/response.js'
 import type { AppDeps } from './deps.js'
@@ -118,14 +118,19 @@ export function consentRoutes(deps: AppDeps) {
     const policy = pagePolicy(tenant, requestUrls(request).formActions)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
     const input = pageInput(deps, tenant, prompt, tr)
-    const page = pages.page(consentPageKey(input), () => {
+    const render = () => {
       const model = consentPageModel(input)
       return pageHtml(c, deps, 'consent', model, {
         title: model.text.title,
         tr,
         nonce: SENTINEL.nonce,
       })
-    })
+    }
+    // A page with RFC 9396 entries is that request's own: rendered for it, never kept, so
+    // requests carrying 16 KiB of entries each cannot push the shared pages out of the cache.
+    const page = request.authorizationDetails
+      ? compilePage(render())
+      : pages.page(consentPageKey(input), render)
     const personal = {
       user: request.userName ?? request.userId,
       csrf: await csrf.token(request.id, browser),

@@ -66,10 +66,10 @@ export function createRenditions(deps: {
       request.requiredScopes.join(' '),
       [...changed].join(' '),
       request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
-      // Entries are the request's own: its page is its own too.
-      request.authorizationDetails ? request.id : '',
     ])
-    let rendition = renditions.get(key)
+    // Entries are the request's own: so is its render, worked out each time and never kept, so
+    // such requests cannot push the shared renders out of the cache.
+    let rendition = request.authorizationDetails ? undefined : renditions.get(key)
     if (!rendition) {
       const required = new Set(request.requiredScopes)
       const alone = standaloneScopes(request.granular, scopes, required)
@@ -90,7 +90,7 @@ export function createRenditions(deps: {
           : [],
       })
       rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
-      renditions.set(key, rendition)
+      if (!request.authorizationDetails) renditions.set(key, rendition)
     }
     return rendition
   }
