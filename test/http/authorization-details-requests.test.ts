@@ -326,8 +326,10 @@ describe('the answer, the decision and the receipt (DESIGN §3.9, §3.6)', () =>
   })
 
   it('unticking every entry is a valid accept that approves none', async () => {
-    const id = await open({ granular: true })
+    const id = await open({ granular: true, scope: 'openid' })
     const session = await browser.visit(id)
+    // Only entries to pick from: the hint to untick is still there.
+    expect(session.html).toContain('Untick anything you don')
     const decision = await browser.redeem(await browser.answer(id, 'accept', session))
     expect(decision.body).toMatchObject({ status: 'accepted', authorization_details: [] })
   })
