@@ -1,15 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
-import { consentBrowser, type PageSession } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import {
+  type ConsentBrowser,
+  demoRequest,
+  type PageSession,
+  renditionOf,
+} from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* RFC 9396 entries on a consent request, its page, its decision and its receipt (DESIGN §3.9). */
 
 let t: TestApp
-let api: ReturnType<typeof management>
-let browser: ReturnType<typeof consentBrowser>
+let api: Management
+let browser: ConsentBrowser
 
 const apiPath = `/resource-servers/${encodeURIComponent(DEMO.audience)}`
 
@@ -44,31 +49,20 @@ const PAYMENT = {
   creditorName: 'Merchant A',
 }
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-  browser = consentBrowser(t)
+eachTestApp(async (suite) => {
+  ;({ t, api, browser } = suite)
   const patched = await api('PATCH', apiPath, {
     authorization_details: [PAYMENT_TYPE, { type: 'account_information' }],
   })
   expect(patched.status).toBe(200)
 })
-afterEach(async () => {
-  await t.close()
-})
 
 function create(overrides: Record<string, unknown> = {}) {
-  return api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    user_name: DEMO.userName,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-    authorization_details: [PAYMENT],
-    ...overrides,
-  })
+  return api(
+    'POST',
+    '/consent-requests',
+    demoRequest({ user_name: DEMO.userName, authorization_details: [PAYMENT], ...overrides }),
+  )
 }
 
 async function open(overrides: Record<string, unknown> = {}): Promise<string> {
@@ -105,7 +99,7 @@ async function visitIn(id: string, locale: string, cookie?: string): Promise<Pag
     ...session,
     status: res.status,
     html,
-    rendition: /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? '',
+    rendition: renditionOf(html),
   }
 }
 
@@ -364,7 +358,7 @@ describe('the answer, the decision and the receipt (DESIGN §3.9, §3.6)', () =>
     expect(detailLines(html)[0]?.text).toBe('Send €123.50 to Merchant A today')
     expect((await api('GET', `/consent-requests/${id}`)).body.status).toBe('pending')
     // The page shown again is the one that counts now: answering it works, and quotes it.
-    const again = { ...session, rendition: /name="rendition" value="([^"]*)"/.exec(html)?.[1] }
+    const again = { ...session, rendition: renditionOf(html) }
     const decision = await browser.redeem(await browser.answer(id, 'accept', again))
     const receipt = (await api('GET', `/consent-receipts/${decision.body.receipt_id}`)).body
     expect(receipt.authorization_details[0].text).toBe('Send €123.50 to Merchant A today')
