@@ -1420,6 +1420,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         receiptId: null,
         device: null,
         switchAccountUrl: null,
+        authorizationDetails: null,
+        approvedDetails: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })
