@@ -143,12 +143,22 @@ export function canonicalRendition(content: RenditionContent): string {
 }
 
 /**
- * Whether the entries of the prompt as it reads now say something else than on the page the user
- * answered (DESIGN §3.2.2, §3.9): a template or its words changed, or an entry's fields read
- * otherwise. An approval is of the words shown, so any difference refuses the answer.
+ * Which entries of the prompt as it reads now say something else than on the page the user
+ * answered (DESIGN §3.2.2, §3.9), by index: a template or its words changed, or an entry's fields
+ * read otherwise; an entry the page showed that is gone counts too. An approval is of the words
+ * shown, so any of them refuses the answer. Empty when every entry reads as it did.
  */
-export function detailsChangedSince(shown: RenditionContent, now: RenditionContent): boolean {
-  return JSON.stringify(detailsPart(shown)) !== JSON.stringify(detailsPart(now))
+export function detailsChangedSince(shown: RenditionContent, now: RenditionContent): Set<number> {
+  const key = (detail: ShownDetail) =>
+    JSON.stringify([detail.type, detail.text, detail.fields, detail.kind])
+  const before = new Map((shown.details ?? []).map((detail) => [detail.index, key(detail)]))
+  const changed = new Set<number>()
+  for (const detail of now.details ?? []) {
+    if (before.get(detail.index) !== key(detail)) changed.add(detail.index)
+    before.delete(detail.index)
+  }
+  for (const index of before.keys()) changed.add(index)
+  return changed
 }
 
 /** The version of `scope` a rendition showed, if it showed it. */

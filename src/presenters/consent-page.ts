@@ -125,6 +125,8 @@ export interface ConsentPageInput {
   switchAccountUrl?: string | null
   /** The request's RFC 9396 entries (DESIGN §3.9), as the AS sent them. */
   authorizationDetails?: readonly AuthorizationDetail[] | null
+  /** Indexes of the entries marked changed: they read otherwise since the page was answered. */
+  changedDetails?: ReadonlySet<number>
   /** The scopes the page asks about, in prompt order. */
   scopes: readonly string[]
   /** How many other scopes the user already granted this client (incremental consent). */
@@ -173,6 +175,7 @@ const KEY_PARTS: {
   switchAccountUrl: (input) => input.switchAccountUrl ?? '',
   authorizationDetails: (input) =>
     input.authorizationDetails ? JSON.stringify(input.authorizationDetails) : '',
+  changedDetails: (input) => joined([...(input.changedDetails ?? [])].map(String)),
   scopes: (input) => joined(input.scopes),
   alreadyGranted: (input) => String(input.alreadyGranted),
   mode: (input) => input.mode,
@@ -212,6 +215,7 @@ export function detailLineViews(
   api: ResourceServer | null,
   tr: Translator,
   granular: boolean,
+  changed: ReadonlySet<number> = new Set(),
 ) {
   if (!entries || entries.length === 0) return null
   return {
@@ -220,7 +224,9 @@ export function detailLineViews(
     items: detailViews(entries, api?.authorizationDetails, tr).map((view) => ({
       ...view,
       choice: granular ? { id: `detail-${view.index}`, value: String(view.index) } : null,
+      changed: changed.has(view.index),
     })),
+    changedBadge: tr.t('page.changedBadge'),
   }
 }
 
@@ -257,6 +263,7 @@ export function consentPageModel(input: ConsentPageInput) {
       input.api,
       tr,
       input.lineOptions?.granular === true,
+      input.changedDetails,
     ),
     granular: input.lineOptions?.granular === true,
     // An app the tenant has not verified (DESIGN §3.5.2): said plainly, above the lines.

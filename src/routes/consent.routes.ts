@@ -247,6 +247,7 @@ function pageInput(
     device: request.device,
     switchAccountUrl: request.switchAccountUrl,
     authorizationDetails: request.authorizationDetails,
+    changedDetails: prompt.changedDetails,
     scopes: prompt.scopes,
     alreadyGranted: prompt.alreadyGranted,
     mode: prompt.rendition.mode,

@@ -76,7 +76,7 @@ async function open(overrides: Record<string, unknown> = {}): Promise<string> {
 function detailLines(html: string) {
   const list = /data-testid="authorization-details"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
   const plain = (text: string) => text.replace(/<\/?bdi>/g, '')
-  return [...list.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => {
+  return [...list.matchAll(/<li(?: class="changed")?>([\s\S]*?)<\/li>/g)].map((m) => {
     const item = m[1] ?? ''
     return {
       text: plain(/<span class="detail-text">([\s\S]*?)<\/span>/.exec(item)?.[1] ?? ''),
@@ -356,6 +356,10 @@ describe('the answer, the decision and the receipt (DESIGN §3.9, §3.6)', () =>
     const html = await refused.text()
     expect(html).toContain('data-testid="changed-notice"')
     expect(detailLines(html)[0]?.text).toBe('Send €123.50 to Merchant A today')
+    // The entry that reads otherwise is marked, as a changed scope line is.
+    expect(html).toMatch(
+      /data-testid="authorization-details"[^>]*>\s*<li class="changed">[\s\S]*?<span class="badge changed">Changed<\/span>/,
+    )
     expect((await api('GET', `/consent-requests/${id}`)).body.status).toBe('pending')
     // The page shown again is the one that counts now: answering it works, and quotes it.
     const again = { ...session, rendition: renditionOf(html) }

@@ -126,10 +126,16 @@ describe('the record of a page with entries (DESIGN §3.2.2)', () => {
       ...base,
       details: [{ ...shown, fields: [['creditor name', 'B']] }],
     })
-    expect(detailsChangedSince(before, same)).toBe(false)
-    expect(detailsChangedSince(before, reworded)).toBe(true)
-    expect(detailsChangedSince(before, refielded)).toBe(true)
-    expect(detailsChangedSince(before, renditionContent(base))).toBe(true)
+    expect(detailsChangedSince(before, same)).toEqual(new Set())
+    expect(detailsChangedSince(before, reworded)).toEqual(new Set([0]))
+    expect(detailsChangedSince(before, refielded)).toEqual(new Set([0]))
+    expect(detailsChangedSince(before, renditionContent(base))).toEqual(new Set([0]))
+    const two = renditionContent({ ...base, details: [shown, { ...shown, index: 1 }] })
+    const second = renditionContent({
+      ...base,
+      details: [shown, { ...shown, index: 1, text: 'Pay €2.00 to A' }],
+    })
+    expect(detailsChangedSince(two, second)).toEqual(new Set([1]))
   })
 })
 

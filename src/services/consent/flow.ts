@@ -40,6 +40,8 @@ export type {
   RequestView,
 } from './types.js'
 
+const NO_ENTRIES: ReadonlySet<number> = new Set()
+
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
   return { ...tenant, settings }
@@ -85,6 +87,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     changed: ReadonlySet<string>,
     notice: PageNotice | null,
     binding: string | null,
+    changedDetails: ReadonlySet<number> = NO_ENTRIES,
   ): Promise<PromptData> {
     const scopes = stillDefined(request.promptScopes, api)
     const rendition = renditionOf(tenant, api, request, scopes, locale, changed)
@@ -110,7 +113,17 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       for (const scope of stillDefined(shown.effectiveScopes, api))
         if (scope !== 'openid' && !asked.has(scope)) alreadyGranted += 1
     }
-    return { request: shown, client, api, scopes, alreadyGranted, rendition, changed, notice }
+    return {
+      request: shown,
+      client,
+      api,
+      scopes,
+      alreadyGranted,
+      rendition,
+      changed,
+      changedDetails,
+      notice,
+    }
   }
 
   async function find(tenant: Tenant, rawId: string | undefined) {
@@ -224,7 +237,11 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       const api = await apiOf(tenant, request)
       const reasked = new Set(request.changedScopes)
       const latest = request.shown
-      const again = (notice: PageNotice, changed: ReadonlySet<string>) => {
+      const again = (
+        notice: PageNotice,
+        changed: ReadonlySet<string>,
+        changedDetails: ReadonlySet<number> = NO_ENTRIES,
+      ) => {
         deps.metrics.answers.inc({ outcome: 'stale' })
         return render(
           tenant,
@@ -235,6 +252,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
           changed,
           notice,
           null,
+          changedDetails,
         ).then((prompt): AnswerResult => ({ kind: 'stale', prompt }))
       }
       // Judged against the page it was made on (DESIGN §3.2.2): the latest one rendered …
@@ -249,8 +267,9 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         reasked,
       )
       const moved = changedSince(latest, now)
-      if (moved.size > 0 || detailsChangedSince(latest, now))
-        return again('changed', new Set([...reasked, ...moved]))
+      const movedDetails = detailsChangedSince(latest, now)
+      if (moved.size > 0 || movedDetails.size > 0)
+        return again('changed', new Set([...reasked, ...moved]), movedDetails)
       // A decline approves nothing, whatever boxes came with it.
       const approved =
         input.action === 'accept' ? approvedDetails(latest, input.checkedDetails) : []

@@ -35,6 +35,8 @@ export interface PromptData {
   readonly rendition: Rendition
   /** Scopes whose lines carry the "changed" mark. */
   readonly changed: ReadonlySet<string>
+  /** Indexes of the RFC 9396 entries that read otherwise since the page answered (§3.9). */
+  readonly changedDetails: ReadonlySet<number>
   /** Why an answer was refused and the page shown again; `null` on an ordinary view. */
   readonly notice: PageNotice | null
 }
