@@ -277,6 +277,9 @@ describe('the answer, the decision and the receipt (DESIGN §3.9, §3.6)', () =>
       { text: 'Payer 123,50\u00a0€ à Merchant A', entry },
     ])
     expect(receipt.locale).toBe('fr')
+    // Signed with the rest of the receipt.
+    const signed = JSON.parse(Buffer.from(receipt.jws.split('.')[1], 'base64url').toString())
+    expect(signed.authorization_details).toEqual(receipt.authorization_details)
     // Nothing about the entry is in the grant.
     const grants = (await api('GET', `/grants?user_id=${encodeURIComponent(DEMO.userId)}`)).body
     expect(JSON.stringify(grants)).not.toContain('Merchant A')
