@@ -7,6 +7,7 @@ import {
   detailsChangedSince,
   effectiveScopes,
   nestingDepth,
+  pickDetails,
   type RenditionInput,
   renditionContent,
 } from '../../src/consent/index.js'
@@ -164,5 +165,25 @@ describe('a request with entries always needs the page (DESIGN §3.9, §3.3)', (
 
   it('with prompt=none, is refused with consent_required', () => {
     expect(outcome('none', false)).toEqual({ status: 'denied', error: 'consent_required' })
+  })
+})
+
+describe('pickDetails (DESIGN §3.9, §3.5)', () => {
+  const boxes = [
+    { index: 0, kind: 'optional' as const },
+    { index: 1, kind: 'optional' as const },
+  ]
+
+  it('approves the checked boxes, in request order, and every entry shown without one', () => {
+    expect(pickDetails(boxes, ['1', '0'])).toEqual([0, 1])
+    expect(pickDetails(boxes, ['1'])).toEqual([1])
+    expect(pickDetails(boxes, [])).toEqual([])
+    expect(pickDetails([{ index: 0, kind: 'all' }], [])).toEqual([0])
+  })
+
+  it('refuses a value that is no box the page showed', () => {
+    expect(pickDetails(boxes, ['2'])).toBeNull()
+    expect(pickDetails(boxes, ['01'])).toBeNull()
+    expect(pickDetails([{ index: 0, kind: 'all' }], ['0'])).toBeNull()
   })
 })

@@ -2,6 +2,7 @@ import {
   changedSince,
   DECLINED_ERROR,
   detailsChangedSince,
+  pickDetails,
   pickScopes,
   stillDefined,
 } from '../../consent/index.js'
@@ -133,26 +134,16 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     return request
   }
 
-  /**
-   * The entries an accept approves (DESIGN §3.9): every one shown, or under granular consent the
-   * checked ones. A box the page did not show is a forged form, refused rather than ignored, so
-   * an approval never stands for more or other than what was on the page.
-   */
+  /** The entries an accept approves (DESIGN §3.9); a box the page did not show is a 400. */
   function approvedDetails(shown: ShownPage, checked: readonly string[]): number[] {
-    const details = shown.details ?? []
-    const boxes = new Set(
-      details.filter((detail) => detail.kind === 'optional').map((detail) => String(detail.index)),
-    )
-    if (checked.some((value) => !boxes.has(value)))
+    const approved = pickDetails(shown.details ?? [], checked)
+    if (approved === null)
       throw new AppError(
         400,
         'invalid_body',
         'authorization_details names an entry the page did not offer to choose',
       )
-    const picked = new Set(checked)
-    return details
-      .filter((detail) => detail.kind === 'all' || picked.has(String(detail.index)))
-      .map((detail) => detail.index)
+    return approved
   }
 
   /**
