@@ -58,10 +58,20 @@ const AUTH0_CLIENT = {
   organization_require_behavior: 'no_prompt',
   require_pushed_authorization_requests: false,
   native_social_login: { apple: { enabled: false }, facebook: { enabled: false } },
+  // Auth0 still answers these (its Deploy CLI exports them); its SDK's models no longer name them.
+  callback_url_template: false,
+  cross_origin_auth: false,
 }
 
 /** What Auth0 only returns (or Assent never keeps): accepted on a write and ignored. */
-const CLIENT_READ_ONLY = ['tenant', 'global', 'client_secret', 'signing_keys']
+const CLIENT_READ_ONLY = [
+  'tenant',
+  'global',
+  'client_secret',
+  'signing_keys',
+  'callback_url_template',
+  'cross_origin_auth',
+]
 
 const without = (object: Record<string, unknown>, keys: readonly string[]) =>
   Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)))

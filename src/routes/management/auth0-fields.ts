@@ -55,6 +55,12 @@ export function readOnlyFields(read: Model, writable: readonly Model[]): Record<
   )
 }
 
+/**
+ * Fields Auth0 still answers on a client that its SDK's models no longer name (Auth0's Deploy CLI
+ * export writes them, and strips them itself before it writes to Auth0): accepted, and ignored.
+ */
+export const LEGACY_CLIENT_READ_ONLY = ['callback_url_template', 'cross_origin_auth'] as const
+
 /** The kept fields of a parsed body, by their names: what goes to the store as sent. */
 export function keptValues(
   body: Record<string, unknown>,

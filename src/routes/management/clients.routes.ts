@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { readOnlyFields } from './auth0-fields.js'
+import { LEGACY_CLIENT_READ_ONLY, readOnlyFields } from './auth0-fields.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
@@ -42,13 +42,19 @@ const fields = {
   tos_uri: link,
 }
 
-/** Auth0 answers it and takes it on an update; Assent never keeps it (see `CLIENT_OWN_FIELDS`). */
-const clientSecret = { client_secret: z.unknown().optional() }
+/**
+ * Auth0 answers the secret and takes it on an update; Assent never keeps it (see
+ * `CLIENT_OWN_FIELDS`). The legacy fields are Auth0's read-only ones its SDK no longer names.
+ */
+const ignored = {
+  client_secret: z.unknown().optional(),
+  ...Object.fromEntries(LEGACY_CLIENT_READ_ONLY.map((name) => [name, z.unknown().optional()])),
+}
 
 const createBody = z.strictObject({
   ...readOnlyFields('Client', ['ClientCreate']),
   ...clientKept.create,
-  ...clientSecret,
+  ...ignored,
   // Beyond Auth0: the AS names its own clients, so Assent takes the id it already uses.
   client_id: z
     .string()
@@ -62,7 +68,7 @@ const createBody = z.strictObject({
 const updateBody = z.strictObject({
   ...readOnlyFields('Client', ['ClientUpdate']),
   ...clientKept.update,
-  ...clientSecret,
+  ...ignored,
   ...fields,
   name: fields.name.optional(),
   // Auth0 takes it on a create only; GET answers it, so it may come back.
