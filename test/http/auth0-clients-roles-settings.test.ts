@@ -182,6 +182,31 @@ describe('Auth0 clients, whole (DESIGN §4.2.1)', () => {
   })
 })
 
+describe('kept values nested too deep (DESIGN §4.1: never a 500 for bad input)', () => {
+  // Deep enough that serializing it would overflow the stack.
+  const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`
+
+  it('are refused with 400 naming the field, for every model that keeps fields', async () => {
+    for (const [method, path, body, field] of [
+      ['POST', '/clients', `{"name":"x","client_metadata":{"a":${deep}}}`, 'client_metadata'],
+      ['POST', '/clients', `{"name":"x","grant_types":${deep}}`, 'grant_types'],
+      [
+        'POST',
+        '/resource-servers',
+        `{"identifier":"urn:deep","proof_of_possession":{"a":${deep}}}`,
+        'proof_of_possession',
+      ],
+      ['PATCH', '/tenants/settings', `{"session_cookie":{"a":${deep}}}`, 'session_cookie'],
+    ] as const)
+      expectError(await api(method, path, body), 400, 'invalid_body', new RegExp(field))
+    // Auth0's real objects nest a few levels: kept as sent.
+    const nested = { a: { b: { c: { d: [{ e: [1, 2, { f: true }] }] } } } }
+    const made = await api('POST', '/clients', { name: 'Nested', client_metadata: nested })
+    expect(made.status).toBe(201)
+    expect(made.body.client_metadata).toEqual(nested)
+  })
+})
+
 describe('GET /clients filters (DESIGN §4.2.1)', () => {
   const names = async (query: string) => {
     const res = await api('GET', `/clients?${query}`)
