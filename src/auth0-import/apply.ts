@@ -372,10 +372,23 @@ export async function applyExport(
       return
     }
     if (options.dryRun) {
-      const client = await call('GET', `/clients/${enc(grant.clientID)}`)
+      // What this run would create counts as there, as it would be by the time of the grant.
+      const exists = async (exported: boolean, path: string) =>
+        exported || (await call('GET', path)).status === 200
+      const missing = !(await exists(
+        data.clients.some((client) => client.body.client_id === grant.clientID),
+        `/clients/${enc(grant.clientID)}`,
+      ))
+        ? `The client ${grant.clientID} does not exist`
+        : !(await exists(
+              data.resourceServers.some((api) => api.body.identifier === grant.audience),
+              `/resource-servers/${enc(grant.audience)}`,
+            ))
+          ? `The resource server ${grant.audience} does not exist`
+          : undefined
       report(
-        client.status === 404
-          ? { ...base, outcome: 'skipped', detail: `no client ${grant.clientID}` }
+        missing
+          ? { ...base, outcome: 'skipped', detail: missing }
           : { ...base, outcome: 'created', detail: would('created') },
       )
       return

@@ -126,9 +126,14 @@ describe('assent import-auth0', () => {
 
   it('--dry-run says what it would do and writes nothing', async () => {
     const db = database()
-    const dry = await assent(['import-auth0', YAML_EXPORT, '--dry-run'], db.env)
+    const dry = await assent(['import-auth0', YAML_EXPORT, '--dry-run', '--grants', GRANTS], db.env)
     expect(dry.code, dry.out).toBe(0)
     expect(dry.out).toMatch(/created +client +Orders SPA .*: would be created/)
+    // A grant for a client the same run would create would be imported; one for no client not.
+    expect(dry.out).toMatch(
+      /created +grant +auth0\|64f1c2d3e4b5a6978899aabb → AaiyAPdp.*would be created/,
+    )
+    expect(dry.out).toMatch(/skipped +grant .*GoneClientThatWasNotExported0000 does not exist/)
     expect(dry.out).toContain('Dry run: nothing was written.')
     const store = await openStore(db.url)
     try {
@@ -182,6 +187,13 @@ describe('assent import-auth0', () => {
     expect(await res.json()).toMatchObject({ name: 'Viewer' })
     const again = await assent(['import-auth0', EXPORT, '--url', url], db.env)
     expect(again.out).toContain('Nothing changed')
+
+    const plain = await assent(
+      ['import-auth0', EXPORT, '--url', 'http://consent.example.com'],
+      db.env,
+    )
+    expect(plain.code).toBe(2)
+    expect(plain.out).toMatch(/--url must be https/)
 
     const wrong = await assent(
       ['import-auth0', EXPORT, '--url', url, '--token', 'x'.repeat(40)],
