@@ -2,14 +2,8 @@
 import { parseArgs } from 'node:util'
 import { createApp } from './app/create-app.js'
 import { appDeps } from './app/deps.js'
-import {
-  applyExport,
-  type Kind,
-  type ManagementCall,
-  managementCaller,
-  type Outcome,
-  type ReportLine,
-} from './auth0-import/apply.js'
+import { applyExport, type Kind, type Outcome, type ReportLine } from './auth0-import/apply.js'
+import { type ManagementCall, managementCaller } from './auth0-import/management.js'
 import { ExportError, readExport, readGrants } from './auth0-import/read-export.js'
 import { bootstrap } from './bootstrap.js'
 import {

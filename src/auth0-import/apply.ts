@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
-import { AUTH0_MODELS } from '../routes/management/auth0-fields/index.generated.js'
-import { LEGACY_CLIENT_READ_ONLY } from '../routes/management/auth0-fields.js'
+import { changes, IGNORED } from './differences.js'
+import type { ManagementAnswer, ManagementCall } from './management.js'
 import type { Auth0Export, ExportItem, ImportedGrant } from './read-export.js'
 
 /**
@@ -9,48 +9,6 @@ import type { Auth0Export, ExportItem, ImportedGrant } from './read-export.js'
  * `identifier`; a client by `client_id`, else by its one client of that name; a role by `id`, else
  * by `name`), and only what differs is written: a second run writes nothing and says so.
  */
-
-export interface ManagementAnswer {
-  readonly status: number
-  // biome-ignore lint/suspicious/noExplicitAny: the Management API answers JSON of many shapes
-  readonly body: any
-}
-
-/** One call to the Management API: `path` under `/api/v2`. */
-export type ManagementCall = (
-  method: 'GET' | 'POST' | 'PATCH',
-  path: string,
-  body?: unknown,
-) => Promise<ManagementAnswer>
-
-/** A Management API at `base` (`https://consent.example.com`), with a bearer token. */
-export function managementCaller(
-  fetchFn: (request: Request) => Response | Promise<Response>,
-  base: URL,
-  token: string,
-): ManagementCall {
-  return async (method, path, body) => {
-    const res = await fetchFn(
-      new Request(new URL(`api/v2${path}`, base.href.endsWith('/') ? base : `${base.href}/`), {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
-    )
-    const text = await res.text()
-    let parsed: unknown
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text)
-    } catch {
-      parsed = { message: text.slice(0, 200) }
-    }
-    return { status: res.status, body: parsed }
-  }
-}
 
 export type Kind = 'resource server' | 'client' | 'role' | 'tenant settings' | 'grant'
 export type Outcome = 'created' | 'updated' | 'kept' | 'skipped' | 'failed'
@@ -75,66 +33,6 @@ export interface ImportOptions {
   readonly dryRun: boolean
   /** Called with each line as soon as it is known. */
   readonly onLine?: (line: ReportLine) => void
-}
-
-/** Fields of Auth0's answers that no write takes: never a difference worth a write. */
-function readOnly(read: keyof typeof AUTH0_MODELS, write: keyof typeof AUTH0_MODELS) {
-  const writable = new Set(Object.keys(AUTH0_MODELS[write]))
-  return Object.keys(AUTH0_MODELS[read]).filter((name) => !writable.has(name))
-}
-
-const IGNORED: Record<'resourceServer' | 'client' | 'role' | 'tenant', ReadonlySet<string>> = {
-  resourceServer: new Set([
-    ...readOnly('ResourceServer', 'ResourceServerUpdate'),
-    'id',
-    'identifier',
-  ]),
-  client: new Set([
-    ...readOnly('Client', 'ClientUpdate'),
-    ...LEGACY_CLIENT_READ_ONLY,
-    'client_secret',
-    'resource_server_identifier',
-  ]),
-  role: new Set([...readOnly('Role', 'RoleUpdate'), 'permissions']),
-  tenant: new Set(readOnly('TenantSettings', 'TenantSettingsUpdate')),
-}
-
-/** Whether `current` holds `wanted`: objects may hold more keys, lists match item by item. */
-function holds(wanted: unknown, current: unknown): boolean {
-  if (Array.isArray(wanted))
-    return (
-      Array.isArray(current) &&
-      wanted.length === current.length &&
-      wanted.every((item, i) => holds(item, current[i]))
-    )
-  if (wanted !== null && typeof wanted === 'object')
-    return (
-      current !== null &&
-      typeof current === 'object' &&
-      Object.entries(wanted).every(([key, value]) =>
-        holds(value, (current as Record<string, unknown>)[key]),
-      )
-    )
-  return wanted === current
-}
-
-/**
- * The fields of `wanted` that `current` does not hold. Most compare whole (a PATCH replaces
- * them); the scopes' items and the tenant's flags may hold what the service adds itself (an empty
- * description, the flags left at their defaults), so there what is wanted must only be held.
- */
-function changes(
-  wanted: Record<string, unknown>,
-  current: Record<string, unknown>,
-  ignored: ReadonlySet<string>,
-): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(wanted).filter(([key, value]) => {
-      if (ignored.has(key)) return false
-      if (key === 'scopes' || key === 'flags') return !holds(value, current[key])
-      return !isDeepStrictEqual(value, current[key])
-    }),
-  )
 }
 
 const without = (body: Record<string, unknown>, keys: ReadonlySet<string>) =>
