@@ -64,6 +64,8 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['grant_types', 'jwt_configuration', 'client_secret', 'tenant']),
     )
     expect(client.properties.app_type.enum).toHaveLength(25)
+    expect(client.properties.tenant.description).toMatch(/Read-only.*ignored/)
+    expect(client.properties.client_secret.description).toMatch(/never stored/)
     expect(Object.keys(body('/clients/{client_id}', 'patch').properties)).toEqual(
       expect.arrayContaining(['client_id', 'signing_keys', 'refresh_token']),
     )

@@ -66,6 +66,14 @@ export function keptFields(model: Model, own: readonly string[]): Record<string,
   )
 }
 
+/** A field Auth0 answers but does not take: what the OpenAPI document says of it. */
+export const ignoredField = z
+  .unknown()
+  .optional()
+  .describe(
+    'Read-only: answered by Auth0, accepted so that an answer can be sent back, and ignored.',
+  )
+
 /**
  * The fields Auth0 returns but does not take (`id` on an update, `is_system`, `client_secret`…):
  * accepted so that what a GET answered can be sent back, and ignored.
@@ -75,7 +83,7 @@ export function readOnlyFields(read: Model, writable: readonly Model[]): Record<
   return Object.fromEntries(
     Object.keys(AUTH0_MODELS[read])
       .filter((name) => !skip.has(name))
-      .map((name) => [name, z.unknown().optional()]),
+      .map((name) => [name, ignoredField]),
   )
 }
 

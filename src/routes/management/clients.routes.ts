@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LEGACY_CLIENT_READ_ONLY, readOnlyFields } from './auth0-fields.js'
+import { ignoredField, LEGACY_CLIENT_READ_ONLY, readOnlyFields } from './auth0-fields.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import {
@@ -47,8 +47,11 @@ const fields = {
  * `CLIENT_OWN_FIELDS`). The legacy fields are Auth0's read-only ones its SDK no longer names.
  */
 const ignored = {
-  client_secret: z.unknown().optional(),
-  ...Object.fromEntries(LEGACY_CLIENT_READ_ONLY.map((name) => [name, z.unknown().optional()])),
+  client_secret: z
+    .unknown()
+    .optional()
+    .describe('Accepted and never stored: Assent is not the authorization server.'),
+  ...Object.fromEntries(LEGACY_CLIENT_READ_ONLY.map((name) => [name, ignoredField])),
 }
 
 const createBody = z.strictObject({
@@ -72,10 +75,10 @@ const updateBody = z.strictObject({
   ...fields,
   name: fields.name.optional(),
   // Auth0 takes it on a create only; GET answers it, so it may come back.
-  resource_server_identifier: z.unknown().optional(),
+  resource_server_identifier: ignoredField,
   /** Set when the client is created; what GET answered may be sent back, a change is refused. */
   is_dynamic: z.boolean().optional(),
-  registered_at: z.unknown().optional(),
+  registered_at: ignoredField,
 })
 
 /** `true`/`false`, as Auth0's query strings spell booleans. */
