@@ -103,6 +103,7 @@ describe('claims on the shown page (DESIGN §3.2.2)', () => {
       required: new Set(),
       changed: new Set(),
       device: null,
+      details: [],
     })
   }
 
