@@ -118,7 +118,8 @@ export interface DetailText {
 /**
  * The words of one entry (DESIGN §3.9): the type's template for `locale`, its arguments the
  * entry's fields formatted through `Intl`, each kept apart as someone else's words; without a
- * template, or when a field it names is missing, the type's name in words (the fields are listed
+ * template, or when a field it names is missing or cannot be formatted as the template says, the
+ * type's name in words (the fields are listed
  * under the line either way, never as JSON).
  */
 export function detailText(
@@ -142,7 +143,14 @@ export function detailText(
         ? raw
         : formatValue(value, locale)
   }
-  const parts = format.formatToParts<Theirs>(values)
+  let parts: ReturnType<typeof format.formatToParts<Theirs>>
+  try {
+    parts = format.formatToParts<Theirs>(values)
+  } catch {
+    // A field the entry's author wrote that the template's format cannot take (`{when, date}` on
+    // "soon"): the type's words, as for a missing field, never a failed page.
+    return fallback
+  }
   return {
     text: concat(
       parts.map((part) =>

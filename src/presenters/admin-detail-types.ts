@@ -31,13 +31,6 @@ export type DetailDone = keyof typeof DONE
 export const isDetailDone = (value: string | undefined): value is DetailDone =>
   value !== undefined && Object.hasOwn(DONE, value)
 
-/** `fr: text`, one a line, to per-locale templates; the same shape as descriptions (DESIGN §4.2). */
-export function templateLines(templates: Readonly<Record<string, string>>): string {
-  return Object.entries(templates)
-    .map(([locale, template]) => `${locale}: ${template}`)
-    .join('\n')
-}
-
 const languageOf = (tag: string) => {
   const name = englishName(tag)
   return name && name !== tag ? `${name} (${tag})` : tag
@@ -56,7 +49,7 @@ function rendered(
     ? { text: words.text, note: null }
     : {
         text: null,
-        note: 'The sample lacks a field this template names: the page shows the type’s name and the fields instead.',
+        note: 'The sample does not fill this template (a field it names is missing, or not of the kind its format takes): the page shows the type’s name and the fields instead.',
       }
 }
 

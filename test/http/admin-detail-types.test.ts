@@ -130,7 +130,18 @@ describe('console: an API’s detail types', () => {
       'Invalid authorization_details: authorization_details[0].instructedAmount: must have required property',
     )
     // A field the template names is missing: the page would fall back, and the tab says so.
-    expect(renderedCells(refused)[0]).toContain('The sample lacks a field this template names')
+    expect(renderedCells(refused)[0]).toContain('The sample does not fill this template')
+  })
+
+  it('says so when a sample does not fill a template, as the page falls back', async () => {
+    const s = await consoleSession(t)
+    const tab = await tabOf()
+    const added = await s.post(tab, { type: 'due', schema: '', templates: 'en: Due {when, date}' })
+    expect(added.status).toBe(303)
+    const query = new URLSearchParams({ type: 'due', sample: '{"when":"soon"}' })
+    const res = await s.get(`${tab}?${query}`)
+    expect(res.status).toBe(200)
+    expect(renderedCells(await res.text())[0]).toContain('The sample does not fill this template')
   })
 
   it('edits one language’s template, adds another, and clears one with an empty template', async () => {

@@ -228,6 +228,16 @@ describe('the page of a request with authorization_details (DESIGN §3.9)', () =
     expect(list.replace(/<[^>]*>/g, '')).not.toMatch(/[{}"[\]]/)
   })
 
+  it('an entry whose field a template’s format cannot take reads as its type, never a failed page', async () => {
+    await api('PATCH', apiPath, {
+      authorization_details: [{ type: 'due', consent_templates: { en: 'Due {when, date}' } }],
+    })
+    const id = await open({ authorization_details: [{ type: 'due', when: 'soon' }] })
+    const { html, status } = await browser.visit(id)
+    expect(status).toBe(200)
+    expect(detailLines(html)[0]).toMatchObject({ fields: ['when: soon'] })
+  })
+
   it('an entry naming __proto__ or constructor pollutes nothing, and shows no such field', async () => {
     const entry = JSON.parse(
       '{"type":"account_information","__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
