@@ -19,6 +19,8 @@ export interface ConnectedApp {
 }
 
 export interface PortalPage {
+  /** Who the session is for, as the page names them ("Signed in as …"). */
+  readonly user: string
   readonly apps: readonly ConnectedApp[]
   /** The client whose access was just removed, for the confirmation. */
   readonly removed: Client | null
