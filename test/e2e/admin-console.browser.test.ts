@@ -35,7 +35,7 @@ describe('the admin console in Chromium', () => {
     await page.goto(`${server.url}/admin/login`)
     await page.getByLabel('Management token').fill(t.adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(`${server.url}/admin/preview`)
+    await page.waitForURL(`${server.url}/admin/apis`)
 
     // Applications > APIs > Create API.
     await page.getByRole('link', { name: 'APIs', exact: true }).click()
@@ -43,14 +43,16 @@ describe('the admin console in Chromium', () => {
     await page.getByLabel('Name').fill('Messages API')
     await page.getByLabel('Identifier').fill('https://messages.example')
     await page.getByRole('button', { name: 'Create' }).click()
-    await page.waitForURL(/\/admin\/apis\/[^/]+\/permissions$/)
-    const tab = page.url()
+    await page.waitForURL(/\/admin\/apis\/[^/]+\/permissions\?done=created$/)
+    expect(await page.getByRole('status').innerText()).toBe('Created.')
+    const tab = page.url().replace(/\?done=created$/, '')
 
     // Permissions tab: type the permission and its description, click "+ Add".
     await page.getByLabel('Permission', { exact: true }).fill('read:messages')
     await page.getByLabel('Description').fill('Read your messages')
     await page.getByRole('button', { name: '+ Add' }).click()
-    await page.waitForURL(tab)
+    await page.waitForURL(`${tab}?done=added`)
+    expect(await page.getByRole('status').innerText()).toBe('Added.')
     const rows = page.getByTestId('permission-list').locator('li')
     expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('read:messages')])
     expect(await rows.first().innerText()).toContain('Read your messages')
@@ -81,6 +83,9 @@ describe('the admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Create' }).click()
     await page.waitForURL(/\/admin\/roles\/rol_/)
     const role = page.url()
+    // Pick the API, then one of its permissions (DESIGN §5: pickers that scale).
+    await page.getByLabel('API', { exact: true }).selectOption({ label: 'Messages API' })
+    await page.getByRole('button', { name: 'Show permissions' }).click()
     await page.getByLabel('Add a permission').selectOption('https://messages.example read:messages')
     await page.getByRole('button', { name: 'Add permission' }).click()
     await page.getByLabel('Assign to user id').fill('auth0|ana')
@@ -90,8 +95,9 @@ describe('the admin console in Chromium', () => {
 
     await page.getByRole('link', { name: 'Users', exact: true }).click()
     await expectAccessible(page)
-    await page.getByLabel('User id').fill('auth0|ana')
-    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.getByLabel('Search').fill('auth0|ana')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.getByTestId('open-user').click()
     await page.waitForURL(/\/admin\/users\/auth0%7Cana$/)
     const user = page.url()
     const permissions = page.getByTestId('user-permissions').locator('tbody tr')
@@ -105,7 +111,7 @@ describe('the admin console in Chromium', () => {
     await page.goto(tab)
     await page.getByTestId('trash').first().click()
     await page.getByRole('button', { name: 'Confirm: delete read:messages' }).click()
-    await page.waitForURL(tab)
+    await page.waitForURL(`${tab}?done=deleted`)
     expect(await rows.count()).toBe(0)
     await page.getByRole('link', { name: 'Preview', exact: true }).click()
     expect(await lines(page, 'grouped')).toEqual([])
@@ -123,7 +129,7 @@ describe('the admin console in Chromium', () => {
     await page.goto(`${server.url}/admin/login`)
     await page.getByLabel('Management token').fill(t.adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(`${server.url}/admin/preview`)
+    await page.waitForURL(`${server.url}/admin/apis`)
     await t.store.grants.merge(t.tenant.id, 'auth0|ana', 'mail-helper', 'https://messages.demo/', [
       'read:messages',
     ])
@@ -156,7 +162,7 @@ describe('the admin console in Chromium', () => {
     await page.goto(`${server.url}/admin/login`)
     await page.getByLabel('Management token').fill(t.adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(`${server.url}/admin/preview`)
+    await page.waitForURL(`${server.url}/admin/apis`)
     await expectAccessible(page)
     await page.getByRole('link', { name: 'Clients', exact: true }).click()
     await expectAccessible(page)
@@ -208,7 +214,7 @@ describe('console insights in Chromium (DESIGN §5)', () => {
     await page.goto(`${server.url}/admin/login`)
     await page.getByLabel('Management token').fill(t.adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(`${server.url}/admin/preview`)
+    await page.waitForURL(`${server.url}/admin/apis`)
     await page.getByRole('link', { name: 'Insights', exact: true }).click()
     await expect.poll(() => page.getByTestId('insights-table').isVisible()).toBe(true)
     expect(await page.getByRole('img').first().getAttribute('aria-label')).toContain(
