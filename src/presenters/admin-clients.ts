@@ -1,6 +1,7 @@
 import { displayableLogo, type FlagName, flagOn, TENANT_FLAGS } from '../consent/index.js'
 import type { Client, Tenant, TenantSettings } from '../entities.js'
 import type { FormState } from './admin-console.js'
+import { englishName } from './language-names.js'
 
 const clientHref = (client: Pick<Client, 'clientId'>) =>
   `/admin/clients/${encodeURIComponent(client.clientId)}`
@@ -158,6 +159,7 @@ export function settingsModel(input: {
     defaultReturnUrls: input.defaultReturnUrls.join(', '),
     locales: input.locales.map((locale) => ({
       value: locale,
+      name: englishName(locale),
       enabled: enabled.has(locale),
       isDefault: locale === defaultLocale,
     })),

@@ -13,6 +13,7 @@ import { adminApiRoutes } from './admin/apis.routes.js'
 import { adminClientRoutes } from './admin/clients.routes.js'
 import { afterChange, allow, can, renderConsole, sessionScopes } from './admin/console.js'
 import { adminInsightRoutes } from './admin/insights.routes.js'
+import { adminLabelRoutes } from './admin/labels.routes.js'
 import { adminLogRoutes } from './admin/logs.routes.js'
 import { adminRoleRoutes } from './admin/roles.routes.js'
 import { adminSettingsRoutes } from './admin/settings.routes.js'
@@ -106,6 +107,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
 
   app.use('*', requireSession)
   app.get('/', (c) => c.redirect(landingSection(sessionScopes(c)), 303))
+  app.route('/apis', adminLabelRoutes(deps))
   app.route('/apis', adminApiRoutes(deps))
   app.route('/roles', adminRoleRoutes(deps))
   app.route('/users', adminUserRoutes(deps))
