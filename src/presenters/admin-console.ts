@@ -12,6 +12,7 @@ const SECTIONS = [
     href: '/admin/settings',
     scope: 'read:tenant_settings',
   },
+  { id: 'webhooks', label: 'Webhooks', href: '/admin/webhooks', scope: 'read:webhooks' },
   { id: 'logs', label: 'Logs', href: '/admin/logs', scope: 'read:logs' },
   { id: 'insights', label: 'Insights', href: '/admin/insights', scope: 'read:stats' },
   { id: 'preview', label: 'Flag preview', href: '/admin/preview', scope: null },

@@ -18,6 +18,7 @@ import { adminLogRoutes } from './admin/logs.routes.js'
 import { adminRoleRoutes } from './admin/roles.routes.js'
 import { adminSettingsRoutes } from './admin/settings.routes.js'
 import { adminUserRoutes } from './admin/users.routes.js'
+import { adminWebhookRoutes } from './admin/webhooks.routes.js'
 import type { AppDeps } from './deps.js'
 
 const ADMIN_COOKIE = PAGE_COOKIES.admin
@@ -113,6 +114,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
   app.route('/users', adminUserRoutes(deps))
   app.route('/clients', adminClientRoutes(deps))
   app.route('/settings', adminSettingsRoutes(deps))
+  app.route('/webhooks', adminWebhookRoutes(deps))
   app.route('/logs', adminLogRoutes(deps))
   app.route('/insights', adminInsightRoutes(deps))
 

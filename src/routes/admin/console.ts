@@ -114,7 +114,14 @@ export function afterChange(c: Context<AppEnv>, href: string, done: Done) {
 export async function renderConsole(
   c: Context<AppEnv>,
   deps: AppDeps,
-  page: { view: string; section: SectionId; title: string; status?: ContentfulStatusCode },
+  page: {
+    view: string
+    section: SectionId
+    title: string
+    status?: ContentfulStatusCode
+    /** A change that went through on this very response (no redirect to say it). */
+    done?: Done
+  },
   model: object,
 ) {
   const shell = consoleShell({
@@ -123,7 +130,7 @@ export async function renderConsole(
     current: page.section,
     csrf: await deps.csrf.token('admin', c.get('adminCookie')),
     // A refused form is not a change that went through, whatever the address says.
-    done: page.status ? undefined : c.req.query('done'),
+    done: page.done ?? (page.status ? undefined : c.req.query('done')),
   })
   return renderPage(
     c,
