@@ -383,6 +383,58 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.clients.delete('t1', 'web')).toBe(false)
     })
 
+    it("keeps Auth0's fields of clients, roles and settings as sent, and filters clients (DESIGN §4.2.1)", async () => {
+      const kept = {
+        grant_types: ['authorization_code'],
+        refresh_token: null,
+        jwt: { alg: 'RS256' },
+      }
+      await store.clients.create('t1', {
+        ...client('spa', 'Shop 100%_'),
+        appType: 'spa',
+        auth0: kept,
+      })
+      await store.clients.create('t1', { ...client('job', 'Billing'), appType: 'non_interactive' })
+      expect((await store.clients.get('t1', 'spa'))?.auth0).toEqual(kept)
+      expect((await store.clients.get('t1', 'job'))?.auth0).toEqual({})
+      await store.clients.update('t1', 'spa', { auth0: { ...kept, refresh_token: { leeway: 0 } } })
+      expect((await store.clients.get('t1', 'spa'))?.auth0).toEqual({
+        ...kept,
+        refresh_token: { leeway: 0 },
+      })
+      const ids = async (filter: Parameters<Store['clients']['list']>[2]) =>
+        (await store.clients.list('t1', { page: 0, perPage: 10 }, filter)).items.map(
+          (c) => c.clientId,
+        )
+      expect(await ids({ appTypes: ['spa', 'native'] })).toEqual(['spa'])
+      expect(await ids({ isFirstParty: true })).toEqual([])
+      expect(await ids({ q: 'BILL' })).toEqual(['job'])
+      expect(await ids({ q: '%_' })).toEqual(['spa'])
+      expect(await ids({ q: '_' })).toEqual(['spa'])
+      expect(await ids({ q: 'zzz' })).toEqual([])
+
+      await store.roles.create('t1', {
+        id: 'rol_0Vq0TUJN8mSjPzVh',
+        name: 'Admin',
+        description: '',
+        auth0: { type: 'tenant' },
+      })
+      expect((await store.roles.get('t1', 'rol_0Vq0TUJN8mSjPzVh'))?.auth0).toEqual({
+        type: 'tenant',
+      })
+      await store.roles.update('t1', 'rol_0Vq0TUJN8mSjPzVh', { name: 'Admins' })
+      expect(await store.roles.get('t1', 'rol_0Vq0TUJN8mSjPzVh')).toMatchObject({
+        name: 'Admins',
+        auth0: { type: 'tenant' },
+      })
+      const tenant = await store.tenants.updateSettings('t1', {
+        friendly_name: 'One',
+        flags: {},
+        auth0: { support_email: 'a@b.example', error_page: null },
+      })
+      expect(tenant?.settings.auth0).toEqual({ support_email: 'a@b.example', error_page: null })
+    })
+
     it('adds, lists and removes the permissions of a role and of a user alike', async () => {
       const ref = (permissionName: string) => ({
         resourceServerIdentifier: server.identifier,

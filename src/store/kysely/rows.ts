@@ -88,15 +88,19 @@ export function toClient(row: Row<'clients'>): Client {
     tosUri: row.tos_uri,
     isDynamic: row.is_dynamic === 1,
     registeredAt: row.registered_at === null ? null : new Date(row.registered_at),
+    auth0: JSON.parse(row.auth0) as Record<string, unknown>,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
 }
 
-export const toRole = (row: Pick<Row<'roles'>, 'id' | 'name' | 'description'>): Role => ({
+export const toRole = (
+  row: Pick<Row<'roles'>, 'id' | 'name' | 'description'> & { auth0?: string },
+): Role => ({
   id: row.id,
   name: row.name,
   description: row.description,
+  ...(row.auth0 ? { auth0: JSON.parse(row.auth0) as Record<string, unknown> } : {}),
 })
 
 export const toPermissionRef = (
