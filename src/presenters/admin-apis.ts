@@ -23,9 +23,13 @@ export function apiListModel(input: {
   }
 }
 
-type Tab = 'settings' | 'permissions' | 'details'
+type Tab = 'settings' | 'permissions' | 'labels' | 'details'
 
-/** The header and tabs of one API's page (Settings, Permissions, Authorization details, Preview). */
+/** An API's Labels tab, open at one resource (DESIGN §4.2: grouped lines in every language). */
+export const labelsHref = (api: Pick<ResourceServer, 'id'>, resource?: string) =>
+  `/admin/apis/${encodeURIComponent(api.id)}/labels${resource === undefined ? '' : `?resource=${encodeURIComponent(resource)}`}`
+
+/** The header and tabs of one API's page (Settings, Permissions, Labels, Authorization details, Preview). */
 export function apiHeader(api: ResourceServer, current: Tab) {
   return {
     name: api.name,
@@ -37,6 +41,7 @@ export function apiHeader(api: ResourceServer, current: Tab) {
         href: `${base(api)}/permissions`,
         current: current === 'permissions',
       },
+      { label: 'Labels', href: labelsHref(api), current: current === 'labels' },
       {
         label: 'Authorization details',
         href: `${base(api)}/details`,

@@ -4,7 +4,7 @@ import { detailFieldTexts, detailText } from '../i18n/details.js'
 import type { RichText } from '../i18n/rich-text.js'
 import { apiHeader } from './admin-apis.js'
 import type { FormState } from './admin-console.js'
-import { englishName } from './preview-page.js'
+import { englishName } from './language-names.js'
 
 /** What the admin asked to see rendered: a type and a sample entry, read by the route. */
 export interface DetailSample {
@@ -19,21 +19,9 @@ export interface DetailSample {
   readonly refusal?: string | null
 }
 
-/** What a save changed, said after its redirect (`?done=`); nothing else is ever shown from it. */
-const DONE = {
-  added: 'Detail type added.',
-  saved: 'Template saved.',
-  removed: 'Detail type removed.',
-} as const
-
-export type DetailDone = keyof typeof DONE
-
-export const isDetailDone = (value: string | undefined): value is DetailDone =>
-  value !== undefined && Object.hasOwn(DONE, value)
-
 const languageOf = (tag: string) => {
   const name = englishName(tag)
-  return name && name !== tag ? `${name} (${tag})` : tag
+  return name !== tag ? `${name} (${tag})` : tag
 }
 
 /** One template filled with the sample in its own language, or why it cannot be. */
@@ -65,7 +53,6 @@ export function apiDetailTypesModel(input: {
   /** The languages the service speaks, offered for a template. */
   locales: readonly string[]
   sample: DetailSample | null
-  done: DetailDone | null
 }) {
   const { api, form } = input
   const base = `/admin/apis/${encodeURIComponent(api.id)}/details`
@@ -78,7 +65,6 @@ export function apiDetailTypesModel(input: {
   return {
     header: apiHeader(api, 'details'),
     canEdit: input.canEdit && !api.isSystem,
-    done: input.done ? DONE[input.done] : null,
     error: placed ? null : (firstError ?? null),
     addAction: base,
     add: {

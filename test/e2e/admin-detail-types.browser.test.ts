@@ -59,7 +59,7 @@ describe('the Authorization details tab in Chromium', () => {
         )
       await page.getByRole('button', { name: 'Add type' }).click()
       await page.waitForURL(/\?done=added$/)
-      expect(await page.getByRole('status').innerText()).toBe('Detail type added.')
+      expect(await page.getByRole('status').innerText()).toBe('Added.')
 
       await page
         .getByLabel('Sample entry (JSON)')
@@ -100,13 +100,13 @@ describe('the Authorization details tab in Chromium', () => {
         .fill('Send {instructedAmount} to {creditorName}')
       await page.getByRole('button', { name: 'Save the template in English (en)' }).click()
       await page.waitForURL(/\?done=saved$/)
-      expect(await page.getByRole('status').innerText()).toBe('Template saved.')
+      expect(await page.getByRole('status').innerText()).toBe('Saved.')
 
       // Remove, behind its confirmation.
       await page.locator('details.confirm summary').click()
       await page.getByRole('button', { name: 'Confirm: remove payment_initiation' }).click()
       await page.waitForURL(/\?done=removed$/)
-      expect(await page.getByRole('status').innerText()).toBe('Detail type removed.')
+      expect(await page.getByRole('status').innerText()).toBe('Removed.')
       expect(await page.getByTestId('detail-type').count()).toBe(0)
       await context.close()
     }

@@ -4,15 +4,11 @@ import { type AuthorizationDetail, DETAIL_LIMITS, declaredType } from '../../con
 import type { ResourceServer } from '../../entities.js'
 import { FieldError } from '../../errors.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
-import {
-  apiDetailTypesModel,
-  type DetailSample,
-  isDetailDone,
-} from '../../presenters/admin-detail-types.js'
+import { apiDetailTypesModel, type DetailSample } from '../../presenters/admin-detail-types.js'
 import type { AppEnv } from '../../web/context.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
-import { allow, attempt, can, consoleForm, renderConsole } from './console.js'
+import { afterChange, allow, attempt, can, consoleForm, renderConsole } from './console.js'
 
 const csrf = z.string().max(128).optional()
 const typeName = z.string().max(DETAIL_LIMITS.typeLength * 2)
@@ -39,7 +35,6 @@ const removeForm = z.object({ csrf, type: typeName })
 const pageQuery = z.object({
   type: typeName.optional().catch(undefined),
   sample: z.string().max(DETAIL_LIMITS.bytes).optional().catch(undefined),
-  done: z.string().max(20).optional().catch(undefined),
 })
 
 /** `en: Pay {instructedAmount} to {creditorName}`, one a line, to templates per language tag. */
@@ -80,13 +75,12 @@ function readSample(api: ResourceServer, type: string, text: string): DetailSamp
 export function adminDetailTypeRoutes(app: Hono<AppEnv>, deps: AppDeps) {
   const apis = deps.resourceServers
   const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
-  const back = (api: ResourceServer, done: string) =>
-    `/admin/apis/${encodeURIComponent(api.id)}/details?done=${done}`
+  const tab = (api: ResourceServer) => `/admin/apis/${encodeURIComponent(api.id)}/details`
 
   const render = async (
     c: Context<AppEnv>,
     form: FormState,
-    options: { sample?: DetailSample | null; done?: string; status?: 400 } = {},
+    options: { sample?: DetailSample | null; status?: 400 } = {},
   ) => {
     const api = await apis.get(tenantOf(c), c.req.param('id') ?? '')
     const model = apiDetailTypesModel({
@@ -95,7 +89,6 @@ export function adminDetailTypeRoutes(app: Hono<AppEnv>, deps: AppDeps) {
       form,
       locales: deps.i18n.locales,
       sample: options.sample ?? null,
-      done: isDetailDone(options.done) ? options.done : null,
     })
     return renderConsole(
       c,
@@ -119,7 +112,7 @@ export function adminDetailTypeRoutes(app: Hono<AppEnv>, deps: AppDeps) {
       sample?.entry && type
         ? { ...sample, refusal: apis.sampleRefusal(type, sample.entry) }
         : sample
-    return render(c, emptyForm, { sample: checked, ...(query.done ? { done: query.done } : {}) })
+    return render(c, emptyForm, { sample: checked })
   })
 
   app.post('/:id/details', limitBody('form'), async (c) => {
@@ -133,7 +126,7 @@ export function adminDetailTypeRoutes(app: Hono<AppEnv>, deps: AppDeps) {
       }),
     )
     if (!done.ok) return render(c, done.form, { status: 400 })
-    return c.redirect(back(done.value, 'added'), 303)
+    return afterChange(c, tab(done.value), 'added')
   })
 
   app.post('/:id/details/template', limitBody('form'), async (c) => {
@@ -150,7 +143,7 @@ export function adminDetailTypeRoutes(app: Hono<AppEnv>, deps: AppDeps) {
       ),
     )
     if (!done.ok) return render(c, done.form, { status: 400 })
-    return c.redirect(back(done.value, 'saved'), 303)
+    return afterChange(c, tab(done.value), 'saved')
   })
 
   app.post('/:id/details/remove', limitBody('form'), async (c) => {
@@ -160,6 +153,6 @@ export function adminDetailTypeRoutes(app: Hono<AppEnv>, deps: AppDeps) {
       apis.removeDetailType(c.get('actor'), tenantOf(c), c.req.param('id'), type),
     )
     if (!done.ok) return render(c, done.form, { status: 400 })
-    return c.redirect(back(done.value, 'removed'), 303)
+    return afterChange(c, tab(done.value), 'removed')
   })
 }
