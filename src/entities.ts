@@ -2,6 +2,7 @@ import type {
   Api,
   ApiScope,
   DeviceSignIn,
+  DurationChoice,
   GrantedScope,
   RenditionContent,
   TenantFlags,
@@ -23,6 +24,8 @@ export interface TenantSettings {
   consent_lifetime?: number
   /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
   dynamic_client_consent_lifetime?: number
+  /** How long users may choose to allow an app, unless the client sets its own (DESIGN §3.5.1). */
+  consent_duration_choices?: DurationChoice[]
 }
 
 export interface Tenant {
@@ -57,6 +60,8 @@ export interface Client {
   readonly isVerified: boolean
   /** Seconds a grant to this client counts (DESIGN §3.5.1); `null`: the tenant's setting. */
   readonly consentLifetime: number | null
+  /** The durations its prompt offers (DESIGN §3.5.1); `null`: the tenant's. */
+  readonly consentDurationChoices: readonly DurationChoice[] | null
   /** The app's home page, privacy policy and terms (https, or http on loopback). */
   readonly clientUri: string | null
   readonly policyUri: string | null
@@ -76,6 +81,7 @@ export type NewClient = Omit<
   | 'updatedAt'
   | 'isVerified'
   | 'consentLifetime'
+  | 'consentDurationChoices'
   | 'clientUri'
   | 'policyUri'
   | 'tosUri'
@@ -85,7 +91,13 @@ export type NewClient = Omit<
   Partial<
     Pick<
       Client,
-      'isVerified' | 'consentLifetime' | 'clientUri' | 'policyUri' | 'tosUri' | 'isDynamic'
+      | 'isVerified'
+      | 'consentLifetime'
+      | 'consentDurationChoices'
+      | 'clientUri'
+      | 'policyUri'
+      | 'tosUri'
+      | 'isDynamic'
     >
   >
 
@@ -183,6 +195,13 @@ export interface ConsentRequest {
   readonly shown: ShownPage | null
   /** The receipt its verify wrote (DESIGN §3.6). */
   readonly receiptId: string | null
+  /** The duration an accept chose, when its page offered durations (DESIGN §3.5.1). */
+  readonly chosenDuration: ChosenDuration | null
+}
+
+/** A duration the user picked: seconds, or `null` for "until I remove it". */
+export interface ChosenDuration {
+  readonly seconds: DurationChoice
 }
 
 /** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
@@ -198,6 +217,7 @@ export type NewConsentRequest = Omit<
   | 'changedScopes'
   | 'shown'
   | 'receiptId'
+  | 'chosenDuration'
   | 'device'
   | 'switchAccountUrl'
 > &
@@ -252,7 +272,7 @@ export interface AuditEntry {
   readonly userIds: readonly string[]
 }
 
-export type { ApiScope, DeviceSignIn, TokenDialect }
+export type { ApiScope, DeviceSignIn, DurationChoice, TokenDialect }
 
 /**
  * The latest render of a request's prompt in its browser (DESIGN §3.2.2): what the page showed,

@@ -24,6 +24,8 @@ export interface ReceiptClaims {
   /** The lines granted and declined, as shown (an accept or a deny on a page). */
   readonly granted_lines?: readonly string[]
   readonly declined_lines?: readonly string[]
+  /** How long the user chose to allow it, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  readonly duration?: number | null
   readonly locale: string | null
   readonly mode: string | null
   readonly shown_at: string | null

@@ -85,6 +85,11 @@ export interface ConsentDecision {
   /** With an `_authz` token dialect: every permission the user holds on the API. */
   permissions?: string[]
   receipt_id?: string
+  /**
+   * How long the user chose to allow it, in seconds; `null`: until they remove it. Present when
+   * the page offered a choice (DESIGN §3.5.1).
+   */
+  duration?: number | null
 }
 
 /** A request whose decision is not out yet (not answered, or its verifier not redeemed). */

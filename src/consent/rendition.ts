@@ -1,5 +1,6 @@
 import { scopeVersion } from './consent-memory.js'
 import type { DeviceSignIn } from './device.js'
+import type { DurationChoice } from './duration.js'
 import { isRequiredLine } from './granular.js'
 import type { PromptLine, PromptMode } from './scope-lines.js'
 import type { Api } from './types.js'
@@ -30,6 +31,8 @@ export interface RenditionContent {
   readonly versions: Readonly<Record<string, number>>
   /** A device sign-in: the code and device the user was asked to compare (DESIGN §3.10). */
   readonly device?: DeviceSignIn
+  /** The durations the user could choose from (DESIGN §3.5.1): an answer picks one of these. */
+  readonly durations?: readonly DurationChoice[]
 }
 
 export interface RenditionInput {
@@ -47,6 +50,8 @@ export interface RenditionInput {
   /** Scopes whose lines carry the "changed" mark. */
   readonly changed: ReadonlySet<string>
   readonly device: DeviceSignIn | null
+  /** The durations offered; none: the page offers no choice. */
+  readonly durations: readonly DurationChoice[]
 }
 
 /** The content of a render: the lines with their kind and marks, and the versions behind them. */
@@ -77,6 +82,7 @@ export function renditionContent(input: RenditionInput): RenditionContent {
     ...(input.device
       ? { device: { userCode: input.device.userCode, name: input.device.name } }
       : {}),
+    ...(input.durations.length > 0 ? { durations: [...input.durations] } : {}),
   }
 }
 
@@ -96,6 +102,8 @@ export function canonicalRendition(content: RenditionContent): string {
   ]
   // Only a device page has the part: every other page keeps the id it always had.
   if (content.device) parts.push(['device', content.device.userCode, content.device.name])
+  // Likewise only a page that offered durations.
+  if (content.durations) parts.push(['durations', content.durations])
   return JSON.stringify(parts)
 }
 

@@ -10,7 +10,18 @@ import { promptLineViews } from './consent-page.js'
 export const revokeAction = (clientId: string) =>
   `/account/apps/${encodeURIComponent(clientId)}/revoke`
 
-function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Translator) {
+/** A day in words in `locale`, with its year only when it is not `now`'s (UTC, as stored). */
+function dayMonth(date: Date, now: Date, locale: string): string {
+  const sameYear = date.getUTCFullYear() === now.getUTCFullYear()
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    ...(sameYear ? {} : { year: 'numeric' }),
+    timeZone: 'UTC',
+  }).format(date)
+}
+
+function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Translator, now: Date) {
   const { client } = app
   const values = { client: client.name }
   return {
@@ -29,6 +40,13 @@ function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Transla
       ),
     }),
     dateTime: app.grantedAt.toISOString(),
+    // How long it lasts (DESIGN §3.5.1): "until 7 January", the year only when it is not this one.
+    until: app.until
+      ? {
+          text: tr.t('account.until', { date: dayMonth(app.until, now, tr.locale) }),
+          dateTime: app.until.toISOString(),
+        }
+      : null,
     action: revokeAction(client.clientId),
   }
 }
@@ -41,12 +59,14 @@ export function accountAppsModel(
     mode: PromptMode
     csrf: string
     returnTo: string | null
+    /** For the year of an end date: shown only when it is not this year. */
+    now: Date
   },
   tr: Translator,
 ) {
   const { page } = input
   return {
-    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr)),
+    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr, input.now)),
     removed: page.removed ? tr.rich('account.removed', { client: page.removed.name }) : null,
     csrf: input.csrf,
     returnTo: input.returnTo,

@@ -91,6 +91,7 @@ export function accountRoutes(deps: AppDeps) {
         mode: promptMode(tenant),
         csrf: await csrf.token(CSRF_PURPOSE, secret),
         returnTo: session.returnTo,
+        now: deps.now(),
       },
       tr,
     )

@@ -130,7 +130,12 @@ export interface Store {
     /** Throws `ConflictError` when the client id is taken in this tenant. */
     create(tenantId: string, client: NewClient): Promise<Client>
     get(tenantId: string, clientId: string): Promise<Client | undefined>
-    list(tenantId: string, page: Page): Promise<Paged<Client>>
+    /** `filter.isDynamic`: only the self-registered clients, or only the others (DESIGN §3.10). */
+    list(
+      tenantId: string,
+      page: Page,
+      filter?: { readonly isDynamic?: boolean | undefined },
+    ): Promise<Paged<Client>>
     update(tenantId: string, clientId: string, changes: ClientChanges): Promise<Client | undefined>
     /**
      * Removes the client with its grants and its consent requests, in one transaction (DESIGN

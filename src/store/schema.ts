@@ -70,6 +70,8 @@ export interface Database {
     /** `null` (clients made before it existed) reads as not self-registered. */
     is_dynamic: number | null
     registered_at: string | null
+    /** JSON: seconds, `null` for "until removed"; `null` column: the tenant's choices. */
+    consent_duration_choices: string | null
   }
   users: {
     tenant_id: string
@@ -144,6 +146,8 @@ export interface Database {
     user_code: string | null
     device_name: string | null
     switch_account_url: string | null
+    /** The seconds an accept chose, `0` for "until removed"; `null`: no choice was offered. */
+    chosen_duration: number | null
   }
   consent_stats: {
     tenant_id: string

@@ -12,6 +12,7 @@ import {
   can,
   changedFields,
   consoleForm,
+  durationsTyped,
   formEcho,
   renderConsole,
 } from './console.js'
@@ -27,8 +28,12 @@ const editForm = z.object({
   logo_uri: z.string().max(4000).optional(),
   callbacks: z.string().max(40_000).optional(),
   is_first_party: checkbox,
+  consent_duration_choices: z.string().max(400).optional(),
   intent: z.enum(['save', 'preview']).default('save'),
 })
+// The list's filter (DESIGN §3.10): every client, or only the self-registered ones.
+const listQuery = z.object({ kind: z.enum(['all', 'self_registered']).catch('all').default('all') })
+
 const lines = (value: string) =>
   value
     .split(/\r?\n/)
@@ -42,8 +47,15 @@ export function adminClientRoutes(deps: AppDeps) {
   const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
 
   const renderList = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
-    const { items } = await clients.list(tenantOf(c), { page: 0, perPage: 100 })
-    const model = clientListModel({ clients: items, canCreate: can(c, 'create:clients'), form })
+    const { kind } = listQuery.parse({ kind: c.req.query('kind') })
+    const filter = kind === 'self_registered' ? { isDynamic: true } : {}
+    const { items } = await clients.list(tenantOf(c), { page: 0, perPage: 100 }, filter)
+    const model = clientListModel({
+      clients: items,
+      canCreate: can(c, 'create:clients'),
+      form,
+      kind,
+    })
     return renderConsole(
       c,
       deps,
@@ -120,6 +132,10 @@ export function adminClientRoutes(deps: AppDeps) {
         logoUri: changed.logo_uri,
         callbacks: changed.callbacks,
         isFirstParty: changed.is_first_party,
+        consentDurationChoices:
+          changed.consent_duration_choices === undefined
+            ? undefined
+            : durationsTyped(changed.consent_duration_choices),
       })
     })
     if (!done.ok) return renderClient(c, done.form, 400)

@@ -18,6 +18,7 @@ function clientInput(body: {
   app_type?: string | null | undefined
   is_verified?: boolean | undefined
   consent_lifetime?: number | null | undefined
+  consent_duration_choices?: readonly (number | null)[] | null | undefined
   client_uri?: string | null | undefined
   policy_uri?: string | null | undefined
   tos_uri?: string | null | undefined
@@ -31,6 +32,7 @@ function clientInput(body: {
     appType: body.app_type,
     isVerified: body.is_verified,
     consentLifetime: body.consent_lifetime,
+    consentDurationChoices: body.consent_duration_choices,
     clientUri: body.client_uri,
     policyUri: body.policy_uri,
     tosUri: body.tos_uri,

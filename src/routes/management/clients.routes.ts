@@ -1,7 +1,14 @@
 import { z } from 'zod'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { clientSchema, displayName, httpsUrl, listSchema, paginationQuery } from './shapes.js'
+import {
+  clientSchema,
+  displayName,
+  durationChoices,
+  httpsUrl,
+  listSchema,
+  paginationQuery,
+} from './shapes.js'
 
 /** A link shown on the prompt: checked by the clients service (https, or http on loopback). */
 const link = z
@@ -26,6 +33,8 @@ const fields = {
     .max(10 * 366 * 86_400)
     .nullable()
     .optional(),
+  /** Extension (DESIGN §3.5.1): the durations the prompt offers; `null` follows the tenant. */
+  consent_duration_choices: durationChoices.nullable().optional(),
   /** The app's home page; its host is shown for a self-registered app (DESIGN §3.10). */
   client_uri: link,
   /** Linked on the prompt (DESIGN §3.2.1). */

@@ -23,6 +23,8 @@ const receiptSchema = z.object({
   lines: z.array(z.string()),
   granted_lines: z.array(z.string()).optional(),
   declined_lines: z.array(z.string()).optional(),
+  /** The duration the user chose, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  duration: z.number().int().nullable().optional(),
   locale: z.string().nullable(),
   mode: z.string().nullable(),
   shown_at: z.string().nullable(),

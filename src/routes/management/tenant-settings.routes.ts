@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { TENANT_FLAGS } from '../../consent/index.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { displayName, httpsUrl, tenantSettingsSchema } from './shapes.js'
+import { displayName, durationChoices, httpsUrl, tenantSettingsSchema } from './shapes.js'
 
 const tag = 'Tenant settings'
 const settings = jsonContent(tenantSettingsSchema, 'The settings')
@@ -51,6 +51,8 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
       .max(10 * 366 * 86_400)
       .nullable()
       .optional(),
+    /** The durations prompts let users choose from (DESIGN §3.5.1); `null`: no choice. */
+    consent_duration_choices: durationChoices.nullable().optional(),
   })
 
   return {

@@ -19,6 +19,8 @@ export interface Decision {
   readonly declined_scopes?: string[]
   /** With an `_authz` token dialect: every permission the user holds on the API. */
   readonly permissions?: string[]
+  /** The duration the user chose, in seconds, `null` for "until removed" (DESIGN §3.5.1). */
+  readonly duration?: number | null
 }
 
 /**
@@ -57,6 +59,7 @@ export async function readDecision(
     ...(request.error ? { error: request.error } : {}),
     ...(request.receiptId ? { receipt_id: request.receiptId } : {}),
     ...(request.granular ? { declined_scopes: [...(request.declinedScopes ?? [])] } : {}),
+    ...(request.chosenDuration ? { duration: request.chosenDuration.seconds } : {}),
     ...(api && withPermissions && permissions
       ? {
           permissions: api.scopes

@@ -61,6 +61,10 @@ export async function answerEvidence(
       lines: lines.map((line) => line.text),
       granted_lines: lines.filter((line) => !isDeclined(line)).map((line) => line.text),
       declined_lines: lines.filter(isDeclined).map((line) => line.text),
+      // The duration the user picked among those the page offered (DESIGN §3.5.1).
+      ...(action === 'accept' && request.chosenDuration
+        ? { duration: request.chosenDuration.seconds }
+        : {}),
       locale: shown?.locale ?? null,
       mode: shown?.mode ?? null,
       shown_at: shown?.at.toISOString() ?? null,

@@ -1,5 +1,20 @@
-import { changedSince, DECLINED_ERROR, pickScopes, stillDefined } from '../../consent/index.js'
-import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
+import {
+  changedSince,
+  chosenDuration,
+  consentLifetime,
+  DECLINED_ERROR,
+  offeredDurations,
+  pickScopes,
+  stillDefined,
+} from '../../consent/index.js'
+import type {
+  ChosenDuration,
+  Client,
+  ConsentRequest,
+  ResourceServer,
+  ShownPage,
+  Tenant,
+} from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import { copyWith } from '../../objects.js'
@@ -33,6 +48,28 @@ export type {
   PromptData,
   RequestView,
 } from './types.js'
+
+/** The durations a client's prompt offers (DESIGN §3.5.1), capped by its lifetime. */
+const durationsOf = (tenant: Tenant, client: Client) =>
+  offeredDurations(
+    client.consentDurationChoices,
+    tenant.settings.consent_duration_choices,
+    consentLifetime(client, tenant.settings),
+  )
+
+/**
+ * The duration an accept chose, judged against the page it was made on: one the page offered, or
+ * none when it offered none; anything else (a value never shown, one longer than the lifetime)
+ * is a forged form, refused.
+ */
+function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDuration | undefined {
+  const offered = shown.durations ?? []
+  if (offered.length === 0 && value === undefined) return undefined
+  const seconds = chosenDuration(value, offered)
+  if (seconds === undefined)
+    throw new AppError(400, 'invalid_body', 'The form must carry one of the durations it offered')
+  return { seconds }
+}
 
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
@@ -81,7 +118,15 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     binding: string | null,
   ): Promise<PromptData> {
     const scopes = stillDefined(request.promptScopes, api)
-    const rendition = renditionOf(tenant, api, request, scopes, locale, changed)
+    const rendition = renditionOf(
+      tenant,
+      api,
+      request,
+      scopes,
+      locale,
+      changed,
+      durationsOf(tenant, client),
+    )
     let shown = request
     if (binding !== null) {
       // Bound to this browser already (checked by the caller), or bound to it now.
@@ -219,9 +264,13 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         stillDefined(request.promptScopes, api),
         latest.locale,
         reasked,
+        durationsOf(tenant, client),
       )
       const moved = changedSince(latest, now)
       if (moved.size > 0) return again('changed', new Set([...reasked, ...moved]))
+      // Checked before anything is recorded: a forged duration leaves the request pending.
+      const duration =
+        input.action === 'accept' ? durationAnswered(latest, input.duration) : undefined
       const verifier = randomToken(32)
       const verifierHash = digest(verifier)
       const answer =
@@ -232,6 +281,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               verifierHash,
               shown: latest,
               ...accepted(request, api, latest, input.checked),
+              ...(duration ? { duration } : {}),
             }
           : { action: input.action, at, verifierHash, shown: latest, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)

@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache'
 import { limits } from '../../config/env.js'
 import {
   canonicalRendition,
+  type DurationChoice,
+  durationValue,
   type PromptLine,
   promptLines,
   promptModeFor,
@@ -42,6 +44,7 @@ export function createRenditions(deps: {
     scopes: readonly string[],
     locale: string,
     changed: ReadonlySet<string>,
+    durations: readonly DurationChoice[],
   ): Rendition {
     const mode = promptModeFor(tenant.settings.flags)
     const key = lengthPrefixed([
@@ -55,6 +58,7 @@ export function createRenditions(deps: {
       request.requiredScopes.join(' '),
       [...changed].join(' '),
       request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
+      durations.map(durationValue).join(' '),
     ])
     let rendition = renditions.get(key)
     if (!rendition) {
@@ -72,6 +76,7 @@ export function createRenditions(deps: {
         required,
         changed,
         device: request.device,
+        durations,
       })
       rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
       renditions.set(key, rendition)

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely'
-import type { Client, ClientChanges, NewClient } from '../../entities.js'
+import type { Client, ClientChanges, DurationChoice, NewClient } from '../../entities.js'
 import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
 import { conflictAs } from './conflict.js'
 import type { StoreContext } from './context.js'
 import { mapPage, paged } from './paging.js'
 import { bit, iso, json, type Row, toClient } from './rows.js'
+
+const choicesJson = (choices: readonly DurationChoice[] | null | undefined) =>
+  choices == null ? null : json(choices)
 
 /** Throws `ConflictError` when the client id is taken in this tenant. */
 export async function createClient(
@@ -33,6 +36,7 @@ export async function createClient(
     is_dynamic: bit(client.isDynamic ?? false),
     // A self-registered app's registration is its creation here.
     registered_at: client.isDynamic ? at : null,
+    consent_duration_choices: choicesJson(client.consentDurationChoices),
   }
   await conflictAs('client', () => db.insertInto('clients').values(row).execute())
   return toClient(row)
@@ -56,14 +60,14 @@ export async function listClients(
   db: Kysely<Database>,
   tenantId: string,
   page: Page,
+  filter: { readonly isDynamic?: boolean | undefined } = {},
 ): Promise<Paged<Client>> {
-  const query = db
-    .selectFrom('clients')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .orderBy('client_id')
-  return mapPage(await paged(query, page), toClient)
+  let query = db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId)
+  // `is_dynamic` is null for clients made before it existed: those did not register themselves.
+  if (filter.isDynamic === true) query = query.where('is_dynamic', '=', 1)
+  else if (filter.isDynamic === false)
+    query = query.where((eb) => eb.or([eb('is_dynamic', 'is', null), eb('is_dynamic', '=', 0)]))
+  return mapPage(await paged(query.orderBy('created_at').orderBy('client_id'), page), toClient)
 }
 
 export async function updateClient(
@@ -84,6 +88,8 @@ export async function updateClient(
   if (changes.clientUri !== undefined) set.client_uri = changes.clientUri
   if (changes.policyUri !== undefined) set.policy_uri = changes.policyUri
   if (changes.tosUri !== undefined) set.tos_uri = changes.tosUri
+  if (changes.consentDurationChoices !== undefined)
+    set.consent_duration_choices = choicesJson(changes.consentDurationChoices)
   const result = await db
     .updateTable('clients')
     .set(set)

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import type {
   ApiScope,
   DetailType,
+  DurationChoice,
   GrantedScope,
   ResourceLabels,
   ShownLine,
@@ -9,6 +10,7 @@ import type {
 } from '../../consent/index.js'
 import type {
   AdminSession,
+  ChosenDuration,
   Client,
   ConsentRequest,
   ConsentStatus,
@@ -87,6 +89,10 @@ export function toClient(row: Row<'clients'>): Client {
     tosUri: row.tos_uri,
     isDynamic: row.is_dynamic === 1,
     registeredAt: row.registered_at === null ? null : new Date(row.registered_at),
+    consentDurationChoices:
+      row.consent_duration_choices === null
+        ? null
+        : (JSON.parse(row.consent_duration_choices) as DurationChoice[]),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
@@ -118,9 +124,14 @@ export function toUser(row: Row<'users'>): User {
 /** A grant's per-scope details from their JSON, dates revived. */
 export function scopeDetails(text: string | null): Record<string, GrantedScope> {
   if (text === null) return {}
-  const raw = JSON.parse(text) as Record<string, { version: number; at: string }>
+  const raw = JSON.parse(text) as Record<string, { version: number; at: string; duration?: number }>
   return Object.fromEntries(
-    Object.entries(raw).map(([scope, d]) => [scope, { version: d.version, at: new Date(d.at) }]),
+    Object.entries(raw).map(([scope, d]) => [
+      scope,
+      d.duration === undefined
+        ? { version: d.version, at: new Date(d.at) }
+        : { version: d.version, at: new Date(d.at), duration: d.duration },
+    ]),
   )
 }
 
@@ -194,8 +205,18 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     changedScopes: row.changed_scopes === null ? NONE : sharedList(list(row.changed_scopes), NONE),
     shown: row.shown === null ? null : toShown(row.shown),
     receiptId: row.receipt_id,
+    chosenDuration: toChosenDuration(row.chosen_duration),
   }
 }
+
+/** "Until removed" as stored: no lifetime is shorter than a minute, so `0` names nothing else. */
+const UNTIL_REMOVED_STORED = 0
+
+export const storedDuration = (chosen: ChosenDuration | null | undefined): number | null =>
+  chosen ? (chosen.seconds ?? UNTIL_REMOVED_STORED) : null
+
+export const toChosenDuration = (stored: number | null): ChosenDuration | null =>
+  stored === null ? null : { seconds: stored === UNTIL_REMOVED_STORED ? null : stored }
 
 /**
  * A new request as stored, nothing of its maker's object kept: the same fields in the same order
@@ -241,6 +262,7 @@ export function storedConsentRequest(
     changedScopes: sharedList(request.changedScopes ?? NONE, NONE),
     shown: null,
     receiptId: null,
+    chosenDuration: null,
   }
 }
 
@@ -269,6 +291,7 @@ function toShown(text: string): ShownPage {
     ),
     versions: raw.versions ?? {},
     ...(raw.device ? { device: raw.device } : {}),
+    ...(raw.durations ? { durations: raw.durations } : {}),
     at: new Date(raw.at),
   }
 }
