@@ -39,6 +39,7 @@ import {
   type ConsentRequestView,
   readConsentReturn,
 } from '../../src/client/index.js'
+import { deviceFlowFeature, deviceSignIn } from './device-flow.js'
 import { openOidcStorage } from './sqlite-adapter.js'
 
 export interface AssentConnection {
@@ -214,6 +215,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     extraTokenClaims: permissionsClaim,
     features: {
       devInteractions: { enabled: false },
+      // Device sign-in (RFC 8628): see device-flow.ts.
+      deviceFlow: deviceFlowFeature(),
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => options.defaultAudience,
@@ -339,6 +342,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       return
     }
 
+    // A device sign-in says so, with the code the device shows, and has no redirect URI.
+    const device = await deviceSignIn(provider, details)
     // Ask Assent; it answers at once when no page is needed.
     const opened = await assent.createConsentRequest({
       client_id: String(params.client_id),
@@ -346,7 +351,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       user_name: details.session?.accountId,
       audience: typeof params.resource === 'string' ? params.resource : options.defaultAudience,
       scope: typeof params.scope === 'string' ? params.scope : 'openid',
-      redirect_uri: String(params.redirect_uri),
+      ...(device ?? { redirect_uri: String(params.redirect_uri) }),
       return_to: `${issuer}/interaction/${uid}/consent`,
       state: uid,
       // With granular consent on, the user may untick any line but signing in itself.
