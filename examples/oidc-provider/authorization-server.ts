@@ -19,6 +19,10 @@
  * that moment (Assent's Management API says which), so taking a permission away narrows the next
  * refresh. An API with an `_authz` token dialect also gets the user's permissions in the token's
  * `permissions` claim, as Auth0's dialects do.
+ *
+ * Devices sign in too (RFC 8628, `device-flow.ts`): the user enters the device's code here and
+ * compares it on Assent's page. Apps may register themselves (RFC 7591, `dynamic-registration.ts`),
+ * and are registered in Assent as self-registered.
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -40,6 +44,7 @@ import {
   readConsentReturn,
 } from '../../src/client/index.js'
 import { deviceFlowFeature, deviceSignIn } from './device-flow.js'
+import { registerInAssent } from './dynamic-registration.js'
 import { openOidcStorage } from './sqlite-adapter.js'
 
 export interface AssentConnection {
@@ -47,8 +52,9 @@ export interface AssentConnection {
   readonly url: string
   /**
    * A management token with `create:consent_requests read:consent_requests read:resource_servers
-   * read:users` (`read:users` reads a user's permissions when a token is issued), and
-   * `create:portal_sessions` for the connected-apps link.
+   * read:users` (`read:users` reads a user's permissions when a token is issued),
+   * `create:portal_sessions` for the connected-apps link, and `create:clients` for apps that
+   * register themselves.
    */
   readonly token: string
   /** The signing secret of the webhook endpoint registered for `POST /assent/webhooks`. */
@@ -217,6 +223,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       devInteractions: { enabled: false },
       // Device sign-in (RFC 8628): see device-flow.ts.
       deviceFlow: deviceFlowFeature(),
+      // Dynamic client registration (RFC 7591), open as MCP clients expect: dynamic-registration.ts.
+      registration: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => options.defaultAudience,
@@ -234,6 +242,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       },
     },
   })
+
+  // A client that registers itself is registered in Assent as self-registered (DESIGN §3.10).
+  provider.use(registerInAssent(options.assent, storage.adapter('Client')))
 
   // The consent request opened for each interaction, kept beside it in the same storage: what
   // comes back in the URL is only believed when it names that request.
