@@ -215,6 +215,22 @@ describe('the duration chosen', () => {
     expect((await browser.redeem(answered)).body.duration).toBe(DAY)
   })
 
+  it('changed while the page was open: the answer is refused and the page shown again', async () => {
+    const { id, page } = await prompt()
+    await api('PATCH', `/clients/${DEMO.clientId}`, { consent_duration_choices: [HOUR, 7 * DAY] })
+    const stale = await accept(id, page, 'until_removed')
+    expect(stale.status).toBe(409)
+    const html = await stale.text()
+    expect(html).toContain('data-testid="changed-notice"')
+    expect(radios(html).map((r) => r.value)).toEqual([String(HOUR), String(7 * DAY)])
+    expect((await api('GET', `/consent-requests/${id}`)).body.status).toBe('pending')
+    // Answered on the page as it now reads, it counts.
+    const again = { ...page, rendition: renditionOf(html) }
+    expect((await accept(id, again, 'until_removed')).status).toBe(400)
+    const answered = await accept(id, again, String(7 * DAY))
+    expect((await browser.redeem(answered)).body.duration).toBe(7 * DAY)
+  })
+
   it('is refused on a page that offered none; a decline needs none', async () => {
     await api('PATCH', `/clients/${DEMO.clientId}`, { consent_duration_choices: null })
     const { id, page } = await prompt()
