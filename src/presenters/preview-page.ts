@@ -1,8 +1,10 @@
 import type { PromptWarning } from '../consent/index.js'
 import {
+  consentLifetime,
   displayableLogo,
   effectiveScopes,
   flagOn,
+  offeredDurations,
   promptWarnings,
   requiredScopes,
   STANDARD_SCOPES,
@@ -29,7 +31,12 @@ export interface PreviewInput {
   back: string
   /** Per scope of the API, how many grants hold an older version of it. */
   askedAgain?: ReadonlyMap<string, number>
+  /** Show it as a device sign-in (DESIGN §3.10), with a sample code. */
+  device?: boolean
 }
+
+/** The code a device sign-in's preview shows: RFC 8628's own example. */
+const SAMPLE_USER_CODE = 'WDJB-MJHT'
 
 const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, string> = {
   no_description:
@@ -86,7 +93,15 @@ export function previewModel(input: PreviewInput) {
           client,
           api,
           userName: 'user@example.com',
-          redirectUri: client.callbacks[0] ?? 'https://app.example/callback',
+          // A device sign-in has no redirect: the page names the device instead.
+          redirectUri: input.device ? '' : (client.callbacks[0] ?? 'https://app.example/callback'),
+          device: input.device ? { userCode: SAMPLE_USER_CODE, name: null } : null,
+          // The durations users of this client may choose from (DESIGN §3.5.1).
+          durations: offeredDurations(
+            client.consentDurationChoices,
+            tenant.settings.consent_duration_choices,
+            consentLifetime(client, tenant.settings),
+          ),
           scopes: scopes.effective,
           alreadyGranted: 0,
           mode,
@@ -133,6 +148,7 @@ export function previewModel(input: PreviewInput) {
         ...STANDARD_SCOPES.map((value) => ({ value, checked: checked.has(value), standard: true })),
       ],
       locales: input.locales.map((locale) => ({ value: locale, selected: locale === tr.locale })),
+      device: input.device === true,
     },
     lang: tr.locale,
     dir: tr.dir,

@@ -159,3 +159,30 @@ describe('the console', () => {
     expect(await (await s.get('/admin/clients?kind=%3Cscript%3E')).text()).toContain('Mail Helper')
   })
 })
+
+describe('the preview', () => {
+  it('shows the duration choice, the trust block and a device sign-in', async () => {
+    await api('PATCH', `/clients/${DEMO.clientId}`, { consent_duration_choices: [3600, null] })
+    await api('POST', '/clients', {
+      client_id: 'agent',
+      name: 'Helpful Agent',
+      callbacks: ['https://agent.example/cb'],
+      is_dynamic: true,
+    })
+    const s = await consoleSession(t)
+    const plain = await (await s.get(`/admin/preview?client_id=${DEMO.clientId}`)).text()
+    // Both columns show the choice, shown but not answerable.
+    expect(plain.match(/data-testid="duration-choice" disabled/g)).toHaveLength(2)
+    expect(plain).toContain('<span>1 hour</span>')
+    expect(plain).not.toContain('data-testid="user-code"')
+    const device = await (
+      await s.get(`/admin/preview?client_id=${DEMO.clientId}&flow=device`)
+    ).text()
+    expect(device).toMatch(/data-testid="user-code"[^>]*>WDJB-MJHT</)
+    expect(device).toContain('data-testid="device-warning"')
+    expect(device).toContain('name="flow" value="device" checked')
+    const agent = await (await s.get('/admin/preview?client_id=agent')).text()
+    expect(agent).toContain('data-testid="client-trust"')
+    expect(agent).not.toContain('data-testid="duration-choice"')
+  })
+})
