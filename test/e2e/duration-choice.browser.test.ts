@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { management } from '../support/management.js'
 import type { Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
@@ -12,15 +12,13 @@ import type { TestApp } from '../support/test-app.js'
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 
+chromiumForFile((started) => ({ t, server, browser } = started), { env: { ASSENT_DEMO: '1' } })
 beforeAll(async () => {
-  ;({ t, server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
   await management(t)('PATCH', `/clients/${DEMO.clientId}`, {
     consent_duration_choices: [3600, 86_400, 2_592_000, null],
   })
 })
-afterAll(() => stop?.())
 
 describe('the duration choice in Chromium', () => {
   it('is radio buttons, readable at 320 px, with no serious accessibility violation', async () => {

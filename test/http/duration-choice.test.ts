@@ -1,38 +1,27 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser, type PageSession, renditionOf } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import {
+  type ConsentBrowser,
+  demoRequest,
+  type PageSession,
+  renditionOf,
+} from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* How long a grant lasts when the user chooses (DESIGN §3.5.1). */
 
 let t: TestApp
-let api: ReturnType<typeof management>
-let browser: ReturnType<typeof consentBrowser>
+let api: Management
+let browser: ConsentBrowser
 
 const HOUR = 3600
 const DAY = 86_400
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-  browser = consentBrowser(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api, browser } = suite))
 
 const open = (extra: Record<string, unknown> = {}) =>
-  api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    user_name: DEMO.userName,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-    ...extra,
-  })
+  api('POST', '/consent-requests', demoRequest({ user_name: DEMO.userName, ...extra }))
 
 /** The radio buttons of a page: value, label and whether it is checked, in page order. */
 function radios(html: string) {

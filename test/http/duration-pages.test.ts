@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { type ConsentBrowser, cookieOf, csrfOf, demoRequest } from '../support/consent.js'
 import { consoleSession } from '../support/console.js'
-import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import type { Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /*
  * The pages around a chosen duration (DESIGN §3.5.1, §3.7, §5): the connected-apps page says until
@@ -11,29 +11,16 @@ import { createTestApp, type TestApp } from '../support/test-app.js'
  */
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
+let browser: ConsentBrowser
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api, browser } = suite))
 
 const DAY = 86_400
 
 /** The user grants the demo client its scopes, choosing `duration` on the page. */
 async function grant(duration: string) {
-  const browser = consentBrowser(t)
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  const created = await api('POST', '/consent-requests', demoRequest())
   const page = await browser.visit(created.body.id)
   const answered = await browser.answer(created.body.id, 'accept', page, [['duration', duration]])
   expect((await browser.redeem(answered)).body.status).toBe('accepted')
@@ -46,8 +33,8 @@ async function connectedApps(uiLocales = 'en') {
   })
   const path = new URL(link.body.url).pathname
   const page = await t.app.request(path)
-  const linkCookie = (page.headers.getSetCookie()[0] ?? '').split(';')[0] ?? ''
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
+  const linkCookie = cookieOf(page)
+  const csrf = csrfOf(await page.text())
   const opened = await t.app.request(path, {
     method: 'POST',
     headers: {
