@@ -1426,6 +1426,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         changedScopes: [],
         shown: null,
         receiptId: null,
+        chosenDuration: null,
         device: null,
         switchAccountUrl: null,
       })
