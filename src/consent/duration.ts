@@ -35,6 +35,15 @@ export function offeredDurations(
   return unique.length < 2 ? [] : unique
 }
 
+/** Whether two pages offered the same durations (none and an empty list alike). */
+export function sameDurations(
+  a: readonly DurationChoice[] | undefined,
+  b: readonly DurationChoice[] | undefined,
+): boolean {
+  const [x = [], y = []] = [a, b]
+  return x.length === y.length && x.every((choice, index) => choice === y[index])
+}
+
 /**
  * The duration a posted form value names, if the page offered it; `undefined` for anything else
  * (a value the page did not show, a longer one, a spelling the form never sends).

@@ -6,6 +6,7 @@ import {
   grantExpiry,
   offeredDurations,
   parseDurationChoices,
+  sameDurations,
 } from '../../src/consent/index.js'
 
 /* How long a grant lasts when the user chooses (DESIGN §3.5.1). */
@@ -26,6 +27,15 @@ describe('offeredDurations', () => {
   it('caps every choice by the lifetime, "until removed" included, and drops what then repeats', () => {
     expect(offeredDurations([HOUR, 30 * DAY, null], null, 7 * DAY)).toEqual([HOUR, 7 * DAY])
     expect(offeredDurations([DAY, null], null, HOUR)).toEqual([])
+  })
+})
+
+describe('sameDurations', () => {
+  it('compares the choices in order; none is an empty list', () => {
+    expect(sameDurations([HOUR, null], [HOUR, null])).toBe(true)
+    expect(sameDurations(undefined, [])).toBe(true)
+    expect(sameDurations([HOUR, null], [HOUR, DAY])).toBe(false)
+    expect(sameDurations([HOUR], [HOUR, null])).toBe(false)
   })
 })
 

@@ -3,10 +3,9 @@ import {
   chosenDuration,
   consentLifetime,
   DECLINED_ERROR,
-  type DurationChoice,
-  durationValue,
   offeredDurations,
   pickScopes,
+  sameDurations,
   stillDefined,
 } from '../../consent/index.js'
 import type {
@@ -72,10 +71,6 @@ function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDu
     throw new AppError(400, 'invalid_body', 'The form must carry one of the durations it offered')
   return { seconds }
 }
-
-const sameDurations = (a: { durations?: readonly DurationChoice[] }, b: typeof a) =>
-  (a.durations ?? []).map(durationValue).join(' ') ===
-  (b.durations ?? []).map(durationValue).join(' ')
 
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
@@ -276,7 +271,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       if (moved.size > 0) return again('changed', new Set([...reasked, ...moved]))
       // The durations offered changed since (DESIGN §3.5.1): the lines mean what they said, but
       // an accept chose among others; the page as it now reads is shown again. A decline stands.
-      if (input.action === 'accept' && !sameDurations(latest, now))
+      if (input.action === 'accept' && !sameDurations(latest.durations, now.durations))
         return again('updated', reasked)
       // Checked before anything is recorded: a forged duration leaves the request pending.
       const duration =
