@@ -43,6 +43,7 @@ import {
   type ConsentRequestView,
   readConsentReturn,
 } from '../../src/client/index.js'
+import { endWithChosenDuration } from './chosen-duration.js'
 import { deviceFlowFeature, deviceSignIn } from './device-flow.js'
 import { registerInAssent } from './dynamic-registration.js'
 import { openOidcStorage } from './sqlite-adapter.js'
@@ -286,6 +287,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     const audience = decision.audience ?? options.defaultAudience
     if (take(api, true)) grant.addResourceScope(audience, take(api, true))
     if (take(api, false)) grant.rejectResourceScope(audience, take(api, false))
+    // As long as the user chose on Assent's page, when it offered a choice (chosen-duration.ts).
+    endWithChosenDuration(grant, decision)
     // The storage indexes the Grant by account and client as it saves it (`sqlite-adapter.ts`).
     const grantId = await grant.save()
     await provider.interactionFinished(

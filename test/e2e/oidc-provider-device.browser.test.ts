@@ -139,4 +139,33 @@ describe('device sign-in with the oidc-provider example', () => {
     expect(token.body.error).toBe('access_denied')
     await context.close()
   })
+
+  it('a user who picks "1 hour" gives the AS a Grant that ends in an hour', async () => {
+    await management(t)('PATCH', `/clients/${TV}`, { consent_duration_choices: [3600, null] })
+    const saved: { accountId?: string; exp?: number }[] = []
+    const keep = (grant: { accountId?: string; exp?: number }) => saved.push(grant)
+    as.provider.on('grant.saved', keep)
+    try {
+      const device = await startDevice()
+      const context = await browser.newContext({ locale: 'en-US' })
+      const page = await context.newPage()
+      await enterCode(page, device.verification_uri, device.user_code, 'erin')
+      await page.getByText('1 hour', { exact: true }).click()
+      const before = Math.floor(Date.now() / 1000)
+      await page.getByRole('button', { name: 'Accept' }).click()
+      await page.getByTestId('device-done').waitFor()
+      const after = Math.ceil(Date.now() / 1000)
+      expect((await poll(device.device_code)).status).toBe(200)
+      // The Grant, and every token issued under it, ends an hour after the answer.
+      const grant = saved.find((one) => one.accountId === 'erin')
+      expect(grant?.exp).toBeGreaterThanOrEqual(before + 3600)
+      expect(grant?.exp).toBeLessThanOrEqual(after + 3600)
+      const receipts = await management(t)('GET', '/consent-receipts?user_id=erin')
+      expect(receipts.body[0].duration).toBe(3600)
+      await context.close()
+    } finally {
+      as.provider.off('grant.saved', keep)
+      await management(t)('PATCH', `/clients/${TV}`, { consent_duration_choices: null })
+    }
+  })
 })
