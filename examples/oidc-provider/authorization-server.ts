@@ -46,6 +46,11 @@ import {
 import { endWithChosenDuration } from './chosen-duration.js'
 import { deviceFlowFeature, deviceSignIn } from './device-flow.js'
 import { registerInAssent } from './dynamic-registration.js'
+import {
+  requestedDetails,
+  richAuthorizationRequests,
+  withApprovedDetails,
+} from './rich-authorization.js'
 import { openOidcStorage } from './sqlite-adapter.js'
 
 export interface AssentConnection {
@@ -76,6 +81,12 @@ export interface AuthorizationServerOptions {
    * signing key. In memory when absent, so nothing survives a restart.
    */
   readonly databasePath?: string
+  /**
+   * RFC 9396 detail types clients may ask for in `authorization_details` (declared, with their
+   * schemas and wording, on the API in Assent); none: the feature is off. See
+   * `rich-authorization.ts`.
+   */
+  readonly authorizationDetailsTypes?: readonly string[]
 }
 
 /** What the AS reads of an API in Assent (`GET /api/v2/resource-servers/{id}`). */
@@ -241,6 +252,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
           }
         },
       },
+      ...(options.authorizationDetailsTypes
+        ? {
+            richAuthorizationRequests: richAuthorizationRequests(options.authorizationDetailsTypes),
+          }
+        : {}),
     },
   })
 
@@ -287,6 +303,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     const audience = decision.audience ?? options.defaultAudience
     if (take(api, true)) grant.addResourceScope(audience, take(api, true))
     if (take(api, false)) grant.rejectResourceScope(audience, take(api, false))
+    withApprovedDetails(grant, decision)
     // As long as the user chose on Assent's page, when it offered a choice (chosen-duration.ts).
     endWithChosenDuration(grant, decision)
     // The storage indexes the Grant by account and client as it saves it (`sqlite-adapter.ts`).
@@ -374,6 +391,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         ? { prompt: 'consent' }
         : {}),
       ...(typeof params.ui_locales === 'string' ? { ui_locales: params.ui_locales } : {}),
+      ...requestedDetails(params),
     })
     if (opened.status === 'pending') {
       await openedFor.upsert(uid, { consentRequest: opened.id }, OPENED_TTL)

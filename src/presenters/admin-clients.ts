@@ -7,6 +7,7 @@ import {
 } from '../consent/index.js'
 import type { Client, Tenant, TenantSettings } from '../entities.js'
 import type { FormState } from './admin-console.js'
+import { englishName } from './language-names.js'
 
 const clientHref = (client: Pick<Client, 'clientId'>) =>
   `/admin/clients/${encodeURIComponent(client.clientId)}`
@@ -58,6 +59,34 @@ export function clientFormValues(client: Client) {
     callbacks: [...client.callbacks],
     is_first_party: client.isFirstParty,
     consent_duration_choices: durationsText(client.consentDurationChoices),
+    is_verified: client.isVerified,
+    consent_lifetime: client.consentLifetime,
+  }
+}
+
+/** The units a consent lifetime is typed in, largest first; the form stores seconds. */
+export const LIFETIME_UNITS = [
+  { value: 'days', label: 'days', seconds: 86_400 },
+  { value: 'hours', label: 'hours', seconds: 3600 },
+  { value: 'minutes', label: 'minutes', seconds: 60 },
+  { value: 'seconds', label: 'seconds', seconds: 1 },
+] as const
+
+export type LifetimeUnit = (typeof LIFETIME_UNITS)[number]['value']
+
+/** Seconds as the form shows them: in the largest unit that holds them whole. */
+export function lifetimeFields(seconds: number | null): { amount: string; unit: LifetimeUnit } {
+  if (seconds === null) return { amount: '', unit: 'days' }
+  const unit = LIFETIME_UNITS.find((u) => seconds % u.seconds === 0) ?? LIFETIME_UNITS[3]
+  return { amount: String(seconds / unit.seconds), unit: unit.value }
+}
+
+/** The lifetime as typed (after a refusal), else as stored. */
+function lifetimeValues(form: FormState, seconds: number | null) {
+  const stored = lifetimeFields(seconds)
+  return {
+    consent_lifetime: form.values.consent_lifetime ?? stored.amount,
+    consent_lifetime_unit: form.values.consent_lifetime_unit ?? stored.unit,
   }
 }
 
@@ -81,6 +110,9 @@ export function clientModel(input: {
       'is_first_party' in form.values ? form.values.is_first_party === 'on' : shown.is_first_party,
     consent_duration_choices:
       form.values.consent_duration_choices ?? shown.consent_duration_choices,
+    is_verified:
+      'is_verified' in form.values ? form.values.is_verified === 'on' : shown.is_verified,
+    ...lifetimeValues(form, shown.consent_lifetime),
   }
   const logo = displayableLogo(values.logo_uri)
   return {
@@ -89,6 +121,11 @@ export function clientModel(input: {
     deleteAction: `${clientHref(client)}/delete`,
     can: input.can,
     values,
+    units: LIFETIME_UNITS.map((unit) => ({
+      value: unit.value,
+      label: unit.label,
+      selected: unit.value === values.consent_lifetime_unit,
+    })),
     errors: form.errors,
     preview: {
       name: values.name,
@@ -151,6 +188,7 @@ export function settingsModel(input: {
     defaultReturnUrls: input.defaultReturnUrls.join(', '),
     locales: input.locales.map((locale) => ({
       value: locale,
+      name: englishName(locale),
       enabled: enabled.has(locale),
       isDefault: locale === defaultLocale,
     })),

@@ -48,6 +48,8 @@ export type ConsentAnswer = (
       readonly declined?: readonly string[]
       /** The duration picked, when the page offered a choice (DESIGN §3.5.1). */
       readonly duration?: ChosenDuration
+      /** The indexes of the request's RFC 9396 entries approved (DESIGN §3.9). */
+      readonly approvedDetails?: readonly number[]
     }
   /** `error` is what the request's decision then says (the caller's OAuth error code). */
   | { readonly action: 'deny'; readonly at: Date; readonly error: string }

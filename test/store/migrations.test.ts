@@ -68,6 +68,7 @@ describe.each(engines)('migration 2026-11-27-0001-clients-per-tenant on $name', 
       isDynamic: false,
       registeredAt: null,
       consentDurationChoices: null,
+      auth0: {},
       createdAt: new Date(at),
       updatedAt: new Date(at),
     })

@@ -1,5 +1,5 @@
 import { displayableLogo } from '../../consent/index.js'
-import type { Actor, Client, ClientChanges, DurationChoice } from '../../entities.js'
+import type { Actor, Client, ClientChanges, ClientFilter, DurationChoice } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
@@ -24,6 +24,8 @@ export interface ClientInput {
   readonly clientUri?: string | null | undefined
   readonly policyUri?: string | null | undefined
   readonly tosUri?: string | null | undefined
+  /** Auth0's fields kept as sent (DESIGN §4.2.1); on an update they replace the same-named ones. */
+  readonly auth0?: Readonly<Record<string, unknown>> | undefined
 }
 
 /** Set once, when the client is created: whether it registered itself (DESIGN §3.10). */
@@ -59,6 +61,20 @@ function checkCallback(url: string): string {
   return url
 }
 
+/** How long a grant may count (DESIGN §3.5.1): a minute to ten years; `null` follows the tenant. */
+export const CONSENT_LIFETIME = { min: 60, max: 10 * 366 * 86_400 } as const
+
+function checkLifetime(seconds: number | null): number | null {
+  if (seconds === null) return null
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < CONSENT_LIFETIME.min ||
+    seconds > CONSENT_LIFETIME.max
+  )
+    throw new FieldError('consent_lifetime', 'must be between a minute and ten years')
+  return seconds
+}
+
 const notFound = () => new AppError(404, 'inexistent_client', 'The client does not exist')
 
 function checkChanges(input: ClientInput): ClientChanges {
@@ -78,7 +94,9 @@ function checkChanges(input: ClientInput): ClientChanges {
       : {}),
     ...(input.appType !== undefined ? { appType: input.appType } : {}),
     ...(input.isVerified !== undefined ? { isVerified: input.isVerified } : {}),
-    ...(input.consentLifetime !== undefined ? { consentLifetime: input.consentLifetime } : {}),
+    ...(input.consentLifetime !== undefined
+      ? { consentLifetime: checkLifetime(input.consentLifetime) }
+      : {}),
     ...(input.consentDurationChoices !== undefined
       ? {
           consentDurationChoices: checkDurationChoices(
@@ -112,7 +130,7 @@ export function createClients(store: Store, audit: Audit) {
     /** The client, or `undefined` when the tenant has none by that id. */
     find: (tenantId: string, clientId: string): Promise<Client | undefined> =>
       store.clients.get(tenantId, clientId),
-    list: (tenantId: string, page: Page, filter?: { readonly isDynamic?: boolean | undefined }) =>
+    list: (tenantId: string, page: Page, filter?: ClientFilter) =>
       store.clients.list(tenantId, page, filter),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */
@@ -139,6 +157,7 @@ export function createClients(store: Store, audit: Audit) {
         policyUri: changes.policyUri ?? null,
         tosUri: changes.tosUri ?? null,
         isDynamic,
+        auth0: input.auth0 ?? {},
       })
       await audit.record(actor, tenantId, 'client.create', clientId, { after: auditView(created) })
       return created
@@ -153,7 +172,10 @@ export function createClients(store: Store, audit: Audit) {
       const changes = checkChanges(input)
       const before = await get(tenantId, clientId)
       if (before.isDynamic && changes.isFirstParty) throw firstPartyDynamic()
-      const updated = await store.clients.update(tenantId, clientId, changes)
+      const updated = await store.clients.update(tenantId, clientId, {
+        ...changes,
+        ...(input.auth0 ? { auth0: { ...before.auth0, ...input.auth0 } } : {}),
+      })
       if (!updated) throw notFound()
       await audit.record(actor, tenantId, 'client.update', clientId, {
         before: auditView(before),

@@ -3,7 +3,9 @@ import {
   chosenDuration,
   consentLifetime,
   DECLINED_ERROR,
+  detailsChangedSince,
   offeredDurations,
+  pickDetails,
   pickScopes,
   sameDurations,
   stillDefined,
@@ -72,6 +74,8 @@ function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDu
   return { seconds }
 }
 
+const NO_ENTRIES: ReadonlySet<number> = new Set()
+
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
   return { ...tenant, settings }
@@ -117,6 +121,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     changed: ReadonlySet<string>,
     notice: PageNotice | null,
     binding: string | null,
+    changedDetails: ReadonlySet<number> = NO_ENTRIES,
   ): Promise<PromptData> {
     const scopes = stillDefined(request.promptScopes, api)
     const rendition = renditionOf(
@@ -150,7 +155,17 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       for (const scope of stillDefined(shown.effectiveScopes, api))
         if (scope !== 'openid' && !asked.has(scope)) alreadyGranted += 1
     }
-    return { request: shown, client, api, scopes, alreadyGranted, rendition, changed, notice }
+    return {
+      request: shown,
+      client,
+      api,
+      scopes,
+      alreadyGranted,
+      rendition,
+      changed,
+      changedDetails,
+      notice,
+    }
   }
 
   async function find(tenant: Tenant, rawId: string | undefined) {
@@ -158,6 +173,18 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
     if (!request) throw notFound()
     return request
+  }
+
+  /** The entries an accept approves (DESIGN §3.9); a box the page did not show is a 400. */
+  function approvedDetails(shown: ShownPage, checked: readonly string[]): number[] {
+    const approved = pickDetails(shown.details ?? [], checked)
+    if (approved === null)
+      throw new AppError(
+        400,
+        'invalid_body',
+        'authorization_details names an entry the page did not offer to choose',
+      )
+    return approved
   }
 
   /**
@@ -242,7 +269,11 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       const api = await apiOf(tenant, request)
       const reasked = new Set(request.changedScopes)
       const latest = request.shown
-      const again = (notice: PageNotice, changed: ReadonlySet<string>) => {
+      const again = (
+        notice: PageNotice,
+        changed: ReadonlySet<string>,
+        changedDetails: ReadonlySet<number> = NO_ENTRIES,
+      ) => {
         deps.metrics.answers.inc({ outcome: 'stale' })
         return render(
           tenant,
@@ -253,6 +284,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
           changed,
           notice,
           null,
+          changedDetails,
         ).then((prompt): AnswerResult => ({ kind: 'stale', prompt }))
       }
       // Judged against the page it was made on (DESIGN §3.2.2): the latest one rendered …
@@ -268,7 +300,12 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         durationsOf(tenant, client),
       )
       const moved = changedSince(latest, now)
-      if (moved.size > 0) return again('changed', new Set([...reasked, ...moved]))
+      const movedDetails = detailsChangedSince(latest, now)
+      if (moved.size > 0 || movedDetails.size > 0)
+        return again('changed', new Set([...reasked, ...moved]), movedDetails)
+      // A decline approves nothing, whatever boxes came with it.
+      const approved =
+        input.action === 'accept' ? approvedDetails(latest, input.checkedDetails) : []
       // The durations offered changed since (DESIGN §3.5.1): the lines mean what they said, but
       // an accept chose among others; the page as it now reads is shown again. A decline stands.
       if (input.action === 'accept' && !sameDurations(latest.durations, now.durations))
@@ -287,6 +324,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               shown: latest,
               ...accepted(request, api, latest, input.checked),
               ...(duration ? { duration } : {}),
+              ...(latest.details ? { approvedDetails: approved } : {}),
             }
           : { action: input.action, at, verifierHash, shown: latest, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)

@@ -1,5 +1,11 @@
-import type { Kysely } from 'kysely'
-import type { Client, ClientChanges, DurationChoice, NewClient } from '../../entities.js'
+import { type Kysely, sql } from 'kysely'
+import type {
+  Client,
+  ClientChanges,
+  ClientFilter,
+  DurationChoice,
+  NewClient,
+} from '../../entities.js'
 import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
 import { conflictAs } from './conflict.js'
@@ -37,6 +43,7 @@ export async function createClient(
     // A self-registered app's registration is its creation here.
     registered_at: client.isDynamic ? at : null,
     consent_duration_choices: choicesJson(client.consentDurationChoices),
+    auth0: json(client.auth0 ?? {}),
   }
   await conflictAs('client', () => db.insertInto('clients').values(row).execute())
   return toClient(row)
@@ -56,13 +63,24 @@ export async function findClient(
   return row ? toClient(row) : undefined
 }
 
+/** The tenant's clients, only those `filter` matches when given (Auth0's `GET /clients` filters). */
 export async function listClients(
   db: Kysely<Database>,
   tenantId: string,
   page: Page,
-  filter: { readonly isDynamic?: boolean | undefined } = {},
+  filter: ClientFilter = {},
 ): Promise<Paged<Client>> {
   let query = db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId)
+  if (filter.isFirstParty !== undefined)
+    query = query.where('is_first_party', '=', bit(filter.isFirstParty))
+  if (filter.appTypes) query = query.where('app_type', 'in', [...filter.appTypes])
+  if (filter.q) {
+    // Any part of the name or the id, whatever its case, with one escape on SQLite and PostgreSQL.
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where(
+      sql<boolean>`(lower(name) like ${pattern} escape '\\' or lower(client_id) like ${pattern} escape '\\')`,
+    )
+  }
   // `is_dynamic` is null for clients made before it existed: those did not register themselves.
   if (filter.isDynamic === true) query = query.where('is_dynamic', '=', 1)
   else if (filter.isDynamic === false)
@@ -90,6 +108,7 @@ export async function updateClient(
   if (changes.tosUri !== undefined) set.tos_uri = changes.tosUri
   if (changes.consentDurationChoices !== undefined)
     set.consent_duration_choices = choicesJson(changes.consentDurationChoices)
+  if (changes.auth0 !== undefined) set.auth0 = json(changes.auth0)
   const result = await db
     .updateTable('clients')
     .set(set)
