@@ -142,6 +142,14 @@ describe('the console', () => {
     expect(only).not.toContain('Mail Helper')
     expect(rows(only)).toBe(1)
     expect(only).toMatch(/href="\/admin\/clients\?kind=self_registered" aria-current="page"/)
+    // The Management API filters alike.
+    const ids = async (query: string) =>
+      ((await api('GET', `/clients${query}`)).body as { client_id: string }[]).map(
+        (client) => client.client_id,
+      )
+    expect(await ids('?is_dynamic=true')).toEqual(['agent'])
+    expect(await ids('?is_dynamic=false')).not.toContain('agent')
+    expect(await ids('?is_dynamic=false')).toContain(DEMO.clientId)
     // An unknown filter shows them all.
     expect(await (await s.get('/admin/clients?kind=%3Cscript%3E')).text()).toContain('Mail Helper')
   })

@@ -52,6 +52,7 @@ export function clientHandlers({ clients }: AppDeps) {
           isFirstParty: query.is_first_party,
           appTypes: query.app_type,
           q: query.q,
+          isDynamic: query.is_dynamic,
         })
     const json = items.map((item) => pickFields(clientJson(item), query))
     return c.json(listJson('clients', json, total, query), 200)

@@ -100,6 +100,8 @@ const listQuery = paginationQuery.extend({
     .optional(),
   /** Any part of the name or the client id, whatever its case. */
   q: z.string().min(1).max(200).optional(),
+  /** Extension (DESIGN §3.10): only the self-registered clients (`true`), or only the others. */
+  is_dynamic: booleanQuery.optional(),
 })
 
 const clientIdParam = z.object({ client_id: z.string() })
