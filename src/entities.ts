@@ -1,6 +1,7 @@
 import type {
   Api,
   ApiScope,
+  AuthorizationDetail,
   DeviceSignIn,
   GrantedScope,
   RenditionContent,
@@ -197,6 +198,10 @@ export interface ConsentRequest {
   readonly shown: ShownPage | null
   /** The receipt its verify wrote (DESIGN §3.6). */
   readonly receiptId: string | null
+  /** The RFC 9396 entries the AS asked about, as it sent them (DESIGN §3.9); `null`: none. */
+  readonly authorizationDetails: readonly AuthorizationDetail[] | null
+  /** The indexes of the entries an accept approved; `null` until answered, or with no entries. */
+  readonly approvedDetails: readonly number[] | null
 }
 
 /** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
@@ -214,11 +219,18 @@ export type NewConsentRequest = Omit<
   | 'receiptId'
   | 'device'
   | 'switchAccountUrl'
+  | 'authorizationDetails'
+  | 'approvedDetails'
 > &
   Partial<
     Pick<
       ConsentRequest,
-      'granular' | 'requiredScopes' | 'changedScopes' | 'device' | 'switchAccountUrl'
+      | 'granular'
+      | 'requiredScopes'
+      | 'changedScopes'
+      | 'device'
+      | 'switchAccountUrl'
+      | 'authorizationDetails'
     >
   >
 

@@ -156,6 +156,10 @@ export interface Database {
     user_code: string | null
     device_name: string | null
     switch_account_url: string | null
+    /** The request's RFC 9396 entries as JSON (DESIGN §3.9); `null` when it carries none. */
+    authorization_details: string | null
+    /** The indexes of the entries the user approved, as JSON; `null` until answered. */
+    approved_details: string | null
   }
   consent_stats: {
     tenant_id: string

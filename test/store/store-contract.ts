@@ -646,6 +646,58 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.consentRequests.get('t1', 'req_device_000000001'))?.shown).toEqual(page)
     })
 
+    it('keeps a request’s RFC 9396 entries as sent, its page’s lines for them and the entries approved (DESIGN §3.9)', async () => {
+      const entries = [
+        { type: 'payment_initiation', instructedAmount: { currency: 'EUR', amount: '123.50' } },
+        { type: 'payment_initiation', creditorName: 'Merchant "B" \\ \u00e9', n: 1.5, ok: true },
+      ]
+      await store.consentRequests.create(
+        pending('req_details_00000001', { authorizationDetails: entries }),
+      )
+      await store.consentRequests.create(pending('req_nodetail_0000001'))
+      expect(await store.consentRequests.get('t1', 'req_details_00000001')).toMatchObject({
+        authorizationDetails: entries,
+        approvedDetails: null,
+      })
+      expect(await store.consentRequests.get('t1', 'req_nodetail_0000001')).toMatchObject({
+        authorizationDetails: null,
+        approvedDetails: null,
+      })
+      const page = {
+        ...SHOWN,
+        details: [
+          {
+            index: 0,
+            type: 'payment_initiation',
+            text: 'Pay €123.50',
+            fields: [],
+            kind: 'optional',
+          },
+          {
+            index: 1,
+            type: 'payment_initiation',
+            text: 'Pay Merchant "B"',
+            fields: [['creditor name', 'Merchant "B"']],
+            kind: 'optional',
+          },
+        ],
+      } as const
+      await store.consentRequests.bind('t1', 'req_details_00000001', 'browser', page)
+      expect((await store.consentRequests.get('t1', 'req_details_00000001'))?.shown).toEqual(page)
+      const answered = await store.consentRequests.answer('t1', 'req_details_00000001', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        approvedDetails: [1],
+        verifierHash: 'h',
+        shown: page,
+      })
+      expect(answered.outcome === 'answered' && answered.request.approvedDetails).toEqual([1])
+      expect(
+        (await store.consentRequests.get('t1', 'req_details_00000001'))?.approvedDetails,
+      ).toEqual([1])
+    })
+
     it('records the latest page shown, and writes an answer only on that page', async () => {
       await store.consentRequests.create(pending('req_page_00000000001'))
       await openPage(store, 't1', 'req_page_00000000001')
@@ -1420,6 +1472,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         receiptId: null,
         device: null,
         switchAccountUrl: null,
+        authorizationDetails: null,
+        approvedDetails: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

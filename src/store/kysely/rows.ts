@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
 import type {
   ApiScope,
+  AuthorizationDetail,
   DetailType,
   GrantedScope,
   ResourceLabels,
@@ -198,6 +199,12 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     changedScopes: row.changed_scopes === null ? NONE : sharedList(list(row.changed_scopes), NONE),
     shown: row.shown === null ? null : toShown(row.shown),
     receiptId: row.receipt_id,
+    authorizationDetails:
+      row.authorization_details === null
+        ? null
+        : (JSON.parse(row.authorization_details) as AuthorizationDetail[]),
+    approvedDetails:
+      row.approved_details === null ? null : (JSON.parse(row.approved_details) as number[]),
   }
 }
 
@@ -245,6 +252,10 @@ export function storedConsentRequest(
     changedScopes: sharedList(request.changedScopes ?? NONE, NONE),
     shown: null,
     receiptId: null,
+    authorizationDetails: request.authorizationDetails?.length
+      ? request.authorizationDetails
+      : null,
+    approvedDetails: null,
   }
 }
 
@@ -273,6 +284,7 @@ function toShown(text: string): ShownPage {
     ),
     versions: raw.versions ?? {},
     ...(raw.device ? { device: raw.device } : {}),
+    ...(raw.details ? { details: raw.details } : {}),
     at: new Date(raw.at),
   }
 }
