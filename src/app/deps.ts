@@ -107,7 +107,8 @@ export function appDeps(parts: {
     }),
     adminSessions: createAdminSessions(parts.store, parts.now),
     preview: createPreview(parts.store),
-    insights: (tenantId, now) => insights(parts.store, tenantId, now),
+    insights: (tenantId, now) =>
+      insights(parts.store, tenantId, now, parts.config.requestTtlSeconds),
     csrf: createCsrf((create) => parts.store.keys.getOrCreate('csrf', create), {
       secure: parts.config.publicUrl.protocol === 'https:',
     }),

@@ -4,13 +4,19 @@ import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { plainText, theirs } from '../i18n/rich-text.js'
 import type { ConnectedApp, PortalPage } from '../read-models.js'
-import { promptLineViews } from './consent-page.js'
+import { type LanguageChoice, languagePicker, promptLineViews } from './consent-page.js'
 
 /** Where a card's "Remove access" form posts (DESIGN §3.7). */
 export const revokeAction = (clientId: string) =>
   `/account/apps/${encodeURIComponent(clientId)}/revoke`
 
-function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Translator) {
+function appCard(
+  app: ConnectedApp,
+  index: number,
+  mode: PromptMode,
+  tr: Translator,
+  query: string,
+) {
   const { client } = app
   const values = { client: client.name }
   return {
@@ -29,7 +35,7 @@ function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Transla
       ),
     }),
     dateTime: app.grantedAt.toISOString(),
-    action: revokeAction(client.clientId),
+    action: `${revokeAction(client.clientId)}${query}`,
   }
 }
 
@@ -41,19 +47,30 @@ export function accountAppsModel(
     mode: PromptMode
     csrf: string
     returnTo: string | null
+    /** The tenant's languages, for the same compact picker as the prompt's (DESIGN §3.2.1). */
+    languages: readonly LanguageChoice[]
+    /** The language the user picked on this page, kept through a "Remove access". */
+    picked: string | undefined
   },
   tr: Translator,
 ) {
   const { page } = input
+  const keep = input.picked ? `?ui_locales=${encodeURIComponent(input.picked)}` : ''
   return {
-    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr)),
+    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr, keep)),
     removed: page.removed ? tr.rich('account.removed', { client: page.removed.name }) : null,
     csrf: input.csrf,
     returnTo: input.returnTo,
     receiptsHref: '/account/receipts.json',
+    languages: languagePicker(input.languages, tr),
     text: {
       title: tr.t('account.title'),
-      intro: tr.rich('account.intro', { tenant: input.tenant.settings.friendly_name }),
+      // "These apps can access…" introduces a list; with no app the empty line says it alone.
+      intro:
+        page.apps.length > 0
+          ? tr.rich('account.intro', { tenant: input.tenant.settings.friendly_name })
+          : null,
+      signedInAs: tr.rich('page.signedInAs', { user: page.user }),
       empty: tr.t('account.empty'),
       permissions: tr.t('account.permissions'),
       remove: tr.t('account.remove'),

@@ -23,10 +23,14 @@ export function apiListModel(input: {
   }
 }
 
-type Tab = 'settings' | 'permissions'
+type Tab = 'settings' | 'permissions' | 'labels'
+
+/** An API's Labels tab, open at one resource (DESIGN §4.2: grouped lines in every language). */
+export const labelsHref = (api: Pick<ResourceServer, 'id'>, resource?: string) =>
+  `/admin/apis/${encodeURIComponent(api.id)}/labels${resource === undefined ? '' : `?resource=${encodeURIComponent(resource)}`}`
 
 /** The header and tabs of one API's page (Settings, Permissions, and the preview link). */
-function apiHeader(api: ResourceServer, current: Tab) {
+export function apiHeader(api: ResourceServer, current: Tab) {
   return {
     name: api.name,
     identifier: api.identifier,
@@ -37,6 +41,7 @@ function apiHeader(api: ResourceServer, current: Tab) {
         href: `${base(api)}/permissions`,
         current: current === 'permissions',
       },
+      { label: 'Labels', href: labelsHref(api), current: current === 'labels' },
     ],
     previewHref: `/admin/preview?audience=${encodeURIComponent(api.identifier)}`,
   }

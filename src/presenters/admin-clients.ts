@@ -1,6 +1,7 @@
 import { displayableLogo, type FlagName, flagOn, TENANT_FLAGS } from '../consent/index.js'
 import type { Client, Tenant, TenantSettings } from '../entities.js'
 import type { FormState } from './admin-console.js'
+import { englishName } from './language-names.js'
 
 const clientHref = (client: Pick<Client, 'clientId'>) =>
   `/admin/clients/${encodeURIComponent(client.clientId)}`
@@ -33,6 +34,34 @@ export function clientFormValues(client: Client) {
     logo_uri: client.logoUri ?? '',
     callbacks: [...client.callbacks],
     is_first_party: client.isFirstParty,
+    is_verified: client.isVerified,
+    consent_lifetime: client.consentLifetime,
+  }
+}
+
+/** The units a consent lifetime is typed in, largest first; the form stores seconds. */
+export const LIFETIME_UNITS = [
+  { value: 'days', label: 'days', seconds: 86_400 },
+  { value: 'hours', label: 'hours', seconds: 3600 },
+  { value: 'minutes', label: 'minutes', seconds: 60 },
+  { value: 'seconds', label: 'seconds', seconds: 1 },
+] as const
+
+export type LifetimeUnit = (typeof LIFETIME_UNITS)[number]['value']
+
+/** Seconds as the form shows them: in the largest unit that holds them whole. */
+export function lifetimeFields(seconds: number | null): { amount: string; unit: LifetimeUnit } {
+  if (seconds === null) return { amount: '', unit: 'days' }
+  const unit = LIFETIME_UNITS.find((u) => seconds % u.seconds === 0) ?? LIFETIME_UNITS[3]
+  return { amount: String(seconds / unit.seconds), unit: unit.value }
+}
+
+/** The lifetime as typed (after a refusal), else as stored. */
+function lifetimeValues(form: FormState, seconds: number | null) {
+  const stored = lifetimeFields(seconds)
+  return {
+    consent_lifetime: form.values.consent_lifetime ?? stored.amount,
+    consent_lifetime_unit: form.values.consent_lifetime_unit ?? stored.unit,
   }
 }
 
@@ -54,6 +83,9 @@ export function clientModel(input: {
     callbacks: form.values.callbacks ?? shown.callbacks.join('\n'),
     is_first_party:
       'is_first_party' in form.values ? form.values.is_first_party === 'on' : shown.is_first_party,
+    is_verified:
+      'is_verified' in form.values ? form.values.is_verified === 'on' : shown.is_verified,
+    ...lifetimeValues(form, shown.consent_lifetime),
   }
   const logo = displayableLogo(values.logo_uri)
   return {
@@ -62,6 +94,11 @@ export function clientModel(input: {
     deleteAction: `${clientHref(client)}/delete`,
     can: input.can,
     values,
+    units: LIFETIME_UNITS.map((unit) => ({
+      value: unit.value,
+      label: unit.label,
+      selected: unit.value === values.consent_lifetime_unit,
+    })),
     errors: form.errors,
     preview: {
       name: values.name,
@@ -122,6 +159,7 @@ export function settingsModel(input: {
     defaultReturnUrls: input.defaultReturnUrls.join(', '),
     locales: input.locales.map((locale) => ({
       value: locale,
+      name: englishName(locale),
       enabled: enabled.has(locale),
       isDefault: locale === defaultLocale,
     })),

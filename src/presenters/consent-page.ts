@@ -314,7 +314,6 @@ export function consentPageModel(input: ConsentPageInput) {
             : null,
     text: {
       title: tr.rich('page.title', values),
-      greeting: tr.rich('page.greeting', values),
       message: tr.rich('page.message', values),
       permissions: tr.t('page.permissions'),
       onlyIdentity: tr.rich('page.onlyIdentity', values),

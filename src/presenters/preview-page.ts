@@ -13,7 +13,9 @@ import {
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { isolate } from '../i18n/rich-text.js'
+import { labelsHref } from './admin-apis.js'
 import { consentPageModel, promptMode } from './consent-page.js'
+import { englishName } from './language-names.js'
 
 export interface PreviewInput {
   tenant: Tenant
@@ -87,19 +89,9 @@ const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, 
     'This client has no logo that can be shown: the prompt shows its initial instead.',
 }
 
-/**
- * The admin pages are English: a locale named in English ("German" for `de`). Made on first use:
- * its data is 5 MB of the process that the consent page never needs.
- */
-let englishNames: Intl.DisplayNames | undefined
-function englishName(locale: string): string | undefined {
-  englishNames ??= new Intl.DisplayNames('en', { type: 'language' })
-  return englishNames.of(locale)
-}
-
 function warningText(warning: PromptWarning, locale: string): string {
   if (warning.kind !== 'no_resource_label') return WARNING_TEXT[warning.kind]
-  return `No ${englishName(locale) ?? locale} label for “${warning.resource}”: grouped, its line keeps the API's own words (set consent_resources).`
+  return `No ${englishName(locale)} label for “${warning.resource}”: grouped, its line keeps the API's own words.`
 }
 
 /**
@@ -176,7 +168,11 @@ export function previewModel(input: PreviewInput) {
         })),
         ...STANDARD_SCOPES.map((value) => ({ value, checked: checked.has(value), standard: true })),
       ],
-      locales: input.locales.map((locale) => ({ value: locale, selected: locale === tr.locale })),
+      locales: input.locales.map((locale) => ({
+        value: locale,
+        name: englishName(locale),
+        selected: locale === tr.locale,
+      })),
       details: input.details?.text ?? '',
     },
     lang: tr.locale,
@@ -193,13 +189,19 @@ export function previewModel(input: PreviewInput) {
       ...warnings.map((warning) => ({
         text: warningText(warning, tr.locale),
         scopes: warning.scopes,
+        // Where the admin adds what is missing: the API's Labels tab, at that resource.
+        fix:
+          warning.kind === 'no_resource_label' && api
+            ? { href: labelsHref(api, warning.resource), text: 'Add labels' }
+            : null,
       })),
       // A reworded scope is asked for again (DESIGN §3.5.1): say how many users that reaches.
       ...[...(input.askedAgain ?? new Map())].map(([scope, users]) => ({
         text: `Its description or label changed since users granted it: ${users} ${users === 1 ? 'user' : 'users'} will be asked again.`,
         scopes: [scope],
+        fix: null,
       })),
-      ...detailWarnings(input),
+      ...detailWarnings(input).map((warning) => ({ ...warning, fix: null })),
     ],
     flag: {
       on: live === 'descriptions',

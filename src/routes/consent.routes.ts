@@ -20,7 +20,7 @@ import { parseQuery } from '../web/edge/validate.js'
 import { limitBody } from '../web/middleware/body-limit.js'
 import { respondWithError } from '../web/middleware/error-handler.js'
 import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
-import { tenantLocales, useLocale } from '../web/render/locale.js'
+import { languagePick, tenantLocales, useLocale, withPick } from '../web/render/locale.js'
 import { compilePage, createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
 import { pageHtml, pagePolicy } from '../web/render/render.js'
 import { completeResponse } from '../web/render/response.js'
@@ -44,15 +44,6 @@ const answerForm = z.object({
     .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
 })
 
-// The language picker's choice (DESIGN §3.2.1): a tag the user picked, ahead of the request's own.
-const promptQuery = z.object({
-  ui_locales: z
-    .string()
-    .max(35)
-    .regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'one BCP 47 language tag')
-    .optional(),
-})
-
 const HTML = { 'content-type': 'text/html; charset=UTF-8' } as const
 
 /** `GET /consent/{id}` shows the prompt; `POST /consent/{id}` answers it (DESIGN §3.2). */
@@ -66,9 +57,8 @@ export function consentRoutes(deps: AppDeps) {
     const request = await flow.find(tenant, c.req.param('id'))
     // The user's pick first, then the request's own preferences (a pick the tenant disabled).
     // (The link an AS sends carries no query: nothing to parse on most views.)
-    const picked = c.req.url.includes('?') ? parseQuery(c, promptQuery).ui_locales : undefined
-    const asked = request.uiLocales
-    const tr = useLocale(c, deps, picked ? (asked ? `${picked} ${asked}` : picked) : asked || null)
+    const picked = c.req.url.includes('?') ? parseQuery(c, languagePick).ui_locales : undefined
+    const tr = useLocale(c, deps, withPick(picked, request.uiLocales))
     const cookie = csrf.readCookie(c, CONSENT_CSRF_COOKIE)
     try {
       return await promptPage(c, tenant, request, tr, cookie)

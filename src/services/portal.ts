@@ -252,8 +252,12 @@ export function createPortalService(deps: PortalDeps): PortalService {
     apps,
 
     async page(tenant, session, removedClientId) {
-      const connected = await apps(tenant, session.userId)
+      const [connected, user] = await Promise.all([
+        apps(tenant, session.userId),
+        nameOf(tenant, session.userId),
+      ])
       return {
+        user,
         apps: connected,
         removed: await justRemoved(tenant, session, connected, removedClientId),
       }

@@ -180,6 +180,11 @@ export interface Store {
     ): Promise<void>
     get(tenantId: string, userId: string): Promise<User | undefined>
     /**
+     * Users seen, most recently seen first; `search` matches any part of the id, name or email,
+     * whatever its case.
+     */
+    list(tenantId: string, page: Page, search?: string): Promise<Paged<User>>
+    /**
      * The right to erasure (DESIGN §3.6): every grant, request, receipt, permission, role
      * assignment, portal session and webhook event about the user, and the user.
      */

@@ -485,6 +485,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
       })
     })
 
+    it('lists users most recently seen first, found by any part of id, name or email', async () => {
+      await store.users.remember('t1', { userId: 'auth0|ana', name: 'Ana Silva', email: null })
+      await store.users.remember('t1', { userId: 'u_50%', name: null, email: 'Bo@Example.com' })
+      await store.users.remember('t1', { userId: 'u_3', name: 'Chen', email: 'chen@x.example' })
+      await store.tenants.create({
+        id: 't2',
+        domains: ['two.example'],
+        settings: { friendly_name: 'Two', flags: {} },
+      })
+      await store.users.remember('t2', { userId: 'elsewhere', name: 'Ana', email: null })
+      const page = { page: 0, perPage: 10 }
+      const ids = async (search?: string, p = page) =>
+        (await store.users.list('t1', p, search)).items.map((u) => u.userId)
+      expect((await store.users.list('t1', page)).total).toBe(3)
+      expect(await ids('ANA')).toEqual(['auth0|ana'])
+      expect(await ids('example.com')).toEqual(['u_50%'])
+      expect(await ids('auth0|')).toEqual(['auth0|ana'])
+      // Wildcards and quotes are text, not patterns or SQL.
+      expect(await ids('%')).toEqual(['u_50%'])
+      expect(await ids('_')).toEqual(['u_3', 'u_50%'])
+      expect(await ids("' or 1=1 --")).toEqual([])
+      expect((await store.users.list('t1', { page: 1, perPage: 2 })).items).toHaveLength(1)
+    })
+
     it('gives a user the permissions they hold directly', async () => {
       await store.permissions.grantToUser('t1', 'u1', server.identifier, [
         'read:messages',

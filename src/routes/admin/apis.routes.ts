@@ -15,6 +15,7 @@ import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
 import {
+  afterChange,
   allow,
   attempt,
   can,
@@ -135,7 +136,7 @@ export function adminApiRoutes(deps: AppDeps) {
       }),
     )
     if (!done.ok) return renderList(c, done.form, 400)
-    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+    return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 'created')
   })
 
   app.get('/:id', (c) =>
@@ -162,14 +163,14 @@ export function adminApiRoutes(deps: AppDeps) {
       })
     })
     if (!done.ok) return renderSettings(c, done.form, 400)
-    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/settings`, 303)
+    return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/settings`, 'saved')
   })
 
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:resource_servers')
     await apis.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
-    return c.redirect('/admin/apis', 303)
+    return afterChange(c, '/admin/apis', 'deleted')
   })
 
   app.get('/:id/permissions', (c) => renderPermissions(c, emptyForm))
@@ -184,7 +185,8 @@ export function adminApiRoutes(deps: AppDeps) {
       return apis.addScope(actor, tenantId, id, form.value, form.description)
     })
     if (!done.ok) return renderPermissions(c, done.form, 400)
-    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+    const what = form.delete !== undefined ? 'deleted' : form.move ? 'saved' : 'added'
+    return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, what)
   })
 
   app.get('/:id/permissions/edit', async (c) => {
@@ -230,7 +232,7 @@ export function adminApiRoutes(deps: AppDeps) {
       )
     })
     if (done.ok)
-      return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+      return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 'saved')
     const api = await apis.get(tenantOf(c), c.req.param('id'))
     const model = permissionEditModel({ api, value: form.value, form: done.form })
     return renderConsole(

@@ -1,12 +1,19 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { clientFormValues, clientListModel, clientModel } from '../../presenters/admin-clients.js'
+import {
+  clientFormValues,
+  clientListModel,
+  clientModel,
+  LIFETIME_UNITS,
+  type LifetimeUnit,
+} from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import type { AppEnv } from '../../web/context.js'
 import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
 import {
+  afterChange,
   allow,
   attempt,
   can,
@@ -27,8 +34,25 @@ const editForm = z.object({
   logo_uri: z.string().max(4000).optional(),
   callbacks: z.string().max(40_000).optional(),
   is_first_party: checkbox,
+  is_verified: checkbox,
+  // A number in a unit; blank follows the tenant. Checked by the service as the API's value is.
+  consent_lifetime: z.string().trim().max(20).optional(),
+  consent_lifetime_unit: z.enum(['days', 'hours', 'minutes', 'seconds']).default('days'),
   intent: z.enum(['save', 'preview']).default('save'),
 })
+/** The typed lifetime in seconds: `null` when blank (the tenant's), `undefined` when not shown. */
+function lifetimeSeconds(
+  amount: string | undefined,
+  unit: LifetimeUnit,
+): number | null | undefined {
+  if (amount === undefined) return undefined
+  if (amount === '') return null
+  const seconds = LIFETIME_UNITS.find((u) => u.value === unit)?.seconds ?? 86_400
+  // Not a whole number: a value below any lifetime, which the service's own rule refuses
+  // beside the field (NaN would compare equal to "unset" in changedFields).
+  return /^\d+$/.test(amount) ? Number(amount) * seconds : -1
+}
+
 const lines = (value: string) =>
   value
     .split(/\r?\n/)
@@ -94,7 +118,7 @@ export function adminClientRoutes(deps: AppDeps) {
       }),
     )
     if (!done.ok) return renderList(c, done.form, 400)
-    return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
+    return afterChange(c, `/admin/clients/${encodeURIComponent(done.value.clientId)}`, 'created')
   })
 
   app.get('/:id', (c) => renderClient(c, emptyForm))
@@ -108,9 +132,11 @@ export function adminClientRoutes(deps: AppDeps) {
     const [actor, tenantId] = [c.get('actor'), tenantOf(c)]
     const done = await attempt(values, async () => {
       const client = await clients.get(tenantId, c.req.param('id'))
+      const { consent_lifetime_unit: unit, ...fields } = form
       const posted = {
-        ...form,
+        ...fields,
         callbacks: form.callbacks === undefined ? undefined : lines(form.callbacks),
+        consent_lifetime: lifetimeSeconds(form.consent_lifetime, unit),
       }
       const changed = changedFields(posted, clientFormValues(client))
       if (!changed) return client
@@ -120,17 +146,19 @@ export function adminClientRoutes(deps: AppDeps) {
         logoUri: changed.logo_uri,
         callbacks: changed.callbacks,
         isFirstParty: changed.is_first_party,
+        isVerified: changed.is_verified,
+        consentLifetime: changed.consent_lifetime,
       })
     })
     if (!done.ok) return renderClient(c, done.form, 400)
-    return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
+    return afterChange(c, `/admin/clients/${encodeURIComponent(done.value.clientId)}`, 'saved')
   })
 
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:clients')
     await clients.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
-    return c.redirect('/admin/clients', 303)
+    return afterChange(c, '/admin/clients', 'deleted')
   })
 
   return app

@@ -1,8 +1,15 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { AppError, ConflictError, FieldError } from '../../errors.js'
-import { consoleShell, type FormState, type SectionId } from '../../presenters/admin-console.js'
+import {
+  consoleShell,
+  type Done,
+  doneHref,
+  type FormState,
+  type SectionId,
+} from '../../presenters/admin-console.js'
+import type { PickerQuery } from '../../presenters/admin-rbac.js'
 import type { GrantedScopes } from '../../read-models.js'
 import type { AppEnv } from '../../web/context.js'
 import { readForm } from '../../web/edge/forms.js'
@@ -98,11 +105,23 @@ export async function attempt<T>(
   }
 }
 
+/** After a change went through: back to `href`, which says so (`role="status"`). */
+export function afterChange(c: Context<AppEnv>, href: string, done: Done) {
+  return c.redirect(doneHref(href, done), 303)
+}
+
 /** Renders a console page: the shell (tenant, sections, sign-out form) around the view-model. */
 export async function renderConsole(
   c: Context<AppEnv>,
   deps: AppDeps,
-  page: { view: string; section: SectionId; title: string; status?: ContentfulStatusCode },
+  page: {
+    view: string
+    section: SectionId
+    title: string
+    status?: ContentfulStatusCode
+    /** A change that went through on this very response (no redirect to say it). */
+    done?: Done
+  },
   model: object,
 ) {
   const shell = consoleShell({
@@ -110,6 +129,8 @@ export async function renderConsole(
     scopes: sessionScopes(c),
     current: page.section,
     csrf: await deps.csrf.token('admin', c.get('adminCookie')),
+    // A refused form is not a change that went through, whatever the address says.
+    done: page.done ?? (page.status ? undefined : c.req.query('done')),
   })
   return renderPage(
     c,
@@ -123,6 +144,17 @@ export async function renderConsole(
     },
   )
 }
+
+/**
+ * A permission picker's state in the page's query (`?api=&find=`). An odd value only shows the
+ * picker at its start: these only choose what a list shows.
+ */
+const pickerQuery = z.object({
+  api: z.string().max(100).optional().catch(undefined),
+  find: z.string().max(200).optional().catch(undefined),
+})
+
+export const pickerOf = (c: Context<AppEnv>): PickerQuery => pickerQuery.parse(c.req.query())
 
 /** A permission chosen in a `<select>`: `identifier permission` (see `permissionKey`). */
 export function parsePermissionKey(key: string) {

@@ -10,6 +10,7 @@ import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
 import {
+  afterChange,
   allow,
   attempt,
   can,
@@ -151,7 +152,7 @@ export function adminSettingsRoutes(deps: AppDeps) {
         : tenant
     })
     if (!done.ok) return render(c, done.form, 400)
-    return c.redirect('/admin/settings', 303)
+    return afterChange(c, '/admin/settings', 'saved')
   })
 
   return app

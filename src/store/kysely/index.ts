@@ -41,6 +41,7 @@ import {
   listRoles,
   listRoleUsers,
   listUserRoles,
+  listUsers,
   type PermissionOwner,
   permissionNamesFor,
   rememberUser,
@@ -184,6 +185,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     users: {
       remember: (tenantId, seen) => rememberUser(db, ctx.now(), tenantId, seen),
       get: (tenantId, userId) => findUser(db, tenantId, userId),
+      list: (tenantId, page, search) => listUsers(db, tenantId, page, search),
       erase: (tenantId, userId) => eraseUser(db, tenantId, userId),
     },
 
