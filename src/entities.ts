@@ -3,6 +3,7 @@ import type {
   ApiScope,
   AuthorizationDetail,
   DeviceSignIn,
+  DurationChoice,
   GrantedScope,
   RenditionContent,
   TenantFlags,
@@ -24,6 +25,8 @@ export interface TenantSettings {
   consent_lifetime?: number
   /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
   dynamic_client_consent_lifetime?: number
+  /** How long users may choose to allow an app, unless the client sets its own (DESIGN §3.5.1). */
+  consent_duration_choices?: DurationChoice[]
   /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
   auth0?: Record<string, unknown>
 }
@@ -60,6 +63,8 @@ export interface Client {
   readonly isVerified: boolean
   /** Seconds a grant to this client counts (DESIGN §3.5.1); `null`: the tenant's setting. */
   readonly consentLifetime: number | null
+  /** The durations its prompt offers (DESIGN §3.5.1); `null`: the tenant's. */
+  readonly consentDurationChoices: readonly DurationChoice[] | null
   /** The app's home page, privacy policy and terms (https, or http on loopback). */
   readonly clientUri: string | null
   readonly policyUri: string | null
@@ -81,6 +86,7 @@ export type NewClient = Omit<
   | 'updatedAt'
   | 'isVerified'
   | 'consentLifetime'
+  | 'consentDurationChoices'
   | 'clientUri'
   | 'policyUri'
   | 'tosUri'
@@ -90,7 +96,13 @@ export type NewClient = Omit<
   Partial<
     Pick<
       Client,
-      'isVerified' | 'consentLifetime' | 'clientUri' | 'policyUri' | 'tosUri' | 'isDynamic'
+      | 'isVerified'
+      | 'consentLifetime'
+      | 'consentDurationChoices'
+      | 'clientUri'
+      | 'policyUri'
+      | 'tosUri'
+      | 'isDynamic'
     >
   >
 
@@ -103,6 +115,8 @@ export interface ClientFilter {
   readonly appTypes?: readonly string[] | undefined
   /** Any part of the name or the client id, whatever its case. */
   readonly q?: string | undefined
+  /** Only the self-registered clients, or only the others (DESIGN §3.10). */
+  readonly isDynamic?: boolean | undefined
 }
 
 /** Whether an app registered itself is fixed when it is created. */
@@ -202,6 +216,13 @@ export interface ConsentRequest {
   readonly authorizationDetails: readonly AuthorizationDetail[] | null
   /** The indexes of the entries an accept approved; `null` until answered, or with no entries. */
   readonly approvedDetails: readonly number[] | null
+  /** The duration an accept chose, when its page offered durations (DESIGN §3.5.1). */
+  readonly chosenDuration: ChosenDuration | null
+}
+
+/** A duration the user picked: seconds, or `null` for "until I remove it". */
+export interface ChosenDuration {
+  readonly seconds: DurationChoice
 }
 
 /** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
@@ -217,6 +238,7 @@ export type NewConsentRequest = Omit<
   | 'changedScopes'
   | 'shown'
   | 'receiptId'
+  | 'chosenDuration'
   | 'device'
   | 'switchAccountUrl'
   | 'authorizationDetails'
@@ -278,7 +300,7 @@ export interface AuditEntry {
   readonly userIds: readonly string[]
 }
 
-export type { ApiScope, DeviceSignIn, TokenDialect }
+export type { ApiScope, DeviceSignIn, DurationChoice, TokenDialect }
 
 /**
  * The latest render of a request's prompt in its browser (DESIGN §3.2.2): what the page showed,

@@ -26,6 +26,8 @@ export interface ReceiptClaims {
   /** The lines granted and declined, as shown (an accept or a deny on a page). */
   readonly granted_lines?: readonly string[]
   readonly declined_lines?: readonly string[]
+  /** How long the user chose to allow it, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  readonly duration?: number | null
   /**
    * For each of `lines`, in order, the claims it opened to as worded on the page (DESIGN §3.9),
    * `[]` for a line that opened to none; absent when no line did.

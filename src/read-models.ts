@@ -16,6 +16,8 @@ export interface ConnectedApp {
   readonly access: readonly GrantedAccess[]
   /** When the user first granted it anything. */
   readonly grantedAt: Date
+  /** When the first of its grants stops counting (DESIGN §3.5.1); `null`: until removed. */
+  readonly until: Date | null
 }
 
 export interface PortalPage {

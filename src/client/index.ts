@@ -97,6 +97,11 @@ export interface ConsentDecision {
   permissions?: string[]
   receipt_id?: string
   /**
+   * How long the user chose to allow it, in seconds; `null`: until they remove it. Present when
+   * the page offered a choice (DESIGN §3.5.1).
+   */
+  duration?: number | null
+  /**
    * The RFC 9396 entries the user approved, exactly as requested (`[]`: none); present when the
    * request carried entries. Put these, and only these, in the token.
    */

@@ -1,5 +1,6 @@
 import { scopeVersion } from './consent-memory.js'
 import type { DeviceSignIn } from './device.js'
+import type { DurationChoice } from './duration.js'
 import { isRequiredLine } from './granular.js'
 import type { PromptLine, PromptMode } from './scope-lines.js'
 import type { Api } from './types.js'
@@ -48,6 +49,8 @@ export interface RenditionContent {
   readonly versions: Readonly<Record<string, number>>
   /** A device sign-in: the code and device the user was asked to compare (DESIGN §3.10). */
   readonly device?: DeviceSignIn
+  /** The durations the user could choose from (DESIGN §3.5.1): an answer picks one of these. */
+  readonly durations?: readonly DurationChoice[]
   /** The request's RFC 9396 entries as shown (DESIGN §3.9); absent when it carries none. */
   readonly details?: readonly ShownDetail[]
 }
@@ -69,6 +72,8 @@ export interface RenditionInput {
   /** Scopes whose lines carry the "changed" mark. */
   readonly changed: ReadonlySet<string>
   readonly device: DeviceSignIn | null
+  /** The durations offered; none or empty: the page offers no choice. */
+  readonly durations?: readonly DurationChoice[]
   /** The request's entries in words, in request order; empty when it carries none. */
   readonly details: readonly Omit<ShownDetail, 'kind'>[]
 }
@@ -104,6 +109,7 @@ export function renditionContent(input: RenditionInput): RenditionContent {
     ...(input.device
       ? { device: { userCode: input.device.userCode, name: input.device.name } }
       : {}),
+    ...(input.durations && input.durations.length > 0 ? { durations: [...input.durations] } : {}),
     ...(input.details.length > 0
       ? {
           details: input.details.map((detail) => ({
@@ -149,6 +155,8 @@ export function canonicalRendition(content: RenditionContent): string {
   ]
   // Only a device page has the part: every other page keeps the id it always had.
   if (content.device) parts.push(['device', content.device.userCode, content.device.name])
+  // Likewise only a page that offered durations.
+  if (content.durations) parts.push(['durations', content.durations])
   // Likewise only a page with RFC 9396 entries (DESIGN §3.9).
   if (content.details) parts.push(['details', detailsPart(content)])
   return JSON.stringify(parts)

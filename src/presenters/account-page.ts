@@ -10,12 +10,24 @@ import { type LanguageChoice, languagePicker, promptLineViews } from './consent-
 export const revokeAction = (clientId: string) =>
   `/account/apps/${encodeURIComponent(clientId)}/revoke`
 
+/** A day in words in `locale`, with its year only when it is not `now`'s (UTC, as stored). */
+function dayMonth(date: Date, now: Date, locale: string): string {
+  const sameYear = date.getUTCFullYear() === now.getUTCFullYear()
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    ...(sameYear ? {} : { year: 'numeric' }),
+    timeZone: 'UTC',
+  }).format(date)
+}
+
 function appCard(
   app: ConnectedApp,
   index: number,
   mode: PromptMode,
   tr: Translator,
   query: string,
+  now: Date,
 ) {
   const { client } = app
   const values = { client: client.name }
@@ -35,6 +47,13 @@ function appCard(
       ),
     }),
     dateTime: app.grantedAt.toISOString(),
+    // How long it lasts (DESIGN §3.5.1): "until 7 January", the year only when it is not this one.
+    until: app.until
+      ? {
+          text: tr.t('account.until', { date: dayMonth(app.until, now, tr.locale) }),
+          dateTime: app.until.toISOString(),
+        }
+      : null,
     action: `${revokeAction(client.clientId)}${query}`,
   }
 }
@@ -47,6 +66,8 @@ export function accountAppsModel(
     mode: PromptMode
     csrf: string
     returnTo: string | null
+    /** For the year of an end date: shown only when it is not this year. */
+    now: Date
     /** The tenant's languages, for the same compact picker as the prompt's (DESIGN §3.2.1). */
     languages: readonly LanguageChoice[]
     /** The language the user picked on this page, kept through a "Remove access". */
@@ -57,7 +78,7 @@ export function accountAppsModel(
   const { page } = input
   const keep = input.picked ? `?ui_locales=${encodeURIComponent(input.picked)}` : ''
   return {
-    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr, keep)),
+    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr, keep, input.now)),
     removed: page.removed ? tr.rich('account.removed', { client: page.removed.name }) : null,
     csrf: input.csrf,
     returnTo: input.returnTo,

@@ -1,4 +1,10 @@
-import { displayableLogo, type FlagName, flagOn, TENANT_FLAGS } from '../consent/index.js'
+import {
+  displayableLogo,
+  durationValue,
+  type FlagName,
+  flagOn,
+  TENANT_FLAGS,
+} from '../consent/index.js'
 import type { Client, Tenant, TenantSettings } from '../entities.js'
 import type { FormState } from './admin-console.js'
 import { englishName } from './language-names.js'
@@ -6,10 +12,14 @@ import { englishName } from './language-names.js'
 const clientHref = (client: Pick<Client, 'clientId'>) =>
   `/admin/clients/${encodeURIComponent(client.clientId)}`
 
+/** The list's two views (DESIGN §3.10): every client, or the ones that registered themselves. */
+export type ClientListKind = 'all' | 'self_registered'
+
 export function clientListModel(input: {
   clients: readonly Client[]
   canCreate: boolean
   form: FormState
+  kind: ClientListKind
 }) {
   return {
     clients: input.clients.map((client) => ({
@@ -17,11 +27,25 @@ export function clientListModel(input: {
       clientId: client.clientId,
       href: clientHref(client),
       firstParty: client.isFirstParty,
+      selfRegistered: client.isDynamic,
     })),
+    filters: [
+      { label: 'All', href: '/admin/clients', current: input.kind === 'all' },
+      {
+        label: 'Self-registered',
+        href: '/admin/clients?kind=self_registered',
+        current: input.kind === 'self_registered',
+      },
+    ],
+    empty: input.kind === 'self_registered' ? 'No self-registered client.' : 'No client yet.',
     canCreate: input.canCreate,
     form: input.form,
   }
 }
+
+/** A list of durations as the console shows and reads it: `3600, 86400, until_removed`. */
+const durationsText = (choices: Client['consentDurationChoices'] | undefined) =>
+  (choices ?? []).map(durationValue).join(', ')
 
 /**
  * A client form's fields as the page shows them for `client`, in the shape its post is parsed to
@@ -34,6 +58,7 @@ export function clientFormValues(client: Client) {
     logo_uri: client.logoUri ?? '',
     callbacks: [...client.callbacks],
     is_first_party: client.isFirstParty,
+    consent_duration_choices: durationsText(client.consentDurationChoices),
     is_verified: client.isVerified,
     consent_lifetime: client.consentLifetime,
   }
@@ -83,6 +108,8 @@ export function clientModel(input: {
     callbacks: form.values.callbacks ?? shown.callbacks.join('\n'),
     is_first_party:
       'is_first_party' in form.values ? form.values.is_first_party === 'on' : shown.is_first_party,
+    consent_duration_choices:
+      form.values.consent_duration_choices ?? shown.consent_duration_choices,
     is_verified:
       'is_verified' in form.values ? form.values.is_verified === 'on' : shown.is_verified,
     ...lifetimeValues(form, shown.consent_lifetime),
@@ -127,6 +154,7 @@ export function settingsFormValues(settings: TenantSettings, locales: readonly s
     default_locale: settings.default_locale ?? 'en',
     enabled_locales: locales.filter((locale) => enabled.has(locale)),
     allowed_return_urls: [...(settings.allowed_return_urls ?? [])],
+    consent_duration_choices: durationsText(settings.consent_duration_choices),
     ...(Object.fromEntries(
       TENANT_FLAGS.map((flag) => [flag.name, flagOn(settings.flags, flag.name)]),
     ) as Record<FlagName, boolean>),
@@ -156,6 +184,7 @@ export function settingsModel(input: {
     logoUrl: v.logo_url ?? shown.logo_url,
     primaryColor: v.primary_color ?? shown.primary_color,
     returnUrls: v.allowed_return_urls ?? shown.allowed_return_urls.join('\n'),
+    durationChoices: v.consent_duration_choices ?? shown.consent_duration_choices,
     defaultReturnUrls: input.defaultReturnUrls.join(', '),
     locales: input.locales.map((locale) => ({
       value: locale,

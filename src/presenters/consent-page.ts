@@ -1,6 +1,12 @@
-import type { AuthorizationDetail, DeviceSignIn, PromptMode } from '../consent/index.js'
+import type {
+  AuthorizationDetail,
+  DeviceSignIn,
+  DurationChoice,
+  PromptMode,
+} from '../consent/index.js'
 import {
   displayableLogo,
+  durationValue,
   isRequiredLine,
   lineValue,
   promptLines,
@@ -83,6 +89,47 @@ function trustHost(client: Client, redirectUri: string, tr: Translator): RichTex
   return url ? tr.rich('page.clientHost', { host: hostOf(url) }) : null
 }
 
+/** The largest unit a whole number of seconds reads in: 30 days, 2 hours, 90 minutes. */
+function durationUnit(seconds: number): { unit: string; amount: number } {
+  for (const [unit, size] of [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ] as const)
+    if (seconds % size === 0) return { unit, amount: seconds / size }
+  return { unit: 'second', amount: seconds }
+}
+
+/**
+ * A duration in the page's language: a number and its unit in words, as `Intl` writes them for
+ * every locale ("30 days", "30 jours"), or "until you remove it".
+ */
+export function durationLabel(choice: DurationChoice, tr: Translator): string {
+  if (choice === null) return tr.t('page.untilRemoved')
+  const { unit, amount } = durationUnit(choice)
+  return new Intl.NumberFormat(tr.locale, { style: 'unit', unit, unitDisplay: 'long' }).format(
+    amount,
+  )
+}
+
+/**
+ * The duration choice (DESIGN §3.5.1): one radio button per duration, shortest first, with the
+ * longest checked — what the grant would last had the page offered no choice — so an accept
+ * without touching it changes nothing; none when nothing is offered.
+ */
+function durationChoice(durations: readonly DurationChoice[] | undefined, tr: Translator) {
+  if (!durations || durations.length === 0) return null
+  return {
+    legend: tr.t('page.durationLegend'),
+    choices: durations.map((choice, index) => ({
+      id: `duration-${index}`,
+      value: durationValue(choice),
+      label: durationLabel(choice, tr),
+      checked: index === durations.length - 1,
+    })),
+  }
+}
+
 /** An option of the language picker: one of the tenant's locales. */
 export interface LanguageChoice {
   readonly tag: string
@@ -129,6 +176,8 @@ export interface ConsentPageInput {
   device?: DeviceSignIn | null
   /** The AS's "Not you?" link (DESIGN §3.2.1). */
   switchAccountUrl?: string | null
+  /** The durations the user may choose from (DESIGN §3.5.1), as the rendition recorded them. */
+  durations?: readonly DurationChoice[]
   /** The request's RFC 9396 entries (DESIGN §3.9), as the AS sent them. */
   authorizationDetails?: readonly AuthorizationDetail[] | null
   /** Indexes of the entries marked changed: they read otherwise since the page was answered. */
@@ -179,6 +228,7 @@ const KEY_PARTS: {
         : `${input.device.userCode}|${input.device.name}`
       : '',
   switchAccountUrl: (input) => input.switchAccountUrl ?? '',
+  durations: (input) => joined((input.durations ?? []).map(durationValue)),
   authorizationDetails: (input) =>
     input.authorizationDetails ? JSON.stringify(input.authorizationDetails) : '',
   changedDetails: (input) => joined([...(input.changedDetails ?? [])].map(String)),
@@ -336,6 +386,7 @@ export function consentPageModel(input: ConsentPageInput) {
       optionalHint: tr.t('page.optionalHint'),
     },
     switchAccountUrl: input.switchAccountUrl ?? null,
+    duration: durationChoice(input.durations, tr),
     form: {
       id: 'answer',
       action: input.formAction,

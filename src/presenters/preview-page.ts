@@ -1,10 +1,12 @@
 import type { AuthorizationDetail, PromptWarning } from '../consent/index.js'
 import {
+  consentLifetime,
   declaredType,
   detailTemplate,
   displayableLogo,
   effectiveScopes,
   flagOn,
+  offeredDurations,
   promptWarnings,
   requiredScopes,
   STANDARD_SCOPES,
@@ -33,6 +35,8 @@ export interface PreviewInput {
   back: string
   /** Per scope of the API, how many grants hold an older version of it. */
   askedAgain?: ReadonlyMap<string, number>
+  /** Show it as a device sign-in (DESIGN §3.10), with a sample code. */
+  device?: boolean
   /**
    * A request's `authorization_details` to show (DESIGN §3.9): the JSON as typed, the entries,
    * and why a consent request carrying them would be refused.
@@ -75,6 +79,9 @@ function detailWarnings(input: PreviewInput): { text: string; scopes: string[] }
     })),
   ]
 }
+
+/** The code a device sign-in's preview shows: RFC 8628's own example. */
+const SAMPLE_USER_CODE = 'WDJB-MJHT'
 
 const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, string> = {
   no_description:
@@ -121,7 +128,15 @@ export function previewModel(input: PreviewInput) {
           client,
           api,
           userName: 'user@example.com',
-          redirectUri: client.callbacks[0] ?? 'https://app.example/callback',
+          // A device sign-in has no redirect: the page names the device instead.
+          redirectUri: input.device ? '' : (client.callbacks[0] ?? 'https://app.example/callback'),
+          device: input.device ? { userCode: SAMPLE_USER_CODE, name: null } : null,
+          // The durations users of this client may choose from (DESIGN §3.5.1).
+          durations: offeredDurations(
+            client.consentDurationChoices,
+            tenant.settings.consent_duration_choices,
+            consentLifetime(client, tenant.settings),
+          ),
           authorizationDetails: input.details?.entries ?? null,
           scopes: scopes.effective,
           alreadyGranted: 0,
@@ -174,6 +189,7 @@ export function previewModel(input: PreviewInput) {
         selected: locale === tr.locale,
       })),
       details: input.details?.text ?? '',
+      device: input.device === true,
     },
     lang: tr.locale,
     dir: tr.dir,

@@ -97,6 +97,7 @@ export function accountRoutes(deps: AppDeps) {
         mode: promptMode(tenant),
         csrf: await csrf.token(CSRF_PURPOSE, secret),
         returnTo: session.returnTo,
+        now: deps.now(),
         languages: languageChoices(tenantLocales(tenant, deps.i18n.locales), deps.i18n),
         picked,
       },

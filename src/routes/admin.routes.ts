@@ -155,6 +155,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       csrf: await csrf.token('admin', c.get('adminCookie')),
       back: search.length <= 4000 ? search : '',
       askedAgain,
+      device: query.flow === 'device',
       details: sampleDetails(query.authorization_details, api?.authorizationDetails),
     })
     return renderConsole(

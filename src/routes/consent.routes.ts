@@ -32,6 +32,8 @@ const answerForm = z.object({
   [CSRF_FIELD]: z.string().max(128).optional(),
   // The page the answer was made on (DESIGN §3.2.2); missing, the page is shown again (409).
   rendition: z.string().max(64).optional(),
+  // How long to allow (DESIGN §3.5.1): judged by the flow against the durations the page offered.
+  duration: z.string().max(32).optional(),
   // Granular consent (DESIGN §3.5): one value per checked line; none checked sends none.
   scopes: z
     .union([z.string().max(20_000), z.array(z.string().max(20_000)).max(1000)])
@@ -157,6 +159,7 @@ export function consentRoutes(deps: AppDeps) {
             checked: form.scopes,
             checkedDetails: form.authorization_details,
             rendition: form.rendition,
+            duration: form.duration,
           },
           browser,
           c.get('locale') ?? 'en',
@@ -236,6 +239,7 @@ function pageInput(
     redirectUri: request.redirectUri,
     device: request.device,
     switchAccountUrl: request.switchAccountUrl,
+    durations: prompt.rendition.durations ?? [],
     authorizationDetails: request.authorizationDetails,
     changedDetails: prompt.changedDetails,
     scopes: prompt.scopes,

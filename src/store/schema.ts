@@ -72,6 +72,8 @@ export interface Database {
     /** `null` (clients made before it existed) reads as not self-registered. */
     is_dynamic: number | null
     registered_at: string | null
+    /** JSON: seconds, `null` for "until removed"; `null` column: the tenant's choices. */
+    consent_duration_choices: string | null
     /** Auth0's fields kept as sent, as a JSON object (DESIGN §4.2.1); `{}` unless given. */
     auth0: Generated<string>
   }
@@ -156,6 +158,8 @@ export interface Database {
     user_code: string | null
     device_name: string | null
     switch_account_url: string | null
+    /** The seconds an accept chose, `0` for "until removed"; `null`: no choice was offered. */
+    chosen_duration: number | null
     /** The request's RFC 9396 entries as JSON (DESIGN §3.9); `null` when it carries none. */
     authorization_details: string | null
     /** The indexes of the entries the user approved, as JSON; `null` until answered. */

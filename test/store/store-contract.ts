@@ -1149,6 +1149,66 @@ export function storeContract(name: string, factory: StoreFactory): void {
       })
     })
 
+    it('keeps the durations a page offered and the one an accept chose, down to the grant (DESIGN §3.5.1)', async () => {
+      await store.clients.create('t1', {
+        ...client('c1', 'Client one'),
+        consentDurationChoices: [3600, null],
+      })
+      expect((await store.clients.get('t1', 'c1'))?.consentDurationChoices).toEqual([3600, null])
+      expect(
+        (await store.clients.update('t1', 'c1', { consentDurationChoices: null }))
+          ?.consentDurationChoices,
+      ).toBeNull()
+      const page = { ...SHOWN, durations: [3600, null] }
+      for (const [id, chosen, detail] of [
+        ['req_duration_000001', { seconds: 3600 }, { duration: 3600 }],
+        ['req_duration_000002', { seconds: null }, {}],
+      ] as const) {
+        await store.consentRequests.create({ ...pending(id), userId: id })
+        await store.consentRequests.bind('t1', id, 'browser', page)
+        expect((await store.consentRequests.get('t1', id))?.shown).toEqual(page)
+        const answered = await store.consentRequests.answer('t1', id, {
+          action: 'accept',
+          at,
+          scopes: ['openid', 'read:messages'],
+          verifierHash: 'h',
+          shown: page,
+          duration: chosen,
+        })
+        expect(answered.outcome).toBe('answered')
+        expect((await store.consentRequests.get('t1', id))?.chosenDuration).toEqual(chosen)
+        await store.consentRequests.verify('t1', id, at, ['read:messages'], { 'read:messages': 2 })
+        expect((await store.grants.find('t1', id, 'c1', server.identifier))?.details).toEqual({
+          'read:messages': { version: 2, at, ...detail },
+        })
+      }
+      // A request answered with no choice offered chose nothing.
+      await store.consentRequests.create(pending('req_duration_000003'))
+      await openPage(store, 't1', 'req_duration_000003')
+      await store.consentRequests.answer('t1', 'req_duration_000003', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        verifierHash: 'h',
+        ...ON_PAGE,
+      })
+      expect((await store.consentRequests.get('t1', 'req_duration_000003'))?.chosenDuration).toBe(
+        null,
+      )
+    })
+
+    it('lists the self-registered clients, or the others (DESIGN §3.10)', async () => {
+      await store.clients.create('t1', client('plain', 'Plain'))
+      await store.clients.create('t1', { ...client('agent', 'Agent'), isDynamic: true })
+      const all = { page: 0, perPage: 10 }
+      const ids = async (filter?: { isDynamic?: boolean }) =>
+        (await store.clients.list('t1', all, filter)).items.map((c) => c.clientId)
+      expect(await ids()).toEqual(['plain', 'agent'])
+      expect(await ids({ isDynamic: true })).toEqual(['agent'])
+      expect(await ids({ isDynamic: false })).toEqual(['plain'])
+      expect((await store.clients.list('t1', all, { isDynamic: true })).total).toBe(1)
+    })
+
     it('writes an event for each subscribed endpoint with the change, and drops one whose endpoint is gone', async () => {
       const hook = (id: string, events: WebhookEventType[]) =>
         store.webhooks.create('t1', {
@@ -1494,6 +1554,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         changedScopes: [],
         shown: null,
         receiptId: null,
+        chosenDuration: null,
         device: null,
         switchAccountUrl: null,
         authorizationDetails: null,

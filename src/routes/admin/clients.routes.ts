@@ -19,6 +19,7 @@ import {
   can,
   changedFields,
   consoleForm,
+  durationsTyped,
   formEcho,
   renderConsole,
 } from './console.js'
@@ -38,6 +39,7 @@ const editForm = z.object({
   // A number in a unit; blank follows the tenant. Checked by the service as the API's value is.
   consent_lifetime: z.string().trim().max(20).optional(),
   consent_lifetime_unit: z.enum(['days', 'hours', 'minutes', 'seconds']).default('days'),
+  consent_duration_choices: z.string().max(400).optional(),
   intent: z.enum(['save', 'preview']).default('save'),
 })
 /** The typed lifetime in seconds: `null` when blank (the tenant's), `undefined` when not shown. */
@@ -52,6 +54,8 @@ function lifetimeSeconds(
   // beside the field (NaN would compare equal to "unset" in changedFields).
   return /^\d+$/.test(amount) ? Number(amount) * seconds : -1
 }
+// The list's filter (DESIGN §3.10): every client, or only the self-registered ones.
+const listQuery = z.object({ kind: z.enum(['all', 'self_registered']).catch('all').default('all') })
 
 const lines = (value: string) =>
   value
@@ -66,8 +70,15 @@ export function adminClientRoutes(deps: AppDeps) {
   const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
 
   const renderList = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
-    const { items } = await clients.list(tenantOf(c), { page: 0, perPage: 100 })
-    const model = clientListModel({ clients: items, canCreate: can(c, 'create:clients'), form })
+    const { kind } = listQuery.parse({ kind: c.req.query('kind') })
+    const filter = kind === 'self_registered' ? { isDynamic: true } : {}
+    const { items } = await clients.list(tenantOf(c), { page: 0, perPage: 100 }, filter)
+    const model = clientListModel({
+      clients: items,
+      canCreate: can(c, 'create:clients'),
+      form,
+      kind,
+    })
     return renderConsole(
       c,
       deps,
@@ -146,6 +157,10 @@ export function adminClientRoutes(deps: AppDeps) {
         logoUri: changed.logo_uri,
         callbacks: changed.callbacks,
         isFirstParty: changed.is_first_party,
+        consentDurationChoices:
+          changed.consent_duration_choices === undefined
+            ? undefined
+            : durationsTyped(changed.consent_duration_choices),
         isVerified: changed.is_verified,
         consentLifetime: changed.consent_lifetime,
       })

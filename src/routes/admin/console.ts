@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
+import { parseDurationChoices } from '../../consent/index.js'
 import { AppError, ConflictError, FieldError } from '../../errors.js'
 import {
   consoleShell,
@@ -65,6 +66,17 @@ export function changedFields<T extends Record<string, unknown>>(
     any = true
   }
   return any ? changed : undefined
+}
+
+/**
+ * Duration choices as the console's field holds them (`3600, 86400, until_removed`, DESIGN
+ * §3.5.1); empty: none. A part that is neither is the admin's mistake, shown on the field.
+ */
+export function durationsTyped(text: string) {
+  const choices = parseDurationChoices(text)
+  if (choices === undefined)
+    throw new FieldError('consent_duration_choices', 'must list seconds or until_removed')
+  return choices
 }
 
 /** A parsed post as the form shows it again after a refusal: checkboxes as `on` / `off`. */

@@ -16,6 +16,7 @@ import {
   can,
   changedFields,
   consoleForm,
+  durationsTyped,
   formEcho,
   renderConsole,
 } from './console.js'
@@ -29,6 +30,7 @@ const settingsForm = z.looseObject({
   primary_color: z.string().max(20).optional(),
   default_locale: z.string().max(40).optional(),
   allowed_return_urls: z.string().max(40_000).optional(),
+  consent_duration_choices: z.string().max(400).optional(),
   ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, checkbox])) as Record<
     FlagName,
     typeof checkbox
@@ -76,6 +78,11 @@ function settingsPatch(
     // Empty: the tenant keeps no list of its own and the configured default applies.
     allowed_return_urls:
       returnUrls === undefined ? undefined : returnUrls.length > 0 ? returnUrls : null,
+    // Empty: prompts offer no choice of duration.
+    consent_duration_choices:
+      changed.consent_duration_choices === undefined
+        ? undefined
+        : durationsTyped(changed.consent_duration_choices),
     ...(changed.logo_url !== undefined || changed.primary_color !== undefined
       ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
       : {}),
@@ -135,6 +142,7 @@ export function adminSettingsRoutes(deps: AppDeps) {
       enabled_locales: postedLocales(form, deps.i18n.locales, shown.enabled_locales),
       allowed_return_urls:
         form.allowed_return_urls === undefined ? undefined : lines(form.allowed_return_urls),
+      consent_duration_choices: form.consent_duration_choices?.trim(),
       ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, form[flag.name]])) as Record<
         FlagName,
         boolean | undefined

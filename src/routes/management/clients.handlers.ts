@@ -20,6 +20,7 @@ function clientInput(body: {
   app_type?: string | null | undefined
   is_verified?: boolean | undefined
   consent_lifetime?: number | null | undefined
+  consent_duration_choices?: readonly (number | null)[] | null | undefined
   client_uri?: string | null | undefined
   policy_uri?: string | null | undefined
   tos_uri?: string | null | undefined
@@ -33,6 +34,7 @@ function clientInput(body: {
     appType: body.app_type,
     isVerified: body.is_verified,
     consentLifetime: body.consent_lifetime,
+    consentDurationChoices: body.consent_duration_choices,
     clientUri: body.client_uri,
     policyUri: body.policy_uri,
     tosUri: body.tos_uri,
@@ -50,6 +52,7 @@ export function clientHandlers({ clients }: AppDeps) {
           isFirstParty: query.is_first_party,
           appTypes: query.app_type,
           q: query.q,
+          isDynamic: query.is_dynamic,
         })
     const json = items.map((item) => pickFields(clientJson(item), query))
     return c.json(listJson('clients', json, total, query), 200)

@@ -7,6 +7,7 @@ import {
   clientKept,
   clientSchema,
   displayName,
+  durationChoices,
   httpsUrl,
   listSchema,
   paginationQuery,
@@ -35,6 +36,8 @@ const fields = {
     .max(10 * 366 * 86_400)
     .nullable()
     .optional(),
+  /** Extension (DESIGN §3.5.1): the durations the prompt offers; `null` follows the tenant. */
+  consent_duration_choices: durationChoices.nullable().optional(),
   /** The app's home page; its host is shown for a self-registered app (DESIGN §3.10). */
   client_uri: link,
   /** Linked on the prompt (DESIGN §3.2.1). */
@@ -97,6 +100,8 @@ const listQuery = paginationQuery.extend({
     .optional(),
   /** Any part of the name or the client id, whatever its case. */
   q: z.string().min(1).max(200).optional(),
+  /** Extension (DESIGN §3.10): only the self-registered clients (`true`), or only the others. */
+  is_dynamic: booleanQuery.optional(),
 })
 
 const clientIdParam = z.object({ client_id: z.string() })

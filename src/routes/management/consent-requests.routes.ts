@@ -88,6 +88,8 @@ const decisionSchema = z.object({
   error: z.string().optional(),
   declined_scopes: z.array(z.string()).optional(),
   receipt_id: z.string().optional(),
+  /** The duration the user chose, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  duration: z.number().int().nullable().optional(),
   permissions: z.array(z.string()).optional(),
   /** The RFC 9396 entries the user approved, exactly as requested (DESIGN §3.9). */
   authorization_details: z.array(authorizationDetail).optional(),

@@ -25,6 +25,8 @@ const receiptSchema = z.object({
   declined_lines: z.array(z.string()).optional(),
   /** For each of `lines`, the claims it opened to as shown (DESIGN §3.9); absent when none did. */
   line_claims: z.array(z.array(z.string())).optional(),
+  /** The duration the user chose, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  duration: z.number().int().nullable().optional(),
   /** The RFC 9396 entries approved: each one's line as shown, and the entry as sent (§3.9). */
   authorization_details: z
     .array(

@@ -3,6 +3,9 @@ import {
   DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME,
   flagValues,
   grantExpiry,
+  MAX_DURATION_CHOICES,
+  MAX_LIFETIME_SECONDS,
+  MIN_LIFETIME_SECONDS,
   TOKEN_DIALECTS,
 } from '../../consent/index.js'
 import type {
@@ -118,6 +121,15 @@ export function resourceServerJson(server: ResourceServer): z.output<typeof reso
   }
 }
 
+/**
+ * Extension (DESIGN §3.5.1): the durations a prompt lets the user choose from, in seconds, `null`
+ * for "until removed"; capped on the page by the consent lifetime that applies.
+ */
+export const durationChoices = z
+  .array(z.number().int().min(MIN_LIFETIME_SECONDS).max(MAX_LIFETIME_SECONDS).nullable())
+  .min(1)
+  .max(MAX_DURATION_CHOICES)
+
 /** The fields of a client Assent reads itself; Auth0's others are kept (DESIGN §4.2.1). */
 export const CLIENT_OWN_FIELDS = [
   'client_id',
@@ -156,6 +168,7 @@ export const clientSchema = z.object({
   is_verified: z.boolean().optional(),
   /** Extension (DESIGN §3.5.1): seconds a grant to this client counts. */
   consent_lifetime: z.number().int().optional(),
+  consent_duration_choices: durationChoices.optional(),
   client_uri: z.string().optional(),
   policy_uri: z.string().optional(),
   tos_uri: z.string().optional(),
@@ -176,6 +189,9 @@ export function clientJson(client: Client): z.output<typeof clientSchema> {
     ...(client.appType ? { app_type: client.appType as (typeof appTypes)[number] } : {}),
     ...(client.isVerified ? {} : { is_verified: false }),
     ...(client.consentLifetime !== null ? { consent_lifetime: client.consentLifetime } : {}),
+    ...(client.consentDurationChoices !== null
+      ? { consent_duration_choices: [...client.consentDurationChoices] }
+      : {}),
     ...(client.clientUri ? { client_uri: client.clientUri } : {}),
     ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
     ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
@@ -214,6 +230,7 @@ export const tenantSettingsSchema = z.object({
   consent_lifetime: z.number().int().optional(),
   /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
   dynamic_client_consent_lifetime: z.number().int(),
+  consent_duration_choices: durationChoices.optional(),
 })
 
 export function tenantSettingsJson(
@@ -237,6 +254,9 @@ export function tenantSettingsJson(
       : {}),
     dynamic_client_consent_lifetime:
       settings.dynamic_client_consent_lifetime ?? DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME,
+    ...(settings.consent_duration_choices
+      ? { consent_duration_choices: [...settings.consent_duration_choices] }
+      : {}),
   }
 }
 

@@ -3,7 +3,13 @@ import { TENANT_FLAGS } from '../../consent/index.js'
 import { readOnlyFields } from './auth0-fields.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { displayName, httpsUrl, tenantSettingsKept, tenantSettingsSchema } from './shapes.js'
+import {
+  displayName,
+  durationChoices,
+  httpsUrl,
+  tenantSettingsKept,
+  tenantSettingsSchema,
+} from './shapes.js'
 
 const tag = 'Tenant settings'
 const settings = jsonContent(tenantSettingsSchema, 'The settings')
@@ -55,6 +61,8 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
       .max(10 * 366 * 86_400)
       .nullable()
       .optional(),
+    /** The durations prompts let users choose from (DESIGN §3.5.1); `null`: no choice. */
+    consent_duration_choices: durationChoices.nullable().optional(),
   })
 
   return {

@@ -1,10 +1,10 @@
 import { displayableLogo } from '../../consent/index.js'
-import type { Actor, Client, ClientChanges, ClientFilter } from '../../entities.js'
+import type { Actor, Client, ClientChanges, ClientFilter, DurationChoice } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
 import type { Audit } from './audit.js'
-import { checkDisplayName, checkText, checkUrl } from './validation.js'
+import { checkDisplayName, checkDurationChoices, checkText, checkUrl } from './validation.js'
 
 export interface ClientInput {
   readonly name?: string | undefined
@@ -18,6 +18,8 @@ export interface ClientInput {
   readonly isVerified?: boolean | undefined
   /** Seconds a grant counts (DESIGN §3.5.1); `null` follows the tenant. */
   readonly consentLifetime?: number | null | undefined
+  /** The durations its prompt offers (DESIGN §3.5.1); `null` follows the tenant. */
+  readonly consentDurationChoices?: readonly DurationChoice[] | null | undefined
   /** The app's home page, privacy policy and terms; `''` or `null` removes one. */
   readonly clientUri?: string | null | undefined
   readonly policyUri?: string | null | undefined
@@ -95,6 +97,14 @@ function checkChanges(input: ClientInput): ClientChanges {
     ...(input.consentLifetime !== undefined
       ? { consentLifetime: checkLifetime(input.consentLifetime) }
       : {}),
+    ...(input.consentDurationChoices !== undefined
+      ? {
+          consentDurationChoices: checkDurationChoices(
+            'consent_duration_choices',
+            input.consentDurationChoices,
+          ),
+        }
+      : {}),
     ...(input.clientUri !== undefined
       ? { clientUri: checkLink('client_uri', input.clientUri) }
       : {}),
@@ -142,6 +152,7 @@ export function createClients(store: Store, audit: Audit) {
         // Nobody vetted an app that registered itself: unverified until an admin says so.
         isVerified: changes.isVerified ?? !isDynamic,
         consentLifetime: changes.consentLifetime ?? null,
+        consentDurationChoices: changes.consentDurationChoices ?? null,
         clientUri: changes.clientUri ?? null,
         policyUri: changes.policyUri ?? null,
         tosUri: changes.tosUri ?? null,

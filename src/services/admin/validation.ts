@@ -1,4 +1,6 @@
 import {
+  type DurationChoice,
+  durationChoicesError,
   hiddenCharacter,
   isTokenDialect,
   isValidScopeValue,
@@ -24,6 +26,20 @@ export function checkDisplayName(field: string, value: string, max: number): str
       `must not contain ${hidden}: bidi controls and other invisible format characters are refused`,
     )
   return trimmed
+}
+
+/**
+ * The durations a prompt may offer (DESIGN §3.5.1), checked by one rule for the Management API and
+ * the console alike; `null` clears the list.
+ */
+export function checkDurationChoices(
+  field: string,
+  choices: readonly DurationChoice[] | null,
+): readonly DurationChoice[] | null {
+  if (choices === null) return null
+  const error = durationChoicesError(choices)
+  if (error) throw new FieldError(field, error)
+  return [...choices]
 }
 
 /** A scope value an API may define (DESIGN §1.5). */

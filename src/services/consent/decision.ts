@@ -24,6 +24,8 @@ export interface Decision {
   readonly declined_scopes?: string[]
   /** With an `_authz` token dialect: every permission the user holds on the API. */
   readonly permissions?: string[]
+  /** The duration the user chose, in seconds, `null` for "until removed" (DESIGN §3.5.1). */
+  readonly duration?: number | null
   /**
    * The RFC 9396 entries the user approved, exactly as requested (DESIGN §3.9); `[]` when none
    * was (a decline, or every box unticked). Absent when the request carried none.
@@ -75,6 +77,7 @@ export async function readDecision(
     ...(request.error ? { error: request.error } : {}),
     ...(request.receiptId ? { receipt_id: request.receiptId } : {}),
     ...(request.granular ? { declined_scopes: [...(request.declinedScopes ?? [])] } : {}),
+    ...(request.chosenDuration ? { duration: request.chosenDuration.seconds } : {}),
     ...(request.authorizationDetails ? { authorization_details: approvedEntries(request) } : {}),
     ...(api && withPermissions && permissions
       ? {

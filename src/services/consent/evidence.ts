@@ -64,6 +64,10 @@ export async function answerEvidence(
       granted_lines: lines.filter((line) => !isDeclined(line)).map((line) => line.text),
       declined_lines: lines.filter(isDeclined).map((line) => line.text),
       ...(lineClaims.some((claims) => claims.length > 0) ? { line_claims: lineClaims } : {}),
+      // The duration the user picked among those the page offered (DESIGN §3.5.1).
+      ...(action === 'accept' && request.chosenDuration
+        ? { duration: request.chosenDuration.seconds }
+        : {}),
       ...(request.authorizationDetails ? { authorization_details: approvedAsShown(request) } : {}),
       locale: shown?.locale ?? null,
       mode: shown?.mode ?? null,

@@ -1,12 +1,23 @@
 import {
   changedSince,
+  chosenDuration,
+  consentLifetime,
   DECLINED_ERROR,
   detailsChangedSince,
+  offeredDurations,
   pickDetails,
   pickScopes,
+  sameDurations,
   stillDefined,
 } from '../../consent/index.js'
-import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
+import type {
+  ChosenDuration,
+  Client,
+  ConsentRequest,
+  ResourceServer,
+  ShownPage,
+  Tenant,
+} from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import { copyWith } from '../../objects.js'
@@ -40,6 +51,28 @@ export type {
   PromptData,
   RequestView,
 } from './types.js'
+
+/** The durations a client's prompt offers (DESIGN §3.5.1), capped by its lifetime. */
+const durationsOf = (tenant: Tenant, client: Client) =>
+  offeredDurations(
+    client.consentDurationChoices,
+    tenant.settings.consent_duration_choices,
+    consentLifetime(client, tenant.settings),
+  )
+
+/**
+ * The duration an accept chose, judged against the page it was made on: one the page offered, or
+ * none when it offered none; anything else (a value never shown, one longer than the lifetime)
+ * is a forged form, refused.
+ */
+function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDuration | undefined {
+  const offered = shown.durations ?? []
+  if (offered.length === 0 && value === undefined) return undefined
+  const seconds = chosenDuration(value, offered)
+  if (seconds === undefined)
+    throw new AppError(400, 'invalid_body', 'The form must carry one of the durations it offered')
+  return { seconds }
+}
 
 const NO_ENTRIES: ReadonlySet<number> = new Set()
 
@@ -91,7 +124,15 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     changedDetails: ReadonlySet<number> = NO_ENTRIES,
   ): Promise<PromptData> {
     const scopes = stillDefined(request.promptScopes, api)
-    const rendition = renditionOf(tenant, api, request, scopes, locale, changed)
+    const rendition = renditionOf(
+      tenant,
+      api,
+      request,
+      scopes,
+      locale,
+      changed,
+      durationsOf(tenant, client),
+    )
     let shown = request
     if (binding !== null) {
       // Bound to this browser already (checked by the caller), or bound to it now.
@@ -256,6 +297,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         stillDefined(request.promptScopes, api),
         latest.locale,
         reasked,
+        durationsOf(tenant, client),
       )
       const moved = changedSince(latest, now)
       const movedDetails = detailsChangedSince(latest, now)
@@ -264,6 +306,13 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       // A decline approves nothing, whatever boxes came with it.
       const approved =
         input.action === 'accept' ? approvedDetails(latest, input.checkedDetails) : []
+      // The durations offered changed since (DESIGN §3.5.1): the lines mean what they said, but
+      // an accept chose among others; the page as it now reads is shown again. A decline stands.
+      if (input.action === 'accept' && !sameDurations(latest.durations, now.durations))
+        return again('updated', reasked)
+      // Checked before anything is recorded: a forged duration leaves the request pending.
+      const duration =
+        input.action === 'accept' ? durationAnswered(latest, input.duration) : undefined
       const verifier = randomToken(32)
       const verifierHash = digest(verifier)
       const answer =
@@ -274,6 +323,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               verifierHash,
               shown: latest,
               ...accepted(request, api, latest, input.checked),
+              ...(duration ? { duration } : {}),
               ...(latest.details ? { approvedDetails: approved } : {}),
             }
           : { action: input.action, at, verifierHash, shown: latest, error: DECLINED_ERROR }

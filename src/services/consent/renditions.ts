@@ -4,6 +4,8 @@ import {
   type AuthorizationDetail,
   canonicalRendition,
   type DetailType,
+  type DurationChoice,
+  durationValue,
   type PromptLine,
   promptLines,
   promptModeFor,
@@ -54,6 +56,7 @@ export function createRenditions(deps: {
     scopes: readonly string[],
     locale: string,
     changed: ReadonlySet<string>,
+    durations: readonly DurationChoice[],
   ): Rendition {
     const mode = promptModeFor(tenant.settings.flags)
     const key = lengthPrefixed([
@@ -67,6 +70,7 @@ export function createRenditions(deps: {
       request.requiredScopes.join(' '),
       [...changed].join(' '),
       request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
+      durations.map(durationValue).join(' '),
     ])
     // Entries are the request's own: so is its render, worked out each time and never kept, so
     // such requests cannot push the shared renders out of the cache.
@@ -87,6 +91,7 @@ export function createRenditions(deps: {
         required,
         changed,
         device: request.device,
+        durations,
         details: request.authorizationDetails
           ? deps.detailTexts(request.authorizationDetails, api?.authorizationDetails, locale)
           : [],

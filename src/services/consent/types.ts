@@ -50,6 +50,8 @@ export interface AnswerInput {
   readonly checkedDetails: readonly string[]
   /** The `rendition` field: the id of the page the answer was made on. */
   readonly rendition: string | undefined
+  /** The `duration` radio's value (DESIGN §3.5.1): seconds, or `until_removed`. */
+  readonly duration?: string | undefined
 }
 
 /**

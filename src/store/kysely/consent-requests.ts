@@ -7,7 +7,15 @@ import type { EffectsLog } from './effects.js'
 import { mergeGrant } from './grants.js'
 import { prepared } from './prepared.js'
 import { rememberUser } from './rbac.js'
-import { bit, iso, json, storedConsentRequest, toConsentRequest } from './rows.js'
+import {
+  bit,
+  iso,
+  json,
+  storedConsentRequest,
+  storedDuration,
+  toChosenDuration,
+  toConsentRequest,
+} from './rows.js'
 
 // The request path's statements, compiled once (prepared.ts).
 
@@ -21,6 +29,7 @@ type NewRow = Required<
     | 'shown'
     | 'rendition'
     | 'receipt_id'
+    | 'chosen_duration'
     | 'approved_details'
   >
 >
@@ -49,11 +58,13 @@ const answerRequest = prepared(
       rendition: string
       error: string | null
       verifierHash: string
+      chosenDuration: number | null
     },
   ) =>
     db
       .updateTable('consent_requests')
       .set({
+        chosen_duration: p.chosenDuration,
         status: p.status,
         granted_scopes: p.grantedScopes,
         declined_scopes: p.declinedScopes,
@@ -108,7 +119,7 @@ const verifyRequest = prepared(
       .where('id', '=', p.id)
       .where('status', '!=', 'pending')
       .where('verified_at', 'is', null)
-      .returning(['user_id', 'client_id', 'audience']),
+      .returning(['user_id', 'client_id', 'audience', 'chosen_duration']),
 )
 
 /** Stores the request, and remembers `user` as last seen; run it inside a transaction. */
@@ -196,6 +207,7 @@ export async function answerConsentRequest(
     rendition: answer.shown.rendition,
     error: answer.action === 'accept' ? null : answer.error,
     verifierHash: answer.verifierHash,
+    chosenDuration: answer.action === 'accept' ? storedDuration(answer.duration) : null,
   })
   if (!row) {
     // Nothing changed: say why.
@@ -282,6 +294,7 @@ export async function verifyConsentRequest(
       { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
       scopes,
       versions,
+      toChosenDuration(row.chosen_duration),
     )
   }
   await log.add(tenantId, effects, at)

@@ -3,6 +3,7 @@ import type {
   ApiScope,
   AuthorizationDetail,
   DetailType,
+  DurationChoice,
   GrantedScope,
   ResourceLabels,
   ShownLine,
@@ -10,6 +11,7 @@ import type {
 } from '../../consent/index.js'
 import type {
   AdminSession,
+  ChosenDuration,
   Client,
   ConsentRequest,
   ConsentStatus,
@@ -89,6 +91,10 @@ export function toClient(row: Row<'clients'>): Client {
     isDynamic: row.is_dynamic === 1,
     registeredAt: row.registered_at === null ? null : new Date(row.registered_at),
     auth0: JSON.parse(row.auth0) as Record<string, unknown>,
+    consentDurationChoices:
+      row.consent_duration_choices === null
+        ? null
+        : (JSON.parse(row.consent_duration_choices) as DurationChoice[]),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
@@ -123,9 +129,14 @@ export function toUser(row: Row<'users'>): User {
 /** A grant's per-scope details from their JSON, dates revived. */
 export function scopeDetails(text: string | null): Record<string, GrantedScope> {
   if (text === null) return {}
-  const raw = JSON.parse(text) as Record<string, { version: number; at: string }>
+  const raw = JSON.parse(text) as Record<string, { version: number; at: string; duration?: number }>
   return Object.fromEntries(
-    Object.entries(raw).map(([scope, d]) => [scope, { version: d.version, at: new Date(d.at) }]),
+    Object.entries(raw).map(([scope, d]) => [
+      scope,
+      d.duration === undefined
+        ? { version: d.version, at: new Date(d.at) }
+        : { version: d.version, at: new Date(d.at), duration: d.duration },
+    ]),
   )
 }
 
@@ -205,8 +216,18 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
         : (JSON.parse(row.authorization_details) as AuthorizationDetail[]),
     approvedDetails:
       row.approved_details === null ? null : (JSON.parse(row.approved_details) as number[]),
+    chosenDuration: toChosenDuration(row.chosen_duration),
   }
 }
+
+/** "Until removed" as stored: no lifetime is shorter than a minute, so `0` names nothing else. */
+const UNTIL_REMOVED_STORED = 0
+
+export const storedDuration = (chosen: ChosenDuration | null | undefined): number | null =>
+  chosen ? (chosen.seconds ?? UNTIL_REMOVED_STORED) : null
+
+export const toChosenDuration = (stored: number | null): ChosenDuration | null =>
+  stored === null ? null : { seconds: stored === UNTIL_REMOVED_STORED ? null : stored }
 
 /**
  * A new request as stored, nothing of its maker's object kept: the same fields in the same order
@@ -256,6 +277,7 @@ export function storedConsentRequest(
       ? request.authorizationDetails
       : null,
     approvedDetails: null,
+    chosenDuration: null,
   }
 }
 
@@ -285,6 +307,7 @@ function toShown(text: string): ShownPage {
     versions: raw.versions ?? {},
     ...(raw.device ? { device: raw.device } : {}),
     ...(raw.details ? { details: raw.details } : {}),
+    ...(raw.durations ? { durations: raw.durations } : {}),
     at: new Date(raw.at),
   }
 }
