@@ -1,6 +1,7 @@
 import type {
   Api,
   ApiScope,
+  AuthorizationDetail,
   DeviceSignIn,
   GrantedScope,
   RenditionContent,
@@ -23,6 +24,8 @@ export interface TenantSettings {
   consent_lifetime?: number
   /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
   dynamic_client_consent_lifetime?: number
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  auth0?: Record<string, unknown>
 }
 
 export interface Tenant {
@@ -65,6 +68,8 @@ export interface Client {
   readonly isDynamic: boolean
   /** When a self-registered app registered; `null` for the others. */
   readonly registeredAt: Date | null
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  readonly auth0?: Readonly<Record<string, unknown>>
   readonly createdAt: Date
   readonly updatedAt: Date
 }
@@ -92,6 +97,14 @@ export type NewClient = Omit<
 export type ResourceServerChanges = Partial<
   Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>
 >
+/** Which clients a list holds (Auth0's `GET /clients` filters); unset: all. */
+export interface ClientFilter {
+  readonly isFirstParty?: boolean | undefined
+  readonly appTypes?: readonly string[] | undefined
+  /** Any part of the name or the client id, whatever its case. */
+  readonly q?: string | undefined
+}
+
 /** Whether an app registered itself is fixed when it is created. */
 export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'isDynamic'>>
 
@@ -99,6 +112,8 @@ export interface Role {
   readonly id: string
   readonly name: string
   readonly description: string
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  readonly auth0?: Readonly<Record<string, unknown>>
 }
 
 export interface PermissionRef {
@@ -183,6 +198,10 @@ export interface ConsentRequest {
   readonly shown: ShownPage | null
   /** The receipt its verify wrote (DESIGN §3.6). */
   readonly receiptId: string | null
+  /** The RFC 9396 entries the AS asked about, as it sent them (DESIGN §3.9); `null`: none. */
+  readonly authorizationDetails: readonly AuthorizationDetail[] | null
+  /** The indexes of the entries an accept approved; `null` until answered, or with no entries. */
+  readonly approvedDetails: readonly number[] | null
 }
 
 /** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
@@ -200,11 +219,18 @@ export type NewConsentRequest = Omit<
   | 'receiptId'
   | 'device'
   | 'switchAccountUrl'
+  | 'authorizationDetails'
+  | 'approvedDetails'
 > &
   Partial<
     Pick<
       ConsentRequest,
-      'granular' | 'requiredScopes' | 'changedScopes' | 'device' | 'switchAccountUrl'
+      | 'granular'
+      | 'requiredScopes'
+      | 'changedScopes'
+      | 'device'
+      | 'switchAccountUrl'
+      | 'authorizationDetails'
     >
   >
 

@@ -39,6 +39,11 @@ import {
   type ConsentRequestView,
   readConsentReturn,
 } from '../../src/client/index.js'
+import {
+  requestedDetails,
+  richAuthorizationRequests,
+  withApprovedDetails,
+} from './rich-authorization.js'
 import { openOidcStorage } from './sqlite-adapter.js'
 
 export interface AssentConnection {
@@ -68,6 +73,12 @@ export interface AuthorizationServerOptions {
    * signing key. In memory when absent, so nothing survives a restart.
    */
   readonly databasePath?: string
+  /**
+   * RFC 9396 detail types clients may ask for in `authorization_details` (declared, with their
+   * schemas and wording, on the API in Assent); none: the feature is off. See
+   * `rich-authorization.ts`.
+   */
+  readonly authorizationDetailsTypes?: readonly string[]
 }
 
 /** What the AS reads of an API in Assent (`GET /api/v2/resource-servers/{id}`). */
@@ -229,6 +240,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
           }
         },
       },
+      ...(options.authorizationDetailsTypes
+        ? {
+            richAuthorizationRequests: richAuthorizationRequests(options.authorizationDetailsTypes),
+          }
+        : {}),
     },
   })
 
@@ -272,6 +288,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     const audience = decision.audience ?? options.defaultAudience
     if (take(api, true)) grant.addResourceScope(audience, take(api, true))
     if (take(api, false)) grant.rejectResourceScope(audience, take(api, false))
+    withApprovedDetails(grant, decision)
     // The storage indexes the Grant by account and client as it saves it (`sqlite-adapter.ts`).
     const grantId = await grant.save()
     await provider.interactionFinished(
@@ -355,6 +372,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         ? { prompt: 'consent' }
         : {}),
       ...(typeof params.ui_locales === 'string' ? { ui_locales: params.ui_locales } : {}),
+      ...requestedDetails(params),
     })
     if (opened.status === 'pending') {
       await openedFor.upsert(uid, { consentRequest: opened.id }, OPENED_TTL)

@@ -21,6 +21,22 @@ export interface ShownLine {
   readonly changed: boolean
 }
 
+/**
+ * One RFC 9396 entry as the user read it (DESIGN §3.9): its line and the fields listed under it,
+ * in the page's language, and whether it had a box to untick.
+ */
+export interface ShownDetail {
+  /** Its index in the request's `authorization_details`, which its checkbox posts. */
+  readonly index: number
+  readonly type: string
+  /** The line: the type's template filled in, or the type's words when it has none. */
+  readonly text: string
+  /** The fields under the line: label and value, as shown. */
+  readonly fields: readonly (readonly [label: string, value: string])[]
+  /** `all`: approved with the answer; `optional`: a box, checked by default (granular). */
+  readonly kind: 'all' | 'optional'
+}
+
 /** What one render of a prompt showed: everything an answer on it stands for, but the time. */
 export interface RenditionContent {
   readonly locale: string
@@ -30,6 +46,8 @@ export interface RenditionContent {
   readonly versions: Readonly<Record<string, number>>
   /** A device sign-in: the code and device the user was asked to compare (DESIGN §3.10). */
   readonly device?: DeviceSignIn
+  /** The request's RFC 9396 entries as shown (DESIGN §3.9); absent when it carries none. */
+  readonly details?: readonly ShownDetail[]
 }
 
 export interface RenditionInput {
@@ -47,6 +65,8 @@ export interface RenditionInput {
   /** Scopes whose lines carry the "changed" mark. */
   readonly changed: ReadonlySet<string>
   readonly device: DeviceSignIn | null
+  /** The request's entries in words, in request order; empty when it carries none. */
+  readonly details: readonly Omit<ShownDetail, 'kind'>[]
 }
 
 /** The content of a render: the lines with their kind and marks, and the versions behind them. */
@@ -77,8 +97,29 @@ export function renditionContent(input: RenditionInput): RenditionContent {
     ...(input.device
       ? { device: { userCode: input.device.userCode, name: input.device.name } }
       : {}),
+    ...(input.details.length > 0
+      ? {
+          details: input.details.map((detail) => ({
+            index: detail.index,
+            type: detail.type,
+            text: detail.text,
+            fields: detail.fields,
+            kind: input.granular ? ('optional' as const) : ('all' as const),
+          })),
+        }
+      : {}),
   }
 }
+
+/** A rendition's entries as the text they are compared and identified by. */
+const detailsPart = (content: RenditionContent) =>
+  (content.details ?? []).map((detail) => [
+    detail.index,
+    detail.type,
+    detail.text,
+    detail.fields,
+    detail.kind,
+  ])
 
 /**
  * The canonical text a rendition's id is derived from: the same content always gives the same
@@ -96,7 +137,28 @@ export function canonicalRendition(content: RenditionContent): string {
   ]
   // Only a device page has the part: every other page keeps the id it always had.
   if (content.device) parts.push(['device', content.device.userCode, content.device.name])
+  // Likewise only a page with RFC 9396 entries (DESIGN §3.9).
+  if (content.details) parts.push(['details', detailsPart(content)])
   return JSON.stringify(parts)
+}
+
+/**
+ * Which entries of the prompt as it reads now say something else than on the page the user
+ * answered (DESIGN §3.2.2, §3.9), by index: a template or its words changed, or an entry's fields
+ * read otherwise; an entry the page showed that is gone counts too. An approval is of the words
+ * shown, so any of them refuses the answer. Empty when every entry reads as it did.
+ */
+export function detailsChangedSince(shown: RenditionContent, now: RenditionContent): Set<number> {
+  const key = (detail: ShownDetail) =>
+    JSON.stringify([detail.type, detail.text, detail.fields, detail.kind])
+  const before = new Map((shown.details ?? []).map((detail) => [detail.index, key(detail)]))
+  const changed = new Set<number>()
+  for (const detail of now.details ?? []) {
+    if (before.get(detail.index) !== key(detail)) changed.add(detail.index)
+    before.delete(detail.index)
+  }
+  for (const index of before.keys()) changed.add(index)
+  return changed
 }
 
 /** The version of `scope` a rendition showed, if it showed it. */

@@ -1,4 +1,4 @@
-import type { DeviceSignIn, PromptMode } from '../consent/index.js'
+import type { AuthorizationDetail, DeviceSignIn, PromptMode } from '../consent/index.js'
 import {
   displayableLogo,
   isRequiredLine,
@@ -8,6 +8,7 @@ import {
   standaloneScopes,
 } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
+import { detailViews } from '../i18n/details.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
 import { lineText } from '../i18n/lines.js'
 import { plainText, type RichText } from '../i18n/rich-text.js'
@@ -122,6 +123,10 @@ export interface ConsentPageInput {
   device?: DeviceSignIn | null
   /** The AS's "Not you?" link (DESIGN §3.2.1). */
   switchAccountUrl?: string | null
+  /** The request's RFC 9396 entries (DESIGN §3.9), as the AS sent them. */
+  authorizationDetails?: readonly AuthorizationDetail[] | null
+  /** Indexes of the entries marked changed: they read otherwise since the page was answered. */
+  changedDetails?: ReadonlySet<number>
   /** The scopes the page asks about, in prompt order. */
   scopes: readonly string[]
   /** How many other scopes the user already granted this client (incremental consent). */
@@ -168,6 +173,9 @@ const KEY_PARTS: {
         : `${input.device.userCode}|${input.device.name}`
       : '',
   switchAccountUrl: (input) => input.switchAccountUrl ?? '',
+  authorizationDetails: (input) =>
+    input.authorizationDetails ? JSON.stringify(input.authorizationDetails) : '',
+  changedDetails: (input) => joined([...(input.changedDetails ?? [])].map(String)),
   scopes: (input) => joined(input.scopes),
   alreadyGranted: (input) => String(input.alreadyGranted),
   mode: (input) => input.mode,
@@ -199,6 +207,30 @@ export function consentPageKey(input: ConsentPageInput): string {
 }
 
 /**
+ * A request's RFC 9396 entries as the page lists them (DESIGN §3.9): one line each, its fields
+ * under it, and under granular consent a box each, posting the entry's index, checked by default.
+ */
+export function detailLineViews(
+  entries: readonly AuthorizationDetail[] | null | undefined,
+  api: ResourceServer | null,
+  tr: Translator,
+  granular: boolean,
+  changed: ReadonlySet<number> = new Set(),
+) {
+  if (!entries || entries.length === 0) return null
+  return {
+    heading: tr.t('details.heading'),
+    fieldsLabel: tr.t('details.fields'),
+    items: detailViews(entries, api?.authorizationDetails, tr).map((view) => ({
+      ...view,
+      choice: granular ? { id: `detail-${view.index}`, value: String(view.index) } : null,
+      changed: changed.has(view.index),
+    })),
+    changedBadge: tr.t('page.changedBadge'),
+  }
+}
+
+/**
  * The view-model of `views/consent.eta`: every string already translated, and what a tenant,
  * client or user wrote kept apart as rich text, which the view shows in `<bdi>` (DESIGN §6).
  */
@@ -226,6 +258,13 @@ export function consentPageModel(input: ConsentPageInput) {
       initial: Array.from(client.name.trim())[0]?.toLocaleUpperCase(tr.locale) ?? '?',
     },
     lines: promptLineViews(input.mode, input.scopes, input.api, tr, input.lineOptions),
+    details: detailLineViews(
+      input.authorizationDetails,
+      input.api,
+      tr,
+      input.lineOptions?.granular === true,
+      input.changedDetails,
+    ),
     granular: input.lineOptions?.granular === true,
     // An app the tenant has not verified (DESIGN §3.5.2): said plainly, above the lines.
     unverified: client.isVerified

@@ -1,5 +1,7 @@
-import type { PromptWarning } from '../consent/index.js'
+import type { AuthorizationDetail, PromptWarning } from '../consent/index.js'
 import {
+  declaredType,
+  detailTemplate,
   displayableLogo,
   effectiveScopes,
   flagOn,
@@ -31,6 +33,49 @@ export interface PreviewInput {
   back: string
   /** Per scope of the API, how many grants hold an older version of it. */
   askedAgain?: ReadonlyMap<string, number>
+  /**
+   * A request's `authorization_details` to show (DESIGN §3.9): the JSON as typed, the entries,
+   * and why a consent request carrying them would be refused.
+   */
+  details?: {
+    readonly text: string
+    readonly entries: readonly AuthorizationDetail[]
+    readonly error: string | null
+  }
+}
+
+/**
+ * What the preview says of a request's entries: the refusal a consent request would get, and each
+ * type without a template for the language, whose users read its fields instead of a sentence.
+ */
+function detailWarnings(input: PreviewInput): { text: string; scopes: string[]; fix: null }[] {
+  const details = input.details
+  if (!details) return []
+  const language = englishName(input.tr.locale)
+  const untemplated = new Set(
+    details.entries
+      .filter((entry) => {
+        const type = declaredType(input.api?.authorizationDetails, entry)
+        return type !== undefined && detailTemplate(type, input.tr.locale) === undefined
+      })
+      .map((entry) => entry.type),
+  )
+  return [
+    ...(details.error
+      ? [
+          {
+            text: `A consent request with these authorization_details is refused: ${details.error}`,
+            scopes: [],
+            fix: null,
+          },
+        ]
+      : []),
+    ...[...untemplated].map((type) => ({
+      text: `No ${language} template for this detail type: users read the entry's fields under its type's name instead of a sentence.`,
+      scopes: [type],
+      fix: null,
+    })),
+  ]
 }
 
 const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, string> = {
@@ -79,6 +124,7 @@ export function previewModel(input: PreviewInput) {
           api,
           userName: 'user@example.com',
           redirectUri: client.callbacks[0] ?? 'https://app.example/callback',
+          authorizationDetails: input.details?.entries ?? null,
           scopes: scopes.effective,
           alreadyGranted: 0,
           mode,
@@ -129,6 +175,7 @@ export function previewModel(input: PreviewInput) {
         name: englishName(locale),
         selected: locale === tr.locale,
       })),
+      details: input.details?.text ?? '',
     },
     lang: tr.locale,
     dir: tr.dir,
@@ -156,6 +203,7 @@ export function previewModel(input: PreviewInput) {
         scopes: [scope],
         fix: null,
       })),
+      ...detailWarnings(input),
     ],
     flag: {
       on: live === 'descriptions',

@@ -2,6 +2,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { landingSection } from '../presenters/admin-console.js'
 import { previewModel } from '../presenters/preview-page.js'
+import { sampleDetails } from '../services/consent/details.js'
 import type { AppEnv } from '../web/context.js'
 import { PAGE_COOKIES, pageCookies } from '../web/edge/cookies.js'
 import { readForm } from '../web/edge/forms.js'
@@ -154,6 +155,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       csrf: await csrf.token('admin', c.get('adminCookie')),
       back: search.length <= 4000 ? search : '',
       askedAgain,
+      details: sampleDetails(query.authorization_details, api?.authorizationDetails),
     })
     return renderConsole(
       c,

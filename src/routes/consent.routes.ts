@@ -21,7 +21,7 @@ import { limitBody } from '../web/middleware/body-limit.js'
 import { respondWithError } from '../web/middleware/error-handler.js'
 import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
 import { languagePick, tenantLocales, useLocale, withPick } from '../web/render/locale.js'
-import { createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
+import { compilePage, createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
 import { pageHtml, pagePolicy } from '../web/render/render.js'
 import { completeResponse } from '../web/render/response.js'
 import type { AppDeps } from './deps.js'
@@ -35,6 +35,11 @@ const answerForm = z.object({
   // Granular consent (DESIGN §3.5): one value per checked line; none checked sends none.
   scopes: z
     .union([z.string().max(20_000), z.array(z.string().max(20_000)).max(1000)])
+    .optional()
+    .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+  // Granular consent's boxes for RFC 9396 entries (DESIGN §3.9): their indexes, as checked.
+  authorization_details: z
+    .union([z.string().max(8), z.array(z.string().max(8)).max(100)])
     .optional()
     .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
 })
@@ -103,14 +108,19 @@ export function consentRoutes(deps: AppDeps) {
     const policy = pagePolicy(tenant, requestUrls(request).formActions)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
     const input = pageInput(deps, tenant, prompt, tr)
-    const page = pages.page(consentPageKey(input), () => {
+    const render = () => {
       const model = consentPageModel(input)
       return pageHtml(c, deps, 'consent', model, {
         title: model.text.title,
         tr,
         nonce: SENTINEL.nonce,
       })
-    })
+    }
+    // A page with RFC 9396 entries is that request's own: rendered for it, never kept, so
+    // requests carrying 16 KiB of entries each cannot push the shared pages out of the cache.
+    const page = request.authorizationDetails
+      ? compilePage(render())
+      : pages.page(consentPageKey(input), render)
     const personal = {
       user: request.userName ?? request.userId,
       csrf: await csrf.token(request.id, browser),
@@ -142,7 +152,12 @@ export function consentRoutes(deps: AppDeps) {
         result = await flow.answer(
           tenant,
           request,
-          { action: form.action, checked: form.scopes, rendition: form.rendition },
+          {
+            action: form.action,
+            checked: form.scopes,
+            checkedDetails: form.authorization_details,
+            rendition: form.rendition,
+          },
           browser,
           c.get('locale') ?? 'en',
         )
@@ -221,6 +236,8 @@ function pageInput(
     redirectUri: request.redirectUri,
     device: request.device,
     switchAccountUrl: request.switchAccountUrl,
+    authorizationDetails: request.authorizationDetails,
+    changedDetails: prompt.changedDetails,
     scopes: prompt.scopes,
     alreadyGranted: prompt.alreadyGranted,
     mode: prompt.rendition.mode,

@@ -45,6 +45,8 @@ export type ConsentAnswer = (
       readonly scopes: readonly string[]
       /** Asked but left unticked (granular consent, DESIGN §3.5). */
       readonly declined?: readonly string[]
+      /** The indexes of the request's RFC 9396 entries approved (DESIGN §3.9). */
+      readonly approvedDetails?: readonly number[]
     }
   /** `error` is what the request's decision then says (the caller's OAuth error code). */
   | { readonly action: 'deny'; readonly at: Date; readonly error: string }

@@ -3,6 +3,7 @@ import type {
   AuditEntry,
   Client,
   ClientChanges,
+  ClientFilter,
   ConsentRequest,
   Grant,
   NewClient,
@@ -130,7 +131,7 @@ export interface Store {
     /** Throws `ConflictError` when the client id is taken in this tenant. */
     create(tenantId: string, client: NewClient): Promise<Client>
     get(tenantId: string, clientId: string): Promise<Client | undefined>
-    list(tenantId: string, page: Page): Promise<Paged<Client>>
+    list(tenantId: string, page: Page, filter?: ClientFilter): Promise<Paged<Client>>
     update(tenantId: string, clientId: string, changes: ClientChanges): Promise<Client | undefined>
     /**
      * Removes the client with its grants and its consent requests, in one transaction (DESIGN

@@ -1,20 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { DEMO } from '../../src/services/demo.js'
-import { expectError, management } from '../support/management.js'
+import { expectError, type Management } from '../support/management.js'
 import { listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite))
 
 const messages = DEMO.audience
 const perm = (name: string) => ({ resource_server_identifier: messages, permission_name: name })
@@ -64,7 +58,7 @@ describe('tenant settings', () => {
     [{ branding: { primary_color: 'red' } }, /primary_color/],
     [{ friendly_name: '<script>' }, /friendly_name/],
     [{ picture_url: 'javascript:alert(1)' }, /picture_url/],
-    [{ sandbox_version: '12' }, /Additional properties not allowed: sandbox_version/],
+    [{ sandbox_flavour: '12' }, /Additional properties not allowed: sandbox_flavour/],
   ])('refuses %j', async (body, message) => {
     const before = (await api('GET', '/tenants/settings')).body
     expectError(await api('PATCH', '/tenants/settings', body), 400, 'invalid_body', message)
@@ -124,7 +118,7 @@ describe('clients', () => {
     [{ name: 'x', logo_uri: 'ftp://x/logo.png' }, /logo_uri/],
     [{ name: 'x', callbacks: ['not a url'] }, /callbacks\[0\]/],
     [{ name: 'x', client_id: 'has space' }, /client_id/],
-    [{ name: 'x', client_secret: 's' }, /client_secret/],
+    [{ name: 'x', client_flavour: 's' }, /client_flavour/],
   ])('refuses %j', async (body, message) => {
     expectError(await api('POST', '/clients', body), 400, 'invalid_body', message)
   })

@@ -383,6 +383,58 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.clients.delete('t1', 'web')).toBe(false)
     })
 
+    it("keeps Auth0's fields of clients, roles and settings as sent, and filters clients (DESIGN §4.2.1)", async () => {
+      const kept = {
+        grant_types: ['authorization_code'],
+        refresh_token: null,
+        jwt: { alg: 'RS256' },
+      }
+      await store.clients.create('t1', {
+        ...client('spa', 'Shop 100%_'),
+        appType: 'spa',
+        auth0: kept,
+      })
+      await store.clients.create('t1', { ...client('job', 'Billing'), appType: 'non_interactive' })
+      expect((await store.clients.get('t1', 'spa'))?.auth0).toEqual(kept)
+      expect((await store.clients.get('t1', 'job'))?.auth0).toEqual({})
+      await store.clients.update('t1', 'spa', { auth0: { ...kept, refresh_token: { leeway: 0 } } })
+      expect((await store.clients.get('t1', 'spa'))?.auth0).toEqual({
+        ...kept,
+        refresh_token: { leeway: 0 },
+      })
+      const ids = async (filter: Parameters<Store['clients']['list']>[2]) =>
+        (await store.clients.list('t1', { page: 0, perPage: 10 }, filter)).items.map(
+          (c) => c.clientId,
+        )
+      expect(await ids({ appTypes: ['spa', 'native'] })).toEqual(['spa'])
+      expect(await ids({ isFirstParty: true })).toEqual([])
+      expect(await ids({ q: 'BILL' })).toEqual(['job'])
+      expect(await ids({ q: '%_' })).toEqual(['spa'])
+      expect(await ids({ q: '_' })).toEqual(['spa'])
+      expect(await ids({ q: 'zzz' })).toEqual([])
+
+      await store.roles.create('t1', {
+        id: 'rol_0Vq0TUJN8mSjPzVh',
+        name: 'Admin',
+        description: '',
+        auth0: { type: 'tenant' },
+      })
+      expect((await store.roles.get('t1', 'rol_0Vq0TUJN8mSjPzVh'))?.auth0).toEqual({
+        type: 'tenant',
+      })
+      await store.roles.update('t1', 'rol_0Vq0TUJN8mSjPzVh', { name: 'Admins' })
+      expect(await store.roles.get('t1', 'rol_0Vq0TUJN8mSjPzVh')).toMatchObject({
+        name: 'Admins',
+        auth0: { type: 'tenant' },
+      })
+      const tenant = await store.tenants.updateSettings('t1', {
+        friendly_name: 'One',
+        flags: {},
+        auth0: { support_email: 'a@b.example', error_page: null },
+      })
+      expect(tenant?.settings.auth0).toEqual({ support_email: 'a@b.example', error_page: null })
+    })
+
     it('adds, lists and removes the permissions of a role and of a user alike', async () => {
       const ref = (permissionName: string) => ({
         resourceServerIdentifier: server.identifier,
@@ -616,6 +668,58 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const shown = await store.consentRequests.show('t1', 'req_device_000000001', page)
       expect(shown?.shown).toEqual(page)
       expect((await store.consentRequests.get('t1', 'req_device_000000001'))?.shown).toEqual(page)
+    })
+
+    it('keeps a request’s RFC 9396 entries as sent, its page’s lines for them and the entries approved (DESIGN §3.9)', async () => {
+      const entries = [
+        { type: 'payment_initiation', instructedAmount: { currency: 'EUR', amount: '123.50' } },
+        { type: 'payment_initiation', creditorName: 'Merchant "B" \\ \u00e9', n: 1.5, ok: true },
+      ]
+      await store.consentRequests.create(
+        pending('req_details_00000001', { authorizationDetails: entries }),
+      )
+      await store.consentRequests.create(pending('req_nodetail_0000001'))
+      expect(await store.consentRequests.get('t1', 'req_details_00000001')).toMatchObject({
+        authorizationDetails: entries,
+        approvedDetails: null,
+      })
+      expect(await store.consentRequests.get('t1', 'req_nodetail_0000001')).toMatchObject({
+        authorizationDetails: null,
+        approvedDetails: null,
+      })
+      const page = {
+        ...SHOWN,
+        details: [
+          {
+            index: 0,
+            type: 'payment_initiation',
+            text: 'Pay €123.50',
+            fields: [],
+            kind: 'optional',
+          },
+          {
+            index: 1,
+            type: 'payment_initiation',
+            text: 'Pay Merchant "B"',
+            fields: [['creditor name', 'Merchant "B"']],
+            kind: 'optional',
+          },
+        ],
+      } as const
+      await store.consentRequests.bind('t1', 'req_details_00000001', 'browser', page)
+      expect((await store.consentRequests.get('t1', 'req_details_00000001'))?.shown).toEqual(page)
+      const answered = await store.consentRequests.answer('t1', 'req_details_00000001', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        approvedDetails: [1],
+        verifierHash: 'h',
+        shown: page,
+      })
+      expect(answered.outcome === 'answered' && answered.request.approvedDetails).toEqual([1])
+      expect(
+        (await store.consentRequests.get('t1', 'req_details_00000001'))?.approvedDetails,
+      ).toEqual([1])
     })
 
     it('records the latest page shown, and writes an answer only on that page', async () => {
@@ -1392,6 +1496,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         receiptId: null,
         device: null,
         switchAccountUrl: null,
+        authorizationDetails: null,
+        approvedDetails: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

@@ -23,6 +23,15 @@ const receiptSchema = z.object({
   lines: z.array(z.string()),
   granted_lines: z.array(z.string()).optional(),
   declined_lines: z.array(z.string()).optional(),
+  /** The RFC 9396 entries approved: each one's line as shown, and the entry as sent (§3.9). */
+  authorization_details: z
+    .array(
+      z.object({
+        text: z.string(),
+        entry: z.looseObject({ type: z.string() }),
+      }),
+    )
+    .optional(),
   locale: z.string().nullable(),
   mode: z.string().nullable(),
   shown_at: z.string().nullable(),

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { TENANT_FLAGS } from '../../consent/index.js'
+import { readOnlyFields } from './auth0-fields.js'
+import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { displayName, httpsUrl, tenantSettingsSchema } from './shapes.js'
+import { displayName, httpsUrl, tenantSettingsKept, tenantSettingsSchema } from './shapes.js'
 
 const tag = 'Tenant settings'
 const settings = jsonContent(tenantSettingsSchema, 'The settings')
@@ -15,6 +17,8 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
     error: `must be one of ${locales.join(', ')}`,
   })
   const patchBody = z.strictObject({
+    ...readOnlyFields('TenantSettings', ['TenantSettingsUpdate']),
+    ...tenantSettingsKept,
     friendly_name: displayName(255).optional(),
     picture_url: z.union([httpsUrl, z.literal('')]).optional(),
     default_locale: locale.optional(),
@@ -60,7 +64,8 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
       summary: 'Get the tenant settings',
       tag,
       scopes: ['read:tenant_settings'],
-      responses: { 200: settings },
+      request: { query: z.strictObject(fieldsQuery) },
+      responses: { 200: jsonContent(withFields(tenantSettingsSchema), 'The settings') },
       errors: [],
     }),
     update: managementRoute({

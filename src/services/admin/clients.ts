@@ -1,5 +1,5 @@
 import { displayableLogo } from '../../consent/index.js'
-import type { Actor, Client, ClientChanges } from '../../entities.js'
+import type { Actor, Client, ClientChanges, ClientFilter } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
@@ -22,6 +22,8 @@ export interface ClientInput {
   readonly clientUri?: string | null | undefined
   readonly policyUri?: string | null | undefined
   readonly tosUri?: string | null | undefined
+  /** Auth0's fields kept as sent (DESIGN §4.2.1); on an update they replace the same-named ones. */
+  readonly auth0?: Readonly<Record<string, unknown>> | undefined
 }
 
 /** Set once, when the client is created: whether it registered itself (DESIGN §3.10). */
@@ -118,7 +120,8 @@ export function createClients(store: Store, audit: Audit) {
     /** The client, or `undefined` when the tenant has none by that id. */
     find: (tenantId: string, clientId: string): Promise<Client | undefined> =>
       store.clients.get(tenantId, clientId),
-    list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
+    list: (tenantId: string, page: Page, filter?: ClientFilter) =>
+      store.clients.list(tenantId, page, filter),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */
     async create(actor: Actor, tenantId: string, input: NewClientInput) {
@@ -143,6 +146,7 @@ export function createClients(store: Store, audit: Audit) {
         policyUri: changes.policyUri ?? null,
         tosUri: changes.tosUri ?? null,
         isDynamic,
+        auth0: input.auth0 ?? {},
       })
       await audit.record(actor, tenantId, 'client.create', clientId, { after: auditView(created) })
       return created
@@ -157,7 +161,10 @@ export function createClients(store: Store, audit: Audit) {
       const changes = checkChanges(input)
       const before = await get(tenantId, clientId)
       if (before.isDynamic && changes.isFirstParty) throw firstPartyDynamic()
-      const updated = await store.clients.update(tenantId, clientId, changes)
+      const updated = await store.clients.update(tenantId, clientId, {
+        ...changes,
+        ...(input.auth0 ? { auth0: { ...before.auth0, ...input.auth0 } } : {}),
+      })
       if (!updated) throw notFound()
       await audit.record(actor, tenantId, 'client.update', clientId, {
         before: auditView(before),

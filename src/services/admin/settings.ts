@@ -21,6 +21,8 @@ export interface SettingsPatch {
   readonly consent_lifetime?: number | null | undefined
   /** Seconds for self-registered apps (DESIGN §3.10); `null` restores the 30-day default. */
   readonly dynamic_client_consent_lifetime?: number | null | undefined
+  /** Auth0's fields kept as sent (DESIGN §4.2.1); they replace the same-named ones. */
+  readonly auth0?: Readonly<Record<string, unknown>> | undefined
 }
 
 /** Refuses a primary colour that white text cannot be read on (WCAG AA, DESIGN §3.2.1). */
@@ -91,6 +93,9 @@ export function createSettings(store: Store, locales: readonly string[], audit: 
           : {}),
         flags: { ...current.flags, ...patch.flags },
         ...(branding ? { branding } : {}),
+        ...(patch.auth0 && Object.keys(patch.auth0).length > 0
+          ? { auth0: { ...current.auth0, ...patch.auth0 } }
+          : {}),
       }
       if (patch.consent_lifetime === null) delete next.consent_lifetime
       else if (patch.consent_lifetime !== undefined) next.consent_lifetime = patch.consent_lifetime

@@ -1,4 +1,11 @@
-import { changedSince, DECLINED_ERROR, pickScopes, stillDefined } from '../../consent/index.js'
+import {
+  changedSince,
+  DECLINED_ERROR,
+  detailsChangedSince,
+  pickDetails,
+  pickScopes,
+  stillDefined,
+} from '../../consent/index.js'
 import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
@@ -33,6 +40,8 @@ export type {
   PromptData,
   RequestView,
 } from './types.js'
+
+const NO_ENTRIES: ReadonlySet<number> = new Set()
 
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
@@ -79,6 +88,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     changed: ReadonlySet<string>,
     notice: PageNotice | null,
     binding: string | null,
+    changedDetails: ReadonlySet<number> = NO_ENTRIES,
   ): Promise<PromptData> {
     const scopes = stillDefined(request.promptScopes, api)
     const rendition = renditionOf(tenant, api, request, scopes, locale, changed)
@@ -104,7 +114,17 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       for (const scope of stillDefined(shown.effectiveScopes, api))
         if (scope !== 'openid' && !asked.has(scope)) alreadyGranted += 1
     }
-    return { request: shown, client, api, scopes, alreadyGranted, rendition, changed, notice }
+    return {
+      request: shown,
+      client,
+      api,
+      scopes,
+      alreadyGranted,
+      rendition,
+      changed,
+      changedDetails,
+      notice,
+    }
   }
 
   async function find(tenant: Tenant, rawId: string | undefined) {
@@ -112,6 +132,18 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
     if (!request) throw notFound()
     return request
+  }
+
+  /** The entries an accept approves (DESIGN §3.9); a box the page did not show is a 400. */
+  function approvedDetails(shown: ShownPage, checked: readonly string[]): number[] {
+    const approved = pickDetails(shown.details ?? [], checked)
+    if (approved === null)
+      throw new AppError(
+        400,
+        'invalid_body',
+        'authorization_details names an entry the page did not offer to choose',
+      )
+    return approved
   }
 
   /**
@@ -196,7 +228,11 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       const api = await apiOf(tenant, request)
       const reasked = new Set(request.changedScopes)
       const latest = request.shown
-      const again = (notice: PageNotice, changed: ReadonlySet<string>) => {
+      const again = (
+        notice: PageNotice,
+        changed: ReadonlySet<string>,
+        changedDetails: ReadonlySet<number> = NO_ENTRIES,
+      ) => {
         deps.metrics.answers.inc({ outcome: 'stale' })
         return render(
           tenant,
@@ -207,6 +243,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
           changed,
           notice,
           null,
+          changedDetails,
         ).then((prompt): AnswerResult => ({ kind: 'stale', prompt }))
       }
       // Judged against the page it was made on (DESIGN §3.2.2): the latest one rendered …
@@ -221,7 +258,12 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         reasked,
       )
       const moved = changedSince(latest, now)
-      if (moved.size > 0) return again('changed', new Set([...reasked, ...moved]))
+      const movedDetails = detailsChangedSince(latest, now)
+      if (moved.size > 0 || movedDetails.size > 0)
+        return again('changed', new Set([...reasked, ...moved]), movedDetails)
+      // A decline approves nothing, whatever boxes came with it.
+      const approved =
+        input.action === 'accept' ? approvedDetails(latest, input.checkedDetails) : []
       const verifier = randomToken(32)
       const verifierHash = digest(verifier)
       const answer =
@@ -232,6 +274,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               verifierHash,
               shown: latest,
               ...accepted(request, api, latest, input.checked),
+              ...(latest.details ? { approvedDetails: approved } : {}),
             }
           : { action: input.action, at, verifierHash, shown: latest, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)

@@ -1,11 +1,14 @@
 import { LRUCache } from 'lru-cache'
 import { limits } from '../../config/env.js'
 import {
+  type AuthorizationDetail,
   canonicalRendition,
+  type DetailType,
   type PromptLine,
   promptLines,
   promptModeFor,
   renditionContent,
+  type ShownDetail,
   standaloneScopes,
 } from '../../consent/index.js'
 import type { ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
@@ -15,6 +18,13 @@ import { digest } from './binding.js'
 
 /** One render of the prompt: what it shows, and the id its form carries (DESIGN §3.2.2). */
 export type Rendition = Omit<ShownPage, 'at'>
+
+/** A request's RFC 9396 entries as the user reads them in `locale` (DESIGN §3.9). */
+export type DetailTexts = (
+  entries: readonly AuthorizationDetail[],
+  types: readonly DetailType[] | undefined,
+  locale: string,
+) => Omit<ShownDetail, 'kind'>[]
 
 /** Each part after its length: unambiguous whatever characters a part holds. */
 function lengthPrefixed(parts: readonly string[]): string {
@@ -30,6 +40,7 @@ function lengthPrefixed(parts: readonly string[]): string {
 export function createRenditions(deps: {
   readonly store: Pick<Store, 'configEpoch'>
   readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
+  readonly detailTexts: DetailTexts
 }) {
   const { store } = deps
   const renditions = new LRUCache<string, Rendition>({ max: limits.shownLines })
@@ -56,7 +67,9 @@ export function createRenditions(deps: {
       [...changed].join(' '),
       request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
     ])
-    let rendition = renditions.get(key)
+    // Entries are the request's own: so is its render, worked out each time and never kept, so
+    // such requests cannot push the shared renders out of the cache.
+    let rendition = request.authorizationDetails ? undefined : renditions.get(key)
     if (!rendition) {
       const required = new Set(request.requiredScopes)
       const alone = standaloneScopes(request.granular, scopes, required)
@@ -72,9 +85,12 @@ export function createRenditions(deps: {
         required,
         changed,
         device: request.device,
+        details: request.authorizationDetails
+          ? deps.detailTexts(request.authorizationDetails, api?.authorizationDetails, locale)
+          : [],
       })
       rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
-      renditions.set(key, rendition)
+      if (!request.authorizationDetails) renditions.set(key, rendition)
     }
     return rendition
   }

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely'
-import type { Client, ClientChanges, NewClient } from '../../entities.js'
+import { type Kysely, sql } from 'kysely'
+import type { Client, ClientChanges, ClientFilter, NewClient } from '../../entities.js'
 import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
 import { conflictAs } from './conflict.js'
@@ -33,6 +33,7 @@ export async function createClient(
     is_dynamic: bit(client.isDynamic ?? false),
     // A self-registered app's registration is its creation here.
     registered_at: client.isDynamic ? at : null,
+    auth0: json(client.auth0 ?? {}),
   }
   await conflictAs('client', () => db.insertInto('clients').values(row).execute())
   return toClient(row)
@@ -52,18 +53,25 @@ export async function findClient(
   return row ? toClient(row) : undefined
 }
 
+/** The tenant's clients, only those `filter` matches when given (Auth0's `GET /clients` filters). */
 export async function listClients(
   db: Kysely<Database>,
   tenantId: string,
   page: Page,
+  filter: ClientFilter = {},
 ): Promise<Paged<Client>> {
-  const query = db
-    .selectFrom('clients')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .orderBy('client_id')
-  return mapPage(await paged(query, page), toClient)
+  let query = db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId)
+  if (filter.isFirstParty !== undefined)
+    query = query.where('is_first_party', '=', bit(filter.isFirstParty))
+  if (filter.appTypes) query = query.where('app_type', 'in', [...filter.appTypes])
+  if (filter.q) {
+    // Any part of the name or the id, whatever its case, with one escape on SQLite and PostgreSQL.
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where(
+      sql<boolean>`(lower(name) like ${pattern} escape '\\' or lower(client_id) like ${pattern} escape '\\')`,
+    )
+  }
+  return mapPage(await paged(query.orderBy('created_at').orderBy('client_id'), page), toClient)
 }
 
 export async function updateClient(
@@ -84,6 +92,7 @@ export async function updateClient(
   if (changes.clientUri !== undefined) set.client_uri = changes.clientUri
   if (changes.policyUri !== undefined) set.policy_uri = changes.policyUri
   if (changes.tosUri !== undefined) set.tos_uri = changes.tosUri
+  if (changes.auth0 !== undefined) set.auth0 = json(changes.auth0)
   const result = await db
     .updateTable('clients')
     .set(set)

@@ -21,6 +21,7 @@ type NewRow = Required<
     | 'shown'
     | 'rendition'
     | 'receipt_id'
+    | 'approved_details'
   >
 >
 
@@ -44,6 +45,7 @@ const answerRequest = prepared(
       status: string
       grantedScopes: string | null
       declinedScopes: string | null
+      approvedDetails: string | null
       rendition: string
       error: string | null
       verifierHash: string
@@ -55,6 +57,7 @@ const answerRequest = prepared(
         status: p.status,
         granted_scopes: p.grantedScopes,
         declined_scopes: p.declinedScopes,
+        approved_details: p.approvedDetails,
         error: p.error,
         answered_at: p.at,
         verifier_hash: p.verifierHash,
@@ -151,6 +154,10 @@ export async function insertConsentRequest(
     user_code: request.device?.userCode ?? null,
     device_name: request.device?.name ?? null,
     switch_account_url: request.switchAccountUrl ?? null,
+    authorization_details:
+      request.authorizationDetails && request.authorizationDetails.length > 0
+        ? json(request.authorizationDetails)
+        : null,
   })
   return storedConsentRequest(request, answeredAt)
 }
@@ -184,6 +191,8 @@ export async function answerConsentRequest(
     status: answer.action === 'accept' ? 'accepted' : 'denied',
     grantedScopes: granted === null ? null : json(granted),
     declinedScopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
+    approvedDetails:
+      answer.action === 'accept' && answer.approvedDetails ? json(answer.approvedDetails) : null,
     rendition: answer.shown.rendition,
     error: answer.action === 'accept' ? null : answer.error,
     verifierHash: answer.verifierHash,

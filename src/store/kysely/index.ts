@@ -159,7 +159,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     clients: {
       create: (tenantId, client) => createClient(ctx, tenantId, client),
       get: (tenantId, clientId) => findClient(db, tenantId, clientId),
-      list: (tenantId, page) => listClients(db, tenantId, page),
+      list: (tenantId, page, filter) => listClients(db, tenantId, page, filter),
       update: (tenantId, clientId, changes) => updateClient(ctx, tenantId, clientId, changes),
       delete: (tenantId, clientId) => deleteClient(db, tenantId, clientId),
     },

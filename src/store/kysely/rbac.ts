@@ -6,7 +6,7 @@ import { conflictAs } from './conflict.js'
 import type { StoreContext } from './context.js'
 import { mapPage, paged, pageOf } from './paging.js'
 import { prepared } from './prepared.js'
-import { iso, toPermissionRef, toRole, toUser } from './rows.js'
+import { iso, json, toPermissionRef, toRole, toUser } from './rows.js'
 
 // Roles, the users they are assigned to, and the permissions roles and users hold (DESIGN §4).
 
@@ -32,7 +32,14 @@ export async function createRole(
   await conflictAs('role', () =>
     db
       .insertInto('roles')
-      .values({ tenant_id: tenantId, ...role, created_at: iso(now()) })
+      .values({
+        tenant_id: tenantId,
+        id: role.id,
+        name: role.name,
+        description: role.description,
+        auth0: json(role.auth0 ?? {}),
+        created_at: iso(now()),
+      })
       .execute(),
   )
   return role
@@ -86,7 +93,7 @@ export async function updateRole(
   await conflictAs('role', () =>
     db
       .updateTable('roles')
-      .set({ name: next.name, description: next.description })
+      .set({ name: next.name, description: next.description, auth0: json(next.auth0 ?? {}) })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .execute(),

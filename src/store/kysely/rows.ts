@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
 import type {
   ApiScope,
+  AuthorizationDetail,
   DetailType,
   GrantedScope,
   ResourceLabels,
@@ -87,15 +88,19 @@ export function toClient(row: Row<'clients'>): Client {
     tosUri: row.tos_uri,
     isDynamic: row.is_dynamic === 1,
     registeredAt: row.registered_at === null ? null : new Date(row.registered_at),
+    auth0: JSON.parse(row.auth0) as Record<string, unknown>,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
 }
 
-export const toRole = (row: Pick<Row<'roles'>, 'id' | 'name' | 'description'>): Role => ({
+export const toRole = (
+  row: Pick<Row<'roles'>, 'id' | 'name' | 'description'> & { auth0?: string },
+): Role => ({
   id: row.id,
   name: row.name,
   description: row.description,
+  ...(row.auth0 ? { auth0: JSON.parse(row.auth0) as Record<string, unknown> } : {}),
 })
 
 export const toPermissionRef = (
@@ -194,6 +199,12 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     changedScopes: row.changed_scopes === null ? NONE : sharedList(list(row.changed_scopes), NONE),
     shown: row.shown === null ? null : toShown(row.shown),
     receiptId: row.receipt_id,
+    authorizationDetails:
+      row.authorization_details === null
+        ? null
+        : (JSON.parse(row.authorization_details) as AuthorizationDetail[]),
+    approvedDetails:
+      row.approved_details === null ? null : (JSON.parse(row.approved_details) as number[]),
   }
 }
 
@@ -241,6 +252,10 @@ export function storedConsentRequest(
     changedScopes: sharedList(request.changedScopes ?? NONE, NONE),
     shown: null,
     receiptId: null,
+    authorizationDetails: request.authorizationDetails?.length
+      ? request.authorizationDetails
+      : null,
+    approvedDetails: null,
   }
 }
 
@@ -269,6 +284,7 @@ function toShown(text: string): ShownPage {
     ),
     versions: raw.versions ?? {},
     ...(raw.device ? { device: raw.device } : {}),
+    ...(raw.details ? { details: raw.details } : {}),
     at: new Date(raw.at),
   }
 }
