@@ -1,12 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import {
-  clientFormValues,
-  clientListModel,
-  clientModel,
-  LIFETIME_UNITS,
-  type LifetimeUnit,
-} from '../../presenters/admin-clients.js'
+import { clientFormValues, clientListModel, clientModel } from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import type { AppEnv } from '../../web/context.js'
 import { checkbox } from '../../web/edge/forms.js'
@@ -20,6 +14,8 @@ import {
   changedFields,
   consoleForm,
   formEcho,
+  lifetimeSeconds,
+  lifetimeUnit,
   renderConsole,
 } from './console.js'
 
@@ -37,22 +33,9 @@ const editForm = z.object({
   is_verified: checkbox,
   // A number in a unit; blank follows the tenant. Checked by the service as the API's value is.
   consent_lifetime: z.string().trim().max(20).optional(),
-  consent_lifetime_unit: z.enum(['days', 'hours', 'minutes', 'seconds']).default('days'),
+  consent_lifetime_unit: lifetimeUnit,
   intent: z.enum(['save', 'preview']).default('save'),
 })
-/** The typed lifetime in seconds: `null` when blank (the tenant's), `undefined` when not shown. */
-function lifetimeSeconds(
-  amount: string | undefined,
-  unit: LifetimeUnit,
-): number | null | undefined {
-  if (amount === undefined) return undefined
-  if (amount === '') return null
-  const seconds = LIFETIME_UNITS.find((u) => u.value === unit)?.seconds ?? 86_400
-  // Not a whole number: a value below any lifetime, which the service's own rule refuses
-  // beside the field (NaN would compare equal to "unset" in changedFields).
-  return /^\d+$/.test(amount) ? Number(amount) * seconds : -1
-}
-
 const lines = (value: string) =>
   value
     .split(/\r?\n/)

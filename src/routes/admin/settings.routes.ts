@@ -17,6 +17,8 @@ import {
   changedFields,
   consoleForm,
   formEcho,
+  lifetimeSeconds,
+  lifetimeUnit,
   renderConsole,
 } from './console.js'
 
@@ -29,6 +31,10 @@ const settingsForm = z.looseObject({
   primary_color: z.string().max(20).optional(),
   default_locale: z.string().max(40).optional(),
   allowed_return_urls: z.string().max(40_000).optional(),
+  consent_lifetime: z.string().trim().max(20).optional(),
+  consent_lifetime_unit: lifetimeUnit,
+  dynamic_client_consent_lifetime: z.string().trim().max(20).optional(),
+  dynamic_client_consent_lifetime_unit: lifetimeUnit,
   ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, checkbox])) as Record<
     FlagName,
     typeof checkbox
@@ -79,6 +85,8 @@ function settingsPatch(
     ...(changed.logo_url !== undefined || changed.primary_color !== undefined
       ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
       : {}),
+    consent_lifetime: changed.consent_lifetime,
+    dynamic_client_consent_lifetime: changed.dynamic_client_consent_lifetime,
     // Merged into the tenant's flags: only those the admin changed.
     flags: Object.fromEntries(
       TENANT_FLAGS.flatMap((flag) => {
@@ -135,6 +143,11 @@ export function adminSettingsRoutes(deps: AppDeps) {
       enabled_locales: postedLocales(form, deps.i18n.locales, shown.enabled_locales),
       allowed_return_urls:
         form.allowed_return_urls === undefined ? undefined : lines(form.allowed_return_urls),
+      consent_lifetime: lifetimeSeconds(form.consent_lifetime, form.consent_lifetime_unit),
+      dynamic_client_consent_lifetime: lifetimeSeconds(
+        form.dynamic_client_consent_lifetime,
+        form.dynamic_client_consent_lifetime_unit,
+      ),
       ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, form[flag.name]])) as Record<
         FlagName,
         boolean | undefined
@@ -144,6 +157,11 @@ export function adminSettingsRoutes(deps: AppDeps) {
       ...posted,
       enabled_locales: posted.enabled_locales?.join(' '),
       allowed_return_urls: form.allowed_return_urls,
+      // The lifetimes as typed, in their units.
+      consent_lifetime: form.consent_lifetime,
+      consent_lifetime_unit: form.consent_lifetime_unit,
+      dynamic_client_consent_lifetime: form.dynamic_client_consent_lifetime,
+      dynamic_client_consent_lifetime_unit: form.dynamic_client_consent_lifetime_unit,
     })
     const done = await attempt(values, async () => {
       const changed = changedFields(posted, shown)
