@@ -10,6 +10,11 @@ function readOnly(read: keyof typeof AUTH0_MODELS, write: keyof typeof AUTH0_MOD
   return Object.keys(AUTH0_MODELS[read]).filter((name) => !writable.has(name))
 }
 
+/**
+ * Per kind, the exported fields never compared: the read-only ones (Auth0 answers them, Assent
+ * ignores them, so they would differ on every run) and those the import reads itself (the ids and
+ * identifier it matches by, a role's permissions).
+ */
 export const IGNORED: Record<
   'resourceServer' | 'client' | 'role' | 'tenant',
   ReadonlySet<string>

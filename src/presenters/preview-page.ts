@@ -203,7 +203,7 @@ export function previewModel(input: PreviewInput) {
         scopes: [scope],
         fix: null,
       })),
-      ...detailWarnings(input),
+      ...detailWarnings(input).map((warning) => ({ ...warning, fix: null })),
     ],
     flag: {
       on: live === 'descriptions',

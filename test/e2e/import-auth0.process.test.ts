@@ -54,7 +54,10 @@ function database() {
 const outcome = (out: string, kind: string, name: string) =>
   new RegExp(`^ {2}(\\w+) +${kind} +${name.replace(/[|()]/g, '\\$&')}`, 'm').exec(out)?.[1]
 
-describe('assent import-auth0', () => {
+// Each test runs the built command a few times, a Node start each: slow on a loaded machine.
+const SLOW = { timeout: 180_000 }
+
+describe('assent import-auth0', SLOW, () => {
   it('imports a Deploy CLI directory and grants into the database, and a second run changes nothing', async () => {
     const db = database()
     const first = await assent(['import-auth0', EXPORT, '--grants', GRANTS], db.env)
@@ -214,7 +217,7 @@ describe('assent import-auth0', () => {
   })
 })
 
-describe('assent --help (DESIGN §8)', () => {
+describe('assent --help (DESIGN §8)', SLOW, () => {
   it('lists the commands and every variable', async () => {
     const help = await assent(['--help'], {})
     expect(help.code).toBe(0)

@@ -190,3 +190,41 @@ describe('entries on a 320 px phone (DESIGN §3.9, §3.2.1)', () => {
     }
   })
 })
+
+describe('an entry written to attack the page', () => {
+  it('shows script and markup in its fields as text, and runs none of it', async () => {
+    const hostile = {
+      ...PAYMENT,
+      creditorName: '<img src=x onerror="document.title=\'pwned\'">',
+      '<script>document.title="pwned"</script>': '\u202eoverride',
+    }
+    const created = await management(t)('POST', '/consent-requests', {
+      client_id: 'pay-app',
+      user_id: 'attacked-user',
+      audience: DEMO.audience,
+      scope: 'openid read:messages',
+      redirect_uri: rp.redirectUri,
+      return_to: `${as.issuer}/interaction/attacked`,
+      authorization_details: [hostile],
+    })
+    expect(created.status).toBe(201)
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    let dialogs = 0
+    page.on('dialog', (dialog) => {
+      dialogs += 1
+      void dialog.dismiss()
+    })
+    await page.goto(created.body.consent_url)
+    await page.locator('.detail-fields summary').click()
+    expect(await page.title()).not.toContain('pwned')
+    expect(dialogs).toBe(0)
+    expect(await page.locator('[data-testid="authorization-details"] img').count()).toBe(0)
+    expect(
+      await page.locator('[data-testid="authorization-details"] .detail-text').innerText(),
+    ).toBe('Pay €123.50 to <img src=x onerror="document.title=\'pwned\'">')
+    // The AS's words stay isolated: a right-to-left override in a value reorders nothing after it.
+    expect(await page.locator('[data-testid="authorization-details"] dd bdi').count()).toBe(3)
+    await context.close()
+  })
+})

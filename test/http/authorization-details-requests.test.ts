@@ -285,6 +285,27 @@ describe('the answer, the decision and the receipt (DESIGN §3.9, §3.6)', () =>
     expect(JSON.stringify(grants)).not.toContain('Merchant A')
   })
 
+  it('the receipt quotes the line as the user read it, though the template changed before the verify', async () => {
+    const id = await open()
+    const session = await browser.visit(id)
+    const answered = await browser.answer(id, 'accept', session)
+    expect(answered.status).toBe(303)
+    await api('PATCH', apiPath, {
+      authorization_details: [
+        {
+          ...PAYMENT_TYPE,
+          consent_templates: { en: 'Transfer {instructedAmount} to {creditorName}' },
+        },
+      ],
+    })
+    const decision = await browser.redeem(answered)
+    expect(decision.body.authorization_details).toEqual([PAYMENT])
+    const receipt = (await api('GET', `/consent-receipts/${decision.body.receipt_id}`)).body
+    expect(receipt.authorization_details).toEqual([
+      { text: 'Pay €123.50 to Merchant A', entry: PAYMENT },
+    ])
+  })
+
   it('a decline approves nothing: the decision and the receipt carry []', async () => {
     const id = await open()
     const session = await browser.visit(id)
