@@ -155,6 +155,8 @@ export function settingsFormValues(settings: TenantSettings, locales: readonly s
     enabled_locales: locales.filter((locale) => enabled.has(locale)),
     allowed_return_urls: [...(settings.allowed_return_urls ?? [])],
     consent_duration_choices: durationsText(settings.consent_duration_choices),
+    consent_lifetime: settings.consent_lifetime ?? null,
+    dynamic_client_consent_lifetime: settings.dynamic_client_consent_lifetime ?? null,
     ...(Object.fromEntries(
       TENANT_FLAGS.map((flag) => [flag.name, flagOn(settings.flags, flag.name)]),
     ) as Record<FlagName, boolean>),
@@ -186,6 +188,24 @@ export function settingsModel(input: {
     returnUrls: v.allowed_return_urls ?? shown.allowed_return_urls.join('\n'),
     durationChoices: v.consent_duration_choices ?? shown.consent_duration_choices,
     defaultReturnUrls: input.defaultReturnUrls.join(', '),
+    lifetimes: (['consent_lifetime', 'dynamic_client_consent_lifetime'] as const).map((name) => {
+      const stored = lifetimeFields(shown[name])
+      const unit = v[`${name}_unit`] ?? stored.unit
+      return {
+        name,
+        legend: name === 'consent_lifetime' ? 'Consent lifetime' : 'Self-registered apps',
+        hint:
+          name === 'consent_lifetime'
+            ? "How long a user's Accept counts before they are asked again, for apps without their own. Blank: until revoked."
+            : 'The same for apps that registered themselves. Blank: 30 days.',
+        amount: v[name] ?? stored.amount,
+        units: LIFETIME_UNITS.map((u) => ({
+          value: u.value,
+          label: u.label,
+          selected: u.value === unit,
+        })),
+      }
+    }),
     locales: input.locales.map((locale) => ({
       value: locale,
       name: englishName(locale),

@@ -52,10 +52,10 @@ export interface PreviewInput {
  * What the preview says of a request's entries: the refusal a consent request would get, and each
  * type without a template for the language, whose users read its fields instead of a sentence.
  */
-function detailWarnings(input: PreviewInput): { text: string; scopes: string[] }[] {
+function detailWarnings(input: PreviewInput): { text: string; scopes: string[]; fix: null }[] {
   const details = input.details
   if (!details) return []
-  const language = englishName(input.tr.locale) ?? input.tr.locale
+  const language = englishName(input.tr.locale)
   const untemplated = new Set(
     details.entries
       .filter((entry) => {
@@ -70,12 +70,14 @@ function detailWarnings(input: PreviewInput): { text: string; scopes: string[] }
           {
             text: `A consent request with these authorization_details is refused: ${details.error}`,
             scopes: [],
+            fix: null,
           },
         ]
       : []),
     ...[...untemplated].map((type) => ({
       text: `No ${language} template for this detail type: users read the entry's fields under its type's name instead of a sentence.`,
       scopes: [type],
+      fix: null,
     })),
   ]
 }

@@ -106,3 +106,48 @@ describe('console: a client’s verification and consent lifetime (DESIGN §3.5.
     expect((await stored())?.isVerified).toBe(false)
   })
 })
+
+describe('console: the tenant’s consent lifetimes (DESIGN §3.5.1, §5)', () => {
+  const settingsForm = async (s: Awaited<ReturnType<typeof consoleSession>>) =>
+    htmlForm(await (await s.get('/admin/settings')).text(), (f) => f.action === '/admin/settings')
+
+  it('sets both lifetimes, and a save as served changes nothing', async () => {
+    const s = await consoleSession(t)
+    const res = await s.submit(await settingsForm(s), {
+      consent_lifetime: '365',
+      consent_lifetime_unit: 'days',
+      dynamic_client_consent_lifetime: '12',
+      dynamic_client_consent_lifetime_unit: 'hours',
+    })
+    expect(res.status).toBe(303)
+    const settings = (await t.store.tenants.get(t.tenant.id))?.settings
+    expect(settings?.consent_lifetime).toBe(365 * 86_400)
+    expect(settings?.dynamic_client_consent_lifetime).toBe(12 * 3600)
+    const before = await t.store.auditLog.list(t.tenant.id, { page: 0, perPage: 100 })
+    await s.submit(await settingsForm(s))
+    const after = await t.store.auditLog.list(t.tenant.id, { page: 0, perPage: 100 })
+    expect(after.total).toBe(before.total)
+    // Blank: back to the default.
+    await s.submit(await settingsForm(s), { consent_lifetime: '' })
+    expect((await t.store.tenants.get(t.tenant.id))?.settings.consent_lifetime).toBeUndefined()
+  })
+
+  it('refuses a lifetime out of bounds beside its field, and the API refuses it too', async () => {
+    const s = await consoleSession(t)
+    const res = await s.submit(await settingsForm(s), {
+      dynamic_client_consent_lifetime: '59',
+      dynamic_client_consent_lifetime_unit: 'seconds',
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain(
+      'id="dynamic_client_consent_lifetime-error">must be between a minute and ten years',
+    )
+    expect(
+      (await t.store.tenants.get(t.tenant.id))?.settings.dynamic_client_consent_lifetime,
+    ).toBeUndefined()
+    const api = await management(t)('PATCH', '/tenants/settings', {
+      dynamic_client_consent_lifetime: 59,
+    })
+    expect(api.status).toBe(400)
+  })
+})

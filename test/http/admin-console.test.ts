@@ -184,6 +184,34 @@ describe('console: permission pickers that scale (DESIGN §5)', () => {
     expect(after).toMatch(/data-testid="role-permissions"[\s\S]*perm:0421/)
   })
 
+  it('pages a 1000-permission API’s Permissions tab 100 at a time, with a filter', async () => {
+    const id = await bigApi()
+    const s = await consoleSession(t)
+    const tab = `/admin/apis/${id}/permissions`
+    const rows = (html: string) =>
+      [
+        ...(/data-testid="permission-list"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '').matchAll(
+          /<li class="permission-row">\s*<div class="permission-text">\s*<code><bdi>(perm:\d+)<\/bdi>/g,
+        ),
+      ].map((m) => m[1])
+    const first = await (await s.get(tab)).text()
+    expect(rows(first)).toHaveLength(100)
+    expect(rows(first)[0]).toBe('perm:0000')
+    expect(first).toContain('1–100 of 1000')
+    expect(first).toContain(`href="${tab}?page=1" rel="next"`)
+    const last = await (await s.get(`${tab}?page=9`)).text()
+    expect(rows(last).at(-1)).toBe('perm:0999')
+    expect(last).toContain('901–1000 of 1000')
+    expect(last).toContain(`href="${tab}?page=8" rel="prev"`)
+    const ledger = await (await s.get(`${tab}?find=ledger`)).text()
+    expect(rows(ledger)).toEqual(['perm:0421'])
+    expect(ledger).toContain('1–1 of 1 matching (1000 in all)')
+    // Odd values show the first page; nothing is echoed unescaped.
+    const odd = await (await s.get(`${tab}?page=-3&find=${encodeURIComponent('"><b>')}`)).text()
+    expect(odd).toContain('value="&quot;&gt;&lt;b&gt;"')
+    expect((await s.get(`${tab}?page=99999999`)).status).toBe(200)
+  })
+
   it('shows a filter or API it was sent escaped, and an unknown API as no choice', async () => {
     await bigApi()
     const s = await consoleSession(t)

@@ -36,6 +36,11 @@ const permissionsForm = z.object({
   delete: z.string().max(600).optional(),
   move: z.enum(['up', 'down']).optional(),
 })
+// Which page of a long Permissions tab, and its filter: odd values show the first page, unfiltered.
+const browseQuery = z.object({
+  find: z.string().max(200).optional().catch(undefined),
+  page: z.coerce.number().int().min(0).max(10_000).catch(0),
+})
 const editForm = z.object({
   csrf,
   value: text(600),
@@ -84,7 +89,14 @@ export function adminApiRoutes(deps: AppDeps) {
 
   const renderPermissions = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
     const api = await apis.get(tenantOf(c), c.req.param('id') ?? '')
-    const model = apiPermissionsModel({ api, canEdit: can(c, 'update:resource_servers'), form })
+    const { find, page } = browseQuery.parse(c.req.query())
+    const model = apiPermissionsModel({
+      api,
+      canEdit: can(c, 'update:resource_servers'),
+      form,
+      find,
+      page,
+    })
     return renderConsole(
       c,
       deps,

@@ -1,12 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import {
-  clientFormValues,
-  clientListModel,
-  clientModel,
-  LIFETIME_UNITS,
-  type LifetimeUnit,
-} from '../../presenters/admin-clients.js'
+import { clientFormValues, clientListModel, clientModel } from '../../presenters/admin-clients.js'
 import { emptyForm, type FormState } from '../../presenters/admin-console.js'
 import type { AppEnv } from '../../web/context.js'
 import { checkbox } from '../../web/edge/forms.js'
@@ -21,6 +15,8 @@ import {
   consoleForm,
   durationsTyped,
   formEcho,
+  lifetimeSeconds,
+  lifetimeUnit,
   renderConsole,
 } from './console.js'
 
@@ -38,22 +34,10 @@ const editForm = z.object({
   is_verified: checkbox,
   // A number in a unit; blank follows the tenant. Checked by the service as the API's value is.
   consent_lifetime: z.string().trim().max(20).optional(),
-  consent_lifetime_unit: z.enum(['days', 'hours', 'minutes', 'seconds']).default('days'),
+  consent_lifetime_unit: lifetimeUnit,
   consent_duration_choices: z.string().max(400).optional(),
   intent: z.enum(['save', 'preview']).default('save'),
 })
-/** The typed lifetime in seconds: `null` when blank (the tenant's), `undefined` when not shown. */
-function lifetimeSeconds(
-  amount: string | undefined,
-  unit: LifetimeUnit,
-): number | null | undefined {
-  if (amount === undefined) return undefined
-  if (amount === '') return null
-  const seconds = LIFETIME_UNITS.find((u) => u.value === unit)?.seconds ?? 86_400
-  // Not a whole number: a value below any lifetime, which the service's own rule refuses
-  // beside the field (NaN would compare equal to "unset" in changedFields).
-  return /^\d+$/.test(amount) ? Number(amount) * seconds : -1
-}
 // The list's filter (DESIGN §3.10): every client, or only the self-registered ones.
 const listQuery = z.object({ kind: z.enum(['all', 'self_registered']).catch('all').default('all') })
 

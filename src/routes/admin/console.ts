@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { parseDurationChoices } from '../../consent/index.js'
 import { AppError, ConflictError, FieldError } from '../../errors.js'
+import { LIFETIME_UNITS, type LifetimeUnit } from '../../presenters/admin-clients.js'
 import {
   consoleShell,
   type Done,
@@ -174,4 +175,20 @@ export function parsePermissionKey(key: string) {
   if (space <= 0 || space === key.length - 1)
     throw new FieldError('permission', 'choose a permission')
   return { resourceServerIdentifier: key.slice(0, space), permissionName: key.slice(space + 1) }
+}
+
+/** A consent lifetime's unit, as its `<select>` sends it. */
+export const lifetimeUnit = z.enum(['days', 'hours', 'minutes', 'seconds']).default('days')
+
+/** The typed lifetime in seconds: `null` when blank (the default), `undefined` when not shown. */
+export function lifetimeSeconds(
+  amount: string | undefined,
+  unit: LifetimeUnit,
+): number | null | undefined {
+  if (amount === undefined) return undefined
+  if (amount === '') return null
+  const seconds = LIFETIME_UNITS.find((u) => u.value === unit)?.seconds ?? 86_400
+  // Not a whole number: a value below any lifetime, which the service's own rule refuses
+  // beside the field (NaN would compare equal to "unset" in changedFields).
+  return /^\d+$/.test(amount) ? Number(amount) * seconds : -1
 }

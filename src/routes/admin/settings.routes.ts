@@ -18,6 +18,8 @@ import {
   consoleForm,
   durationsTyped,
   formEcho,
+  lifetimeSeconds,
+  lifetimeUnit,
   renderConsole,
 } from './console.js'
 
@@ -31,6 +33,10 @@ const settingsForm = z.looseObject({
   default_locale: z.string().max(40).optional(),
   allowed_return_urls: z.string().max(40_000).optional(),
   consent_duration_choices: z.string().max(400).optional(),
+  consent_lifetime: z.string().trim().max(20).optional(),
+  consent_lifetime_unit: lifetimeUnit,
+  dynamic_client_consent_lifetime: z.string().trim().max(20).optional(),
+  dynamic_client_consent_lifetime_unit: lifetimeUnit,
   ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, checkbox])) as Record<
     FlagName,
     typeof checkbox
@@ -86,6 +92,8 @@ function settingsPatch(
     ...(changed.logo_url !== undefined || changed.primary_color !== undefined
       ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
       : {}),
+    consent_lifetime: changed.consent_lifetime,
+    dynamic_client_consent_lifetime: changed.dynamic_client_consent_lifetime,
     // Merged into the tenant's flags: only those the admin changed.
     flags: Object.fromEntries(
       TENANT_FLAGS.flatMap((flag) => {
@@ -143,6 +151,11 @@ export function adminSettingsRoutes(deps: AppDeps) {
       allowed_return_urls:
         form.allowed_return_urls === undefined ? undefined : lines(form.allowed_return_urls),
       consent_duration_choices: form.consent_duration_choices?.trim(),
+      consent_lifetime: lifetimeSeconds(form.consent_lifetime, form.consent_lifetime_unit),
+      dynamic_client_consent_lifetime: lifetimeSeconds(
+        form.dynamic_client_consent_lifetime,
+        form.dynamic_client_consent_lifetime_unit,
+      ),
       ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, form[flag.name]])) as Record<
         FlagName,
         boolean | undefined
@@ -152,6 +165,11 @@ export function adminSettingsRoutes(deps: AppDeps) {
       ...posted,
       enabled_locales: posted.enabled_locales?.join(' '),
       allowed_return_urls: form.allowed_return_urls,
+      // The lifetimes as typed, in their units.
+      consent_lifetime: form.consent_lifetime,
+      consent_lifetime_unit: form.consent_lifetime_unit,
+      dynamic_client_consent_lifetime: form.dynamic_client_consent_lifetime,
+      dynamic_client_consent_lifetime_unit: form.dynamic_client_consent_lifetime_unit,
     })
     const done = await attempt(values, async () => {
       const changed = changedFields(posted, shown)

@@ -4,7 +4,13 @@ import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
 import type { Audit } from './audit.js'
-import { checkDisplayName, checkDurationChoices, checkText, checkUrl } from './validation.js'
+import {
+  checkDisplayName,
+  checkDurationChoices,
+  checkLifetime,
+  checkText,
+  checkUrl,
+} from './validation.js'
 
 export interface ClientInput {
   readonly name?: string | undefined
@@ -61,20 +67,6 @@ function checkCallback(url: string): string {
   return url
 }
 
-/** How long a grant may count (DESIGN §3.5.1): a minute to ten years; `null` follows the tenant. */
-export const CONSENT_LIFETIME = { min: 60, max: 10 * 366 * 86_400 } as const
-
-function checkLifetime(seconds: number | null): number | null {
-  if (seconds === null) return null
-  if (
-    !Number.isInteger(seconds) ||
-    seconds < CONSENT_LIFETIME.min ||
-    seconds > CONSENT_LIFETIME.max
-  )
-    throw new FieldError('consent_lifetime', 'must be between a minute and ten years')
-  return seconds
-}
-
 const notFound = () => new AppError(404, 'inexistent_client', 'The client does not exist')
 
 function checkChanges(input: ClientInput): ClientChanges {
@@ -95,7 +87,7 @@ function checkChanges(input: ClientInput): ClientChanges {
     ...(input.appType !== undefined ? { appType: input.appType } : {}),
     ...(input.isVerified !== undefined ? { isVerified: input.isVerified } : {}),
     ...(input.consentLifetime !== undefined
-      ? { consentLifetime: checkLifetime(input.consentLifetime) }
+      ? { consentLifetime: checkLifetime('consent_lifetime', input.consentLifetime) }
       : {}),
     ...(input.consentDurationChoices !== undefined
       ? {

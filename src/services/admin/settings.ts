@@ -3,7 +3,7 @@ import { AppError, FieldError } from '../../errors.js'
 import type { Store } from '../../store/port.js'
 import type { Audit } from './audit.js'
 import { AA_NORMAL_TEXT, contrastRatio } from './contrast.js'
-import { checkDisplayName, checkDurationChoices, checkUrl } from './validation.js'
+import { checkDisplayName, checkDurationChoices, checkLifetime, checkUrl } from './validation.js'
 
 /** A change to the tenant settings: what is given replaces, `flags` and `branding` merge. */
 export interface SettingsPatch {
@@ -100,11 +100,15 @@ export function createSettings(store: Store, locales: readonly string[], audit: 
           : {}),
       }
       if (patch.consent_lifetime === null) delete next.consent_lifetime
-      else if (patch.consent_lifetime !== undefined) next.consent_lifetime = patch.consent_lifetime
+      else if (patch.consent_lifetime !== undefined)
+        next.consent_lifetime = checkLifetime('consent_lifetime', patch.consent_lifetime) as number
       if (patch.dynamic_client_consent_lifetime === null)
         delete next.dynamic_client_consent_lifetime
       else if (patch.dynamic_client_consent_lifetime !== undefined)
-        next.dynamic_client_consent_lifetime = patch.dynamic_client_consent_lifetime
+        next.dynamic_client_consent_lifetime = checkLifetime(
+          'dynamic_client_consent_lifetime',
+          patch.dynamic_client_consent_lifetime,
+        ) as number
       if (patch.consent_duration_choices !== undefined) {
         const choices = checkDurationChoices(
           'consent_duration_choices',

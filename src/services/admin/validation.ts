@@ -113,3 +113,17 @@ export function checkText(field: string, value: string, max: number): string {
   if (/\p{Cc}/u.test(value)) throw new FieldError(field, 'must not contain control characters')
   return value
 }
+
+/** How long a grant may count (DESIGN §3.5.1): a minute to ten years; `null` follows the default. */
+export const CONSENT_LIFETIME = { min: 60, max: 10 * 366 * 86_400 } as const
+
+export function checkLifetime(field: string, seconds: number | null): number | null {
+  if (seconds === null) return null
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < CONSENT_LIFETIME.min ||
+    seconds > CONSENT_LIFETIME.max
+  )
+    throw new FieldError(field, 'must be between a minute and ten years')
+  return seconds
+}
