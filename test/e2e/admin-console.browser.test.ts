@@ -188,7 +188,7 @@ describe('the admin console in Chromium', () => {
     }
     await page.screenshot({ path: `${ARTIFACTS}console-phone.png`, fullPage: true })
     await context.close()
-  })
+  }, 120_000)
 
   it('passes axe on the clients and settings pages, a refused colour included', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
