@@ -205,8 +205,10 @@ describe('console: a self-registered client', () => {
     expect(form.entries().map(([name]) => name)).not.toContain('is_dynamic')
     expect((await s.post('/admin/clients/agent', { is_dynamic: 'off' })).status).toBe(303)
     expect((await stored('agent'))?.isDynamic).toBe(true)
-    // First-party is refused beside its box, as the API refuses it.
-    const refused = await s.submit(form, { is_first_party: true })
+    // First-party: the box is off and can't be ticked; a post that ticks it anyway is refused
+    // beside the box, as the API refuses it.
+    expect(form.entries().map(([name]) => name)).not.toContain('is_first_party')
+    const refused = await s.post('/admin/clients/agent', { is_first_party: 'on' })
     expect(refused.status).toBe(400)
     expect(await refused.text()).toContain('id="is_first_party-error"')
     expect((await stored('agent'))?.isFirstParty).toBe(false)
