@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config/env.js'
 import { withConfigCache } from './cached-store.js'
+import { postgresConfigChanges } from './config-changes.js'
 import { createKyselyStore, type KyselyStoreOptions } from './kysely/index.js'
 import type { Store } from './port.js'
 import type { Database } from './schema.js'
@@ -29,10 +30,12 @@ export async function openStore(
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = await openPostgres(databaseUrl)
+    const { default: pg } = await import('pg')
     return withConfigCache(
       createKyselyStore(db, { ...options, exclusive: advisoryLock(db), lockRows: true }),
       {
         shared: true,
+        listen: postgresConfigChanges(db, databaseUrl, pg.Client),
       },
     )
   }
