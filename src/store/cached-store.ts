@@ -101,6 +101,11 @@ export function withConfigCache(
     })
   }
 
+  function standing(tenantId: string, id: string): ConsentRequest | undefined {
+    const key = scoped(tenantId, id)
+    return writing.has(key) ? undefined : requests.peek(key)
+  }
+
   /** Runs a write that removes requests wholesale, then forgets every kept request. */
   async function droppingRequests<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -217,6 +222,7 @@ export function withConfigCache(
     cached,
     only,
     request,
+    standing,
     writeRequest,
     withEndpoints,
     withEndpointsFor,

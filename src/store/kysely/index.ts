@@ -272,8 +272,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     consentRequests: {
       create: (request, seen) => batch((trx) => insertConsentRequest(trx, request, seen)),
       get: (tenantId, id) => findConsentRequest(db, tenantId, id),
-      answer: (tenantId, id, answer) =>
-        batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
+      answer: (tenantId, id, answer, asRead) =>
+        batch((trx) => answerConsentRequest(trx, tenantId, id, answer, asRead)),
       bind: (tenantId, id, bindingHash, shown) =>
         bindConsentRequest(db, tenantId, id, bindingHash, shown),
       show: (tenantId, id, shown) => showConsentRequest(db, tenantId, id, shown),
