@@ -27,6 +27,8 @@ export interface Pairs {
   perInstanceMicros?: number[]
   /** Pairs per second of server CPU: 1e6 / `serverMicrosPerPair`. */
   pairsPerCpuSecond: number
+  /** Server CPU per page's first view (binding, recording the page shown, counting it), in µs. */
+  firstViewMicros: number
 }
 
 /** How the pages are opened before their answers. */
@@ -59,8 +61,10 @@ export async function answerPairs(
   const pids = [...new Set([answerAt.process.pid, verifyAt.process.pid])]
   const chunk = scenario === 'immediate' ? IMMEDIATE_CHUNK : count
   const timed: Timed = { answerMs: [], verifyMs: [], verified: 0, ms: 0, cpu: pids.map(() => 0) }
+  let viewCpu = 0
   for (let done = 0; done < count; done += chunk) {
     const pages = await openPages(answerAt, Math.min(chunk, count - done), `${tag}-${done}`)
+    viewCpu += pages.cpu
     if (scenario === 'open') shuffle(pages, count)
     await answerAll(answerAt, verifyAt, pages, pids, timed)
   }
@@ -83,17 +87,26 @@ export async function answerPairs(
         }
       : {}),
     pairsPerCpuSecond: micros ? Math.round(1e6 / micros) : 0,
+    firstViewMicros: Math.round((viewCpu / count) * 1e6),
   }
 }
 
-/** Creates `count` requests and opens each one's page with the bench browser's cookie. */
-async function openPages(at: Instance, count: number, tag: string): Promise<OpenPage[]> {
+/**
+ * Creates `count` requests and opens each one's page with the bench browser's cookie; `cpu` is
+ * the server's CPU seconds for the pages alone.
+ */
+async function openPages(
+  at: Instance,
+  count: number,
+  tag: string,
+): Promise<OpenPage[] & { cpu: number }> {
   const ids: string[] = []
   await inParallel(count, CONNECTIONS, async (i) => {
     ids.push((await api(at.base, 'POST', '/consent-requests', createBody(`pair-${tag}-${i}`))).id)
   })
   // Each answer needs its page's CSRF token and rendition.
   const pages: OpenPage[] = []
+  const before = cpuSeconds(at.process.pid)
   await inParallel(ids.length, CONNECTIONS, async (i) => {
     const id = ids[i] ?? ''
     const html = await (
@@ -105,7 +118,7 @@ async function openPages(at: Instance, count: number, tag: string): Promise<Open
       rendition: /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? '',
     })
   })
-  return pages
+  return Object.assign(pages, { cpu: cpuSeconds(at.process.pid) - before })
 }
 
 /** Fisher–Yates with a fixed seed, so every run answers in an order as random as the last. */
