@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { consentBrowser } from '../support/consent.js'
 import { management } from '../support/management.js'
 import type { Listening } from '../support/serve.js'
@@ -10,12 +10,8 @@ import type { TestApp } from '../support/test-app.js'
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 
-beforeAll(async () => {
-  ;({ t, server, browser, close: stop } = await startInChromium())
-})
-afterAll(() => stop?.())
+chromiumForFile((started) => ({ t, server, browser } = started))
 
 /** axe on the page as it stands: no serious or critical violation. */
 async function expectAccessible(page: Page) {

@@ -1,19 +1,15 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import type { Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 
-beforeAll(async () => {
-  ;({ t, server, browser, close: stop } = await startInChromium())
-})
-afterAll(() => stop?.())
+chromiumForFile((started) => ({ t, server, browser } = started))
 
 describe('the tenant-flag preview in Chromium', () => {
   it('signs in, shows both renderings, flips the flag, and the next live prompt shows descriptions', async () => {

@@ -1,20 +1,16 @@
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import type { Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 
-beforeAll(async () => {
-  // The page is reached at the public URL, as a browser of a real deployment would.
-  ;({ t, server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
-})
-afterAll(() => stop?.())
+// The page is reached at the public URL, as a browser of a real deployment would.
+chromiumForFile((started) => ({ t, server, browser } = started), { env: { ASSENT_DEMO: '1' } })
 
 describe.each([
   {

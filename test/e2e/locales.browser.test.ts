@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { paths } from '../../src/config/paths.js'
 import { loadLocaleResources } from '../../src/i18n/i18n.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { pseudoLocales } from '../support/pseudo-locales.js'
 import type { Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
@@ -14,20 +14,11 @@ const pseudo = pseudoLocales(loadLocaleResources(paths.locales).en ?? {})
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 
-beforeAll(async () => {
-  ;({
-    t,
-    server,
-    browser,
-    close: stop,
-  } = await startInChromium({
-    env: { ASSENT_DEMO: '1' },
-    extraLocales: pseudo,
-  }))
+chromiumForFile((started) => ({ t, server, browser } = started), {
+  env: { ASSENT_DEMO: '1' },
+  extraLocales: pseudo,
 })
-afterAll(() => stop?.())
 
 /**
  * What spills out sideways: the page wider than the screen; a button, a line or any element of

@@ -1,23 +1,24 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
-import { management } from '../support/management.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
+import { type Management, management } from '../support/management.js'
 import type { Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
 
 let t: TestApp
 let server: Listening
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
-let api: ReturnType<typeof management>
+let api: Management
 
-beforeAll(async () => {
-  ;({ t, server, browser, close: stop } = await startInChromium({ env: { ASSENT_DEMO: '1' } }))
-  api = management(t)
-})
-afterAll(() => stop?.())
+chromiumForFile(
+  (started) => {
+    ;({ t, server, browser } = started)
+    api = management(t)
+  },
+  { env: { ASSENT_DEMO: '1' } },
+)
 
 let users = 0
 

@@ -1,25 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TOKEN_DIALECTS } from '../../src/consent/index.js'
 import { DEMO } from '../../src/services/demo.js'
 import { consoleSession } from '../support/console.js'
 import { type HtmlForm, htmlForm } from '../support/html-form.js'
-import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import type { Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 // Saving a console form changes only what the form shows (DESIGN §5): each form is read from the
 // page as served and posted back as a browser would, and the resource compared before and after.
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 let s: Awaited<ReturnType<typeof consoleSession>>
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
+eachTestApp(async (suite) => {
+  ;({ t, api } = suite)
   s = await consoleSession(t)
-})
-afterEach(async () => {
-  await t.close()
 })
 
 const API_ID = 'rs_demo_messages'

@@ -1,32 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { describe, expect, it } from 'vitest'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { consoleSession, scopedApp } from '../support/console.js'
 import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 async function prompt(action: 'accept' | 'deny' | 'leave', checked?: string[]) {
   const api = management(t)
   const browser = consentBrowser(t)
   const request = (
-    await api('POST', '/consent-requests', {
-      client_id: DEMO.clientId,
-      user_id: `insight-${Math.random()}`,
-      audience: DEMO.audience,
-      scope: 'openid profile read:messages read:contacts',
-      redirect_uri: DEMO.redirectUri,
-      return_to: 'http://localhost:3000/demo/done',
-      granular: checked !== undefined,
-    })
+    await api(
+      'POST',
+      '/consent-requests',
+      demoRequest({
+        user_id: `insight-${Math.random()}`,
+        scope: 'openid profile read:messages read:contacts',
+        granular: checked !== undefined,
+      }),
+    )
   ).body
   const page = await browser.visit(request.id)
   // Seen twice by its browser: shown once.

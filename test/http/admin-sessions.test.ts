@@ -1,24 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sha256 } from '../../src/digest.js'
 import { adminSignIn } from '../support/admin.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 const HOST = 'acme.example'
 const OTHER = 'globex.example'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp({ env: { ASSENT_PUBLIC_URL: `http://${HOST}` } })
-  await t.store.tenants.create({
-    id: 'globex',
-    domains: [OTHER],
-    settings: { friendly_name: 'Globex', flags: {} },
-  })
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp(
+  async (suite) => {
+    ;({ t } = suite)
+    await t.store.tenants.create({
+      id: 'globex',
+      domains: [OTHER],
+      settings: { friendly_name: 'Globex', flags: {} },
+    })
+  },
+  { env: { ASSENT_PUBLIC_URL: `http://${HOST}` } },
+)
 
 const preview = (host: string, cookie: string) =>
   t.app.request(`http://${host}/admin/preview`, { headers: { host, cookie } })

@@ -1,20 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn, listLines } from '../support/admin.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, csrfOf } from '../support/consent.js'
 import { startIssuer } from '../support/jwks.js'
 import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { createTestApp, eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 const get = (path: string, cookie: string) => t.app.request(path, { headers: { cookie } })
 
@@ -303,7 +298,7 @@ describe('flipping the flag', () => {
       ).text()
       expect(html).toContain('disabled aria-describedby="flip-reason"')
       expect(html).toContain('Your token lacks <code>update:tenant_settings</code>')
-      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+      const csrf = csrfOf(html)
       const res = await scoped.app.request('/admin/preview/flag', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },

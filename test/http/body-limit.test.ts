@@ -1,29 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { describe, expect, it } from 'vitest'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 // The body limit through hono's public API, in process: a body without a declared length is
 // counted as it streams, and the body it lets through is what every reader of the request sees.
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 async function openPage() {
-  const created = await management(t)('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  const created = await management(t)('POST', '/consent-requests', demoRequest())
   const id = created.body.id as string
   return { id, session: await consentBrowser(t).visit(id) }
 }

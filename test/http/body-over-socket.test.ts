@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/services/demo.js'
+import { cookieOf, csrfOf, demoRequest, renditionOf } from '../support/consent.js'
 import { serveEachTest } from '../support/serve.js'
 
 // Bodies are limited and read as Node's socket delivers them (src/web/middleware/body-limit.ts):
@@ -49,15 +49,7 @@ function send(
   })
 }
 
-const openRequest = () =>
-  JSON.stringify({
-    client_id: DEMO.clientId,
-    user_id: 'socket-user',
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+const openRequest = () => JSON.stringify(demoRequest({ user_id: 'socket-user' }))
 
 async function resourceServerCount(): Promise<number> {
   const res = await fetch(`${served.url}/api/v2/resource-servers`, { headers: auth() })
@@ -77,10 +69,10 @@ describe('request bodies read from the socket', () => {
     const id = JSON.parse(created.body).id as string
 
     const page = await fetch(`${served.url}/consent/${id}`)
-    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    const cookie = cookieOf(page)
     const html = await page.text()
-    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-    const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+    const csrf = csrfOf(html)
+    const rendition = renditionOf(html)
     const form = `action=accept&csrf=${encodeURIComponent(csrf)}&rendition=${rendition}&__proto__=x`
     const answered = await send(
       `/consent/${id}`,

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { liveHeap } from '../support/heap.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /** Pages anyone can ask for without a session or a token. */
 const PAGES = ['/consent/x', '/admin/login', '/api/v2/clients', '/demo']
@@ -15,12 +15,7 @@ const HOST_BYTES = 8 * 1024
 const MARGIN = 5 * 1024 * 1024
 
 let t: TestApp
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 /**
  * `count` requests to the pages, each with a `Host` no request sent before (or, `unique` false,

@@ -1,20 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
+import { expectError, type Management, management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
 const RETURN_TO = 'http://localhost:3000/demo/done'
 
-beforeEach(async () => {
-  t = await createTestApp()
+eachTestApp((suite) => {
+  t = suite.t
   api = management(t, { host: 'localhost' })
-})
-afterEach(async () => {
-  await t.close()
 })
 
 describe('client ids are unique per tenant, not across tenants (DESIGN §6)', () => {
@@ -54,15 +51,7 @@ describe('client ids are unique per tenant, not across tenants (DESIGN §6)', ()
 })
 
 async function open(overrides: Record<string, unknown> = {}) {
-  return api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: RETURN_TO,
-    ...overrides,
-  })
+  return api('POST', '/consent-requests', demoRequest({ return_to: RETURN_TO, ...overrides }))
 }
 
 /** A browser on the consent pages (test/support/consent.ts). */

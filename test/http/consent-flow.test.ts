@@ -1,34 +1,28 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
 const RETURN_TO = 'http://localhost:3000/demo/done'
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite))
 
 async function open(overrides: Record<string, unknown> = {}) {
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    user_name: DEMO.userName,
-    audience: DEMO.audience,
-    scope: 'openid profile read:messages write:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: RETURN_TO,
-    state: 'af0ifjsldkj',
-    ...overrides,
-  })
+  const created = await api(
+    'POST',
+    '/consent-requests',
+    demoRequest({
+      user_name: DEMO.userName,
+      scope: 'openid profile read:messages write:messages',
+      return_to: RETURN_TO,
+      state: 'af0ifjsldkj',
+      ...overrides,
+    }),
+  )
   return created
 }
 

@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { limits } from '../../src/config/env.js'
 import type { CreateConsentRequestInput } from '../../src/services/consent/flow.js'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, cookieOf } from '../support/consent.js'
 import { htmlForm } from '../support/html-form.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 async function openRequest(overrides: Partial<CreateConsentRequestInput> = {}) {
   return t.deps.consentFlow.open(t.tenant, {
@@ -101,7 +96,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
   it('keeps the translator cache bounded whatever Accept-Language and ui_locales say', async () => {
     const request = await openRequest({ uiLocales: 'x-hostile-0 qq-Zzzz-0' })
     const first = await t.app.request(`/consent/${request.id}`)
-    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const cookie = cookieOf(first)
     for (let i = 0; i < 2000; i++) {
       const res = await t.app.request(`/consent/${request.id}`, {
         headers: {
@@ -141,7 +136,7 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
     })
     const request = await openRequest({ uiLocales: 'ar en' })
     const first = await t.app.request(`/consent/${request.id}?ui_locales=en`)
-    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const cookie = cookieOf(first)
     const html = await first.text()
     expect(html).not.toContain('data-testid="languages"')
     const picker = htmlForm(html, (form) => form.attrs.get('data-testid') === 'language-picker')
@@ -233,7 +228,7 @@ describe('what someone else wrote is isolated on every page (DESIGN §6)', () =>
     const request = await openRequest({ scope: 'openid profile read:messages frob:messages' })
     const first = await t.app.request(`/consent/${request.id}`)
     // The same browser again, later.
-    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const cookie = cookieOf(first)
     const html = await first.text()
     expect(html).toContain('<html lang="en" dir="ltr">')
     expect(html).toContain(

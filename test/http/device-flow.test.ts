@@ -1,28 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import type { ConsentBrowser } from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* Device sign-in (RFC 8628; DESIGN §3.10) and the "Not you?" link (§3.1, §3.2.1). */
 
 let t: TestApp
-let api: ReturnType<typeof management>
-let browser: ReturnType<typeof consentBrowser>
+let api: Management
+let browser: ConsentBrowser
 
 const RETURN_TO = 'http://localhost:3000/demo/done'
 const TV = 'living-room-tv'
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-  browser = consentBrowser(t)
+eachTestApp(async (suite) => {
+  ;({ t, api, browser } = suite)
   // A device client registers no callbacks: nothing is redirected anywhere.
   const created = await api('POST', '/clients', { client_id: TV, name: 'Stream Box' })
   expect(created.status).toBe(201)
-})
-afterEach(async () => {
-  await t.close()
 })
 
 const deviceBody = (overrides: Record<string, unknown> = {}) => ({

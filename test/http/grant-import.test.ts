@@ -1,21 +1,15 @@
 import { compactVerify, createLocalJWKSet } from 'jose'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, csrfOf, demoRequest } from '../support/consent.js'
 import { startIssuer } from '../support/jwks.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { expectError, type Management, management } from '../support/management.js'
+import { createTestApp, eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite))
 
 const SAME_SITE = { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }
 
@@ -29,14 +23,7 @@ const auth0Grant = (userId: string, scope: string[]) => ({
 })
 
 const ask = (userId: string, scope = 'openid profile read:messages write:messages') =>
-  api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: userId,
-    audience: DEMO.audience,
-    scope,
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  api('POST', '/consent-requests', demoRequest({ user_id: userId, scope }))
 
 describe('POST /api/v2/grants: importing a consent given in Auth0 (DESIGN §4.2.1)', () => {
   it('writes the grant, so the next request for those scopes needs no prompt', async () => {
@@ -131,7 +118,7 @@ describe('POST /api/v2/grants: importing a consent given in Auth0 (DESIGN §4.2.
     const path = new URL(link.body.url).pathname
     const linkPage = await t.app.request(path)
     const html = await linkPage.text()
-    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+    const csrf = csrfOf(html)
     const linkCookie = linkPage.headers
       .getSetCookie()
       .map((c) => c.split(';')[0])

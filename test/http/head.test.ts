@@ -1,30 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
+import { describe, expect, it } from 'vitest'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 const head = (path: string) => t.app.request(path, { method: 'HEAD' })
 
 describe('a HEAD changes nothing (DESIGN §3.2: a link scanner binds nothing)', () => {
   it('leaves a consent request unbound and sets no cookie: the next GET’s browser gets it', async () => {
-    const created = await management(t)('POST', '/consent-requests', {
-      client_id: DEMO.clientId,
-      user_id: DEMO.userId,
-      audience: DEMO.audience,
-      scope: 'openid read:messages',
-      redirect_uri: DEMO.redirectUri,
-      return_to: 'http://localhost:3000/demo/done',
-    })
+    const created = await management(t)('POST', '/consent-requests', demoRequest())
     const id = created.body.id as string
     for (let scan = 0; scan < 2; scan++) {
       const res = await head(`/consent/${id}`)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser, renditionOf } from '../support/consent.js'
+import { consentBrowser, csrfOf, renditionOf } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -22,7 +22,6 @@ afterAll(async () => {
 
 const SAME_ORIGIN = { origin: PUBLIC, 'sec-fetch-site': 'same-origin' }
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 const pair = (setCookie: string | undefined) => setCookie?.split(';')[0] ?? ''
 
 /** A `__Host-` cookie of that name, as RFC 6265bis §4.1.3.2 requires it. */

@@ -1,20 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { DEMO } from '../../src/services/demo.js'
-import { expectError, management } from '../support/management.js'
+import { expectError, type Management } from '../support/management.js'
 import { listen } from '../support/serve.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite))
 
 const messages = DEMO.audience
 const perm = (name: string) => ({ resource_server_identifier: messages, permission_name: name })

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config/env.js'
 import { createLogger } from '../../src/logger.js'
-import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
+import { cookieOf, csrfOf, demoRequest, renditionOf } from '../support/consent.js'
 import { management } from '../support/management.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
 
@@ -12,16 +12,8 @@ afterEach(async () => {
   t = undefined
 })
 
-const body = (overrides: Record<string, unknown> = {}) => ({
-  client_id: DEMO.clientId,
-  user_id: DEMO.userId,
-  audience: DEMO.audience,
-  scope: 'openid read:messages',
-  redirect_uri: DEMO.redirectUri,
-  return_to: 'http://localhost:3000/demo/done',
-  state: 'state-value-that-must-not-be-logged',
-  ...overrides,
-})
+const body = (overrides: Record<string, unknown> = {}) =>
+  demoRequest({ state: 'state-value-that-must-not-be-logged', ...overrides })
 
 /** What `@hono/node-server` hands the app: the connection's peer address. */
 const peer = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } })
@@ -34,10 +26,10 @@ async function visitAndAnswer(
   headers: Record<string, string> = {},
 ) {
   const page = await app.app.request(`/consent/${id}`, {}, peer(from))
-  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const cookie = cookieOf(page)
   const html = await page.text()
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-  const rendition = /name="rendition" value="([^"]*)"/.exec(html)?.[1] ?? ''
+  const csrf = csrfOf(html)
+  const rendition = renditionOf(html)
   const res = await app.app.request(
     `/consent/${id}`,
     {

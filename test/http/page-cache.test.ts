@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import {
   compilePage,
@@ -7,29 +7,20 @@ import {
   personalise,
   SENTINEL,
 } from '../../src/web/render/page-cache.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 const open = (userName: string) =>
-  management(t)('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: `user-${userName}`,
-    user_name: userName,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  management(t)(
+    'POST',
+    '/consent-requests',
+    demoRequest({ user_id: `user-${userName}`, user_name: userName }),
+  )
 
 describe('prompts rendered once, personalised per request', () => {
   it('shows each user their own name, token and request, never another’s', async () => {

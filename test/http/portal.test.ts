@@ -1,39 +1,30 @@
 import { compactVerify, createLocalJWKSet } from 'jose'
 import { Webhook } from 'standardwebhooks'
-import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { adminSignIn } from '../support/admin.js'
-import { consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
+import { consentBrowser, csrfOf, demoRequest } from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
 import { startReceiver } from '../support/receiver.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
-beforeEach(async () => {
-  t = await createTestApp({ env: { ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' } })
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite), { env: { ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1' } })
 
 const SAME_SITE = { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }
 
 /** The user grants the demo client what it asks for, through the page and the AS's verify. */
 async function grant(userId: string = DEMO.userId) {
   const browser = consentBrowser(t)
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: userId,
-    audience: DEMO.audience,
-    scope: 'openid profile read:messages write:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  const created = await api(
+    'POST',
+    '/consent-requests',
+    demoRequest({ user_id: userId, scope: 'openid profile read:messages write:messages' }),
+  )
   const page = await browser.visit(created.body.id)
   const answered = await browser.answer(created.body.id, 'accept', page)
   expect((await browser.redeem(answered)).body.status).toBe('accepted')
@@ -59,7 +50,7 @@ async function linkPage(url: string, cookie = '') {
   return {
     res,
     html,
-    csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    csrf: csrfOf(html),
     // What the browser sends next: the link page's cookie beside the ones it had.
     cookie: [cookie, link].filter(Boolean).join('; '),
   }
@@ -96,7 +87,7 @@ async function open(url: string, cookie = '') {
 async function apps(cookie: string, query = '') {
   const res = await t.app.request(`/account/apps${query}`, { headers: { cookie } })
   const html = await res.text()
-  return { res, html, csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '' }
+  return { res, html, csrf: csrfOf(html) }
 }
 
 function revoke(

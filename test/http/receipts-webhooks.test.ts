@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
 import { listLines } from '../support/admin.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { consoleSession } from '../support/console.js'
 import { expectError, management } from '../support/management.js'
 import { startReceiver } from '../support/receiver.js'
@@ -28,15 +28,11 @@ afterEach(async () => {
 
 async function open(overrides: Record<string, unknown> = {}) {
   return (
-    await api('POST', '/consent-requests', {
-      client_id: DEMO.clientId,
-      user_id: DEMO.userId,
-      audience: DEMO.audience,
-      scope: 'openid profile read:messages write:messages',
-      redirect_uri: DEMO.redirectUri,
-      return_to: 'http://localhost:3000/demo/done',
-      ...overrides,
-    })
+    await api(
+      'POST',
+      '/consent-requests',
+      demoRequest({ scope: 'openid profile read:messages write:messages', ...overrides }),
+    )
   ).body
 }
 

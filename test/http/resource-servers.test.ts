@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { RESERVED_SCOPE_NAMES } from '../../src/consent/index.js'
-import { type Answer, expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { type Answer, expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
-beforeEach(async () => {
-  t = await createTestApp({ env: { ASSENT_DEMO: '0' } })
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite), { env: { ASSENT_DEMO: '0' } })
 
 const enc = encodeURIComponent
 

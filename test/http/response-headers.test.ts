@@ -1,14 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { describe, expect, it } from 'vitest'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
 
-beforeEach(async () => {
-  t = await createTestApp()
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t } = suite))
 
 describe('security headers on a response whose headers cannot change', () => {
   it('adds them to a copy', async () => {

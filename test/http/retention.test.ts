@@ -1,24 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRetentionJob, purgeExpired } from '../../src/jobs/retention.js'
 import { createLogger, type Logger, silentLogger } from '../../src/logger.js'
-import { DEMO } from '../../src/services/demo.js'
-import { management } from '../support/management.js'
+import { demoRequest } from '../support/consent.js'
+import type { Management } from '../support/management.js'
 import { ON_PAGE, openPage } from '../support/shown.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
+let api: Management
 
 const minute = 60_000
 const day = 24 * 60 * minute
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api } = suite))
 
 const retention = (log: Logger = silentLogger) => ({
   store: t.store,
@@ -28,14 +22,7 @@ const retention = (log: Logger = silentLogger) => ({
 })
 
 async function open(): Promise<string> {
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    audience: DEMO.audience,
-    scope: 'openid read:messages',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-  })
+  const created = await api('POST', '/consent-requests', demoRequest())
   expect(created.body.status).toBe('pending')
   return created.body.id
 }

@@ -1,26 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import type { ConsentBrowser } from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* Self-registered clients and the links people look for (DESIGN §2, §3.2.1, §3.10). */
 
 let t: TestApp
-let api: ReturnType<typeof management>
-let browser: ReturnType<typeof consentBrowser>
+let api: Management
+let browser: ConsentBrowser
 
 const CALLBACK = 'https://agent.example/callback'
 const DAY = 86_400_000
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-  browser = consentBrowser(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api, browser } = suite))
 
 const registerAgent = (overrides: Record<string, unknown> = {}) =>
   api('POST', '/clients', {

@@ -1,24 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
-import { consentBrowser, type PageSession, renditionOf } from '../support/consent.js'
-import { management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import {
+  type ConsentBrowser,
+  demoRequest,
+  type PageSession,
+  renditionOf,
+} from '../support/consent.js'
+import type { Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* What was shown is what counts (DESIGN §3.2.2, §3.4, §3.5.1, §3.6). */
 
 let t: TestApp
-let api: ReturnType<typeof management>
-let browser: ReturnType<typeof consentBrowser>
+let api: Management
+let browser: ConsentBrowser
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-  browser = consentBrowser(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api, browser } = suite))
 
 const SCOPES = [
   { value: 'read:messages', description: 'Read your messages' },
@@ -28,16 +26,15 @@ const SCOPES = [
 const apiPath = `/resource-servers/${encodeURIComponent(DEMO.audience)}`
 
 async function open(overrides: Record<string, unknown> = {}): Promise<string> {
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    user_name: DEMO.userName,
-    audience: DEMO.audience,
-    scope: 'openid read:messages read:contacts',
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-    ...overrides,
-  })
+  const created = await api(
+    'POST',
+    '/consent-requests',
+    demoRequest({
+      user_name: DEMO.userName,
+      scope: 'openid read:messages read:contacts',
+      ...overrides,
+    }),
+  )
   expect(created.body.status).toBe('pending')
   return created.body.id
 }

@@ -1,35 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
-import { checkboxes, consentBrowser } from '../support/consent.js'
-import { expectError, management } from '../support/management.js'
-import { createTestApp, type TestApp } from '../support/test-app.js'
+import { type ConsentBrowser, checkboxes, demoRequest } from '../support/consent.js'
+import { expectError, type Management } from '../support/management.js'
+import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
-let api: ReturnType<typeof management>
-let browser: ReturnType<typeof consentBrowser>
+let api: Management
+let browser: ConsentBrowser
 
-beforeEach(async () => {
-  t = await createTestApp()
-  api = management(t)
-  browser = consentBrowser(t)
-})
-afterEach(async () => {
-  await t.close()
-})
+eachTestApp((suite) => ({ t, api, browser } = suite))
 
 const SCOPE = 'openid profile read:messages write:messages read:contacts'
 
 async function open(overrides: Record<string, unknown> = {}) {
-  const created = await api('POST', '/consent-requests', {
-    client_id: DEMO.clientId,
-    user_id: DEMO.userId,
-    user_name: DEMO.userName,
-    audience: DEMO.audience,
-    scope: SCOPE,
-    redirect_uri: DEMO.redirectUri,
-    return_to: 'http://localhost:3000/demo/done',
-    ...overrides,
-  })
+  const created = await api(
+    'POST',
+    '/consent-requests',
+    demoRequest({ user_name: DEMO.userName, scope: SCOPE, ...overrides }),
+  )
   expect(created.status).toBe(201)
   return created.body
 }

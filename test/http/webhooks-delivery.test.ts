@@ -1,9 +1,8 @@
 import type { LookupAddress } from 'node:dns'
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/logger.js'
-import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
-import { consentBrowser } from '../support/consent.js'
+import { consentBrowser, demoRequest } from '../support/consent.js'
 import { expectError, management } from '../support/management.js'
 import { startReceiver, startSilentServer } from '../support/receiver.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -23,16 +22,7 @@ async function app(env: Record<string, string> = {}) {
 async function deny(t: TestApp, userId: string) {
   const api = management(t)
   const browser = consentBrowser(t)
-  const request = (
-    await api('POST', '/consent-requests', {
-      client_id: DEMO.clientId,
-      user_id: userId,
-      audience: DEMO.audience,
-      scope: 'openid read:messages',
-      redirect_uri: DEMO.redirectUri,
-      return_to: 'http://localhost:3000/demo/done',
-    })
-  ).body
+  const request = (await api('POST', '/consent-requests', demoRequest({ user_id: userId }))).body
   const page = await browser.visit(request.id)
   await browser.redeem(await browser.answer(request.id, 'deny', page))
 }

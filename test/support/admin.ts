@@ -1,10 +1,11 @@
+import { cookieOf } from './consent.js'
 import type { TestApp } from './test-app.js'
 
 /** Signs in to the admin pages over HTTP as a browser does; returns the session cookie. */
 export async function adminSignIn(t: TestApp, token = t.adminToken, host?: string) {
   const headers: Record<string, string> = host ? { host } : {}
   const page = await t.app.request('/admin/login', { headers })
-  const loginCookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const loginCookie = cookieOf(page)
   const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
   const res = await t.app.request('/admin/login', {
     method: 'POST',

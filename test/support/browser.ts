@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { servePublicly } from './serve.js'
 import type { TestAppOptions } from './test-app.js'
 
@@ -47,4 +48,22 @@ export async function startInChromium(options: TestAppOptions & { port?: number 
       await served.close()
     },
   }
+}
+
+export type InChromium = Awaited<ReturnType<typeof startInChromium>>
+
+/**
+ * `startInChromium` once for the whole file: started before its first test and stopped after its
+ * last. `use` receives it to keep what the file needs (`({ t, server, browser } = started)`).
+ */
+export function chromiumForFile(
+  use: (started: InChromium) => unknown,
+  options: TestAppOptions & { port?: number } = {},
+): void {
+  let started: InChromium | undefined
+  beforeAll(async () => {
+    started = await startInChromium(options)
+    await use(started)
+  })
+  afterAll(() => started?.close())
 }

@@ -1,4 +1,21 @@
+import { DEMO } from '../../src/services/demo.js'
 import type { TestApp } from './test-app.js'
+
+/**
+ * The body of `POST /api/v2/consent-requests` the demo AS sends for the demo client and user,
+ * asking `openid read:messages`; `fields` add to it or replace what it holds.
+ */
+export function demoRequest(fields: Record<string, unknown> = {}) {
+  return {
+    client_id: DEMO.clientId,
+    user_id: DEMO.userId,
+    audience: DEMO.audience,
+    scope: 'openid read:messages',
+    redirect_uri: DEMO.redirectUri,
+    return_to: 'http://localhost:3000/demo/done',
+    ...fields,
+  }
+}
 
 export interface PageSession {
   readonly status: number
@@ -22,7 +39,7 @@ export function consentBrowser(t: TestApp) {
       status: res.status,
       html,
       cookie: setCookie ? (setCookie.split(';')[0] ?? '') : (cookie ?? ''),
-      csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
+      csrf: csrfOf(html),
       rendition: renditionOf(html),
     }
   }
@@ -69,6 +86,19 @@ export function consentBrowser(t: TestApp) {
   }
 
   return { visit, answer, redeem }
+}
+
+/** The consent-page browser of a test app, as `consentBrowser(t)` builds it. */
+export type ConsentBrowser = ReturnType<typeof consentBrowser>
+
+/** The form token a page's form posts back; `''` when the page has no form. */
+export function csrfOf(html: string): string {
+  return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+}
+
+/** The `name=value` a browser sends back for a response's first `Set-Cookie`; `''` when none. */
+export function cookieOf(res: Response): string {
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
 }
 
 /** The id of the render a consent page's form posts back; `''` when the page has no form. */

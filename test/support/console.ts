@@ -1,4 +1,5 @@
 import { adminSignIn } from './admin.js'
+import { csrfOf } from './consent.js'
 import { filled, type HtmlForm, type Submitter } from './html-form.js'
 import { startIssuer } from './jwks.js'
 import { createTestApp, type TestApp } from './test-app.js'
@@ -9,7 +10,7 @@ export async function consoleSession(t: TestApp, token = t.adminToken) {
   const get = (path: string) => t.app.request(path, { headers: { cookie } })
   const csrf = async () => {
     const html = await (await get('/admin/preview')).text()
-    return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+    return csrfOf(html)
   }
   const token0 = await csrf()
   const post = (path: string, fields: Record<string, string>, withCsrf = true) =>

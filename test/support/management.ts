@@ -35,6 +35,9 @@ export function management(t: TestApp, options: { token?: string; host?: string 
   }
 }
 
+/** The Management API client of a test app, as `management(t)` builds it. */
+export type Management = ReturnType<typeof management>
+
 /** Asserts the error body of DESIGN §4.1. */
 export function expectError(
   answer: Answer,

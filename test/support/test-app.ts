@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { afterEach, beforeEach } from 'vitest'
 import { createApp } from '../../src/app/create-app.js'
 import { appDeps } from '../../src/app/deps.js'
 import { bootstrap } from '../../src/bootstrap.js'
@@ -10,6 +11,8 @@ import type { AppDeps } from '../../src/routes/deps.js'
 import { openStore } from '../../src/store/open-database.js'
 import { loadAssets } from '../../src/web/render/assets.js'
 import { createViews } from '../../src/web/render/views.js'
+import { type ConsentBrowser, consentBrowser } from './consent.js'
+import { type Management, management } from './management.js'
 import { tempDir } from './temp.js'
 
 export interface TestClock {
@@ -77,3 +80,30 @@ export async function createTestApp(options: TestAppOptions = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>
+
+/** A test app with the two clients HTTP suites drive it through. */
+export interface TestSuite {
+  t: TestApp
+  api: Management
+  browser: ConsentBrowser
+}
+
+/**
+ * A fresh test app for every test of the file, closed after it, so no test sees another's data.
+ * `use` receives it before the test runs, to keep what the file needs (`({ t, api } = suite)`)
+ * and to seed more.
+ */
+export function eachTestApp(
+  use: (suite: TestSuite) => unknown,
+  options: TestAppOptions = {},
+): void {
+  let current: TestApp | undefined
+  beforeEach(async () => {
+    current = await createTestApp(options)
+    await use({ t: current, api: management(current), browser: consentBrowser(current) })
+  })
+  afterEach(async () => {
+    await current?.close()
+    current = undefined
+  })
+}
