@@ -207,8 +207,27 @@ function percentile(values: number[], q: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0)
 }
 
-/** One POST over `agent`: its status, its `Location`, and how long the answer took to arrive. */
-function post(
+/**
+ * One POST over `agent`: its status, its `Location`, and how long the answer took to arrive. A
+ * kept-alive socket the server closed as idle (its keep-alive timeout, 5 s, passed on a loaded
+ * machine) resets the request before it is read: that one is sent again on a new socket, once. A
+ * request the server did read and answered is then refused (409) and not counted.
+ */
+async function post(
+  agent: http.Agent,
+  base: string,
+  path: string,
+  request: { headers: Record<string, string>; body: string },
+): Promise<{ status: number; location: string | undefined; ms: number }> {
+  try {
+    return await postOnce(agent, base, path, request)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error
+    return postOnce(agent, base, path, request)
+  }
+}
+
+function postOnce(
   agent: http.Agent,
   base: string,
   path: string,
