@@ -10,7 +10,8 @@ export default defineConfig({
     maxWorkers: 2,
     // The checkout looked at before and after the run, whichever projects run: no test may write
     // a file git tracks (test/support/clean-tree.ts).
-    globalSetup: ['test/support/clean-tree.ts'],
+    // Without TEST_DATABASE_URL, one line says which suites are skipped and how to run them.
+    globalSetup: ['test/support/clean-tree.ts', 'test/support/postgres-note.ts'],
     // `vitest run --project unit` (or http, store, e2e) runs one; `npm test` runs them all.
     projects: [
       // Pure functions and the test helpers: no build, no browser, no database on disk. Their

@@ -25,7 +25,7 @@ async function signIn(page: Page, { url, t }: { url: string; t: TestApp }) {
   await page.goto(`${url}/admin/login`)
   await page.getByLabel('Management token').fill(t.adminToken)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${url}/admin/preview`)
+  await page.waitForURL(`${url}/admin/apis`)
 }
 
 const SHOTS: readonly Shot[] = [
@@ -50,7 +50,10 @@ const SHOTS: readonly Shot[] = [
     // README: the tenant-flag preview, both renderings side by side.
     file: 'preview.png',
     context: { locale: 'en-US', viewport: { width: 1280, height: 900 } },
-    show: signIn,
+    async show(page, at) {
+      await signIn(page, at)
+      await page.goto(`${at.url}/admin/preview`)
+    },
   },
   {
     // README, admin console: an API's Permissions tab with one permission.
@@ -62,12 +65,12 @@ const SHOTS: readonly Shot[] = [
       await page.getByLabel('Name').fill('Messages API')
       await page.getByLabel('Identifier').fill('https://messages.example')
       await page.getByRole('button', { name: 'Create' }).click()
-      await page.waitForURL(/\/admin\/apis\/[^/]+\/permissions$/)
-      const tab = page.url()
+      await page.waitForURL(/\/admin\/apis\/[^/]+\/permissions\?done=created$/)
+      const tab = page.url().replace(/\?done=created$/, '')
       await page.getByLabel('Permission', { exact: true }).fill('read:messages')
       await page.getByLabel('Description').fill('Read your messages')
       await page.getByRole('button', { name: '+ Add' }).click()
-      await page.waitForURL(tab)
+      await page.waitForURL(`${tab}?done=added`)
     },
   },
 ]

@@ -1,7 +1,9 @@
 import type {
   Api,
   ApiScope,
+  AuthorizationDetail,
   DeviceSignIn,
+  DurationChoice,
   GrantedScope,
   RenditionContent,
   TenantFlags,
@@ -23,6 +25,10 @@ export interface TenantSettings {
   consent_lifetime?: number
   /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
   dynamic_client_consent_lifetime?: number
+  /** How long users may choose to allow an app, unless the client sets its own (DESIGN §3.5.1). */
+  consent_duration_choices?: DurationChoice[]
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  auth0?: Record<string, unknown>
 }
 
 export interface Tenant {
@@ -57,6 +63,8 @@ export interface Client {
   readonly isVerified: boolean
   /** Seconds a grant to this client counts (DESIGN §3.5.1); `null`: the tenant's setting. */
   readonly consentLifetime: number | null
+  /** The durations its prompt offers (DESIGN §3.5.1); `null`: the tenant's. */
+  readonly consentDurationChoices: readonly DurationChoice[] | null
   /** The app's home page, privacy policy and terms (https, or http on loopback). */
   readonly clientUri: string | null
   readonly policyUri: string | null
@@ -65,6 +73,8 @@ export interface Client {
   readonly isDynamic: boolean
   /** When a self-registered app registered; `null` for the others. */
   readonly registeredAt: Date | null
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  readonly auth0?: Readonly<Record<string, unknown>>
   readonly createdAt: Date
   readonly updatedAt: Date
 }
@@ -76,6 +86,7 @@ export type NewClient = Omit<
   | 'updatedAt'
   | 'isVerified'
   | 'consentLifetime'
+  | 'consentDurationChoices'
   | 'clientUri'
   | 'policyUri'
   | 'tosUri'
@@ -85,13 +96,29 @@ export type NewClient = Omit<
   Partial<
     Pick<
       Client,
-      'isVerified' | 'consentLifetime' | 'clientUri' | 'policyUri' | 'tosUri' | 'isDynamic'
+      | 'isVerified'
+      | 'consentLifetime'
+      | 'consentDurationChoices'
+      | 'clientUri'
+      | 'policyUri'
+      | 'tosUri'
+      | 'isDynamic'
     >
   >
 
 export type ResourceServerChanges = Partial<
   Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>
 >
+/** Which clients a list holds (Auth0's `GET /clients` filters); unset: all. */
+export interface ClientFilter {
+  readonly isFirstParty?: boolean | undefined
+  readonly appTypes?: readonly string[] | undefined
+  /** Any part of the name or the client id, whatever its case. */
+  readonly q?: string | undefined
+  /** Only the self-registered clients, or only the others (DESIGN §3.10). */
+  readonly isDynamic?: boolean | undefined
+}
+
 /** Whether an app registered itself is fixed when it is created. */
 export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'isDynamic'>>
 
@@ -99,6 +126,8 @@ export interface Role {
   readonly id: string
   readonly name: string
   readonly description: string
+  /** Auth0's fields Assent keeps without acting on them, returned as sent (DESIGN §4.2.1). */
+  readonly auth0?: Readonly<Record<string, unknown>>
 }
 
 export interface PermissionRef {
@@ -183,6 +212,17 @@ export interface ConsentRequest {
   readonly shown: ShownPage | null
   /** The receipt its verify wrote (DESIGN §3.6). */
   readonly receiptId: string | null
+  /** The RFC 9396 entries the AS asked about, as it sent them (DESIGN §3.9); `null`: none. */
+  readonly authorizationDetails: readonly AuthorizationDetail[] | null
+  /** The indexes of the entries an accept approved; `null` until answered, or with no entries. */
+  readonly approvedDetails: readonly number[] | null
+  /** The duration an accept chose, when its page offered durations (DESIGN §3.5.1). */
+  readonly chosenDuration: ChosenDuration | null
+}
+
+/** A duration the user picked: seconds, or `null` for "until I remove it". */
+export interface ChosenDuration {
+  readonly seconds: DurationChoice
 }
 
 /** A request to store; unset, it is all-or-nothing, requires only `openid`, and re-asks nothing. */
@@ -198,13 +238,21 @@ export type NewConsentRequest = Omit<
   | 'changedScopes'
   | 'shown'
   | 'receiptId'
+  | 'chosenDuration'
   | 'device'
   | 'switchAccountUrl'
+  | 'authorizationDetails'
+  | 'approvedDetails'
 > &
   Partial<
     Pick<
       ConsentRequest,
-      'granular' | 'requiredScopes' | 'changedScopes' | 'device' | 'switchAccountUrl'
+      | 'granular'
+      | 'requiredScopes'
+      | 'changedScopes'
+      | 'device'
+      | 'switchAccountUrl'
+      | 'authorizationDetails'
     >
   >
 
@@ -252,7 +300,7 @@ export interface AuditEntry {
   readonly userIds: readonly string[]
 }
 
-export type { ApiScope, DeviceSignIn, TokenDialect }
+export type { ApiScope, DeviceSignIn, DurationChoice, TokenDialect }
 
 /**
  * The latest render of a request's prompt in its browser (DESIGN §3.2.2): what the page showed,

@@ -1,3 +1,5 @@
+import type { AuthorizationDetail } from './consent/index.js'
+
 // What Assent keeps as proof after the fact (DESIGN §3.6, §3.8): receipts and their keys, and the
 // webhook endpoints, events and attempts that tell the AS.
 
@@ -24,11 +26,29 @@ export interface ReceiptClaims {
   /** The lines granted and declined, as shown (an accept or a deny on a page). */
   readonly granted_lines?: readonly string[]
   readonly declined_lines?: readonly string[]
+  /** How long the user chose to allow it, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  readonly duration?: number | null
+  /**
+   * For each of `lines`, in order, the claims it opened to as worded on the page (DESIGN §3.9),
+   * `[]` for a line that opened to none; absent when no line did.
+   */
+  readonly line_claims?: readonly (readonly string[])[]
+  /**
+   * The RFC 9396 entries approved (DESIGN §3.9): each one's line as shown, and the entry as the
+   * AS sent it; `[]` when the request carried entries and none was approved.
+   */
+  readonly authorization_details?: readonly ApprovedDetail[]
   readonly locale: string | null
   readonly mode: string | null
   readonly shown_at: string | null
   readonly answered_at: string | null
   readonly recorded_at: string
+}
+
+/** An approved entry as a receipt quotes it: the words the user read, and what they stand for. */
+export interface ApprovedDetail {
+  readonly text: string
+  readonly entry: AuthorizationDetail
 }
 
 export interface Receipt {

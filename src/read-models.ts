@@ -16,12 +16,30 @@ export interface ConnectedApp {
   readonly access: readonly GrantedAccess[]
   /** When the user first granted it anything. */
   readonly grantedAt: Date
+  /** When the first of its grants stops counting (DESIGN §3.5.1); `null`: until removed. */
+  readonly until: Date | null
 }
 
 export interface PortalPage {
+  /** Who the session is for, as the page names them ("Signed in as …"). */
+  readonly user: string
   readonly apps: readonly ConnectedApp[]
   /** The client whose access was just removed, for the confirmation. */
   readonly removed: Client | null
+}
+
+/**
+ * One day of one client's prompts. A day is settled once the last prompt shown on it has
+ * expired (the day's end plus the request lifetime): only then is an unanswered prompt
+ * abandoned; before, it is open.
+ */
+export interface InsightDay {
+  readonly day: string
+  readonly shown: number
+  readonly accepted: number
+  readonly declined: number
+  readonly abandoned: number
+  readonly open: number
 }
 
 export interface ClientInsight {
@@ -30,14 +48,12 @@ export interface ClientInsight {
   readonly shown: number
   readonly accepted: number
   readonly declined: number
-  /** Shown and never answered (closed, or left to expire). */
+  /** Shown on a settled day and never answered: every prompt of that day has expired. */
   readonly abandoned: number
-  /** Per day, oldest first: `[shown, accepted, declined]`. */
-  readonly days: readonly {
-    readonly day: string
-    readonly shown: number
-    readonly answered: number
-  }[]
+  /** Shown on a day not settled yet and not answered so far: it may still be answered. */
+  readonly open: number
+  /** Per day, oldest first. */
+  readonly days: readonly InsightDay[]
 }
 
 export interface Insights {

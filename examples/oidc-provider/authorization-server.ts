@@ -19,6 +19,10 @@
  * that moment (Assent's Management API says which), so taking a permission away narrows the next
  * refresh. An API with an `_authz` token dialect also gets the user's permissions in the token's
  * `permissions` claim, as Auth0's dialects do.
+ *
+ * Devices sign in too (RFC 8628, `device-flow.ts`): the user enters the device's code here and
+ * compares it on Assent's page. Apps may register themselves (RFC 7591, `dynamic-registration.ts`),
+ * and are registered in Assent as self-registered.
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -39,6 +43,14 @@ import {
   type ConsentRequestView,
   readConsentReturn,
 } from '../../src/client/index.js'
+import { endWithChosenDuration } from './chosen-duration.js'
+import { deviceFlowFeature, deviceSignIn } from './device-flow.js'
+import { registerInAssent } from './dynamic-registration.js'
+import {
+  requestedDetails,
+  richAuthorizationRequests,
+  withApprovedDetails,
+} from './rich-authorization.js'
 import { openOidcStorage } from './sqlite-adapter.js'
 
 export interface AssentConnection {
@@ -46,8 +58,9 @@ export interface AssentConnection {
   readonly url: string
   /**
    * A management token with `create:consent_requests read:consent_requests read:resource_servers
-   * read:users` (`read:users` reads a user's permissions when a token is issued), and
-   * `create:portal_sessions` for the connected-apps link.
+   * read:users` (`read:users` reads a user's permissions when a token is issued),
+   * `create:portal_sessions` for the connected-apps link, and `create:clients` for apps that
+   * register themselves.
    */
   readonly token: string
   /** The signing secret of the webhook endpoint registered for `POST /assent/webhooks`. */
@@ -68,6 +81,12 @@ export interface AuthorizationServerOptions {
    * signing key. In memory when absent, so nothing survives a restart.
    */
   readonly databasePath?: string
+  /**
+   * RFC 9396 detail types clients may ask for in `authorization_details` (declared, with their
+   * schemas and wording, on the API in Assent); none: the feature is off. See
+   * `rich-authorization.ts`.
+   */
+  readonly authorizationDetailsTypes?: readonly string[]
 }
 
 /** What the AS reads of an API in Assent (`GET /api/v2/resource-servers/{id}`). */
@@ -214,6 +233,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     extraTokenClaims: permissionsClaim,
     features: {
       devInteractions: { enabled: false },
+      // Device sign-in (RFC 8628): see device-flow.ts.
+      deviceFlow: deviceFlowFeature(),
+      // Dynamic client registration (RFC 7591), open as MCP clients expect: dynamic-registration.ts.
+      registration: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => options.defaultAudience,
@@ -229,8 +252,16 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
           }
         },
       },
+      ...(options.authorizationDetailsTypes
+        ? {
+            richAuthorizationRequests: richAuthorizationRequests(options.authorizationDetailsTypes),
+          }
+        : {}),
     },
   })
+
+  // A client that registers itself is registered in Assent as self-registered (DESIGN §3.10).
+  provider.use(registerInAssent(options.assent, storage.adapter('Client')))
 
   // The consent request opened for each interaction, kept beside it in the same storage: what
   // comes back in the URL is only believed when it names that request.
@@ -272,6 +303,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     const audience = decision.audience ?? options.defaultAudience
     if (take(api, true)) grant.addResourceScope(audience, take(api, true))
     if (take(api, false)) grant.rejectResourceScope(audience, take(api, false))
+    withApprovedDetails(grant, decision)
+    // As long as the user chose on Assent's page, when it offered a choice (chosen-duration.ts).
+    endWithChosenDuration(grant, decision)
     // The storage indexes the Grant by account and client as it saves it (`sqlite-adapter.ts`).
     const grantId = await grant.save()
     await provider.interactionFinished(
@@ -339,6 +373,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       return
     }
 
+    // A device sign-in says so, with the code the device shows, and has no redirect URI.
+    const device = await deviceSignIn(provider, details)
     // Ask Assent; it answers at once when no page is needed.
     const opened = await assent.createConsentRequest({
       client_id: String(params.client_id),
@@ -346,7 +382,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       user_name: details.session?.accountId,
       audience: typeof params.resource === 'string' ? params.resource : options.defaultAudience,
       scope: typeof params.scope === 'string' ? params.scope : 'openid',
-      redirect_uri: String(params.redirect_uri),
+      ...(device ?? { redirect_uri: String(params.redirect_uri) }),
       return_to: `${issuer}/interaction/${uid}/consent`,
       state: uid,
       // With granular consent on, the user may untick any line but signing in itself.
@@ -355,6 +391,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         ? { prompt: 'consent' }
         : {}),
       ...(typeof params.ui_locales === 'string' ? { ui_locales: params.ui_locales } : {}),
+      ...requestedDetails(params),
     })
     if (opened.status === 'pending') {
       await openedFor.upsert(uid, { consentRequest: opened.id }, OPENED_TTL)

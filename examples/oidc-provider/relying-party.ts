@@ -14,6 +14,8 @@ export interface RelyingPartyOptions {
   readonly scope: string
   readonly port?: number
   readonly host?: string
+  /** RFC 9396 entries every sign-in asks for (`authorization_details`), e.g. a payment. */
+  readonly authorizationDetails?: readonly Readonly<Record<string, unknown>>[]
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -66,6 +68,9 @@ export async function startRelyingParty(options: RelyingPartyOptions) {
           ...(url.searchParams.get('ui_locales')
             ? { ui_locales: url.searchParams.get('ui_locales') ?? '' }
             : {}),
+          ...(options.authorizationDetails
+            ? { authorization_details: JSON.stringify(options.authorizationDetails) }
+            : {}),
         })
         res.writeHead(303, { location: target.href })
         return res.end()
@@ -98,6 +103,7 @@ export async function startRelyingParty(options: RelyingPartyOptions) {
             'Signed in',
             `<p>Access token for <code data-testid="audience">${escapeHtml(String(access?.aud ?? '(opaque)'))}</code>
 <p>Scope: <code data-testid="scope">${escapeHtml(scope)}</code></p>
+${access && 'authorization_details' in access ? `<p>Authorization details: <code data-testid="authorization-details">${escapeHtml(JSON.stringify(access.authorization_details))}</code></p>` : ''}
 <p><a href="${escapeHtml(new URL('/connected-apps', options.issuer).href)}">Manage connected apps</a></p>`,
           ),
         )

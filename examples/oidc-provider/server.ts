@@ -8,6 +8,11 @@
  * Without ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK=1 Assent sends webhooks to https: URLs only, and
  * this authorization server does not hear when a user removes the app in Assent.
  *
+ * A device can sign in too (RFC 8628): the TV below is registered as `example-tv`; the commands
+ * printed at start show how to start a device sign-in and poll for its token. Apps may register
+ * themselves at http://localhost:4000/reg (RFC 7591) and are registered in Assent as
+ * self-registered.
+ *
  * The authorization server keeps its Grants, sessions and refresh tokens in
  * data/oidc-provider-example.sqlite (AS_DATABASE to change it), so stopping and starting it
  * signs nobody out and forgets no consent.
@@ -53,6 +58,10 @@ if (created.status === 409)
   await assent('PATCH', `/clients/${client.client_id}`, { callbacks: [redirectUri] })
 else if (created.status !== 201)
   throw new Error(`Could not register the client in Assent: ${created.status} ${created.body}`)
+// A device signs in with no redirect URI: Assent knows it by id and name (DESIGN §3.10).
+const tv = await assent('POST', '/clients', { client_id: 'example-tv', name: 'Example TV' })
+if (tv.status !== 201 && tv.status !== 409)
+  throw new Error(`Could not register the TV in Assent: ${tv.status} ${tv.body}`)
 const settings = JSON.parse((await assent('GET', '/tenants/settings')).body) as {
   allowed_return_urls?: string[]
 }
@@ -111,6 +120,13 @@ const as = await startAuthorizationServer({
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     },
+    {
+      client_id: 'example-tv',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['urn:ietf:params:oauth:grant-type:device_code'],
+      response_types: [],
+      redirect_uris: [],
+    },
   ],
 })
 const rp = await startRelyingParty({
@@ -124,3 +140,9 @@ const rp = await startRelyingParty({
 console.log(
   `Authorization server: ${as.issuer}\nClient app:           ${rp.url}  ← open this, sign in with any name`,
 )
+console.log(`
+A device sign-in, as a TV would start it (then enter its code at ${as.issuer}/device):
+  curl -d client_id=example-tv -d scope='openid read:messages' ${as.issuer}/device/auth
+and poll for its token with the device_code it answered:
+  curl -d grant_type=urn:ietf:params:oauth:grant-type:device_code -d client_id=example-tv \\
+       -d device_code=… ${as.issuer}/token`)

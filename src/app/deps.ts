@@ -1,8 +1,9 @@
 import type pg from 'pg'
 import type { Config } from '../config/env.js'
 import type { PromptLine } from '../consent/index.js'
+import { detailViews, wordsOf } from '../i18n/details.js'
 import type { I18n } from '../i18n/i18n.js'
-import { linesText } from '../i18n/lines.js'
+import { linesClaims, linesText } from '../i18n/lines.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import type { AppDeps } from '../routes/deps.js'
@@ -21,6 +22,7 @@ import { createUsers } from '../services/admin/users.js'
 import { createConsentFlow } from '../services/consent/flow.js'
 import { createGrantImport } from '../services/consent/grant-import.js'
 import { createReceiptService } from '../services/consent/receipts.js'
+import type { DetailTexts } from '../services/consent/renditions.js'
 import { createPortalService } from '../services/portal.js'
 import { createWebhookAdmin } from '../services/webhooks/webhooks.js'
 import type { Store } from '../store/port.js'
@@ -57,6 +59,15 @@ export function appDeps(parts: {
     linesText(lines, parts.i18n.translator(locale)).map((line) =>
       line.map((segment) => segment.text).join(''),
     )
+  const claimText = (lines: readonly PromptLine[], locale: string) =>
+    linesClaims(lines, parts.i18n.translator(locale))
+  const detailTexts: DetailTexts = (entries, types, locale) =>
+    detailViews(entries, types, parts.i18n.translator(locale)).map((view) => ({
+      index: view.index,
+      type: view.type,
+      text: wordsOf(view.text),
+      fields: view.fields.map((field) => [wordsOf(field.label), wordsOf(field.value)] as const),
+    }))
   const { store, sharedCounters: _pool, ...shared } = parts
   return {
     ...shared,
@@ -73,6 +84,8 @@ export function appDeps(parts: {
       metrics,
       receipts,
       lineText,
+      claimText,
+      detailTexts,
     }),
     grantImport: createGrantImport({ store: parts.store, receipts, now: parts.now }),
     portal: createPortalService({
@@ -97,7 +110,8 @@ export function appDeps(parts: {
     }),
     adminSessions: createAdminSessions(parts.store, parts.now),
     preview: createPreview(parts.store),
-    insights: (tenantId, now) => insights(parts.store, tenantId, now),
+    insights: (tenantId, now) =>
+      insights(parts.store, tenantId, now, parts.config.requestTtlSeconds),
     csrf: createCsrf((create) => parts.store.keys.getOrCreate('csrf', create), {
       secure: parts.config.publicUrl.protocol === 'https:',
     }),

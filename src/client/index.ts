@@ -53,6 +53,17 @@ export interface CreateConsentRequestInput {
   /** Up to 32 letters, digits and dashes, exactly as the device shows it; required with `flow`. */
   user_code?: string
   device?: { name?: string }
+  /**
+   * RFC 9396 entries (DESIGN §3.9): at most 10 and 16 KiB, each of a `type` the audience declares
+   * and accepted by its schema, else 400 `invalid_authorization_details`. Always shown on a page.
+   */
+  authorization_details?: AuthorizationDetail[]
+}
+
+/** One RFC 9396 `authorization_details` entry: a JSON object with a `type`. */
+export interface AuthorizationDetail {
+  type: string
+  [field: string]: unknown
 }
 
 export interface CreatedConsentRequest {
@@ -85,6 +96,16 @@ export interface ConsentDecision {
   /** With an `_authz` token dialect: every permission the user holds on the API. */
   permissions?: string[]
   receipt_id?: string
+  /**
+   * How long the user chose to allow it, in seconds; `null`: until they remove it. Present when
+   * the page offered a choice (DESIGN §3.5.1).
+   */
+  duration?: number | null
+  /**
+   * The RFC 9396 entries the user approved, exactly as requested (`[]`: none); present when the
+   * request carried entries. Put these, and only these, in the token.
+   */
+  authorization_details?: AuthorizationDetail[]
 }
 
 /** A request whose decision is not out yet (not answered, or its verifier not redeemed). */

@@ -219,3 +219,32 @@ export const limits = {
   /** The words of a prompt's lines, worked out once for the receipts of its answers (same key). */
   shownLines: 500,
 } as const
+
+/**
+ * What each variable means and its default, as `assent --help` lists them (DESIGN §8); typed by
+ * the schema, so a new variable cannot be left out.
+ */
+export const ENVIRONMENT_HELP = {
+  PORT: 'where to listen (default 3000)',
+  HOST: 'the address to listen on (default 127.0.0.1)',
+  DATABASE_URL: 'sqlite:<file> or postgres://… (default sqlite:./data/assent.sqlite)',
+  ASSENT_PUBLIC_URL: "the URL browsers use; its host is the default tenant's domain",
+  ASSENT_ADMIN_TOKEN:
+    'static management token with every scope (default: generated, kept in the data folder)',
+  ASSENT_ALLOWED_RETURN_URLS: 'comma-separated URL prefixes return_to may start with',
+  ASSENT_MGMT_JWKS_URL: 'accept JWT management tokens signed by keys at this URL…',
+  ASSENT_MGMT_ISSUER: '…and issued by this issuer',
+  ASSENT_DEMO: '1: seed demo data into an empty database and serve /demo',
+  ASSENT_REQUEST_TTL_SECONDS: 'how long a consent request can be answered (default 600)',
+  ASSENT_REQUEST_RETENTION_SECONDS:
+    'how long answered or expired requests are kept (default 86400)',
+  ASSENT_DATA_DIR: "where the generated admin token is kept (default: the SQLite file's folder)",
+  ASSENT_RATE_LIMIT_ANSWERS: 'answers a minute from one address (default 120; 0: no limit)',
+  ASSENT_RATE_LIMIT_CREATES: 'consent requests a minute for one client (default 1200; 0: no limit)',
+  ASSENT_RATE_LIMIT_ADMIN_LOGIN: 'admin sign-ins a minute from one address (default 10)',
+  ASSENT_RATE_LIMIT_DEMO: 'demo requests a minute from one address (default 30)',
+  ASSENT_TRUSTED_PROXIES: 'addresses or CIDRs whose X-Forwarded-For is believed (default none)',
+  ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1: webhooks may go to http:// on loopback (tests, examples)',
+  ASSENT_METRICS_TOKEN: 'the bearer token /metrics asks for (default: open)',
+  LOG_LEVEL: 'debug, info, warn, error or silent (default info)',
+} as const satisfies Record<keyof z.input<typeof schema>, string>

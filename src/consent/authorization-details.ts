@@ -19,6 +19,8 @@ export type AuthorizationDetail = Readonly<Record<string, unknown>> & { readonly
 export const DETAIL_LIMITS = {
   entries: 10,
   bytes: 16 * 1024,
+  /** Objects and arrays within an entry, the entry itself counted: enough for RFC 9396's examples. */
+  depth: 10,
   typesPerApi: 50,
   typeLength: 200,
   templateLength: 1000,
@@ -108,6 +110,23 @@ export function detailFields(entry: object, omit: readonly string[] = []): Detai
   return Object.keys(entry)
     .filter((key) => !omit.includes(key))
     .map((key) => ({ path: key, value: fieldValue((entry as Record<string, unknown>)[key]) }))
+}
+
+/**
+ * How deeply `value` nests objects and arrays, counted without recursion and without looking
+ * further than `limit + 1` levels, so an entry nested a million deep costs no stack.
+ */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number]
+    if (typeof item !== 'object' || item === null) continue
+    deepest = Math.max(deepest, depth)
+    if (depth > limit) return deepest
+    for (const child of Object.values(item)) stack.push([child, depth + 1])
+  }
+  return deepest
 }
 
 /** The template for `locale`: the same tag, then the same language; none, then no template. */

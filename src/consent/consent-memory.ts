@@ -1,10 +1,15 @@
+import { effectiveLimit } from './duration.js'
 import { isStandardScope, parseScope } from './scope.js'
 import type { Api, ApiScope, ResourceLabels } from './types.js'
 
-/** What a grant remembers of one scope: the version the user was shown, and when (§3.5.1). */
+/**
+ * What a grant remembers of one scope: the version the user was shown, when, and how long they
+ * chose to allow it, in seconds, when the page offered a choice and they picked one (§3.5.1).
+ */
 export interface GrantedScope {
   readonly version: number
   readonly at: Date
+  readonly duration?: number
 }
 
 /** The version of `scope` on the API now; standard scopes and unversioned ones are 1. */
@@ -44,16 +49,19 @@ export function detailOf(
 
 /**
  * Which scopes of a grant still count (DESIGN §3.5.1): a scope granted longer ago than the
- * consent lifetime no longer does, and neither does one whose version (its description, or its
+ * consent lifetime, or than the duration the user chose, no longer does, and neither does one whose version (its description, or its
  * having been removed and added back) is newer than the version the user agreed to.
  */
 export function countingGrant(input: GrantInput): CountingGrant {
   const counted: string[] = []
   const changed: string[] = []
-  const limit = input.lifetimeSeconds === null ? null : input.lifetimeSeconds * 1000
   for (const scope of input.scopes) {
-    const detail = detailOf(input.details, scope) ?? { version: 1, at: input.grantedAt }
-    if (limit !== null && input.now.getTime() - detail.at.getTime() >= limit) continue
+    const detail: GrantedScope = detailOf(input.details, scope) ?? {
+      version: 1,
+      at: input.grantedAt,
+    }
+    const limit = effectiveLimit(input.lifetimeSeconds, detail.duration)
+    if (limit !== null && input.now.getTime() - detail.at.getTime() >= limit * 1000) continue
     if (detail.version < scopeVersion(input.api, scope)) changed.push(scope)
     else counted.push(scope)
   }
@@ -82,18 +90,25 @@ export function consentLifetime(
   return tenant.consent_lifetime ?? null
 }
 
-/** When a grant stops counting as a whole: its oldest scope's time plus the lifetime. */
+/**
+ * When a grant stops counting as a whole: the first moment one of its scopes runs out, each
+ * after the lifetime or the duration the user chose for it; `null` when none ever does.
+ */
 export function grantExpiry(
   scopes: readonly string[],
   details: Readonly<Record<string, GrantedScope>>,
   grantedAt: Date,
   lifetimeSeconds: number | null,
 ): Date | null {
-  if (lifetimeSeconds === null || scopes.length === 0) return null
-  const oldest = Math.min(
-    ...scopes.map((scope) => (detailOf(details, scope)?.at ?? grantedAt).getTime()),
-  )
-  return new Date(oldest + lifetimeSeconds * 1000)
+  let first: number | null = null
+  for (const scope of scopes) {
+    const detail = detailOf(details, scope)
+    const limit = effectiveLimit(lifetimeSeconds, detail?.duration)
+    if (limit === null) continue
+    const end = (detail?.at ?? grantedAt).getTime() + limit * 1000
+    if (first === null || end < first) first = end
+  }
+  return first === null ? null : new Date(first)
 }
 
 const sameText = (a: ApiScope, b: ApiScope) =>

@@ -24,6 +24,11 @@ export interface DecideInput {
   readonly redirectUri: string
   /** A device sign-in (DESIGN §3.10): always asked, whatever was granted before. */
   readonly device?: boolean
+  /**
+   * The request carries RFC 9396 entries (DESIGN §3.9): they are transactional, never granted
+   * before, so the page is always shown for them, though it asks only the new scopes.
+   */
+  readonly details?: boolean
 }
 
 /**
@@ -42,7 +47,8 @@ export function decide(input: DecideInput): PromptOutcome {
     api?.skipConsentForVerifiableFirstPartyClients === true &&
     !isLoopbackUrl(input.redirectUri)
   const askAll = prompt.has('consent') || input.device === true
-  const needsPage = askAll || (scopes.toPrompt.length > 0 && !skipFirstParty)
+  const needsPage =
+    askAll || input.details === true || (scopes.toPrompt.length > 0 && !skipFirstParty)
 
   if (!needsPage) return { status: 'accepted', granted: scopes.effective }
   if (prompt.has('none')) return { status: 'denied', error: 'consent_required' }

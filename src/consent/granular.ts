@@ -63,3 +63,29 @@ export function pickScopes(input: PickInput): { granted: string[]; declined: str
     declined: input.asked.filter((scope) => !picked.has(scope)),
   }
 }
+
+/** What granular consent needs of an entry as shown: its index, and whether it had a box. */
+interface ShownEntry {
+  readonly index: number
+  readonly kind: 'all' | 'optional'
+}
+
+/**
+ * The RFC 9396 entries an accept approves (DESIGN §3.9), by index: every entry shown without a
+ * box, and each one whose box was checked. `null` when a posted value is no box the page showed:
+ * unlike a scope value, which counts for nothing, a forged entry box refuses the answer, so an
+ * approval never stands for other entries than the ones on the page.
+ */
+export function pickDetails(
+  shown: readonly ShownEntry[],
+  checked: readonly string[],
+): number[] | null {
+  const boxes = new Set(
+    shown.filter((entry) => entry.kind === 'optional').map((entry) => String(entry.index)),
+  )
+  if (checked.some((value) => !boxes.has(value))) return null
+  const picked = new Set(checked)
+  return shown
+    .filter((entry) => entry.kind === 'all' || picked.has(String(entry.index)))
+    .map((entry) => entry.index)
+}

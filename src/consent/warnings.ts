@@ -106,3 +106,28 @@ function unlabelledResources(
     scopes,
   }))
 }
+
+/**
+ * Per resource the API's scopes name (`read:messages` → `messages`), in API order, the locales
+ * whose grouped lines have no label of the API's own (DESIGN §4.2), by the rule the prompt uses
+ * (`resourceLabel`: the exact tag, else the same language). English is never missing: its lines
+ * read the admin's words as they are.
+ */
+export function missingResourceLabels(
+  api: Pick<Api, 'scopes' | 'consentResources'>,
+  locales: readonly string[],
+): { readonly resource: string; readonly missing: readonly string[] }[] {
+  const resources = new Set<string>()
+  for (const scope of api.scopes) {
+    const parsed = parseScope(scope.value)
+    if (parsed.kind === 'action') resources.add(parsed.resource)
+  }
+  return [...resources].map((resource) => ({
+    resource,
+    missing: locales.filter(
+      (locale) =>
+        locale.toLowerCase().split('-')[0] !== 'en' &&
+        !resourceLabel(api.consentResources, resource, locale),
+    ),
+  }))
+}

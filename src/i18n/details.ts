@@ -5,6 +5,7 @@ import {
   argumentPath,
   type DetailField,
   type DetailType,
+  declaredType,
   detailFields,
   detailTemplate,
   type FieldValue,
@@ -12,6 +13,7 @@ import {
   fieldValue,
   icuTemplate,
 } from '../consent/index.js'
+import type { Translator } from './i18n.js'
 import { concat, ours, type RichText, theirs } from './rich-text.js'
 
 // The element types of `@formatjs/icu-messageformat-parser`'s AST that this module reads.
@@ -116,7 +118,8 @@ export interface DetailText {
 /**
  * The words of one entry (DESIGN §3.9): the type's template for `locale`, its arguments the
  * entry's fields formatted through `Intl`, each kept apart as someone else's words; without a
- * template, or when a field it names is missing, the type's name in words (the fields are listed
+ * template, or when a field it names is missing or cannot be formatted as the template says, the
+ * type's name in words (the fields are listed
  * under the line either way, never as JSON).
  */
 export function detailText(
@@ -140,7 +143,14 @@ export function detailText(
         ? raw
         : formatValue(value, locale)
   }
-  const parts = format.formatToParts<Theirs>(values)
+  let parts: ReturnType<typeof format.formatToParts<Theirs>>
+  try {
+    parts = format.formatToParts<Theirs>(values)
+  } catch {
+    // A field the entry's author wrote that the template's format cannot take (`{when, date}` on
+    // "soon"): the type's words, as for a missing field, never a failed page.
+    return fallback
+  }
   return {
     text: concat(
       parts.map((part) =>
@@ -167,3 +177,90 @@ export function detailFieldTexts(
     )
   return flatten(detailFields(entry, ['type']), '')
 }
+
+/** RFC 9396 §2.2's common fields: the service has words for them in every language. */
+const COMMON_FIELDS = new Set(['locations', 'actions', 'datatypes', 'identifier', 'privileges'])
+
+/** A field name in words: `instructedAmount` and `instructed_amount` read "instructed amount". */
+export function fieldWords(name: string): string {
+  const words = name
+    .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
+    .replace(/[_\-.]+/g, ' ')
+    .trim()
+    .toLowerCase()
+  return words === '' ? name : words
+}
+
+/** One field under an entry's line: its label (a path of names) and its value, in words. */
+export interface DetailFieldView {
+  readonly label: RichText
+  readonly value: RichText
+}
+
+/** One entry as the page shows it: its line, whether a template wrote it, and its fields. */
+export interface DetailView {
+  readonly index: number
+  readonly type: string
+  readonly text: RichText
+  readonly templated: boolean
+  readonly fields: readonly DetailFieldView[]
+}
+
+/**
+ * An entry's fields as a reader takes them in (DESIGN §3.9): every field but `type`, nested
+ * objects by their path, each name in words (RFC 9396's common fields translated), each value
+ * formatted through `Intl` in the page's language, `true` and `false` as its words — never JSON.
+ */
+export function detailFieldViews(entry: AuthorizationDetail, tr: Translator): DetailFieldView[] {
+  const labelOf = (path: readonly string[]): RichText =>
+    concat(
+      path.flatMap((name, index) => [
+        index > 0 ? ours(' › ') : [],
+        index === 0 && COMMON_FIELDS.has(name)
+          ? ours(tr.t(`details.field.${name}`))
+          : theirs(fieldWords(name)),
+      ]),
+    )
+  const valueText = (raw: unknown): RichText => {
+    if (raw === true || raw === false) return ours(tr.t(raw ? 'details.yes' : 'details.no'))
+    if (raw === null) return ours('—')
+    return theirs(formatValue(fieldValue(raw), tr.locale))
+  }
+  const walk = (value: object, path: readonly string[]): DetailFieldView[] =>
+    Object.keys(value).flatMap((name) => {
+      if (path.length === 0 && name === 'type') return []
+      const raw = (value as Record<string, unknown>)[name]
+      const here = [...path, name]
+      const formatted = fieldValue(raw)
+      // An object that is not money is listed as its own fields, one a row.
+      if (formatted.kind === 'fields' && typeof raw === 'object' && raw !== null)
+        return walk(raw, here)
+      return [{ label: labelOf(here), value: valueText(raw) }]
+    })
+  return walk(entry, [])
+}
+
+/**
+ * A request's entries as the page shows them (DESIGN §3.9), in request order: the type's template
+ * filled in the page's language, or — with no template for it — a translated line naming the type,
+ * and the fields under it either way.
+ */
+export function detailViews(
+  entries: readonly AuthorizationDetail[],
+  types: readonly DetailType[] | undefined,
+  tr: Translator,
+): DetailView[] {
+  return entries.map((entry, index) => {
+    const line = detailText(entry, declaredType(types, entry), tr.locale)
+    return {
+      index,
+      type: entry.type,
+      text: line.templated ? line.text : tr.rich('details.untemplated', { type: line.text }),
+      templated: line.templated,
+      fields: detailFieldViews(entry, tr),
+    }
+  })
+}
+
+/** Rich text as the words a user read, without the isolates (for the record of the page). */
+export const wordsOf = (text: RichText): string => text.map((segment) => segment.text).join('')

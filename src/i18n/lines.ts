@@ -1,4 +1,4 @@
-import type { PromptLine } from '../consent/index.js'
+import { lineClaims, type PromptLine } from '../consent/index.js'
 import type { Translator } from './i18n.js'
 import { ours, type RichText, theirs } from './rich-text.js'
 
@@ -28,4 +28,17 @@ export function lineText(line: PromptLine, tr: Translator): RichText {
 
 export function linesText(lines: readonly PromptLine[], tr: Translator): RichText[] {
   return lines.map((line) => lineText(line, tr))
+}
+
+/**
+ * The claims a line releases (DESIGN §3.9), each in plain words in the page's language; none for a
+ * line that is not a standard scope's.
+ */
+export function claimTexts(line: PromptLine, tr: Translator): string[] {
+  return lineClaims(line).map((claim) => tr.t(`claims.names.${claim}`))
+}
+
+/** Each line's claims in words, in the same order as `lines`. */
+export function linesClaims(lines: readonly PromptLine[], tr: Translator): string[][] {
+  return lines.map((line) => claimTexts(line, tr))
 }

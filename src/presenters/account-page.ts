@@ -4,13 +4,31 @@ import type { Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { plainText, theirs } from '../i18n/rich-text.js'
 import type { ConnectedApp, PortalPage } from '../read-models.js'
-import { promptLineViews } from './consent-page.js'
+import { type LanguageChoice, languagePicker, promptLineViews } from './consent-page.js'
 
 /** Where a card's "Remove access" form posts (DESIGN §3.7). */
 export const revokeAction = (clientId: string) =>
   `/account/apps/${encodeURIComponent(clientId)}/revoke`
 
-function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Translator) {
+/** A day in words in `locale`, with its year only when it is not `now`'s (UTC, as stored). */
+function dayMonth(date: Date, now: Date, locale: string): string {
+  const sameYear = date.getUTCFullYear() === now.getUTCFullYear()
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    ...(sameYear ? {} : { year: 'numeric' }),
+    timeZone: 'UTC',
+  }).format(date)
+}
+
+function appCard(
+  app: ConnectedApp,
+  index: number,
+  mode: PromptMode,
+  tr: Translator,
+  query: string,
+  now: Date,
+) {
   const { client } = app
   const values = { client: client.name }
   return {
@@ -29,7 +47,14 @@ function appCard(app: ConnectedApp, index: number, mode: PromptMode, tr: Transla
       ),
     }),
     dateTime: app.grantedAt.toISOString(),
-    action: revokeAction(client.clientId),
+    // How long it lasts (DESIGN §3.5.1): "until 7 January", the year only when it is not this one.
+    until: app.until
+      ? {
+          text: tr.t('account.until', { date: dayMonth(app.until, now, tr.locale) }),
+          dateTime: app.until.toISOString(),
+        }
+      : null,
+    action: `${revokeAction(client.clientId)}${query}`,
   }
 }
 
@@ -41,19 +66,32 @@ export function accountAppsModel(
     mode: PromptMode
     csrf: string
     returnTo: string | null
+    /** For the year of an end date: shown only when it is not this year. */
+    now: Date
+    /** The tenant's languages, for the same compact picker as the prompt's (DESIGN §3.2.1). */
+    languages: readonly LanguageChoice[]
+    /** The language the user picked on this page, kept through a "Remove access". */
+    picked: string | undefined
   },
   tr: Translator,
 ) {
   const { page } = input
+  const keep = input.picked ? `?ui_locales=${encodeURIComponent(input.picked)}` : ''
   return {
-    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr)),
+    apps: page.apps.map((app, index) => appCard(app, index, input.mode, tr, keep, input.now)),
     removed: page.removed ? tr.rich('account.removed', { client: page.removed.name }) : null,
     csrf: input.csrf,
     returnTo: input.returnTo,
     receiptsHref: '/account/receipts.json',
+    languages: languagePicker(input.languages, tr),
     text: {
       title: tr.t('account.title'),
-      intro: tr.rich('account.intro', { tenant: input.tenant.settings.friendly_name }),
+      // "These apps can access…" introduces a list; with no app the empty line says it alone.
+      intro:
+        page.apps.length > 0
+          ? tr.rich('account.intro', { tenant: input.tenant.settings.friendly_name })
+          : null,
+      signedInAs: tr.rich('page.signedInAs', { user: page.user }),
       empty: tr.t('account.empty'),
       permissions: tr.t('account.permissions'),
       remove: tr.t('account.remove'),

@@ -23,10 +23,14 @@ export function apiListModel(input: {
   }
 }
 
-type Tab = 'settings' | 'permissions'
+type Tab = 'settings' | 'permissions' | 'labels' | 'details'
 
-/** The header and tabs of one API's page (Settings, Permissions, and the preview link). */
-function apiHeader(api: ResourceServer, current: Tab) {
+/** An API's Labels tab, open at one resource (DESIGN §4.2: grouped lines in every language). */
+export const labelsHref = (api: Pick<ResourceServer, 'id'>, resource?: string) =>
+  `/admin/apis/${encodeURIComponent(api.id)}/labels${resource === undefined ? '' : `?resource=${encodeURIComponent(resource)}`}`
+
+/** The header and tabs of one API's page (Settings, Permissions, Labels, Authorization details, Preview). */
+export function apiHeader(api: ResourceServer, current: Tab) {
   return {
     name: api.name,
     identifier: api.identifier,
@@ -37,25 +41,73 @@ function apiHeader(api: ResourceServer, current: Tab) {
         href: `${base(api)}/permissions`,
         current: current === 'permissions',
       },
+      { label: 'Labels', href: labelsHref(api), current: current === 'labels' },
+      {
+        label: 'Authorization details',
+        href: `${base(api)}/details`,
+        current: current === 'details',
+      },
     ],
     previewHref: `/admin/preview?audience=${encodeURIComponent(api.identifier)}`,
   }
 }
 
-/** The Permissions tab (DESIGN §5): the list in API order, add, edit, move, delete. */
+/** Permissions a tab lists at once; a longer list is paged and can be filtered. */
+export const PERMISSIONS_PER_PAGE = 100
+
+/**
+ * The Permissions tab (DESIGN §5): the list in API order, add, edit, move, delete; a page of
+ * `PERMISSIONS_PER_PAGE` at a time, narrowed by `find` (part of the name or description).
+ */
 export function apiPermissionsModel(input: {
   api: ResourceServer
   canEdit: boolean
   form: FormState
+  find?: string | undefined
+  page?: number | undefined
 }) {
   const { api } = input
   const last = api.scopes.length - 1
+  const find = (input.find ?? '').trim()
+  const needle = find.toLowerCase()
+  const matching = api.scopes
+    .map((scope, index) => ({ scope, index }))
+    .filter(
+      ({ scope }) =>
+        !needle ||
+        scope.value.toLowerCase().includes(needle) ||
+        scope.description.toLowerCase().includes(needle),
+    )
+  const pages = Math.max(1, Math.ceil(matching.length / PERMISSIONS_PER_PAGE))
+  const page = Math.min(input.page ?? 0, pages - 1)
+  const first = page * PERMISSIONS_PER_PAGE
+  const shown = matching.slice(first, first + PERMISSIONS_PER_PAGE)
+  const href = (to: number) => {
+    const query = new URLSearchParams()
+    if (find) query.set('find', find)
+    if (to > 0) query.set('page', String(to))
+    const text = query.toString()
+    return `${base(api)}/permissions${text ? `?${text}` : ''}`
+  }
   return {
     header: apiHeader(api, 'permissions'),
     action: `${base(api)}/permissions`,
     canEdit: input.canEdit && !api.isSystem,
     form: input.form,
-    permissions: api.scopes.map((scope, index) => ({
+    // The filter and the pager only when there is more than a page, or a filter is on.
+    browse:
+      api.scopes.length > PERMISSIONS_PER_PAGE || find
+        ? {
+            find,
+            range:
+              matching.length === 0
+                ? 'No permission matches the filter.'
+                : `${first + 1}–${first + shown.length} of ${matching.length}${find ? ` matching (${api.scopes.length} in all)` : ''}`,
+            previous: page > 0 ? href(page - 1) : null,
+            next: page < pages - 1 ? href(page + 1) : null,
+          }
+        : null,
+    permissions: shown.map(({ scope, index }) => ({
       value: scope.value,
       description: scope.description,
       locales: Object.keys(scope.descriptions ?? {}).sort(),

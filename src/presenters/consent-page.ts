@@ -1,6 +1,12 @@
-import type { DeviceSignIn, PromptMode } from '../consent/index.js'
+import type {
+  AuthorizationDetail,
+  DeviceSignIn,
+  DurationChoice,
+  PromptMode,
+} from '../consent/index.js'
 import {
   displayableLogo,
+  durationValue,
   isRequiredLine,
   lineValue,
   promptLines,
@@ -8,8 +14,9 @@ import {
   standaloneScopes,
 } from '../consent/index.js'
 import type { Client, ResourceServer, Tenant } from '../entities.js'
+import { detailViews } from '../i18n/details.js'
 import type { I18n, Translator } from '../i18n/i18n.js'
-import { lineText } from '../i18n/lines.js'
+import { claimTexts, lineText } from '../i18n/lines.js'
 import { plainText, type RichText } from '../i18n/rich-text.js'
 
 /** A line as a page shows it: its text, its checkbox under granular consent, and why it is back. */
@@ -23,6 +30,8 @@ export interface LineView {
   } | null
   /** Granted before, reworded or re-created since (DESIGN §3.5.1). */
   readonly changed: boolean
+  /** A standard scope's line opens to the claims it releases, in words (DESIGN §3.9). */
+  readonly claims: { readonly label: string; readonly names: readonly string[] } | null
 }
 
 export interface LineOptions {
@@ -42,17 +51,21 @@ export function promptLineViews(
   options: LineOptions = NO_CHOICE,
 ): LineView[] {
   const alone = standaloneScopes(options.granular, scopes, options.required)
-  return promptLines(mode, scopes, api, tr.locale, alone).map((line, index) => ({
-    text: lineText(line, tr),
-    choice: options.granular
-      ? {
-          id: `line-${index}`,
-          value: lineValue(line),
-          required: isRequiredLine(line, options.required),
-        }
-      : null,
-    changed: line.scopes.some((scope) => options.changed.has(scope)),
-  }))
+  return promptLines(mode, scopes, api, tr.locale, alone).map((line, index) => {
+    const claims = claimTexts(line, tr)
+    return {
+      text: lineText(line, tr),
+      choice: options.granular
+        ? {
+            id: `line-${index}`,
+            value: lineValue(line),
+            required: isRequiredLine(line, options.required),
+          }
+        : null,
+      changed: line.scopes.some((scope) => options.changed.has(scope)),
+      claims: claims.length > 0 ? { label: tr.t('claims.shared'), names: claims } : null,
+    }
+  })
 }
 
 export function promptMode(tenant: Tenant): PromptMode {
@@ -74,6 +87,47 @@ function hostOf(url: string): string {
 function trustHost(client: Client, redirectUri: string, tr: Translator): RichText | null {
   const url = client.clientUri ?? (redirectUri || client.callbacks[0])
   return url ? tr.rich('page.clientHost', { host: hostOf(url) }) : null
+}
+
+/** The largest unit a whole number of seconds reads in: 30 days, 2 hours, 90 minutes. */
+function durationUnit(seconds: number): { unit: string; amount: number } {
+  for (const [unit, size] of [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ] as const)
+    if (seconds % size === 0) return { unit, amount: seconds / size }
+  return { unit: 'second', amount: seconds }
+}
+
+/**
+ * A duration in the page's language: a number and its unit in words, as `Intl` writes them for
+ * every locale ("30 days", "30 jours"), or "until you remove it".
+ */
+export function durationLabel(choice: DurationChoice, tr: Translator): string {
+  if (choice === null) return tr.t('page.untilRemoved')
+  const { unit, amount } = durationUnit(choice)
+  return new Intl.NumberFormat(tr.locale, { style: 'unit', unit, unitDisplay: 'long' }).format(
+    amount,
+  )
+}
+
+/**
+ * The duration choice (DESIGN §3.5.1): one radio button per duration, shortest first, with the
+ * longest checked — what the grant would last had the page offered no choice — so an accept
+ * without touching it changes nothing; none when nothing is offered.
+ */
+function durationChoice(durations: readonly DurationChoice[] | undefined, tr: Translator) {
+  if (!durations || durations.length === 0) return null
+  return {
+    legend: tr.t('page.durationLegend'),
+    choices: durations.map((choice, index) => ({
+      id: `duration-${index}`,
+      value: durationValue(choice),
+      label: durationLabel(choice, tr),
+      checked: index === durations.length - 1,
+    })),
+  }
 }
 
 /** An option of the language picker: one of the tenant's locales. */
@@ -122,6 +176,12 @@ export interface ConsentPageInput {
   device?: DeviceSignIn | null
   /** The AS's "Not you?" link (DESIGN §3.2.1). */
   switchAccountUrl?: string | null
+  /** The durations the user may choose from (DESIGN §3.5.1), as the rendition recorded them. */
+  durations?: readonly DurationChoice[]
+  /** The request's RFC 9396 entries (DESIGN §3.9), as the AS sent them. */
+  authorizationDetails?: readonly AuthorizationDetail[] | null
+  /** Indexes of the entries marked changed: they read otherwise since the page was answered. */
+  changedDetails?: ReadonlySet<number>
   /** The scopes the page asks about, in prompt order. */
   scopes: readonly string[]
   /** How many other scopes the user already granted this client (incremental consent). */
@@ -168,6 +228,10 @@ const KEY_PARTS: {
         : `${input.device.userCode}|${input.device.name}`
       : '',
   switchAccountUrl: (input) => input.switchAccountUrl ?? '',
+  durations: (input) => joined((input.durations ?? []).map(durationValue)),
+  authorizationDetails: (input) =>
+    input.authorizationDetails ? JSON.stringify(input.authorizationDetails) : '',
+  changedDetails: (input) => joined([...(input.changedDetails ?? [])].map(String)),
   scopes: (input) => joined(input.scopes),
   alreadyGranted: (input) => String(input.alreadyGranted),
   mode: (input) => input.mode,
@@ -199,6 +263,30 @@ export function consentPageKey(input: ConsentPageInput): string {
 }
 
 /**
+ * A request's RFC 9396 entries as the page lists them (DESIGN §3.9): one line each, its fields
+ * under it, and under granular consent a box each, posting the entry's index, checked by default.
+ */
+export function detailLineViews(
+  entries: readonly AuthorizationDetail[] | null | undefined,
+  api: ResourceServer | null,
+  tr: Translator,
+  granular: boolean,
+  changed: ReadonlySet<number> = new Set(),
+) {
+  if (!entries || entries.length === 0) return null
+  return {
+    heading: tr.t('details.heading'),
+    fieldsLabel: tr.t('details.fields'),
+    items: detailViews(entries, api?.authorizationDetails, tr).map((view) => ({
+      ...view,
+      choice: granular ? { id: `detail-${view.index}`, value: String(view.index) } : null,
+      changed: changed.has(view.index),
+    })),
+    changedBadge: tr.t('page.changedBadge'),
+  }
+}
+
+/**
  * The view-model of `views/consent.eta`: every string already translated, and what a tenant,
  * client or user wrote kept apart as rich text, which the view shows in `<bdi>` (DESIGN §6).
  */
@@ -226,6 +314,13 @@ export function consentPageModel(input: ConsentPageInput) {
       initial: Array.from(client.name.trim())[0]?.toLocaleUpperCase(tr.locale) ?? '?',
     },
     lines: promptLineViews(input.mode, input.scopes, input.api, tr, input.lineOptions),
+    details: detailLineViews(
+      input.authorizationDetails,
+      input.api,
+      tr,
+      input.lineOptions?.granular === true,
+      input.changedDetails,
+    ),
     granular: input.lineOptions?.granular === true,
     // An app the tenant has not verified (DESIGN §3.5.2): said plainly, above the lines.
     unverified: client.isVerified
@@ -275,7 +370,6 @@ export function consentPageModel(input: ConsentPageInput) {
             : null,
     text: {
       title: tr.rich('page.title', values),
-      greeting: tr.rich('page.greeting', values),
       message: tr.rich('page.message', values),
       permissions: tr.t('page.permissions'),
       onlyIdentity: tr.rich('page.onlyIdentity', values),
@@ -292,6 +386,7 @@ export function consentPageModel(input: ConsentPageInput) {
       optionalHint: tr.t('page.optionalHint'),
     },
     switchAccountUrl: input.switchAccountUrl ?? null,
+    duration: durationChoice(input.durations, tr),
     form: {
       id: 'answer',
       action: input.formAction,

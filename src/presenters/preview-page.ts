@@ -1,8 +1,12 @@
-import type { PromptWarning } from '../consent/index.js'
+import type { AuthorizationDetail, PromptWarning } from '../consent/index.js'
 import {
+  consentLifetime,
+  declaredType,
+  detailTemplate,
   displayableLogo,
   effectiveScopes,
   flagOn,
+  offeredDurations,
   promptWarnings,
   requiredScopes,
   STANDARD_SCOPES,
@@ -11,7 +15,9 @@ import {
 import type { Client, ResourceServer, Tenant } from '../entities.js'
 import type { Translator } from '../i18n/i18n.js'
 import { isolate } from '../i18n/rich-text.js'
+import { labelsHref } from './admin-apis.js'
 import { consentPageModel, promptMode } from './consent-page.js'
+import { englishName } from './language-names.js'
 
 export interface PreviewInput {
   tenant: Tenant
@@ -29,7 +35,55 @@ export interface PreviewInput {
   back: string
   /** Per scope of the API, how many grants hold an older version of it. */
   askedAgain?: ReadonlyMap<string, number>
+  /** Show it as a device sign-in (DESIGN §3.10), with a sample code. */
+  device?: boolean
+  /**
+   * A request's `authorization_details` to show (DESIGN §3.9): the JSON as typed, the entries,
+   * and why a consent request carrying them would be refused.
+   */
+  details?: {
+    readonly text: string
+    readonly entries: readonly AuthorizationDetail[]
+    readonly error: string | null
+  }
 }
+
+/**
+ * What the preview says of a request's entries: the refusal a consent request would get, and each
+ * type without a template for the language, whose users read its fields instead of a sentence.
+ */
+function detailWarnings(input: PreviewInput): { text: string; scopes: string[]; fix: null }[] {
+  const details = input.details
+  if (!details) return []
+  const language = englishName(input.tr.locale)
+  const untemplated = new Set(
+    details.entries
+      .filter((entry) => {
+        const type = declaredType(input.api?.authorizationDetails, entry)
+        return type !== undefined && detailTemplate(type, input.tr.locale) === undefined
+      })
+      .map((entry) => entry.type),
+  )
+  return [
+    ...(details.error
+      ? [
+          {
+            text: `A consent request with these authorization_details is refused: ${details.error}`,
+            scopes: [],
+            fix: null,
+          },
+        ]
+      : []),
+    ...[...untemplated].map((type) => ({
+      text: `No ${language} template for this detail type: users read the entry's fields under its type's name instead of a sentence.`,
+      scopes: [type],
+      fix: null,
+    })),
+  ]
+}
+
+/** The code a device sign-in's preview shows: RFC 8628's own example. */
+const SAMPLE_USER_CODE = 'WDJB-MJHT'
 
 const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, string> = {
   no_description:
@@ -44,19 +98,9 @@ const WARNING_TEXT: Record<Exclude<PromptWarning['kind'], 'no_resource_label'>, 
     'This client has no logo that can be shown: the prompt shows its initial instead.',
 }
 
-/**
- * The admin pages are English: a locale named in English ("German" for `de`). Made on first use:
- * its data is 5 MB of the process that the consent page never needs.
- */
-let englishNames: Intl.DisplayNames | undefined
-function englishName(locale: string): string | undefined {
-  englishNames ??= new Intl.DisplayNames('en', { type: 'language' })
-  return englishNames.of(locale)
-}
-
 function warningText(warning: PromptWarning, locale: string): string {
   if (warning.kind !== 'no_resource_label') return WARNING_TEXT[warning.kind]
-  return `No ${englishName(locale) ?? locale} label for “${warning.resource}”: grouped, its line keeps the API's own words (set consent_resources).`
+  return `No ${englishName(locale)} label for “${warning.resource}”: grouped, its line keeps the API's own words.`
 }
 
 /**
@@ -86,7 +130,16 @@ export function previewModel(input: PreviewInput) {
           client,
           api,
           userName: 'user@example.com',
-          redirectUri: client.callbacks[0] ?? 'https://app.example/callback',
+          // A device sign-in has no redirect: the page names the device instead.
+          redirectUri: input.device ? '' : (client.callbacks[0] ?? 'https://app.example/callback'),
+          device: input.device ? { userCode: SAMPLE_USER_CODE, name: null } : null,
+          // The durations users of this client may choose from (DESIGN §3.5.1).
+          durations: offeredDurations(
+            client.consentDurationChoices,
+            tenant.settings.consent_duration_choices,
+            consentLifetime(client, tenant.settings),
+          ),
+          authorizationDetails: input.details?.entries ?? null,
           scopes: scopes.effective,
           alreadyGranted: 0,
           mode,
@@ -132,7 +185,13 @@ export function previewModel(input: PreviewInput) {
         })),
         ...STANDARD_SCOPES.map((value) => ({ value, checked: checked.has(value), standard: true })),
       ],
-      locales: input.locales.map((locale) => ({ value: locale, selected: locale === tr.locale })),
+      locales: input.locales.map((locale) => ({
+        value: locale,
+        name: englishName(locale),
+        selected: locale === tr.locale,
+      })),
+      details: input.details?.text ?? '',
+      device: input.device === true,
     },
     lang: tr.locale,
     dir: tr.dir,
@@ -148,12 +207,19 @@ export function previewModel(input: PreviewInput) {
       ...warnings.map((warning) => ({
         text: warningText(warning, tr.locale),
         scopes: warning.scopes,
+        // Where the admin adds what is missing: the API's Labels tab, at that resource.
+        fix:
+          warning.kind === 'no_resource_label' && api
+            ? { href: labelsHref(api, warning.resource), text: 'Add labels' }
+            : null,
       })),
       // A reworded scope is asked for again (DESIGN §3.5.1): say how many users that reaches.
       ...[...(input.askedAgain ?? new Map())].map(([scope, users]) => ({
         text: `Its description or label changed since users granted it: ${users} ${users === 1 ? 'user' : 'users'} will be asked again.`,
         scopes: [scope],
+        fix: null,
       })),
+      ...detailWarnings(input).map((warning) => ({ ...warning, fix: null })),
     ],
     flag: {
       on: live === 'descriptions',

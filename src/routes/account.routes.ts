@@ -1,15 +1,16 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { accountAppsModel, accountContinueModel } from '../presenters/account-page.js'
-import { promptMode } from '../presenters/consent-page.js'
+import { languageChoices, promptMode } from '../presenters/consent-page.js'
 import { receiptJson } from '../presenters/receipt-json.js'
 import { PORTAL_SESSION_TTL_MS } from '../services/portal.js'
 import type { AppEnv } from '../web/context.js'
 import { PAGE_COOKIES, pageCookies } from '../web/edge/cookies.js'
 import { CSRF_FIELD } from '../web/edge/csrf.js'
 import { readForm } from '../web/edge/forms.js'
+import { parseQuery } from '../web/edge/validate.js'
 import { limitBody } from '../web/middleware/body-limit.js'
-import { useLocale } from '../web/render/locale.js'
+import { languagePick, tenantLocales, useLocale, withPick } from '../web/render/locale.js'
 import { renderPage } from '../web/render/render.js'
 import type { AppDeps } from './deps.js'
 
@@ -35,11 +36,16 @@ export function accountRoutes(deps: AppDeps) {
   const cookies = pageCookies({ secure: deps.config.publicUrl.protocol === 'https:' })
   const sessionCookie = (c: Context<AppEnv>) => csrf.sentCookie(c, SESSION_COOKIE)
 
-  /** The session the cookie names (401 page without one), and the page's language. */
+  /**
+   * The session the cookie names (401 page without one), and the page's language: the one picked
+   * on the page (`?ui_locales=`), then the one the AS asked for.
+   */
   async function signedIn(c: Context<AppEnv>) {
     const secret = sessionCookie(c)
     const session = await portal.session(c.get('tenant'), secret)
-    return { session, secret: secret ?? '', tr: useLocale(c, deps, session.uiLocales) }
+    const picked = parseQuery(c, languagePick).ui_locales
+    const tr = useLocale(c, deps, withPick(picked, session.uiLocales))
+    return { session, secret: secret ?? '', tr, picked }
   }
 
   // A GET uses nothing up and starts no session: another site can send a browser here, and
@@ -81,7 +87,7 @@ export function accountRoutes(deps: AppDeps) {
 
   app.get('/apps', async (c) => {
     const tenant = c.get('tenant')
-    const { session, secret, tr } = await signedIn(c)
+    const { session, secret, tr, picked } = await signedIn(c)
     const removed = clientIdParam.safeParse(c.req.query('removed'))
     const page = await portal.page(tenant, session, removed.success ? removed.data : undefined)
     const model = accountAppsModel(
@@ -91,6 +97,9 @@ export function accountRoutes(deps: AppDeps) {
         mode: promptMode(tenant),
         csrf: await csrf.token(CSRF_PURPOSE, secret),
         returnTo: session.returnTo,
+        now: deps.now(),
+        languages: languageChoices(tenantLocales(tenant, deps.i18n.locales), deps.i18n),
+        picked,
       },
       tr,
     )
@@ -98,13 +107,14 @@ export function accountRoutes(deps: AppDeps) {
   })
 
   app.post('/apps/:clientId/revoke', limitBody('form'), async (c) => {
-    const { session, secret, tr } = await signedIn(c)
+    const { session, secret, tr, picked } = await signedIn(c)
     const form = await readForm(c, tokenForm)
     await csrf.check(CSRF_PURPOSE, secret, form[CSRF_FIELD])
     const clientId = c.req.param('clientId')
     await portal.revoke(c.get('tenant'), session, clientId, tr.locale)
     c.header('Cache-Control', 'no-store')
-    return c.redirect(`/account/apps?removed=${encodeURIComponent(clientId)}`, 303)
+    const keep = picked ? `&ui_locales=${encodeURIComponent(picked)}` : ''
+    return c.redirect(`/account/apps?removed=${encodeURIComponent(clientId)}${keep}`, 303)
   })
 
   app.get('/receipts.json', async (c) => {

@@ -1,6 +1,8 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
+import { landingSection } from '../presenters/admin-console.js'
 import { previewModel } from '../presenters/preview-page.js'
+import { sampleDetails } from '../services/consent/details.js'
 import type { AppEnv } from '../web/context.js'
 import { PAGE_COOKIES, pageCookies } from '../web/edge/cookies.js'
 import { readForm } from '../web/edge/forms.js'
@@ -10,12 +12,14 @@ import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
 import { renderPage } from '../web/render/render.js'
 import { adminApiRoutes } from './admin/apis.routes.js'
 import { adminClientRoutes } from './admin/clients.routes.js'
-import { allow, can, renderConsole } from './admin/console.js'
+import { afterChange, allow, can, renderConsole, sessionScopes } from './admin/console.js'
 import { adminInsightRoutes } from './admin/insights.routes.js'
+import { adminLabelRoutes } from './admin/labels.routes.js'
 import { adminLogRoutes } from './admin/logs.routes.js'
 import { adminRoleRoutes } from './admin/roles.routes.js'
 import { adminSettingsRoutes } from './admin/settings.routes.js'
 import { adminUserRoutes } from './admin/users.routes.js'
+import { adminWebhookRoutes } from './admin/webhooks.routes.js'
 import type { AppDeps } from './deps.js'
 
 const ADMIN_COOKIE = PAGE_COOKIES.admin
@@ -79,8 +83,6 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
     await next()
   }
 
-  app.get('/', (c) => c.redirect('/admin/preview', 303))
-
   app.get('/login', (c) => renderLogin(c, 200, null))
 
   app.post('/login', loginLimit, limitBody('form'), async (c) => {
@@ -102,15 +104,18 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
     c.header('Set-Cookie', cookies.set(ADMIN_COOKIE, secret, Math.max(1, Math.floor(seconds))), {
       append: true,
     })
-    return c.redirect('/admin/preview', 303)
+    return c.redirect('/admin', 303)
   })
 
   app.use('*', requireSession)
+  app.get('/', (c) => c.redirect(landingSection(sessionScopes(c)), 303))
+  app.route('/apis', adminLabelRoutes(deps))
   app.route('/apis', adminApiRoutes(deps))
   app.route('/roles', adminRoleRoutes(deps))
   app.route('/users', adminUserRoutes(deps))
   app.route('/clients', adminClientRoutes(deps))
   app.route('/settings', adminSettingsRoutes(deps))
+  app.route('/webhooks', adminWebhookRoutes(deps))
   app.route('/logs', adminLogRoutes(deps))
   app.route('/insights', adminInsightRoutes(deps))
 
@@ -133,7 +138,10 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
     const locale = deps.i18n.locales.includes(query.locale ?? '')
       ? (query.locale as string)
       : (tenant.settings.default_locale ?? 'en')
-    const search = new URL(c.req.url).search
+    // The flag's form comes back here; the message of a previous change does not come with it.
+    const url = new URL(c.req.url)
+    url.searchParams.delete('done')
+    const search = url.search
     const model = previewModel({
       tenant,
       apis,
@@ -147,6 +155,8 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
       csrf: await csrf.token('admin', c.get('adminCookie')),
       back: search.length <= 4000 ? search : '',
       askedAgain,
+      device: query.flow === 'device',
+      details: sampleDetails(query.authorization_details, api?.authorizationDetails),
     })
     return renderConsole(
       c,
@@ -163,7 +173,7 @@ export function adminRoutes(deps: AppDeps, verifyToken: ReturnType<typeof create
     await deps.settings.update(c.get('actor'), c.get('tenant'), {
       flags: { use_scope_descriptions_for_consent: form.value === 'on' },
     })
-    return c.redirect(`/admin/preview${form.back ?? ''}`, 303)
+    return afterChange(c, `/admin/preview${form.back ?? ''}`, 'saved')
   })
 
   return app

@@ -20,8 +20,8 @@ import { parseQuery } from '../web/edge/validate.js'
 import { limitBody } from '../web/middleware/body-limit.js'
 import { respondWithError } from '../web/middleware/error-handler.js'
 import { byAddress, rateLimit } from '../web/middleware/rate-limit.js'
-import { tenantLocales, useLocale } from '../web/render/locale.js'
-import { createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
+import { languagePick, tenantLocales, useLocale, withPick } from '../web/render/locale.js'
+import { compilePage, createPageCache, personalise, SENTINEL } from '../web/render/page-cache.js'
 import { pageHtml, pagePolicy } from '../web/render/render.js'
 import { completeResponse } from '../web/render/response.js'
 import type { AppDeps } from './deps.js'
@@ -32,20 +32,18 @@ const answerForm = z.object({
   [CSRF_FIELD]: z.string().max(128).optional(),
   // The page the answer was made on (DESIGN §3.2.2); missing, the page is shown again (409).
   rendition: z.string().max(64).optional(),
+  // How long to allow (DESIGN §3.5.1): judged by the flow against the durations the page offered.
+  duration: z.string().max(32).optional(),
   // Granular consent (DESIGN §3.5): one value per checked line; none checked sends none.
   scopes: z
     .union([z.string().max(20_000), z.array(z.string().max(20_000)).max(1000)])
     .optional()
     .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
-})
-
-// The language picker's choice (DESIGN §3.2.1): a tag the user picked, ahead of the request's own.
-const promptQuery = z.object({
-  ui_locales: z
-    .string()
-    .max(35)
-    .regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'one BCP 47 language tag')
-    .optional(),
+  // Granular consent's boxes for RFC 9396 entries (DESIGN §3.9): their indexes, as checked.
+  authorization_details: z
+    .union([z.string().max(8), z.array(z.string().max(8)).max(100)])
+    .optional()
+    .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
 })
 
 const HTML = { 'content-type': 'text/html; charset=UTF-8' } as const
@@ -61,9 +59,8 @@ export function consentRoutes(deps: AppDeps) {
     const request = await flow.find(tenant, c.req.param('id'))
     // The user's pick first, then the request's own preferences (a pick the tenant disabled).
     // (The link an AS sends carries no query: nothing to parse on most views.)
-    const picked = c.req.url.includes('?') ? parseQuery(c, promptQuery).ui_locales : undefined
-    const asked = request.uiLocales
-    const tr = useLocale(c, deps, picked ? (asked ? `${picked} ${asked}` : picked) : asked || null)
+    const picked = c.req.url.includes('?') ? parseQuery(c, languagePick).ui_locales : undefined
+    const tr = useLocale(c, deps, withPick(picked, request.uiLocales))
     const cookie = csrf.readCookie(c, CONSENT_CSRF_COOKIE)
     try {
       return await promptPage(c, tenant, request, tr, cookie)
@@ -113,14 +110,19 @@ export function consentRoutes(deps: AppDeps) {
     const policy = pagePolicy(tenant, requestUrls(request).formActions)
     // Rendered once for everyone shown the same prompt; the user's own values go in after.
     const input = pageInput(deps, tenant, prompt, tr)
-    const page = pages.page(consentPageKey(input), () => {
+    const render = () => {
       const model = consentPageModel(input)
       return pageHtml(c, deps, 'consent', model, {
         title: model.text.title,
         tr,
         nonce: SENTINEL.nonce,
       })
-    })
+    }
+    // A page with RFC 9396 entries is that request's own: rendered for it, never kept, so
+    // requests carrying 16 KiB of entries each cannot push the shared pages out of the cache.
+    const page = request.authorizationDetails
+      ? compilePage(render())
+      : pages.page(consentPageKey(input), render)
     const personal = {
       user: request.userName ?? request.userId,
       csrf: await csrf.token(request.id, browser),
@@ -152,7 +154,13 @@ export function consentRoutes(deps: AppDeps) {
         result = await flow.answer(
           tenant,
           request,
-          { action: form.action, checked: form.scopes, rendition: form.rendition },
+          {
+            action: form.action,
+            checked: form.scopes,
+            checkedDetails: form.authorization_details,
+            rendition: form.rendition,
+            duration: form.duration,
+          },
           browser,
           c.get('locale') ?? 'en',
         )
@@ -231,6 +239,9 @@ function pageInput(
     redirectUri: request.redirectUri,
     device: request.device,
     switchAccountUrl: request.switchAccountUrl,
+    durations: prompt.rendition.durations ?? [],
+    authorizationDetails: request.authorizationDetails,
+    changedDetails: prompt.changedDetails,
     scopes: prompt.scopes,
     alreadyGranted: prompt.alreadyGranted,
     mode: prompt.rendition.mode,

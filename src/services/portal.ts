@@ -1,4 +1,6 @@
 import {
+  consentLifetime,
+  grantExpiry,
   grantedInPromptOrder,
   isAllowedReturnTo,
   type PromptLine,
@@ -93,6 +95,16 @@ const sessionRequired = () =>
   new AppError(401, 'portal_session_required', 'Open this page from the app again')
 const ALL = { page: 0, perPage: 100 }
 
+/** When the first of a client's grants runs out, by its lifetime or the duration chosen. */
+function firstExpiry(grants: readonly Grant[], lifetimeSeconds: number | null): Date | null {
+  let first: Date | null = null
+  for (const grant of grants) {
+    const end = grantExpiry(grant.scope, grant.details, grant.updatedAt, lifetimeSeconds)
+    if (end !== null && (first === null || end < first)) first = end
+  }
+  return first
+}
+
 export function createPortalService(deps: PortalDeps): PortalService {
   const { store } = deps
 
@@ -132,6 +144,7 @@ export function createPortalService(deps: PortalDeps): PortalService {
         client,
         access: await accessOf(tenant, held),
         grantedAt: new Date(Math.min(...held.map((grant) => grant.createdAt.getTime()))),
+        until: firstExpiry(held, consentLifetime(client, tenant.settings)),
       })
     }
     return apps.sort((a, b) => a.client.name.localeCompare(b.client.name))
@@ -252,8 +265,12 @@ export function createPortalService(deps: PortalDeps): PortalService {
     apps,
 
     async page(tenant, session, removedClientId) {
-      const connected = await apps(tenant, session.userId)
+      const [connected, user] = await Promise.all([
+        apps(tenant, session.userId),
+        nameOf(tenant, session.userId),
+      ])
       return {
+        user,
         apps: connected,
         removed: await justRemoved(tenant, session, connected, removedClientId),
       }

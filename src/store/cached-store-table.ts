@@ -150,7 +150,7 @@ export const RULES = {
   },
 
   // The user's requests go with the rest of their data.
-  users: { remember: 'data', get: 'read', erase: 'data, drops requests' },
+  users: { remember: 'data', get: 'read', list: 'read', erase: 'data, drops requests' },
   permissions: { grantToUser: 'data', removeFromUser: 'data', namesFor: 'read', ofUser: 'read' },
   userRoles: { list: 'read', add: 'data', remove: 'data' },
 

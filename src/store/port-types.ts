@@ -1,4 +1,5 @@
 import type {
+  ChosenDuration,
   ConsentRequest,
   NewEvent,
   Receipt,
@@ -45,6 +46,10 @@ export type ConsentAnswer = (
       readonly scopes: readonly string[]
       /** Asked but left unticked (granular consent, DESIGN §3.5). */
       readonly declined?: readonly string[]
+      /** The duration picked, when the page offered a choice (DESIGN §3.5.1). */
+      readonly duration?: ChosenDuration
+      /** The indexes of the request's RFC 9396 entries approved (DESIGN §3.9). */
+      readonly approvedDetails?: readonly number[]
     }
   /** `error` is what the request's decision then says (the caller's OAuth error code). */
   | { readonly action: 'deny'; readonly at: Date; readonly error: string }

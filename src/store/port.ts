@@ -3,6 +3,7 @@ import type {
   AuditEntry,
   Client,
   ClientChanges,
+  ClientFilter,
   ConsentRequest,
   Grant,
   NewClient,
@@ -130,7 +131,7 @@ export interface Store {
     /** Throws `ConflictError` when the client id is taken in this tenant. */
     create(tenantId: string, client: NewClient): Promise<Client>
     get(tenantId: string, clientId: string): Promise<Client | undefined>
-    list(tenantId: string, page: Page): Promise<Paged<Client>>
+    list(tenantId: string, page: Page, filter?: ClientFilter): Promise<Paged<Client>>
     update(tenantId: string, clientId: string, changes: ClientChanges): Promise<Client | undefined>
     /**
      * Removes the client with its grants and its consent requests, in one transaction (DESIGN
@@ -178,6 +179,11 @@ export interface Store {
       user: { userId: string; name: string | null; email: string | null },
     ): Promise<void>
     get(tenantId: string, userId: string): Promise<User | undefined>
+    /**
+     * Users seen, most recently seen first; `search` matches any part of the id, name or email,
+     * whatever its case.
+     */
+    list(tenantId: string, page: Page, search?: string): Promise<Paged<User>>
     /**
      * The right to erasure (DESIGN §3.6): every grant, request, receipt, permission, role
      * assignment, portal session and webhook event about the user, and the user.

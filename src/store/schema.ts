@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /**
  * Table shapes as stored. Every row carries `tenant_id` (DESIGN §2). Portable across SQLite and
  * PostgreSQL: booleans are integers 0/1, lists and objects are JSON text, times are ISO 8601 text.
@@ -70,6 +72,10 @@ export interface Database {
     /** `null` (clients made before it existed) reads as not self-registered. */
     is_dynamic: number | null
     registered_at: string | null
+    /** JSON: seconds, `null` for "until removed"; `null` column: the tenant's choices. */
+    consent_duration_choices: string | null
+    /** Auth0's fields kept as sent, as a JSON object (DESIGN §4.2.1); `{}` unless given. */
+    auth0: Generated<string>
   }
   users: {
     tenant_id: string
@@ -79,7 +85,15 @@ export interface Database {
     created_at: string
     last_seen_at: string
   }
-  roles: { tenant_id: string; id: string; name: string; description: string; created_at: string }
+  roles: {
+    tenant_id: string
+    id: string
+    name: string
+    description: string
+    /** Auth0's fields kept as sent, as a JSON object (DESIGN §4.2.1); `{}` unless given. */
+    auth0: Generated<string>
+    created_at: string
+  }
   role_permissions: {
     tenant_id: string
     role_id: string
@@ -144,6 +158,12 @@ export interface Database {
     user_code: string | null
     device_name: string | null
     switch_account_url: string | null
+    /** The seconds an accept chose, `0` for "until removed"; `null`: no choice was offered. */
+    chosen_duration: number | null
+    /** The request's RFC 9396 entries as JSON (DESIGN §3.9); `null` when it carries none. */
+    authorization_details: string | null
+    /** The indexes of the entries the user approved, as JSON; `null` until answered. */
+    approved_details: string | null
   }
   consent_stats: {
     tenant_id: string

@@ -20,7 +20,8 @@ describe('the tenant-flag preview in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([])
     await page.getByLabel('Management token').fill(t.adminToken)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(`${server.url}/admin/preview`)
+    await page.waitForURL(`${server.url}/admin/apis`)
+    await page.goto(`${server.url}/admin/preview`)
 
     const grouped = page.getByTestId('scope-lines-grouped').locator('li')
     const descriptions = page.getByTestId('scope-lines-descriptions').locator('li')

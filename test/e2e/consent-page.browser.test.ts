@@ -93,7 +93,10 @@ describe('the demo page on a phone', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await page.screenshot({ path: `${ARTIFACTS}consent-en-phone.png`, fullPage: true })
 
-    // Keyboard: Tab reaches Decline, then Accept, with a visible focus ring.
+    // Keyboard: Tab reaches the profile line's claims (a disclosure, DESIGN §3.9), then Decline,
+    // then Accept, with a visible focus ring.
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY')
     await page.keyboard.press('Tab')
     await page.keyboard.press('Tab')
     const focused = await page.evaluate(() => {

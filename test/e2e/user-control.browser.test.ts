@@ -91,14 +91,21 @@ describe('granular consent in Chromium (DESIGN §3.5)', () => {
     const { context, page } = await newPage()
     await page.goto(request.consent_url)
     // Tab to each box and untick it with the space bar, then Tab on to Accept and press Enter.
+    // The profile line's box is followed by its words, a disclosure of its claims (DESIGN §3.9).
     const boxes = await page.getByRole('checkbox').count()
     expect(boxes).toBe(4)
+    const focused = () =>
+      page.evaluate(
+        () => document.activeElement?.getAttribute('type') ?? document.activeElement?.tagName,
+      )
     for (let i = 0; i < boxes; i++) {
       await page.keyboard.press('Tab')
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe(
-        'checkbox',
-      )
+      expect(await focused()).toBe('checkbox')
       await page.keyboard.press('Space')
+      if (i === 0) {
+        await page.keyboard.press('Tab')
+        expect(await focused()).toBe('SUMMARY')
+      }
     }
     expect(await page.locator('input[type=checkbox]:checked').count()).toBe(0)
     await page.keyboard.press('Tab') // Decline

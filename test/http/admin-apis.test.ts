@@ -18,7 +18,10 @@ const rows = (html: string) =>
 async function createApi(s: Awaited<ReturnType<typeof consoleSession>>) {
   const res = await s.post('/admin/apis', { name: 'Mail', identifier: 'https://mail.example' })
   expect(res.status).toBe(303)
-  return res.headers.get('location') ?? ''
+  const location = res.headers.get('location') ?? ''
+  // The tab says the API was made (DESIGN §5: every change says so).
+  expect(location).toMatch(/\?done=created$/)
+  return location.replace(/\?done=created$/, '')
 }
 
 describe('console: APIs (DESIGN §5)', () => {
@@ -53,7 +56,7 @@ describe('console: APIs (DESIGN §5)', () => {
     ] as const) {
       const res = await s.post(tab, { value, description })
       expect(res.status).toBe(303)
-      expect(res.headers.get('location')).toBe(tab)
+      expect(res.headers.get('location')).toBe(`${tab}?done=added`)
     }
     expect(rows(await (await s.get(tab)).text())).toEqual([
       'read:messages Read your messages',

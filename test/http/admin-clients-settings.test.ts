@@ -34,7 +34,7 @@ describe('console: clients (DESIGN §5)', () => {
   it('creates, edits with a logo preview that saves nothing, and deletes with its grants', async () => {
     const s = await consoleSession(t)
     const created = await s.post('/admin/clients', { name: 'Photos', client_id: 'photos' })
-    expect(created.headers.get('location')).toBe('/admin/clients/photos')
+    expect(created.headers.get('location')).toBe('/admin/clients/photos?done=created')
 
     const preview = await s.post('/admin/clients/photos', {
       intent: 'preview',

@@ -49,7 +49,8 @@ describe('admin sign-in (DESIGN §5)', () => {
   it('signs in with the admin token: an HttpOnly, SameSite=Strict session of eight hours', async () => {
     const { res, setCookie } = await adminSignIn(t)
     expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/admin/preview')
+    // Signed in, the console lands on its first section (DESIGN §5).
+    expect(res.headers.get('location')).toBe('/admin')
     expect(setCookie).toMatch(
       /^assent_admin=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/; HttpOnly; SameSite=Strict$/,
     )
@@ -271,7 +272,7 @@ describe('flipping the flag', () => {
 
     const flipped = await post('/admin/preview/flag', cookie, { value: 'on', back, csrf })
     expect(flipped.status).toBe(303)
-    expect(flipped.headers.get('location')).toBe(`/admin/preview${query}`)
+    expect(flipped.headers.get('location')).toBe(`/admin/preview${query}&done=saved`)
     const after = await (await get(`/admin/preview${query}`, cookie)).text()
     expect(after).toMatch(
       /Scope descriptions \(flag on\) <span class="badge" data-testid="live-mode">/,

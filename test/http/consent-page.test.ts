@@ -26,9 +26,11 @@ async function openRequest(overrides: Partial<CreateConsentRequestInput> = {}) {
 
 function lines(html: string): string[] {
   const list = /<ul[^>]*data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
-  return [...list.matchAll(/<li>[\s\S]*?<span>([\s\S]*?)<\/span><\/li>/g)].map((m) =>
-    (m[1] ?? '').replace(/<\/?bdi>/g, ''),
-  )
+  return [
+    ...list.matchAll(
+      /<li>[\s\S]*?<span(?: id="[^"]*")?>([\s\S]*?)<\/span>(?:<\/summary>[\s\S]*?)?<\/li>/g,
+    ),
+  ].map((m) => (m[1] ?? '').replace(/<\/?bdi>/g, ''))
 }
 
 describe('GET /consent/{id} (DESIGN §3.2)', () => {
@@ -54,7 +56,10 @@ describe('GET /consent/{id} (DESIGN §3.2)', () => {
       '<bdi>Mail Helper</bdi> is requesting access to your <bdi>Acme</bdi> account.',
     )
     expect(html).toContain('You will be sent to <bdi>mail-helper.example</bdi>')
-    expect(html).toContain('Hi <bdi>ana@example.com</bdi>,')
+    // The user is named once, under the buttons (DESIGN §3.2.1), not greeted and named again.
+    expect(html.split('ana@example.com')).toHaveLength(2)
+    expect(html).toContain('Signed in as <bdi>ana@example.com</bdi>')
+    expect(html).not.toContain('Hi <bdi>')
     expect(html).not.toMatch(/<script/i)
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(res.headers.get('set-cookie')).toMatch(
@@ -234,14 +239,13 @@ describe('what someone else wrote is isolated on every page (DESIGN §6)', () =>
     expect(html).toContain(
       '<h1 class="prompt-title" id="title">Authorize <bdi>Mail Helper</bdi></h1>',
     )
-    expect(html).toContain('<p class="greeting">Hi <bdi>ana@example.com</bdi>,</p>')
     expect(html).toContain(
       '<p class="message"><bdi>Mail Helper</bdi> is requesting access to your <bdi>Acme</bdi> account.</p>',
     )
     expect(html).toContain('<p>You will be sent to <bdi>mail-helper.example</bdi></p>')
     expect(html).toContain('<p>Signed in as <bdi>ana@example.com</bdi></p>')
     // Lines: the service's words bare, the admin's (resource, unknown action) isolated.
-    expect(html).toContain('<span>Profile: access your name and picture</span></li>')
+    expect(html).toContain('<span>Profile: access your name and picture</span></summary>')
     expect(html).toContain(
       '<span><bdi>Messages</bdi>: read and <bdi>frob</bdi> your <bdi>messages</bdi></span></li>',
     )
@@ -276,7 +280,6 @@ describe('what someone else wrote is isolated on every page (DESIGN §6)', () =>
     expect(res.status).toBe(200)
     const html = await res.text()
     const escaped = '\u202Egnp.exe&lt;b&gt;&amp;&quot;\u2066'
-    expect(html).toContain(`<p class="greeting">Hi <bdi>${escaped}</bdi>,</p>`)
     expect(html).toContain(`<p>Signed in as <bdi>${escaped}</bdi></p>`)
     expect(html).toContain('Authorize <bdi>Mail \u202EHelper</bdi>')
     expect(html).not.toContain('<b>')

@@ -58,7 +58,7 @@ describe('tenant settings', () => {
     [{ branding: { primary_color: 'red' } }, /primary_color/],
     [{ friendly_name: '<script>' }, /friendly_name/],
     [{ picture_url: 'javascript:alert(1)' }, /picture_url/],
-    [{ sandbox_version: '12' }, /Additional properties not allowed: sandbox_version/],
+    [{ sandbox_flavour: '12' }, /Additional properties not allowed: sandbox_flavour/],
   ])('refuses %j', async (body, message) => {
     const before = (await api('GET', '/tenants/settings')).body
     expectError(await api('PATCH', '/tenants/settings', body), 400, 'invalid_body', message)
@@ -118,7 +118,7 @@ describe('clients', () => {
     [{ name: 'x', logo_uri: 'ftp://x/logo.png' }, /logo_uri/],
     [{ name: 'x', callbacks: ['not a url'] }, /callbacks\[0\]/],
     [{ name: 'x', client_id: 'has space' }, /client_id/],
-    [{ name: 'x', client_secret: 's' }, /client_secret/],
+    [{ name: 'x', client_flavour: 's' }, /client_flavour/],
   ])('refuses %j', async (body, message) => {
     expectError(await api('POST', '/clients', body), 400, 'invalid_body', message)
   })

@@ -55,6 +55,30 @@ describe('the OpenAPI document', () => {
     ])
   })
 
+  it("says which of Auth0's fields each body takes (DESIGN §4.2.1)", () => {
+    const body = (path: string, method: string) =>
+      doc.paths[path][method].requestBody.content['application/json'].schema
+    const client = body('/clients', 'post')
+    expect(client.additionalProperties).toBe(false)
+    expect(Object.keys(client.properties)).toEqual(
+      expect.arrayContaining(['grant_types', 'jwt_configuration', 'client_secret', 'tenant']),
+    )
+    expect(client.properties.app_type.enum).toHaveLength(25)
+    expect(client.properties.tenant.description).toMatch(/Read-only.*ignored/)
+    expect(client.properties.client_secret.description).toMatch(/never stored/)
+    expect(Object.keys(body('/clients/{client_id}', 'patch').properties)).toEqual(
+      expect.arrayContaining(['client_id', 'signing_keys', 'refresh_token']),
+    )
+    expect(Object.keys(body('/roles', 'post').properties)).toEqual(
+      expect.arrayContaining(['id', 'type', 'owner_id']),
+    )
+    expect(Object.keys(body('/tenants/settings', 'patch').properties)).toEqual(
+      expect.arrayContaining(['support_email', 'session_lifetime', 'sandbox_versions_available']),
+    )
+    const params = doc.paths['/clients'].get.parameters.map((p: { name: string }) => p.name)
+    expect(params).toEqual(expect.arrayContaining(['is_first_party', 'app_type', 'is_global', 'q']))
+  })
+
   it('describes the real responses', async () => {
     const ajv = new Ajv2020.default({ strict: false, allErrors: true })
     addFormats.default(ajv)
@@ -114,6 +138,23 @@ describe('the OpenAPI document', () => {
     await check('GET', '/clients/docs')
     await check('GET', '/clients/docs?fields=name')
     await check('GET', '/clients?fields=client_id,name')
+    // Auth0's objects whole (DESIGN §4.2.1): kept fields are in the answers' schemas.
+    await check('POST', '/clients', {
+      name: 'Kept',
+      client_id: 'kept',
+      app_type: 'sso_integration',
+      grant_types: ['authorization_code'],
+      refresh_token: null,
+      client_metadata: { team: 'docs' },
+    })
+    await check('GET', '/clients/kept')
+    await check('GET', '/clients?app_type=sso_integration,spa&is_first_party=false&q=kep')
+    await check('PATCH', '/tenants/settings', {
+      support_email: 'help@docs.example',
+      error_page: null,
+    })
+    await check('GET', '/tenants/settings?fields=support_email')
+    await check('POST', '/roles', { id: 'rol_0Vq0TUJN8mSjPzVh', name: 'Kept', type: 'tenant' })
     const role = await check('POST', '/roles', { name: 'Docs' })
     await check('POST', `/roles/${role.body.id}/permissions`, {
       permissions: [{ resource_server_identifier: 'urn:docs', permission_name: 'read:docs' }],

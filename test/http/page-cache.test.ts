@@ -29,7 +29,7 @@ describe('prompts rendered once, personalised per request', () => {
     const bo = (await open('bo@example.com')).body
     const first = await browser.visit(ana.id)
     const second = await browser.visit(bo.id)
-    expect(second.html).toContain('Hi <bdi>bo@example.com</bdi>,')
+    expect(second.html).toContain('Signed in as <bdi>bo@example.com</bdi>')
     expect(second.html).not.toContain('ana@example.com')
     expect(second.html).toContain(`action="/consent/${bo.id}"`)
     expect(second.html).not.toContain(ana.id)

@@ -233,6 +233,84 @@ describe('the connected-apps page (DESIGN §3.7)', () => {
   })
 })
 
+describe('the connected-apps page says whose it is (DESIGN §3.7)', () => {
+  it('carries the tenant’s logo and colour, and names the user once', async () => {
+    await t.store.tenants.updateSettings(t.tenant.id, {
+      ...t.tenant.settings,
+      branding: { logo_url: 'https://cdn.acme.example/logo.png', primary_color: '#0a5c36' },
+    })
+    // The AS names the user when it asks (DESIGN §3.1); the page names them as the prompt did.
+    await api('POST', '/consent-requests', {
+      client_id: DEMO.clientId,
+      user_id: DEMO.userId,
+      user_name: 'Ana Silva',
+      audience: DEMO.audience,
+      scope: 'openid',
+      redirect_uri: DEMO.redirectUri,
+    })
+    const { html } = await signedIn()
+    expect(html).toContain(
+      '<img class="tenant-logo" src="https://cdn.acme.example/logo.png" alt="\u2068Acme\u2069 logo"',
+    )
+    expect(html).toMatch(/<style nonce="[^"]+">:root \{ --brand: #0a5c36; \}<\/style>/)
+    expect(html).toContain('<p data-testid="signed-in-as">Signed in as <bdi>Ana Silva</bdi></p>')
+    expect(html.split('Ana Silva')).toHaveLength(2)
+  })
+
+  it('with no app, says so once instead of introducing a list that is not there', async () => {
+    const empty = await signedIn()
+    expect(empty.html).toContain('<p class="message" data-testid="no-apps">No app has access')
+    expect(empty.html).not.toContain('These apps can access')
+    await grant()
+    const full = await apps(empty.cookie)
+    expect(full.html).toContain('These apps can access your <bdi>Acme</bdi> account.')
+    expect(full.html).not.toContain('data-testid="no-apps"')
+  })
+
+  it('has the prompt’s compact language picker, whose choice holds through a removal', async () => {
+    await grant()
+    const session = await signedIn()
+    expect(session.html).toContain('<form method="get" class="language-picker"')
+    expect(session.html).toContain('<select id="language-select" name="ui_locales">')
+    expect(session.html).toContain('<option value="en" lang="en" selected>English</option>')
+    expect(session.html.match(/<option /g)?.length).toBe(t.deps.i18n.locales.length)
+
+    const fr = await apps(session.cookie, '?ui_locales=fr')
+    expect(fr.html).toContain('<html lang="fr" dir="ltr">')
+    expect(fr.html).toContain('<option value="fr" lang="fr" selected>')
+    expect(fr.html).toContain(`action="/account/apps/${DEMO.clientId}/revoke?ui_locales=fr"`)
+    const ar = await apps(session.cookie, '?ui_locales=ar')
+    expect(ar.html).toContain('<html lang="ar" dir="rtl">')
+
+    const res = await t.app.request(`/account/apps/${DEMO.clientId}/revoke?ui_locales=fr`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: session.cookie,
+        ...SAME_SITE,
+      },
+      body: new URLSearchParams({ csrf: session.csrf }).toString(),
+    })
+    expect(res.headers.get('location')).toBe(`/account/apps?removed=${DEMO.clientId}&ui_locales=fr`)
+    const receipts = await api(
+      'GET',
+      `/consent-receipts?user_id=${encodeURIComponent(DEMO.userId)}`,
+    )
+    expect(receipts.body.find((r: { action: string }) => r.action === 'revoke').locale).toBe('fr')
+  })
+
+  it('refuses a ui_locales that is not one language tag, and never echoes it', async () => {
+    const session = await signedIn()
+    for (const bad of ['"><script>alert(1)</script>', 'x'.repeat(36), 'en fr', 'en-']) {
+      const res = await apps(session.cookie, `?ui_locales=${encodeURIComponent(bad)}`)
+      expect(res.res.status).toBe(400)
+      expect(res.html).not.toContain('<script>')
+    }
+    // A tag the tenant offers no translation for falls back, as on the prompt.
+    expect((await apps(session.cookie, '?ui_locales=tlh')).html).toContain('<html lang="en"')
+  })
+})
+
 describe('a portal link signs in only on a same-origin "Continue" (DESIGN §3.7)', () => {
   it('a GET shows the page, and neither uses the link nor starts a session', async () => {
     await grant()
@@ -467,7 +545,8 @@ describe('Remove access (DESIGN §3.7)', () => {
       ),
     )
     // The only submit button of a card is the confirmation's.
-    expect(html.match(/type="submit"/g)).toHaveLength(1)
+    const card = /<section class="app-card"[\s\S]*?<\/section>/.exec(html)?.[0] ?? ''
+    expect(card.match(/type="submit"/g)).toHaveLength(1)
   })
 
   it('confirms only a removal that happened', async () => {

@@ -96,7 +96,14 @@ describe('the cached store', () => {
 
     it('answers a kept request without reading the row back, leaving what a read would return', async () => {
       const answers = [
-        { ...accept, scopes: ['openid', 'openid', 'profile'], declined: ['email'] },
+        {
+          ...accept,
+          scopes: ['openid', 'openid', 'profile'],
+          declined: ['email'],
+          duration: { seconds: 3600 },
+          approvedDetails: [0],
+        },
+        { ...accept, duration: { seconds: null } },
         { action: 'deny', at, error: 'access_denied', verifierHash: 'v2', ...ON_PAGE } as const,
       ]
       for (const [i, answer] of answers.entries()) {

@@ -67,6 +67,8 @@ describe.each(engines)('migration 2026-11-27-0001-clients-per-tenant on $name', 
       tosUri: null,
       isDynamic: false,
       registeredAt: null,
+      consentDurationChoices: null,
+      auth0: {},
       createdAt: new Date(at),
       updatedAt: new Date(at),
     })

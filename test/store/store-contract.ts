@@ -383,6 +383,58 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.clients.delete('t1', 'web')).toBe(false)
     })
 
+    it("keeps Auth0's fields of clients, roles and settings as sent, and filters clients (DESIGN §4.2.1)", async () => {
+      const kept = {
+        grant_types: ['authorization_code'],
+        refresh_token: null,
+        jwt: { alg: 'RS256' },
+      }
+      await store.clients.create('t1', {
+        ...client('spa', 'Shop 100%_'),
+        appType: 'spa',
+        auth0: kept,
+      })
+      await store.clients.create('t1', { ...client('job', 'Billing'), appType: 'non_interactive' })
+      expect((await store.clients.get('t1', 'spa'))?.auth0).toEqual(kept)
+      expect((await store.clients.get('t1', 'job'))?.auth0).toEqual({})
+      await store.clients.update('t1', 'spa', { auth0: { ...kept, refresh_token: { leeway: 0 } } })
+      expect((await store.clients.get('t1', 'spa'))?.auth0).toEqual({
+        ...kept,
+        refresh_token: { leeway: 0 },
+      })
+      const ids = async (filter: Parameters<Store['clients']['list']>[2]) =>
+        (await store.clients.list('t1', { page: 0, perPage: 10 }, filter)).items.map(
+          (c) => c.clientId,
+        )
+      expect(await ids({ appTypes: ['spa', 'native'] })).toEqual(['spa'])
+      expect(await ids({ isFirstParty: true })).toEqual([])
+      expect(await ids({ q: 'BILL' })).toEqual(['job'])
+      expect(await ids({ q: '%_' })).toEqual(['spa'])
+      expect(await ids({ q: '_' })).toEqual(['spa'])
+      expect(await ids({ q: 'zzz' })).toEqual([])
+
+      await store.roles.create('t1', {
+        id: 'rol_0Vq0TUJN8mSjPzVh',
+        name: 'Admin',
+        description: '',
+        auth0: { type: 'tenant' },
+      })
+      expect((await store.roles.get('t1', 'rol_0Vq0TUJN8mSjPzVh'))?.auth0).toEqual({
+        type: 'tenant',
+      })
+      await store.roles.update('t1', 'rol_0Vq0TUJN8mSjPzVh', { name: 'Admins' })
+      expect(await store.roles.get('t1', 'rol_0Vq0TUJN8mSjPzVh')).toMatchObject({
+        name: 'Admins',
+        auth0: { type: 'tenant' },
+      })
+      const tenant = await store.tenants.updateSettings('t1', {
+        friendly_name: 'One',
+        flags: {},
+        auth0: { support_email: 'a@b.example', error_page: null },
+      })
+      expect(tenant?.settings.auth0).toEqual({ support_email: 'a@b.example', error_page: null })
+    })
+
     it('adds, lists and removes the permissions of a role and of a user alike', async () => {
       const ref = (permissionName: string) => ({
         resourceServerIdentifier: server.identifier,
@@ -431,6 +483,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
         name: 'Ana Silva',
         email: 'ana@example.com',
       })
+    })
+
+    it('lists users most recently seen first, found by any part of id, name or email', async () => {
+      await store.users.remember('t1', { userId: 'auth0|ana', name: 'Ana Silva', email: null })
+      await store.users.remember('t1', { userId: 'u_50%', name: null, email: 'Bo@Example.com' })
+      await store.users.remember('t1', { userId: 'u_3', name: 'Chen', email: 'chen@x.example' })
+      await store.tenants.create({
+        id: 't2',
+        domains: ['two.example'],
+        settings: { friendly_name: 'Two', flags: {} },
+      })
+      await store.users.remember('t2', { userId: 'elsewhere', name: 'Ana', email: null })
+      const page = { page: 0, perPage: 10 }
+      const ids = async (search?: string, p = page) =>
+        (await store.users.list('t1', p, search)).items.map((u) => u.userId)
+      expect((await store.users.list('t1', page)).total).toBe(3)
+      expect(await ids('ANA')).toEqual(['auth0|ana'])
+      expect(await ids('example.com')).toEqual(['u_50%'])
+      expect(await ids('auth0|')).toEqual(['auth0|ana'])
+      // Wildcards and quotes are text, not patterns or SQL.
+      expect(await ids('%')).toEqual(['u_50%'])
+      expect(await ids('_')).toEqual(['u_3', 'u_50%'])
+      expect(await ids("' or 1=1 --")).toEqual([])
+      expect((await store.users.list('t1', { page: 1, perPage: 2 })).items).toHaveLength(1)
     })
 
     it('gives a user the permissions they hold directly', async () => {
@@ -592,6 +668,58 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const shown = await store.consentRequests.show('t1', 'req_device_000000001', page)
       expect(shown?.shown).toEqual(page)
       expect((await store.consentRequests.get('t1', 'req_device_000000001'))?.shown).toEqual(page)
+    })
+
+    it('keeps a request’s RFC 9396 entries as sent, its page’s lines for them and the entries approved (DESIGN §3.9)', async () => {
+      const entries = [
+        { type: 'payment_initiation', instructedAmount: { currency: 'EUR', amount: '123.50' } },
+        { type: 'payment_initiation', creditorName: 'Merchant "B" \\ \u00e9', n: 1.5, ok: true },
+      ]
+      await store.consentRequests.create(
+        pending('req_details_00000001', { authorizationDetails: entries }),
+      )
+      await store.consentRequests.create(pending('req_nodetail_0000001'))
+      expect(await store.consentRequests.get('t1', 'req_details_00000001')).toMatchObject({
+        authorizationDetails: entries,
+        approvedDetails: null,
+      })
+      expect(await store.consentRequests.get('t1', 'req_nodetail_0000001')).toMatchObject({
+        authorizationDetails: null,
+        approvedDetails: null,
+      })
+      const page = {
+        ...SHOWN,
+        details: [
+          {
+            index: 0,
+            type: 'payment_initiation',
+            text: 'Pay €123.50',
+            fields: [],
+            kind: 'optional',
+          },
+          {
+            index: 1,
+            type: 'payment_initiation',
+            text: 'Pay Merchant "B"',
+            fields: [['creditor name', 'Merchant "B"']],
+            kind: 'optional',
+          },
+        ],
+      } as const
+      await store.consentRequests.bind('t1', 'req_details_00000001', 'browser', page)
+      expect((await store.consentRequests.get('t1', 'req_details_00000001'))?.shown).toEqual(page)
+      const answered = await store.consentRequests.answer('t1', 'req_details_00000001', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        approvedDetails: [1],
+        verifierHash: 'h',
+        shown: page,
+      })
+      expect(answered.outcome === 'answered' && answered.request.approvedDetails).toEqual([1])
+      expect(
+        (await store.consentRequests.get('t1', 'req_details_00000001'))?.approvedDetails,
+      ).toEqual([1])
     })
 
     it('records the latest page shown, and writes an answer only on that page', async () => {
@@ -1021,6 +1149,66 @@ export function storeContract(name: string, factory: StoreFactory): void {
       })
     })
 
+    it('keeps the durations a page offered and the one an accept chose, down to the grant (DESIGN §3.5.1)', async () => {
+      await store.clients.create('t1', {
+        ...client('c1', 'Client one'),
+        consentDurationChoices: [3600, null],
+      })
+      expect((await store.clients.get('t1', 'c1'))?.consentDurationChoices).toEqual([3600, null])
+      expect(
+        (await store.clients.update('t1', 'c1', { consentDurationChoices: null }))
+          ?.consentDurationChoices,
+      ).toBeNull()
+      const page = { ...SHOWN, durations: [3600, null] }
+      for (const [id, chosen, detail] of [
+        ['req_duration_000001', { seconds: 3600 }, { duration: 3600 }],
+        ['req_duration_000002', { seconds: null }, {}],
+      ] as const) {
+        await store.consentRequests.create({ ...pending(id), userId: id })
+        await store.consentRequests.bind('t1', id, 'browser', page)
+        expect((await store.consentRequests.get('t1', id))?.shown).toEqual(page)
+        const answered = await store.consentRequests.answer('t1', id, {
+          action: 'accept',
+          at,
+          scopes: ['openid', 'read:messages'],
+          verifierHash: 'h',
+          shown: page,
+          duration: chosen,
+        })
+        expect(answered.outcome).toBe('answered')
+        expect((await store.consentRequests.get('t1', id))?.chosenDuration).toEqual(chosen)
+        await store.consentRequests.verify('t1', id, at, ['read:messages'], { 'read:messages': 2 })
+        expect((await store.grants.find('t1', id, 'c1', server.identifier))?.details).toEqual({
+          'read:messages': { version: 2, at, ...detail },
+        })
+      }
+      // A request answered with no choice offered chose nothing.
+      await store.consentRequests.create(pending('req_duration_000003'))
+      await openPage(store, 't1', 'req_duration_000003')
+      await store.consentRequests.answer('t1', 'req_duration_000003', {
+        action: 'accept',
+        at,
+        scopes: ['openid'],
+        verifierHash: 'h',
+        ...ON_PAGE,
+      })
+      expect((await store.consentRequests.get('t1', 'req_duration_000003'))?.chosenDuration).toBe(
+        null,
+      )
+    })
+
+    it('lists the self-registered clients, or the others (DESIGN §3.10)', async () => {
+      await store.clients.create('t1', client('plain', 'Plain'))
+      await store.clients.create('t1', { ...client('agent', 'Agent'), isDynamic: true })
+      const all = { page: 0, perPage: 10 }
+      const ids = async (filter?: { isDynamic?: boolean }) =>
+        (await store.clients.list('t1', all, filter)).items.map((c) => c.clientId)
+      expect((await ids()).sort()).toEqual(['agent', 'plain'])
+      expect(await ids({ isDynamic: true })).toEqual(['agent'])
+      expect(await ids({ isDynamic: false })).toEqual(['plain'])
+      expect((await store.clients.list('t1', all, { isDynamic: true })).total).toBe(1)
+    })
+
     it('writes an event for each subscribed endpoint with the change, and drops one whose endpoint is gone', async () => {
       const hook = (id: string, events: WebhookEventType[]) =>
         store.webhooks.create('t1', {
@@ -1366,8 +1554,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
         changedScopes: [],
         shown: null,
         receiptId: null,
+        chosenDuration: null,
         device: null,
         switchAccountUrl: null,
+        authorizationDetails: null,
+        approvedDetails: null,
       })
       expect(await store.consentRequests.get('t2', request.id)).toBeUndefined()
     })

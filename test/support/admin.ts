@@ -23,7 +23,7 @@ export async function adminSignIn(t: TestApp, token = t.adminToken, host?: strin
 /** The `<li>` texts of the list marked `testid`, without the `<bdi>` around what admins wrote. */
 export function listLines(html: string, testid: string): string[] {
   const list = new RegExp(`data-testid="${testid}"[^>]*>([\\s\\S]*?)</ul>`).exec(html)?.[1] ?? ''
-  return [...list.matchAll(/<span>((?:[^<]|<\/?bdi>)*)<\/span><\/li>/g)].map((m) =>
-    (m[1] ?? '').replace(/<\/?bdi>/g, ''),
-  )
+  return [
+    ...list.matchAll(/<span(?: id="[^"]*")?>((?:[^<]|<\/?bdi>)*)<\/span>(?:<\/summary>|<\/li>)/g),
+  ].map((m) => (m[1] ?? '').replace(/<\/?bdi>/g, ''))
 }

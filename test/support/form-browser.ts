@@ -110,7 +110,7 @@ export async function walkAuthorization(
 /** The text of the `<li>` lines of Assent's prompt, without the `<bdi>` around what admins wrote. */
 export function promptLines(html: string | undefined): string[] {
   const list = /data-testid="scope-lines"[^>]*>([\s\S]*?)<\/ul>/.exec(html ?? '')?.[1] ?? ''
-  return [...list.matchAll(/<span>((?:[^<]|<\/?bdi>)*)<\/span><\/li>/g)].map((m) =>
-    (m[1] ?? '').replace(/<\/?bdi>/g, ''),
-  )
+  return [
+    ...list.matchAll(/<span(?: id="[^"]*")?>((?:[^<]|<\/?bdi>)*)<\/span>(?:<\/summary>|<\/li>)/g),
+  ].map((m) => (m[1] ?? '').replace(/<\/?bdi>/g, ''))
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { modelFields, readDeclarations, sdkModels } from '../../scripts/auth0-fields.js'
 import { AUTH0_MODELS } from '../../src/routes/management/auth0-fields/index.generated.js'
+import { nestedWithin } from '../../src/routes/management/auth0-fields.js'
 
 /** Text as the SDK's generator writes it (auth0 7.x `.d.ts`). */
 const SDK = `
@@ -94,5 +95,27 @@ describe('the generated fields', () => {
     expect(AUTH0_MODELS.ResourceServerUpdate.consent_policy.nullable).toBe(true)
     expect(AUTH0_MODELS.ResourceServer.is_system).toBeDefined()
     expect(AUTH0_MODELS.Client.client_secret).toBeDefined()
+  })
+})
+
+describe('nestedWithin', () => {
+  const nest = (levels: number): unknown => {
+    let value: unknown = 1
+    for (let i = 0; i < levels; i++) value = i % 2 ? [value] : { a: value }
+    return value
+  }
+
+  it('counts levels of objects and arrays, scalars at any level free', () => {
+    expect(nestedWithin('text', 0)).toBe(true)
+    expect(nestedWithin(null, 0)).toBe(true)
+    expect(nestedWithin({}, 0)).toBe(false)
+    expect(nestedWithin(nest(3), 3)).toBe(true)
+    expect(nestedWithin(nest(4), 3)).toBe(false)
+    expect(nestedWithin({ a: 1, b: [1, { c: 2 }] }, 3)).toBe(true)
+    expect(nestedWithin({ a: 1, b: [1, { c: {} }] }, 3)).toBe(false)
+  })
+
+  it('answers for a value far deeper than the stack would take', () => {
+    expect(nestedWithin(nest(500_000), 32)).toBe(false)
   })
 })

@@ -24,6 +24,13 @@ const entry: AuthorizationDetail = {
 const words = (text: RichText) => text.map((segment) => segment.text).join('')
 
 describe('authorization_details in words (DESIGN §3.9)', () => {
+  it('falls back to the type’s words when a field is not of the kind the template formats', () => {
+    const due: DetailType = { type: 'due', consentTemplates: { en: 'Due {when, date}' } }
+    for (const when of ['soon', { at: 1 }, true])
+      expect(detailText({ type: 'due', when }, due, 'en')).toMatchObject({ templated: false })
+    expect(detailText({ type: 'due', when: 0 }, due, 'en')).toMatchObject({ templated: true })
+  })
+
   it('reads "Pay €123.50 to Merchant A" in English and 123,50 € in French and German', () => {
     expect(words(detailText(entry, payment, 'en').text)).toBe('Pay €123.50 to Merchant A')
     expect(words(detailText(entry, payment, 'fr').text)).toBe('Payer 123,50\u00a0€ à Merchant A')

@@ -20,6 +20,9 @@ const base: Required<ConsentPageInput> = {
   redirectUri: 'https://app.example/cb',
   device: null,
   switchAccountUrl: null,
+  durations: [],
+  authorizationDetails: null,
+  changedDetails: new Set(),
   scopes: ['openid', 'read:messages'],
   alreadyGranted: 0,
   mode: 'grouped',
@@ -42,6 +45,9 @@ const other: { [K in keyof Required<ConsentPageInput>]: ConsentPageInput[K] } = 
   redirectUri: 'https://app.example/other',
   device: { userCode: 'WDJB-MJHT', name: 'Living room TV' },
   switchAccountUrl: 'https://as.example/switch',
+  durations: [3600, null],
+  authorizationDetails: [{ type: 'payment_initiation', creditorName: 'Merchant A' }],
+  changedDetails: new Set([0]),
   scopes: ['openid'],
   alreadyGranted: 3,
   mode: 'descriptions',
@@ -76,6 +82,15 @@ describe('the consent page cache key (STYLE 15)', () => {
       lineOptions: { granular: true, required: new Set(['read:messages']), changed: new Set() },
     })
     expect(changed).not.toBe(required)
+  })
+
+  it('tells two requests apart by their entries (DESIGN §3.9)', () => {
+    const key = (creditorName: string) =>
+      consentPageKey({
+        ...base,
+        authorizationDetails: [{ type: 'payment_initiation', creditorName }],
+      })
+    expect(key('Merchant A')).not.toBe(key('Merchant B'))
   })
 
   it('tells two devices apart by code and by name', () => {

@@ -15,6 +15,7 @@ import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
 import {
+  afterChange,
   allow,
   attempt,
   can,
@@ -23,6 +24,7 @@ import {
   formEcho,
   renderConsole,
 } from './console.js'
+import { adminDetailTypeRoutes } from './detail-types.routes.js'
 
 const text = (max: number) => z.string().max(max).default('')
 const csrf = z.string().max(128).optional()
@@ -33,6 +35,11 @@ const permissionsForm = z.object({
   description: text(1000),
   delete: z.string().max(600).optional(),
   move: z.enum(['up', 'down']).optional(),
+})
+// Which page of a long Permissions tab, and its filter: odd values show the first page, unfiltered.
+const browseQuery = z.object({
+  find: z.string().max(200).optional().catch(undefined),
+  page: z.coerce.number().int().min(0).max(10_000).catch(0),
 })
 const editForm = z.object({
   csrf,
@@ -63,7 +70,7 @@ function parseLocaleLines(lines: string): Record<string, string> {
   return descriptions
 }
 
-/** The console's APIs section (DESIGN §5): list, create, Settings, Permissions. */
+/** The console's APIs section (DESIGN §5): list, create, Settings, Permissions, Authorization details. */
 export function adminApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const apis = deps.resourceServers
@@ -82,7 +89,14 @@ export function adminApiRoutes(deps: AppDeps) {
 
   const renderPermissions = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
     const api = await apis.get(tenantOf(c), c.req.param('id') ?? '')
-    const model = apiPermissionsModel({ api, canEdit: can(c, 'update:resource_servers'), form })
+    const { find, page } = browseQuery.parse(c.req.query())
+    const model = apiPermissionsModel({
+      api,
+      canEdit: can(c, 'update:resource_servers'),
+      form,
+      find,
+      page,
+    })
     return renderConsole(
       c,
       deps,
@@ -135,7 +149,7 @@ export function adminApiRoutes(deps: AppDeps) {
       }),
     )
     if (!done.ok) return renderList(c, done.form, 400)
-    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+    return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 'created')
   })
 
   app.get('/:id', (c) =>
@@ -162,15 +176,17 @@ export function adminApiRoutes(deps: AppDeps) {
       })
     })
     if (!done.ok) return renderSettings(c, done.form, 400)
-    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/settings`, 303)
+    return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/settings`, 'saved')
   })
 
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:resource_servers')
     await apis.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
-    return c.redirect('/admin/apis', 303)
+    return afterChange(c, '/admin/apis', 'deleted')
   })
+
+  adminDetailTypeRoutes(app, deps)
 
   app.get('/:id/permissions', (c) => renderPermissions(c, emptyForm))
 
@@ -184,7 +200,8 @@ export function adminApiRoutes(deps: AppDeps) {
       return apis.addScope(actor, tenantId, id, form.value, form.description)
     })
     if (!done.ok) return renderPermissions(c, done.form, 400)
-    return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+    const what = form.delete !== undefined ? 'deleted' : form.move ? 'saved' : 'added'
+    return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, what)
   })
 
   app.get('/:id/permissions/edit', async (c) => {
@@ -230,7 +247,7 @@ export function adminApiRoutes(deps: AppDeps) {
       )
     })
     if (done.ok)
-      return c.redirect(`/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 303)
+      return afterChange(c, `/admin/apis/${encodeURIComponent(done.value.id)}/permissions`, 'saved')
     const api = await apis.get(tenantOf(c), c.req.param('id'))
     const model = permissionEditModel({ api, value: form.value, form: done.form })
     return renderConsole(

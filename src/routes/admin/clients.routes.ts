@@ -7,12 +7,16 @@ import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
 import {
+  afterChange,
   allow,
   attempt,
   can,
   changedFields,
   consoleForm,
+  durationsTyped,
   formEcho,
+  lifetimeSeconds,
+  lifetimeUnit,
   renderConsole,
 } from './console.js'
 
@@ -27,8 +31,16 @@ const editForm = z.object({
   logo_uri: z.string().max(4000).optional(),
   callbacks: z.string().max(40_000).optional(),
   is_first_party: checkbox,
+  is_verified: checkbox,
+  // A number in a unit; blank follows the tenant. Checked by the service as the API's value is.
+  consent_lifetime: z.string().trim().max(20).optional(),
+  consent_lifetime_unit: lifetimeUnit,
+  consent_duration_choices: z.string().max(400).optional(),
   intent: z.enum(['save', 'preview']).default('save'),
 })
+// The list's filter (DESIGN §3.10): every client, or only the self-registered ones.
+const listQuery = z.object({ kind: z.enum(['all', 'self_registered']).catch('all').default('all') })
+
 const lines = (value: string) =>
   value
     .split(/\r?\n/)
@@ -42,8 +54,15 @@ export function adminClientRoutes(deps: AppDeps) {
   const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
 
   const renderList = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
-    const { items } = await clients.list(tenantOf(c), { page: 0, perPage: 100 })
-    const model = clientListModel({ clients: items, canCreate: can(c, 'create:clients'), form })
+    const { kind } = listQuery.parse({ kind: c.req.query('kind') })
+    const filter = kind === 'self_registered' ? { isDynamic: true } : {}
+    const { items } = await clients.list(tenantOf(c), { page: 0, perPage: 100 }, filter)
+    const model = clientListModel({
+      clients: items,
+      canCreate: can(c, 'create:clients'),
+      form,
+      kind,
+    })
     return renderConsole(
       c,
       deps,
@@ -94,7 +113,7 @@ export function adminClientRoutes(deps: AppDeps) {
       }),
     )
     if (!done.ok) return renderList(c, done.form, 400)
-    return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
+    return afterChange(c, `/admin/clients/${encodeURIComponent(done.value.clientId)}`, 'created')
   })
 
   app.get('/:id', (c) => renderClient(c, emptyForm))
@@ -108,9 +127,11 @@ export function adminClientRoutes(deps: AppDeps) {
     const [actor, tenantId] = [c.get('actor'), tenantOf(c)]
     const done = await attempt(values, async () => {
       const client = await clients.get(tenantId, c.req.param('id'))
+      const { consent_lifetime_unit: unit, ...fields } = form
       const posted = {
-        ...form,
+        ...fields,
         callbacks: form.callbacks === undefined ? undefined : lines(form.callbacks),
+        consent_lifetime: lifetimeSeconds(form.consent_lifetime, unit),
       }
       const changed = changedFields(posted, clientFormValues(client))
       if (!changed) return client
@@ -120,17 +141,23 @@ export function adminClientRoutes(deps: AppDeps) {
         logoUri: changed.logo_uri,
         callbacks: changed.callbacks,
         isFirstParty: changed.is_first_party,
+        consentDurationChoices:
+          changed.consent_duration_choices === undefined
+            ? undefined
+            : durationsTyped(changed.consent_duration_choices),
+        isVerified: changed.is_verified,
+        consentLifetime: changed.consent_lifetime,
       })
     })
     if (!done.ok) return renderClient(c, done.form, 400)
-    return c.redirect(`/admin/clients/${encodeURIComponent(done.value.clientId)}`, 303)
+    return afterChange(c, `/admin/clients/${encodeURIComponent(done.value.clientId)}`, 'saved')
   })
 
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:clients')
     await clients.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
-    return c.redirect('/admin/clients', 303)
+    return afterChange(c, '/admin/clients', 'deleted')
   })
 
   return app

@@ -1,8 +1,17 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { z } from 'zod'
+import { z } from 'zod'
+import { parseDurationChoices } from '../../consent/index.js'
 import { AppError, ConflictError, FieldError } from '../../errors.js'
-import { consoleShell, type FormState, type SectionId } from '../../presenters/admin-console.js'
+import { LIFETIME_UNITS, type LifetimeUnit } from '../../presenters/admin-clients.js'
+import {
+  consoleShell,
+  type Done,
+  doneHref,
+  type FormState,
+  type SectionId,
+} from '../../presenters/admin-console.js'
+import type { PickerQuery } from '../../presenters/admin-rbac.js'
 import type { GrantedScopes } from '../../read-models.js'
 import type { AppEnv } from '../../web/context.js'
 import { readForm } from '../../web/edge/forms.js'
@@ -60,6 +69,17 @@ export function changedFields<T extends Record<string, unknown>>(
   return any ? changed : undefined
 }
 
+/**
+ * Duration choices as the console's field holds them (`3600, 86400, until_removed`, DESIGN
+ * §3.5.1); empty: none. A part that is neither is the admin's mistake, shown on the field.
+ */
+export function durationsTyped(text: string) {
+  const choices = parseDurationChoices(text)
+  if (choices === undefined)
+    throw new FieldError('consent_duration_choices', 'must list seconds or until_removed')
+  return choices
+}
+
 /** A parsed post as the form shows it again after a refusal: checkboxes as `on` / `off`. */
 export function formEcho(posted: Readonly<Record<string, string | boolean | undefined>>) {
   const values: Record<string, string> = {}
@@ -98,11 +118,23 @@ export async function attempt<T>(
   }
 }
 
+/** After a change went through: back to `href`, which says so (`role="status"`). */
+export function afterChange(c: Context<AppEnv>, href: string, done: Done) {
+  return c.redirect(doneHref(href, done), 303)
+}
+
 /** Renders a console page: the shell (tenant, sections, sign-out form) around the view-model. */
 export async function renderConsole(
   c: Context<AppEnv>,
   deps: AppDeps,
-  page: { view: string; section: SectionId; title: string; status?: ContentfulStatusCode },
+  page: {
+    view: string
+    section: SectionId
+    title: string
+    status?: ContentfulStatusCode
+    /** A change that went through on this very response (no redirect to say it). */
+    done?: Done
+  },
   model: object,
 ) {
   const shell = consoleShell({
@@ -110,6 +142,8 @@ export async function renderConsole(
     scopes: sessionScopes(c),
     current: page.section,
     csrf: await deps.csrf.token('admin', c.get('adminCookie')),
+    // A refused form is not a change that went through, whatever the address says.
+    done: page.done ?? (page.status ? undefined : c.req.query('done')),
   })
   return renderPage(
     c,
@@ -124,10 +158,37 @@ export async function renderConsole(
   )
 }
 
+/**
+ * A permission picker's state in the page's query (`?api=&find=`). An odd value only shows the
+ * picker at its start: these only choose what a list shows.
+ */
+const pickerQuery = z.object({
+  api: z.string().max(100).optional().catch(undefined),
+  find: z.string().max(200).optional().catch(undefined),
+})
+
+export const pickerOf = (c: Context<AppEnv>): PickerQuery => pickerQuery.parse(c.req.query())
+
 /** A permission chosen in a `<select>`: `identifier permission` (see `permissionKey`). */
 export function parsePermissionKey(key: string) {
   const space = key.indexOf(' ')
   if (space <= 0 || space === key.length - 1)
     throw new FieldError('permission', 'choose a permission')
   return { resourceServerIdentifier: key.slice(0, space), permissionName: key.slice(space + 1) }
+}
+
+/** A consent lifetime's unit, as its `<select>` sends it. */
+export const lifetimeUnit = z.enum(['days', 'hours', 'minutes', 'seconds']).default('days')
+
+/** The typed lifetime in seconds: `null` when blank (the default), `undefined` when not shown. */
+export function lifetimeSeconds(
+  amount: string | undefined,
+  unit: LifetimeUnit,
+): number | null | undefined {
+  if (amount === undefined) return undefined
+  if (amount === '') return null
+  const seconds = LIFETIME_UNITS.find((u) => u.value === unit)?.seconds ?? 86_400
+  // Not a whole number: a value below any lifetime, which the service's own rule refuses
+  // beside the field (NaN would compare equal to "unset" in changedFields).
+  return /^\d+$/.test(amount) ? Number(amount) * seconds : -1
 }

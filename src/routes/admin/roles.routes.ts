@@ -1,11 +1,12 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { emptyForm, type FormState } from '../../presenters/admin-console.js'
-import { roleListModel, roleModel } from '../../presenters/admin-rbac.js'
+import { type Done, emptyForm, type FormState } from '../../presenters/admin-console.js'
+import { pickerSearch, roleListModel, roleModel } from '../../presenters/admin-rbac.js'
 import type { AppEnv } from '../../web/context.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
 import {
+  afterChange,
   allow,
   attempt,
   can,
@@ -13,6 +14,7 @@ import {
   consoleForm,
   formEcho,
   parsePermissionKey,
+  pickerOf,
   renderConsole,
 } from './console.js'
 
@@ -38,8 +40,13 @@ export function adminRoleRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { roles } = deps
   const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
-  const back = (c: Context<AppEnv>) =>
-    c.redirect(`/admin/roles/${encodeURIComponent(c.req.param('id') ?? '')}`, 303)
+  // Back to the role, its permission picker where it was.
+  const back = (c: Context<AppEnv>, done: Done) =>
+    afterChange(
+      c,
+      `/admin/roles/${encodeURIComponent(c.req.param('id') ?? '')}${pickerSearch(pickerOf(c))}`,
+      done,
+    )
 
   const renderList = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
     const { items } = await roles.list(tenantOf(c), ALL)
@@ -65,6 +72,7 @@ export function adminRoleRoutes(deps: AppDeps) {
       permissions: permissions.items,
       users: users.items,
       apis: apis.items,
+      pick: pickerOf(c),
       can: { update: can(c, 'update:roles'), remove: can(c, 'delete:roles') },
       form,
     })
@@ -93,7 +101,7 @@ export function adminRoleRoutes(deps: AppDeps) {
     allow(c, 'create:roles')
     const done = await attempt(values, () => roles.create(c.get('actor'), tenantOf(c), values))
     if (!done.ok) return renderList(c, done.form, 400)
-    return c.redirect(`/admin/roles/${encodeURIComponent(done.value.id)}`, 303)
+    return afterChange(c, `/admin/roles/${encodeURIComponent(done.value.id)}`, 'created')
   })
 
   app.get('/:id', (c) => renderRole(c, emptyForm))
@@ -107,14 +115,14 @@ export function adminRoleRoutes(deps: AppDeps) {
       const changed = changedFields(posted, { name: role.name, description: role.description })
       return changed ? roles.update(actor, tenantId, role.id, changed) : role
     })
-    return done.ok ? back(c) : renderRole(c, done.form, 400)
+    return done.ok ? back(c, 'saved') : renderRole(c, done.form, 400)
   })
 
   app.post('/:id/delete', limitBody('form'), async (c) => {
     await consoleForm(c, deps, z.object({ csrf }))
     allow(c, 'delete:roles')
     await roles.remove(c.get('actor'), tenantOf(c), c.req.param('id'))
-    return c.redirect('/admin/roles', 303)
+    return afterChange(c, '/admin/roles', 'deleted')
   })
 
   app.post('/:id/permissions', limitBody('form'), async (c) => {
@@ -126,7 +134,9 @@ export function adminRoleRoutes(deps: AppDeps) {
         ? roles.removePermissions(actor, tenantId, id, [parsePermissionKey(form.remove)])
         : roles.addPermissions(actor, tenantId, id, [parsePermissionKey(form.permission)]),
     )
-    return done.ok ? back(c) : renderRole(c, done.form, 400)
+    return done.ok
+      ? back(c, form.remove !== undefined ? 'removed' : 'added')
+      : renderRole(c, done.form, 400)
   })
 
   app.post('/:id/users', limitBody('form'), async (c) => {
@@ -138,7 +148,9 @@ export function adminRoleRoutes(deps: AppDeps) {
         ? roles.removeUser(actor, tenantId, id, form.remove)
         : roles.addUsers(actor, tenantId, id, [form.user_id]),
     )
-    return done.ok ? back(c) : renderRole(c, done.form, 400)
+    return done.ok
+      ? back(c, form.remove !== undefined ? 'removed' : 'added')
+      : renderRole(c, done.form, 400)
   })
 
   return app

@@ -10,12 +10,16 @@ import { checkbox } from '../../web/edge/forms.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
 import {
+  afterChange,
   allow,
   attempt,
   can,
   changedFields,
   consoleForm,
+  durationsTyped,
   formEcho,
+  lifetimeSeconds,
+  lifetimeUnit,
   renderConsole,
 } from './console.js'
 
@@ -28,6 +32,11 @@ const settingsForm = z.looseObject({
   primary_color: z.string().max(20).optional(),
   default_locale: z.string().max(40).optional(),
   allowed_return_urls: z.string().max(40_000).optional(),
+  consent_duration_choices: z.string().max(400).optional(),
+  consent_lifetime: z.string().trim().max(20).optional(),
+  consent_lifetime_unit: lifetimeUnit,
+  dynamic_client_consent_lifetime: z.string().trim().max(20).optional(),
+  dynamic_client_consent_lifetime_unit: lifetimeUnit,
   ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, checkbox])) as Record<
     FlagName,
     typeof checkbox
@@ -75,9 +84,16 @@ function settingsPatch(
     // Empty: the tenant keeps no list of its own and the configured default applies.
     allowed_return_urls:
       returnUrls === undefined ? undefined : returnUrls.length > 0 ? returnUrls : null,
+    // Empty: prompts offer no choice of duration.
+    consent_duration_choices:
+      changed.consent_duration_choices === undefined
+        ? undefined
+        : durationsTyped(changed.consent_duration_choices),
     ...(changed.logo_url !== undefined || changed.primary_color !== undefined
       ? { branding: { logo_url: changed.logo_url, primary_color: changed.primary_color } }
       : {}),
+    consent_lifetime: changed.consent_lifetime,
+    dynamic_client_consent_lifetime: changed.dynamic_client_consent_lifetime,
     // Merged into the tenant's flags: only those the admin changed.
     flags: Object.fromEntries(
       TENANT_FLAGS.flatMap((flag) => {
@@ -134,6 +150,12 @@ export function adminSettingsRoutes(deps: AppDeps) {
       enabled_locales: postedLocales(form, deps.i18n.locales, shown.enabled_locales),
       allowed_return_urls:
         form.allowed_return_urls === undefined ? undefined : lines(form.allowed_return_urls),
+      consent_duration_choices: form.consent_duration_choices?.trim(),
+      consent_lifetime: lifetimeSeconds(form.consent_lifetime, form.consent_lifetime_unit),
+      dynamic_client_consent_lifetime: lifetimeSeconds(
+        form.dynamic_client_consent_lifetime,
+        form.dynamic_client_consent_lifetime_unit,
+      ),
       ...(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag.name, form[flag.name]])) as Record<
         FlagName,
         boolean | undefined
@@ -143,6 +165,11 @@ export function adminSettingsRoutes(deps: AppDeps) {
       ...posted,
       enabled_locales: posted.enabled_locales?.join(' '),
       allowed_return_urls: form.allowed_return_urls,
+      // The lifetimes as typed, in their units.
+      consent_lifetime: form.consent_lifetime,
+      consent_lifetime_unit: form.consent_lifetime_unit,
+      dynamic_client_consent_lifetime: form.dynamic_client_consent_lifetime,
+      dynamic_client_consent_lifetime_unit: form.dynamic_client_consent_lifetime_unit,
     })
     const done = await attempt(values, async () => {
       const changed = changedFields(posted, shown)
@@ -151,7 +178,7 @@ export function adminSettingsRoutes(deps: AppDeps) {
         : tenant
     })
     if (!done.ok) return render(c, done.form, 400)
-    return c.redirect('/admin/settings', 303)
+    return afterChange(c, '/admin/settings', 'saved')
   })
 
   return app

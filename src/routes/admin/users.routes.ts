@@ -1,12 +1,22 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { emptyForm, type FormState } from '../../presenters/admin-console.js'
-import { userHref, userModel } from '../../presenters/admin-rbac.js'
+import { type Done, emptyForm, type FormState } from '../../presenters/admin-console.js'
+import { pickerSearch, userHref, userListModel, userModel } from '../../presenters/admin-rbac.js'
 import { promptMode } from '../../presenters/consent-page.js'
 import type { AppEnv } from '../../web/context.js'
+import { parseQuery } from '../../web/edge/validate.js'
 import { limitBody } from '../../web/middleware/body-limit.js'
 import type { AppDeps } from '../deps.js'
-import { allow, attempt, can, consoleForm, parsePermissionKey, renderConsole } from './console.js'
+import {
+  afterChange,
+  allow,
+  attempt,
+  can,
+  consoleForm,
+  parsePermissionKey,
+  pickerOf,
+  renderConsole,
+} from './console.js'
 
 const text = (max: number) => z.string().max(max).default('')
 const csrf = z.string().max(128).optional()
@@ -18,13 +28,24 @@ const permissionForm = z.object({
 })
 const grantForm = z.object({ csrf, revoke: z.string().min(1).max(200) })
 const ALL = { page: 0, perPage: 100 }
+const USERS_PER_PAGE = 50
+// A search is a few words typed in a box: longer is no search anyone types (400).
+const listQuery = z.object({
+  q: z.string().max(200).default(''),
+  page: z.coerce.number().int().min(0).max(10_000).default(0),
+})
 
-/** The console's Users section (DESIGN §5): a user looked up by id, as the AS knows them. */
+/**
+ * The console's Users section (DESIGN §5): the users consent requests named, searched by id, name
+ * or email, and any user's page by id, as the AS knows them.
+ */
 export function adminUserRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   const { users } = deps
   const tenantOf = (c: Context<AppEnv>) => c.get('tenant').id
-  const back = (c: Context<AppEnv>) => c.redirect(userHref(c.req.param('id') ?? ''), 303)
+  // Back to the user, their permission picker where it was.
+  const back = (c: Context<AppEnv>, done: Done) =>
+    afterChange(c, `${userHref(c.req.param('id') ?? '')}${pickerSearch(pickerOf(c))}`, done)
 
   const renderUser = async (c: Context<AppEnv>, form: FormState, status?: 400) => {
     const [tenantId, userId] = [tenantOf(c), (c.req.param('id') ?? '').slice(0, 300)]
@@ -49,6 +70,7 @@ export function adminUserRoutes(deps: AppDeps) {
       allRoles: can(c, 'read:roles') ? allRoles.items : [],
       grants: grants?.items ?? null,
       apis: apis.items,
+      pick: pickerOf(c),
       can: { update: can(c, 'update:users'), revoke: can(c, 'delete:grants') },
       form,
       evidence: {
@@ -77,9 +99,11 @@ export function adminUserRoutes(deps: AppDeps) {
   })
 
   app.get('/', async (c) => {
-    const userId = c.req.query('user_id')?.trim()
-    if (userId) return c.redirect(userHref(userId.slice(0, 300)), 303)
-    return renderConsole(c, deps, { view: 'admin-users', section: 'users', title: 'Users' }, {})
+    const { q, page } = parseQuery(c, listQuery)
+    const search = q.trim()
+    const found = await users.list(tenantOf(c), { page, perPage: USERS_PER_PAGE }, search)
+    const model = userListModel({ users: found, search, page, perPage: USERS_PER_PAGE })
+    return renderConsole(c, deps, { view: 'admin-users', section: 'users', title: 'Users' }, model)
   })
 
   app.get('/:id', (c) => renderUser(c, emptyForm))
@@ -91,7 +115,7 @@ export function adminUserRoutes(deps: AppDeps) {
     await (form.remove !== undefined
       ? users.removeRoles(actor, tenantId, userId, [form.remove])
       : users.addRoles(actor, tenantId, userId, [form.role_id]))
-    return back(c)
+    return back(c, form.remove !== undefined ? 'removed' : 'added')
   })
 
   app.post('/:id/permissions', limitBody('form'), async (c) => {
@@ -103,14 +127,16 @@ export function adminUserRoutes(deps: AppDeps) {
         ? users.removePermissions(actor, tenantId, userId, [parsePermissionKey(form.remove)])
         : users.addPermissions(actor, tenantId, userId, [parsePermissionKey(form.permission)]),
     )
-    return done.ok ? back(c) : renderUser(c, done.form, 400)
+    return done.ok
+      ? back(c, form.remove !== undefined ? 'removed' : 'added')
+      : renderUser(c, done.form, 400)
   })
 
   app.post('/:id/grants', limitBody('form'), async (c) => {
     const form = await consoleForm(c, deps, grantForm)
     allow(c, 'delete:grants')
     await users.revokeGrant(c.get('actor'), tenantOf(c), c.req.param('id'), form.revoke)
-    return back(c)
+    return back(c, 'revoked')
   })
 
   return app

@@ -1,7 +1,17 @@
 import { z } from 'zod'
+import { ignoredField, LEGACY_CLIENT_READ_ONLY, readOnlyFields } from './auth0-fields.js'
 import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { clientSchema, displayName, httpsUrl, listSchema, paginationQuery } from './shapes.js'
+import {
+  appTypes,
+  clientKept,
+  clientSchema,
+  displayName,
+  durationChoices,
+  httpsUrl,
+  listSchema,
+  paginationQuery,
+} from './shapes.js'
 
 /** A link shown on the prompt: checked by the clients service (https, or http on loopback). */
 const link = z
@@ -15,7 +25,7 @@ const fields = {
   logo_uri: z.union([httpsUrl, z.literal('')]).optional(),
   is_first_party: z.boolean().optional(),
   callbacks: z.array(z.url().max(2000)).max(100).optional(),
-  app_type: z.enum(['native', 'spa', 'regular_web', 'non_interactive']).optional(),
+  app_type: z.enum(appTypes).optional(),
   /** Extension (DESIGN §3.5.2): `false` warns users that the tenant has not verified it. */
   is_verified: z.boolean().optional(),
   /** Extension (DESIGN §3.5.1): seconds a grant counts; `null` follows the tenant. */
@@ -26,6 +36,8 @@ const fields = {
     .max(10 * 366 * 86_400)
     .nullable()
     .optional(),
+  /** Extension (DESIGN §3.5.1): the durations the prompt offers; `null` follows the tenant. */
+  consent_duration_choices: durationChoices.nullable().optional(),
   /** The app's home page; its host is shown for a self-registered app (DESIGN §3.10). */
   client_uri: link,
   /** Linked on the prompt (DESIGN §3.2.1). */
@@ -33,7 +45,22 @@ const fields = {
   tos_uri: link,
 }
 
+/**
+ * Auth0 answers the secret and takes it on an update; Assent never keeps it (see
+ * `CLIENT_OWN_FIELDS`). The legacy fields are Auth0's read-only ones its SDK no longer names.
+ */
+const ignored = {
+  client_secret: z
+    .unknown()
+    .optional()
+    .describe('Accepted and never stored: Assent is not the authorization server.'),
+  ...Object.fromEntries(LEGACY_CLIENT_READ_ONLY.map((name) => [name, ignoredField])),
+}
+
 const createBody = z.strictObject({
+  ...readOnlyFields('Client', ['ClientCreate']),
+  ...clientKept.create,
+  ...ignored,
   // Beyond Auth0: the AS names its own clients, so Assent takes the id it already uses.
   client_id: z
     .string()
@@ -44,7 +71,38 @@ const createBody = z.strictObject({
   ...fields,
 })
 
-const updateBody = z.strictObject({ ...fields, name: fields.name.optional() })
+const updateBody = z.strictObject({
+  ...readOnlyFields('Client', ['ClientUpdate']),
+  ...clientKept.update,
+  ...ignored,
+  ...fields,
+  name: fields.name.optional(),
+  // Auth0 takes it on a create only; GET answers it, so it may come back.
+  resource_server_identifier: ignoredField,
+  /** Set when the client is created; what GET answered may be sent back, a change is refused. */
+  is_dynamic: z.boolean().optional(),
+  registered_at: ignoredField,
+})
+
+/** `true`/`false`, as Auth0's query strings spell booleans. */
+const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true')
+
+const listQuery = paginationQuery.extend({
+  ...fieldsQuery,
+  is_first_party: booleanQuery.optional(),
+  /** Auth0's filter; Assent has no global clients, so `true` finds none. */
+  is_global: booleanQuery.optional(),
+  app_type: z
+    .string()
+    .max(1000)
+    .transform((value) => value.split(',').map((type) => type.trim()))
+    .pipe(z.array(z.enum(appTypes)).max(appTypes.length))
+    .optional(),
+  /** Any part of the name or the client id, whatever its case. */
+  q: z.string().min(1).max(200).optional(),
+  /** Extension (DESIGN §3.10): only the self-registered clients (`true`), or only the others. */
+  is_dynamic: booleanQuery.optional(),
+})
 
 const clientIdParam = z.object({ client_id: z.string() })
 
@@ -58,9 +116,12 @@ export const list = managementRoute({
   summary: 'List clients',
   tag,
   scopes: ['read:clients'],
-  request: { query: paginationQuery.extend(fieldsQuery) },
+  request: { query: listQuery },
   responses: {
-    200: jsonContent(listSchema('clients', withFields(clientSchema)), 'The clients'),
+    200: jsonContent(
+      listSchema('clients', withFields(clientSchema)),
+      'The clients, only those the filters match when given',
+    ),
   },
   errors: [],
 })

@@ -35,6 +35,7 @@ export function consentRequestHandlers(deps: AppDeps) {
       uiLocales: body.ui_locales,
       granular: body.granular,
       requiredScopes: body.required_scopes,
+      authorizationDetails: body.authorization_details,
       switchAccountUrl: body.switch_account_url,
       device:
         body.flow === 'device' && body.user_code !== undefined

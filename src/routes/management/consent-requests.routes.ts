@@ -1,7 +1,12 @@
 import { z } from 'zod'
-import { USER_CODE_PATTERN } from '../../consent/index.js'
+import { DETAIL_LIMITS, USER_CODE_PATTERN } from '../../consent/index.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import { displayName, idParam, shownText } from './shapes.js'
+
+/** An entry as the AS sent it: its own fields kept as they are (RFC 9396 §2). */
+const authorizationDetail = z.looseObject({
+  type: z.string().min(1).max(DETAIL_LIMITS.typeLength),
+})
 
 const promptValue = /^(none|login|consent|select_account)( (none|login|consent|select_account))*$/
 
@@ -35,6 +40,18 @@ const createFields = z.strictObject({
     .regex(USER_CODE_PATTERN, 'must be 1–32 letters, digits and dashes')
     .optional(),
   device: z.strictObject({ name: displayName(100).optional() }).optional(),
+  /**
+   * RFC 9396 entries (DESIGN §3.9): each a JSON object whose `type` the audience declares and
+   * whose schema accepts it. Their number, size and depth are checked with the types, so every
+   * refusal is one `invalid_authorization_details` naming the entry.
+   */
+  authorization_details: z
+    .array(authorizationDetail)
+    .max(1000)
+    .optional()
+    .describe(
+      `RFC 9396 authorization_details: at most ${DETAIL_LIMITS.entries} entries and ${DETAIL_LIMITS.bytes / 1024} KiB, each of a type the audience declares (400 invalid_authorization_details otherwise). A request carrying them always shows the page; nothing about them is remembered in the grant.`,
+    ),
 })
 
 // The device fields go together: a code without the flow would be shown nowhere.
@@ -71,7 +88,11 @@ const decisionSchema = z.object({
   error: z.string().optional(),
   declined_scopes: z.array(z.string()).optional(),
   receipt_id: z.string().optional(),
+  /** The duration the user chose, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  duration: z.number().int().nullable().optional(),
   permissions: z.array(z.string()).optional(),
+  /** The RFC 9396 entries the user approved, exactly as requested (DESIGN §3.9). */
+  authorization_details: z.array(authorizationDetail).optional(),
 })
 
 /**

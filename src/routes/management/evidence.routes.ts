@@ -23,6 +23,19 @@ const receiptSchema = z.object({
   lines: z.array(z.string()),
   granted_lines: z.array(z.string()).optional(),
   declined_lines: z.array(z.string()).optional(),
+  /** For each of `lines`, the claims it opened to as shown (DESIGN §3.9); absent when none did. */
+  line_claims: z.array(z.array(z.string())).optional(),
+  /** The duration the user chose, in seconds; `null`: until removed (DESIGN §3.5.1). */
+  duration: z.number().int().nullable().optional(),
+  /** The RFC 9396 entries approved: each one's line as shown, and the entry as sent (§3.9). */
+  authorization_details: z
+    .array(
+      z.object({
+        text: z.string(),
+        entry: z.looseObject({ type: z.string() }),
+      }),
+    )
+    .optional(),
   locale: z.string().nullable(),
   mode: z.string().nullable(),
   shown_at: z.string().nullable(),

@@ -7,8 +7,12 @@ import {
   SCOPE_LIMITS,
 } from '../../consent/index.js'
 import type { Page } from '../../entities.js'
-import { templateError } from '../../i18n/details.js'
-import { schemaError } from '../../services/consent/details.js'
+import { FieldError } from '../../errors.js'
+import {
+  checkDetailSchema,
+  checkDetailTemplate,
+  checkDetailTypeName,
+} from '../../services/admin/detail-types.js'
 
 // The pieces request bodies and queries of the Management API are made of: one check each.
 
@@ -108,46 +112,44 @@ export const consentResourcesInput = z
     'Per-locale labels of each resource for grouped lines, e.g. `{ "messages": { "de": { "heading": "Nachrichten", "noun": "Ihre Nachrichten" } } }`. Locale tags: those the service ships. `noun` carries its possessive, in the form the locale\'s sentence puts it (README: resource labels).',
   )
 
-/** A detail type's name (RFC 9396 §2): printable ASCII, no spaces, as a URI or a short word. */
-const detailTypeName = z
-  .string()
-  .min(1)
-  .max(DETAIL_LIMITS.typeLength)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+/** A rule of the services as a refinement: the reason it refuses a value is the issue's message. */
+function byRule<T>(check: (value: T) => unknown) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    try {
+      check(value)
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error
+      ctx.addIssue({ code: 'custom', message: error.reason })
+    }
+  }
+}
 
 /**
  * `authorization_details` on a resource server (DESIGN §3.9): Auth0's `[{ type }]`, extended with
  * a JSON Schema each entry of the type must satisfy and per-locale ICU MessageFormat templates.
- * Both are checked when saved: a schema the validator cannot compile, or a template that does not
- * parse, would fail on a user's page, so it is a 400 here.
+ * Both are checked when saved, by the rules the console applies: a schema the validator cannot
+ * compile, or a template that does not parse, would fail on a user's page, so it is a 400 here.
  */
 export const authorizationDetailsInput = z
   .array(
     z.strictObject({
-      type: detailTypeName,
+      // The bounds are the rule's too; written here as well so the OpenAPI document shows them.
+      type: z
+        .string()
+        .min(1)
+        .max(DETAIL_LIMITS.typeLength)
+        .superRefine(byRule((type: string) => checkDetailTypeName('type', type))),
       schema: z
         .record(z.string(), z.unknown())
-        .superRefine((schema, ctx) => {
-          const error = schemaError(schema)
-          if (error) ctx.addIssue({ code: 'custom', message: `not a usable JSON Schema: ${error}` })
-        })
+        .superRefine(byRule((schema) => checkDetailSchema('schema', schema)))
         .optional(),
       consent_templates: z
-        .record(
-          localeTag,
-          z
-            .string()
-            .min(1)
-            .max(DETAIL_LIMITS.templateLength)
-            .superRefine(visibleText)
-            .superRefine((template, ctx) => {
-              const error = templateError(template)
-              if (error)
-                ctx.addIssue({
-                  code: 'custom',
-                  message: `not an ICU MessageFormat message: ${error}`,
-                })
-            }),
+        .record(localeTag, z.string().min(1).max(DETAIL_LIMITS.templateLength))
+        .superRefine(
+          byRule((templates) => {
+            for (const [locale, template] of Object.entries(templates))
+              checkDetailTemplate('consent_templates', locale, template)
+          }),
         )
         .optional(),
     }),

@@ -1,9 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi'
 import type { AppEnv } from '../../web/context.js'
 import type { AppDeps } from '../deps.js'
+import { keptValues } from './auth0-fields.js'
 import { toRefs } from './permissions.js'
 import type * as routes from './roles.routes.js'
-import { listJson, pageOf, permissionJson, roleJson } from './shapes.js'
+import { listJson, pageOf, permissionJson, roleJson, roleKept } from './shapes.js'
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>
 
@@ -20,7 +21,12 @@ export function roleHandlers({ roles }: AppDeps) {
 
   const create: Handler<'create'> = async (c) => {
     const body = c.req.valid('json')
-    const role = await roles.create(c.get('actor'), c.get('tenant').id, body)
+    const role = await roles.create(c.get('actor'), c.get('tenant').id, {
+      id: body.id,
+      name: body.name,
+      description: body.description,
+      auth0: keptValues(body, roleKept.create),
+    })
     return c.json(roleJson(role), 200)
   }
 
@@ -29,12 +35,11 @@ export function roleHandlers({ roles }: AppDeps) {
 
   const update: Handler<'update'> = async (c) => {
     const body = c.req.valid('json')
-    const role = await roles.update(
-      c.get('actor'),
-      c.get('tenant').id,
-      c.req.valid('param').id,
-      body,
-    )
+    const role = await roles.update(c.get('actor'), c.get('tenant').id, c.req.valid('param').id, {
+      name: body.name,
+      description: body.description,
+      auth0: keptValues(body, roleKept.update),
+    })
     return c.json(roleJson(role), 200)
   }
 

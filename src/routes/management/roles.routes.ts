@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { readOnlyFields } from './auth0-fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
 import { permissionsBody } from './permissions.js'
 import {
@@ -7,13 +8,24 @@ import {
   listSchema,
   paginationQuery,
   permissionSchema,
+  roleKept,
   roleSchema,
   roleUserSchema,
 } from './shapes.js'
 
 const roleFields = { name: displayName(50), description: z.string().max(140).optional() }
-const createBody = z.strictObject(roleFields)
+const createBody = z.strictObject({
+  ...roleKept.create,
+  /** Auth0's id, kept so that exported assignments still point at it (DESIGN §4.2.1). */
+  id: z
+    .string()
+    .regex(/^rol_[A-Za-z0-9]{16}$/, 'must be rol_ and 16 letters or digits, as Auth0 makes them')
+    .optional(),
+  ...roleFields,
+})
 const updateBody = z.strictObject({
+  ...readOnlyFields('Role', ['RoleUpdate']),
+  ...roleKept.update,
   name: roleFields.name.optional(),
   description: roleFields.description,
 })

@@ -3,6 +3,9 @@ import {
   DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME,
   flagValues,
   grantExpiry,
+  MAX_DURATION_CHOICES,
+  MAX_LIFETIME_SECONDS,
+  MIN_LIFETIME_SECONDS,
   TOKEN_DIALECTS,
 } from '../../consent/index.js'
 import type {
@@ -13,6 +16,7 @@ import type {
   TenantSettings,
   UserPermission,
 } from '../../entities.js'
+import { AUTH0_MODELS } from './auth0-fields/index.generated.js'
 import { keptFields } from './auth0-fields.js'
 
 export * from './inputs.js'
@@ -117,18 +121,54 @@ export function resourceServerJson(server: ResourceServer): z.output<typeof reso
   }
 }
 
+/**
+ * Extension (DESIGN §3.5.1): the durations a prompt lets the user choose from, in seconds, `null`
+ * for "until removed"; capped on the page by the consent lifetime that applies.
+ */
+export const durationChoices = z
+  .array(z.number().int().min(MIN_LIFETIME_SECONDS).max(MAX_LIFETIME_SECONDS).nullable())
+  .min(1)
+  .max(MAX_DURATION_CHOICES)
+
+/** The fields of a client Assent reads itself; Auth0's others are kept (DESIGN §4.2.1). */
+export const CLIENT_OWN_FIELDS = [
+  'client_id',
+  'name',
+  'description',
+  'logo_uri',
+  'is_first_party',
+  'callbacks',
+  'app_type',
+  // Assent is not the authorization server and never needs the secret: a copy in its database
+  // would only be one more place for it to leak from, so it is accepted and dropped.
+  'client_secret',
+] as const
+
+/** Auth0's fields beside Assent's own, kept as sent on a create and on an update. */
+export const clientKept = {
+  create: keptFields('ClientCreate', CLIENT_OWN_FIELDS),
+  update: keptFields('ClientUpdate', CLIENT_OWN_FIELDS),
+}
+
+/** Every `app_type` Auth0 has. */
+export const appTypes = AUTH0_MODELS.ClientCreate.app_type.type.values
+
 export const clientSchema = z.object({
+  /** Auth0's fields Assent keeps as they were sent. */
+  ...clientKept.update,
+  ...clientKept.create,
   client_id: z.string(),
   name: z.string(),
   description: z.string(),
   logo_uri: z.string().optional(),
   is_first_party: z.boolean(),
   callbacks: z.array(z.string()),
-  app_type: z.string().optional(),
+  app_type: z.enum(appTypes).optional(),
   /** Extension (DESIGN §3.5.2): shown only when `false`; absent means verified. */
   is_verified: z.boolean().optional(),
   /** Extension (DESIGN §3.5.1): seconds a grant to this client counts. */
   consent_lifetime: z.number().int().optional(),
+  consent_duration_choices: durationChoices.optional(),
   client_uri: z.string().optional(),
   policy_uri: z.string().optional(),
   tos_uri: z.string().optional(),
@@ -139,15 +179,19 @@ export const clientSchema = z.object({
 
 export function clientJson(client: Client): z.output<typeof clientSchema> {
   return {
+    ...client.auth0,
     client_id: client.clientId,
     name: client.name,
     description: client.description,
     ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
     is_first_party: client.isFirstParty,
     callbacks: [...client.callbacks],
-    ...(client.appType ? { app_type: client.appType } : {}),
+    ...(client.appType ? { app_type: client.appType as (typeof appTypes)[number] } : {}),
     ...(client.isVerified ? {} : { is_verified: false }),
     ...(client.consentLifetime !== null ? { consent_lifetime: client.consentLifetime } : {}),
+    ...(client.consentDurationChoices !== null
+      ? { consent_duration_choices: [...client.consentDurationChoices] }
+      : {}),
     ...(client.clientUri ? { client_uri: client.clientUri } : {}),
     ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
     ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
@@ -156,7 +200,24 @@ export function clientJson(client: Client): z.output<typeof clientSchema> {
   }
 }
 
+/** The tenant settings Assent reads itself; Auth0's others are kept (DESIGN §4.2.1). */
+export const TENANT_SETTINGS_OWN_FIELDS = [
+  'friendly_name',
+  'picture_url',
+  'default_locale',
+  'enabled_locales',
+  'flags',
+  'branding',
+  'allowed_return_urls',
+  'consent_lifetime',
+  'dynamic_client_consent_lifetime',
+] as const
+
+/** Auth0's tenant settings beside Assent's own, kept as sent. */
+export const tenantSettingsKept = keptFields('TenantSettingsUpdate', TENANT_SETTINGS_OWN_FIELDS)
+
 export const tenantSettingsSchema = z.object({
+  ...tenantSettingsKept,
   friendly_name: z.string(),
   picture_url: z.string().optional(),
   default_locale: z.string(),
@@ -169,6 +230,7 @@ export const tenantSettingsSchema = z.object({
   consent_lifetime: z.number().int().optional(),
   /** Seconds a self-registered app's grants count unless it sets its own (DESIGN §3.10). */
   dynamic_client_consent_lifetime: z.number().int(),
+  consent_duration_choices: durationChoices.optional(),
 })
 
 export function tenantSettingsJson(
@@ -177,6 +239,7 @@ export function tenantSettingsJson(
 ): z.output<typeof tenantSettingsSchema> {
   const flags = flagValues(settings.flags)
   return {
+    ...settings.auth0,
     friendly_name: settings.friendly_name,
     ...(settings.picture_url ? { picture_url: settings.picture_url } : {}),
     default_locale: settings.default_locale ?? 'en',
@@ -191,12 +254,27 @@ export function tenantSettingsJson(
       : {}),
     dynamic_client_consent_lifetime:
       settings.dynamic_client_consent_lifetime ?? DEFAULT_DYNAMIC_CLIENT_CONSENT_LIFETIME,
+    ...(settings.consent_duration_choices
+      ? { consent_duration_choices: [...settings.consent_duration_choices] }
+      : {}),
   }
 }
 
-export const roleSchema = z.object({ id: z.string(), name: z.string(), description: z.string() })
+/** Auth0's role fields beside Assent's own (`id`, `name`, `description`), kept as sent. */
+export const roleKept = {
+  create: keptFields('RoleCreate', ['id', 'name', 'description']),
+  update: keptFields('RoleUpdate', ['id', 'name', 'description']),
+}
+
+export const roleSchema = z.object({
+  ...roleKept.create,
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+})
 
 export const roleJson = (role: Role): z.output<typeof roleSchema> => ({
+  ...role.auth0,
   id: role.id,
   name: role.name,
   description: role.description,

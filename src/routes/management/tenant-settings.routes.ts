@@ -1,7 +1,15 @@
 import { z } from 'zod'
 import { TENANT_FLAGS } from '../../consent/index.js'
+import { readOnlyFields } from './auth0-fields.js'
+import { fieldsQuery, withFields } from './fields.js'
 import { jsonContent, jsonRequest, managementRoute } from './openapi.js'
-import { displayName, httpsUrl, tenantSettingsSchema } from './shapes.js'
+import {
+  displayName,
+  durationChoices,
+  httpsUrl,
+  tenantSettingsKept,
+  tenantSettingsSchema,
+} from './shapes.js'
 
 const tag = 'Tenant settings'
 const settings = jsonContent(tenantSettingsSchema, 'The settings')
@@ -15,6 +23,8 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
     error: `must be one of ${locales.join(', ')}`,
   })
   const patchBody = z.strictObject({
+    ...readOnlyFields('TenantSettings', ['TenantSettingsUpdate']),
+    ...tenantSettingsKept,
     friendly_name: displayName(255).optional(),
     picture_url: z.union([httpsUrl, z.literal('')]).optional(),
     default_locale: locale.optional(),
@@ -51,6 +61,8 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
       .max(10 * 366 * 86_400)
       .nullable()
       .optional(),
+    /** The durations prompts let users choose from (DESIGN §3.5.1); `null`: no choice. */
+    consent_duration_choices: durationChoices.nullable().optional(),
   })
 
   return {
@@ -60,7 +72,8 @@ export function tenantSettingsRoutes(locales: readonly string[]) {
       summary: 'Get the tenant settings',
       tag,
       scopes: ['read:tenant_settings'],
-      responses: { 200: settings },
+      request: { query: z.strictObject(fieldsQuery) },
+      responses: { 200: jsonContent(withFields(tenantSettingsSchema), 'The settings') },
       errors: [],
     }),
     update: managementRoute({

@@ -1,3 +1,4 @@
+import { parseScope, type ResourceLabel } from '../../consent/index.js'
 import type {
   Actor,
   ApiScope,
@@ -9,6 +10,7 @@ import { AppError, FieldError } from '../../errors.js'
 import { sortableId } from '../../ids.js'
 import type { Page, Paged, Store } from '../../store/port.js'
 import type { Audit } from './audit.js'
+import { detailTypeEdits } from './detail-types.js'
 import {
   checkDescription,
   checkDisplayName,
@@ -108,6 +110,7 @@ export function createResourceServers(store: Store, audit: Audit) {
   return {
     get,
     update,
+    ...detailTypeEdits({ get, update }),
 
     /** The API, by id or identifier, or `undefined` when the tenant has none. */
     find: (tenantId: string, idOrIdentifier: string): Promise<ResourceServer | undefined> =>
@@ -215,6 +218,39 @@ export function createResourceServers(store: Store, audit: Audit) {
         scopes.splice(scopeIndex(scopes, value), 1)
         return scopes
       })
+    },
+
+    /**
+     * Replaces one resource's labels (DESIGN §4.2), locale → heading and noun: a locale with both
+     * blank has none; one with only one of them is refused, as the Management API refuses it.
+     */
+    async labelResource(
+      actor: Actor,
+      tenantId: string,
+      id: string,
+      resource: string,
+      labels: Readonly<Record<string, { readonly heading: string; readonly noun: string }>>,
+    ) {
+      const current = await get(tenantId, id)
+      // A label only ever shows on a line of a scope that names its resource.
+      const named = current.scopes.some((scope) => {
+        const parsed = parseScope(scope.value)
+        return parsed.kind === 'action' && parsed.resource === resource
+      })
+      if (!named)
+        throw new FieldError('resource', 'is not a resource any permission of this API names')
+      const checked: Record<string, ResourceLabel> = {}
+      for (const [locale, label] of Object.entries(labels)) {
+        if (label.heading.trim() === '' && label.noun.trim() === '') continue
+        checked[locale] = {
+          heading: checkDisplayName(`heading_${locale}`, label.heading, 100),
+          noun: checkDisplayName(`noun_${locale}`, label.noun, 100),
+        }
+      }
+      const { [resource]: _, ...others } = current.consentResources ?? {}
+      const consentResources =
+        Object.keys(checked).length > 0 ? { ...others, [resource]: checked } : others
+      return update(actor, tenantId, current.id, { consentResources })
     },
 
     /** Moves a permission one place up or down: the order the prompt lists them in. */

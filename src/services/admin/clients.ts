@@ -1,10 +1,16 @@
 import { displayableLogo } from '../../consent/index.js'
-import type { Actor, Client, ClientChanges } from '../../entities.js'
+import type { Actor, Client, ClientChanges, ClientFilter, DurationChoice } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
 import type { Page, Store } from '../../store/port.js'
 import type { Audit } from './audit.js'
-import { checkDisplayName, checkText, checkUrl } from './validation.js'
+import {
+  checkDisplayName,
+  checkDurationChoices,
+  checkLifetime,
+  checkText,
+  checkUrl,
+} from './validation.js'
 
 export interface ClientInput {
   readonly name?: string | undefined
@@ -18,10 +24,14 @@ export interface ClientInput {
   readonly isVerified?: boolean | undefined
   /** Seconds a grant counts (DESIGN §3.5.1); `null` follows the tenant. */
   readonly consentLifetime?: number | null | undefined
+  /** The durations its prompt offers (DESIGN §3.5.1); `null` follows the tenant. */
+  readonly consentDurationChoices?: readonly DurationChoice[] | null | undefined
   /** The app's home page, privacy policy and terms; `''` or `null` removes one. */
   readonly clientUri?: string | null | undefined
   readonly policyUri?: string | null | undefined
   readonly tosUri?: string | null | undefined
+  /** Auth0's fields kept as sent (DESIGN §4.2.1); on an update they replace the same-named ones. */
+  readonly auth0?: Readonly<Record<string, unknown>> | undefined
 }
 
 /** Set once, when the client is created: whether it registered itself (DESIGN §3.10). */
@@ -76,7 +86,17 @@ function checkChanges(input: ClientInput): ClientChanges {
       : {}),
     ...(input.appType !== undefined ? { appType: input.appType } : {}),
     ...(input.isVerified !== undefined ? { isVerified: input.isVerified } : {}),
-    ...(input.consentLifetime !== undefined ? { consentLifetime: input.consentLifetime } : {}),
+    ...(input.consentLifetime !== undefined
+      ? { consentLifetime: checkLifetime('consent_lifetime', input.consentLifetime) }
+      : {}),
+    ...(input.consentDurationChoices !== undefined
+      ? {
+          consentDurationChoices: checkDurationChoices(
+            'consent_duration_choices',
+            input.consentDurationChoices,
+          ),
+        }
+      : {}),
     ...(input.clientUri !== undefined
       ? { clientUri: checkLink('client_uri', input.clientUri) }
       : {}),
@@ -102,7 +122,8 @@ export function createClients(store: Store, audit: Audit) {
     /** The client, or `undefined` when the tenant has none by that id. */
     find: (tenantId: string, clientId: string): Promise<Client | undefined> =>
       store.clients.get(tenantId, clientId),
-    list: (tenantId: string, page: Page) => store.clients.list(tenantId, page),
+    list: (tenantId: string, page: Page, filter?: ClientFilter) =>
+      store.clients.list(tenantId, page, filter),
 
     /** Throws `ConflictError` when the client id is taken in this tenant. */
     async create(actor: Actor, tenantId: string, input: NewClientInput) {
@@ -123,10 +144,12 @@ export function createClients(store: Store, audit: Audit) {
         // Nobody vetted an app that registered itself: unverified until an admin says so.
         isVerified: changes.isVerified ?? !isDynamic,
         consentLifetime: changes.consentLifetime ?? null,
+        consentDurationChoices: changes.consentDurationChoices ?? null,
         clientUri: changes.clientUri ?? null,
         policyUri: changes.policyUri ?? null,
         tosUri: changes.tosUri ?? null,
         isDynamic,
+        auth0: input.auth0 ?? {},
       })
       await audit.record(actor, tenantId, 'client.create', clientId, { after: auditView(created) })
       return created
@@ -141,7 +164,10 @@ export function createClients(store: Store, audit: Audit) {
       const changes = checkChanges(input)
       const before = await get(tenantId, clientId)
       if (before.isDynamic && changes.isFirstParty) throw firstPartyDynamic()
-      const updated = await store.clients.update(tenantId, clientId, changes)
+      const updated = await store.clients.update(tenantId, clientId, {
+        ...changes,
+        ...(input.auth0 ? { auth0: { ...before.auth0, ...input.auth0 } } : {}),
+      })
       if (!updated) throw notFound()
       await audit.record(actor, tenantId, 'client.update', clientId, {
         before: auditView(before),

@@ -16,6 +16,13 @@ function checkRoleDescription(description: string): string {
   return description
 }
 
+/** Auth0's role ids: `rol_` and 16 letters and digits, as `newRoleId` makes them too. */
+function checkRoleId(id: string): string {
+  if (!/^rol_[A-Za-z0-9]{16}$/.test(id))
+    throw new FieldError('id', 'must be rol_ and 16 letters or digits, as Auth0 makes them')
+  return id
+}
+
 function checkUserId(userId: string): string {
   const trimmed = userId.trim()
   if (trimmed.length < 1 || trimmed.length > 300)
@@ -43,13 +50,20 @@ export function createRoles(store: Store, audit: Audit) {
     list: (tenantId: string, page: Page, nameFilter?: string) =>
       store.roles.list(tenantId, page, nameFilter),
 
+    /** `id` keeps an Auth0 role's id (DESIGN §4.2.1); a taken one is a `ConflictError`. */
     async create(
       actor: Actor,
       tenantId: string,
-      input: { name: string; description?: string | undefined },
+      input: {
+        id?: string | undefined
+        name: string
+        description?: string | undefined
+        auth0?: Readonly<Record<string, unknown>> | undefined
+      },
     ) {
       const role = await store.roles.create(tenantId, {
-        id: newRoleId(),
+        id: input.id === undefined ? newRoleId() : checkRoleId(input.id),
+        auth0: input.auth0 ?? {},
         name: checkDisplayName('name', input.name, 50),
         description: checkRoleDescription(input.description ?? ''),
       })
@@ -61,10 +75,15 @@ export function createRoles(store: Store, audit: Audit) {
       actor: Actor,
       tenantId: string,
       id: string,
-      changes: { name?: string | undefined; description?: string | undefined },
+      changes: {
+        name?: string | undefined
+        description?: string | undefined
+        auth0?: Readonly<Record<string, unknown>> | undefined
+      },
     ): Promise<Role> {
       const before = await get(tenantId, id)
       const role = await store.roles.update(tenantId, id, {
+        ...(changes.auth0 ? { auth0: { ...before.auth0, ...changes.auth0 } } : {}),
         ...(changes.name !== undefined ? { name: checkDisplayName('name', changes.name, 50) } : {}),
         ...(changes.description !== undefined
           ? { description: checkRoleDescription(changes.description) }

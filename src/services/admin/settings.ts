@@ -3,7 +3,7 @@ import { AppError, FieldError } from '../../errors.js'
 import type { Store } from '../../store/port.js'
 import type { Audit } from './audit.js'
 import { AA_NORMAL_TEXT, contrastRatio } from './contrast.js'
-import { checkDisplayName, checkUrl } from './validation.js'
+import { checkDisplayName, checkDurationChoices, checkLifetime, checkUrl } from './validation.js'
 
 /** A change to the tenant settings: what is given replaces, `flags` and `branding` merge. */
 export interface SettingsPatch {
@@ -21,6 +21,10 @@ export interface SettingsPatch {
   readonly consent_lifetime?: number | null | undefined
   /** Seconds for self-registered apps (DESIGN §3.10); `null` restores the 30-day default. */
   readonly dynamic_client_consent_lifetime?: number | null | undefined
+  /** The durations prompts offer (DESIGN §3.5.1); `null` clears them: no choice. */
+  readonly consent_duration_choices?: readonly (number | null)[] | null | undefined
+  /** Auth0's fields kept as sent (DESIGN §4.2.1); they replace the same-named ones. */
+  readonly auth0?: Readonly<Record<string, unknown>> | undefined
 }
 
 /** Refuses a primary colour that white text cannot be read on (WCAG AA, DESIGN §3.2.1). */
@@ -91,13 +95,28 @@ export function createSettings(store: Store, locales: readonly string[], audit: 
           : {}),
         flags: { ...current.flags, ...patch.flags },
         ...(branding ? { branding } : {}),
+        ...(patch.auth0 && Object.keys(patch.auth0).length > 0
+          ? { auth0: { ...current.auth0, ...patch.auth0 } }
+          : {}),
       }
       if (patch.consent_lifetime === null) delete next.consent_lifetime
-      else if (patch.consent_lifetime !== undefined) next.consent_lifetime = patch.consent_lifetime
+      else if (patch.consent_lifetime !== undefined)
+        next.consent_lifetime = checkLifetime('consent_lifetime', patch.consent_lifetime) as number
       if (patch.dynamic_client_consent_lifetime === null)
         delete next.dynamic_client_consent_lifetime
       else if (patch.dynamic_client_consent_lifetime !== undefined)
-        next.dynamic_client_consent_lifetime = patch.dynamic_client_consent_lifetime
+        next.dynamic_client_consent_lifetime = checkLifetime(
+          'dynamic_client_consent_lifetime',
+          patch.dynamic_client_consent_lifetime,
+        ) as number
+      if (patch.consent_duration_choices !== undefined) {
+        const choices = checkDurationChoices(
+          'consent_duration_choices',
+          patch.consent_duration_choices,
+        )
+        if (choices === null) delete next.consent_duration_choices
+        else next.consent_duration_choices = [...choices]
+      }
       if (next.default_locale && !(next.enabled_locales ?? locales).includes(next.default_locale))
         throw new FieldError(
           'default_locale',

@@ -14,6 +14,10 @@ export function createUsers(store: Store, audit: Audit) {
     /** The user as last seen in a consent request, if ever. */
     seen: (tenantId: string, userId: string) => store.users.get(tenantId, userId),
 
+    /** Users seen in consent requests, most recent first, found by part of id, name or email. */
+    list: (tenantId: string, page: Page, search?: string) =>
+      store.users.list(tenantId, page, search),
+
     async permissions(tenantId: string, userId: string, page: Page) {
       const { items, total } = await store.permissions.ofUser(tenantId, userId, page)
       return { items: await withApis(store, tenantId, items), total }

@@ -1,4 +1,6 @@
 import {
+  type DurationChoice,
+  durationChoicesError,
   hiddenCharacter,
   isTokenDialect,
   isValidScopeValue,
@@ -24,6 +26,20 @@ export function checkDisplayName(field: string, value: string, max: number): str
       `must not contain ${hidden}: bidi controls and other invisible format characters are refused`,
     )
   return trimmed
+}
+
+/**
+ * The durations a prompt may offer (DESIGN §3.5.1), checked by one rule for the Management API and
+ * the console alike; `null` clears the list.
+ */
+export function checkDurationChoices(
+  field: string,
+  choices: readonly DurationChoice[] | null,
+): readonly DurationChoice[] | null {
+  if (choices === null) return null
+  const error = durationChoicesError(choices)
+  if (error) throw new FieldError(field, error)
+  return [...choices]
 }
 
 /** A scope value an API may define (DESIGN §1.5). */
@@ -96,4 +112,18 @@ export function checkText(field: string, value: string, max: number): string {
   if (value.length > max) throw new FieldError(field, `must be at most ${max} characters`)
   if (/\p{Cc}/u.test(value)) throw new FieldError(field, 'must not contain control characters')
   return value
+}
+
+/** How long a grant may count (DESIGN §3.5.1): a minute to ten years; `null` follows the default. */
+export const CONSENT_LIFETIME = { min: 60, max: 10 * 366 * 86_400 } as const
+
+export function checkLifetime(field: string, seconds: number | null): number | null {
+  if (seconds === null) return null
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < CONSENT_LIFETIME.min ||
+    seconds > CONSENT_LIFETIME.max
+  )
+    throw new FieldError(field, 'must be between a minute and ten years')
+  return seconds
 }

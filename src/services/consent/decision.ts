@@ -1,4 +1,9 @@
-import { isStandardScope, scopeVersion, stillDefined } from '../../consent/index.js'
+import {
+  type AuthorizationDetail,
+  isStandardScope,
+  scopeVersion,
+  stillDefined,
+} from '../../consent/index.js'
 import type { ConsentRequest, ResourceServer, Tenant } from '../../entities.js'
 import type { Store } from '../../store/port.js'
 
@@ -19,6 +24,21 @@ export interface Decision {
   readonly declined_scopes?: string[]
   /** With an `_authz` token dialect: every permission the user holds on the API. */
   readonly permissions?: string[]
+  /** The duration the user chose, in seconds, `null` for "until removed" (DESIGN §3.5.1). */
+  readonly duration?: number | null
+  /**
+   * The RFC 9396 entries the user approved, exactly as requested (DESIGN §3.9); `[]` when none
+   * was (a decline, or every box unticked). Absent when the request carried none.
+   */
+  readonly authorization_details?: AuthorizationDetail[]
+}
+
+/** The entries of a request an answer approved, in request order and as the AS sent them. */
+export function approvedEntries(request: ConsentRequest): AuthorizationDetail[] {
+  const entries = request.authorizationDetails ?? []
+  if (request.status !== 'accepted') return []
+  const approved = new Set(request.approvedDetails ?? [])
+  return entries.filter((_entry, index) => approved.has(index))
 }
 
 /**
@@ -57,6 +77,8 @@ export async function readDecision(
     ...(request.error ? { error: request.error } : {}),
     ...(request.receiptId ? { receipt_id: request.receiptId } : {}),
     ...(request.granular ? { declined_scopes: [...(request.declinedScopes ?? [])] } : {}),
+    ...(request.chosenDuration ? { duration: request.chosenDuration.seconds } : {}),
+    ...(request.authorizationDetails ? { authorization_details: approvedEntries(request) } : {}),
     ...(api && withPermissions && permissions
       ? {
           permissions: api.scopes

@@ -6,6 +6,7 @@ import {
   DETAIL_LIMITS,
   type DetailType,
   declaredType,
+  nestingDepth,
 } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
 
@@ -53,17 +54,25 @@ const dotted = (pointer: string) =>
 
 /**
  * The entries of a consent request (RFC 9396 §2, DESIGN §3.9), checked against the audience's
- * declared types: at most ten entries and 16 KiB, each of a declared type and accepted by that
- * type's schema; else 400 `invalid_authorization_details` naming the entry and the field.
+ * declared types: at most ten entries and 16 KiB, each nested at most ten deep, of a declared type
+ * and accepted by that type's schema; else 400 `invalid_authorization_details` naming the entry
+ * and the field.
  */
 export function checkAuthorizationDetails(
   entries: readonly AuthorizationDetail[],
   types: readonly DetailType[] | undefined,
 ): void {
   if (entries.length > DETAIL_LIMITS.entries)
-    throw invalid(`at most ${DETAIL_LIMITS.entries} entries`)
+    throw invalid(`a request carries at most ${DETAIL_LIMITS.entries} entries`)
+  // Depth first: measured without recursion, it bounds what serializing and rendering recurse.
+  entries.forEach((entry, index) => {
+    if (nestingDepth(entry, DETAIL_LIMITS.depth) > DETAIL_LIMITS.depth)
+      throw invalid(
+        `authorization_details[${index}] nests deeper than ${DETAIL_LIMITS.depth} levels`,
+      )
+  })
   if (Buffer.byteLength(JSON.stringify(entries)) > DETAIL_LIMITS.bytes)
-    throw invalid(`at most ${DETAIL_LIMITS.bytes} bytes`)
+    throw invalid(`a request carries at most ${DETAIL_LIMITS.bytes / 1024} KiB of entries`)
   entries.forEach((entry, index) => {
     const type = declaredType(types, entry)
     if (!type)
@@ -79,4 +88,57 @@ export function checkAuthorizationDetails(
       `authorization_details[${index}]${dotted(error?.instancePath ?? '')}${missing}: ${error?.message ?? 'refused by the schema'}`,
     )
   })
+}
+
+/** Entries an admin typed into the preview, and why they would be refused, if they would be. */
+export interface SampleDetails {
+  readonly text: string
+  readonly entries: readonly AuthorizationDetail[]
+  readonly error: string | null
+}
+
+const isEntry = (value: unknown): value is AuthorizationDetail =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  typeof (value as { type?: unknown }).type === 'string'
+
+/**
+ * A request's `authorization_details` as the console preview takes them (DESIGN §5, §3.9): JSON
+ * text, shown when it is an array of entries, with the refusal a consent request carrying it would
+ * get; nothing is shown for text that is not entries.
+ */
+export function sampleDetails(
+  text: string | undefined,
+  types: readonly DetailType[] | undefined,
+): SampleDetails | undefined {
+  const trimmed = text?.trim() ?? ''
+  if (trimmed === '') return undefined
+  let parsed: unknown
+  try {
+    parsed = trimmed.length <= DETAIL_LIMITS.bytes * 2 ? JSON.parse(trimmed) : undefined
+  } catch {
+    parsed = undefined
+  }
+  if (!Array.isArray(parsed) || !parsed.every(isEntry))
+    return {
+      text: trimmed,
+      entries: [],
+      error: 'Not a JSON array of entries, each an object with a "type".',
+    }
+  try {
+    checkAuthorizationDetails(parsed, types)
+    return { text: trimmed, entries: parsed, error: null }
+  } catch (error) {
+    const message = error instanceof AppError ? error.message : String(error)
+    // Entries nested too deep are not rendered: the request would be refused before any page.
+    const shown = parsed.every(
+      (entry) => nestingDepth(entry, DETAIL_LIMITS.depth) <= DETAIL_LIMITS.depth,
+    )
+    return {
+      text: trimmed,
+      entries: shown ? parsed.slice(0, DETAIL_LIMITS.entries) : [],
+      error: message,
+    }
+  }
 }

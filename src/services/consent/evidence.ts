@@ -1,4 +1,5 @@
 import type {
+  ApprovedDetail,
   Client,
   ConsentRequest,
   Grant,
@@ -43,6 +44,7 @@ export async function answerEvidence(
   const shown = request.shown
   const lines = shown?.lines ?? []
   const declinedSet = new Set(declined)
+  const lineClaims = lines.map((line) => [...(line.claims ?? [])])
   const isDeclined = (line: (typeof lines)[number]) =>
     action === 'deny' ||
     (line.scopes.length > 0 && line.scopes.every((scope) => declinedSet.has(scope)))
@@ -61,6 +63,12 @@ export async function answerEvidence(
       lines: lines.map((line) => line.text),
       granted_lines: lines.filter((line) => !isDeclined(line)).map((line) => line.text),
       declined_lines: lines.filter(isDeclined).map((line) => line.text),
+      ...(lineClaims.some((claims) => claims.length > 0) ? { line_claims: lineClaims } : {}),
+      // The duration the user picked among those the page offered (DESIGN §3.5.1).
+      ...(action === 'accept' && request.chosenDuration
+        ? { duration: request.chosenDuration.seconds }
+        : {}),
+      ...(request.authorizationDetails ? { authorization_details: approvedAsShown(request) } : {}),
       locale: shown?.locale ?? null,
       mode: shown?.mode ?? null,
       shown_at: shown?.at.toISOString() ?? null,
@@ -94,6 +102,19 @@ export async function answerEvidence(
     ),
   ]
   return { receipt, events: [event], stats }
+}
+
+/**
+ * The entries an answer approved, each with its line as the page the user answered showed it
+ * (DESIGN §3.6, §3.9): never worded again from today's templates.
+ */
+function approvedAsShown(request: ConsentRequest): ApprovedDetail[] {
+  const approved = new Set(request.status === 'accepted' ? (request.approvedDetails ?? []) : [])
+  const entries = request.authorizationDetails ?? []
+  return (request.shown?.details ?? []).flatMap((detail) => {
+    const entry = entries[detail.index]
+    return entry && approved.has(detail.index) ? [{ text: detail.text, entry }] : []
+  })
 }
 
 /** An admin took grants away: the AS hears `grant.deleted` for each (DESIGN §3.8). */

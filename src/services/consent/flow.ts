@@ -1,5 +1,23 @@
-import { changedSince, DECLINED_ERROR, pickScopes, stillDefined } from '../../consent/index.js'
-import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
+import {
+  changedSince,
+  chosenDuration,
+  consentLifetime,
+  DECLINED_ERROR,
+  detailsChangedSince,
+  offeredDurations,
+  pickDetails,
+  pickScopes,
+  sameDurations,
+  stillDefined,
+} from '../../consent/index.js'
+import type {
+  ChosenDuration,
+  Client,
+  ConsentRequest,
+  ResourceServer,
+  ShownPage,
+  Tenant,
+} from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import { copyWith } from '../../objects.js'
@@ -33,6 +51,30 @@ export type {
   PromptData,
   RequestView,
 } from './types.js'
+
+/** The durations a client's prompt offers (DESIGN §3.5.1), capped by its lifetime. */
+const durationsOf = (tenant: Tenant, client: Client) =>
+  offeredDurations(
+    client.consentDurationChoices,
+    tenant.settings.consent_duration_choices,
+    consentLifetime(client, tenant.settings),
+  )
+
+/**
+ * The duration an accept chose, judged against the page it was made on: one the page offered, or
+ * none when it offered none; anything else (a value never shown, one longer than the lifetime)
+ * is a forged form, refused.
+ */
+function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDuration | undefined {
+  const offered = shown.durations ?? []
+  if (offered.length === 0 && value === undefined) return undefined
+  const seconds = chosenDuration(value, offered)
+  if (seconds === undefined)
+    throw new AppError(400, 'invalid_body', 'The form must carry one of the durations it offered')
+  return { seconds }
+}
+
+const NO_ENTRIES: ReadonlySet<number> = new Set()
 
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
@@ -79,9 +121,18 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     changed: ReadonlySet<string>,
     notice: PageNotice | null,
     binding: string | null,
+    changedDetails: ReadonlySet<number> = NO_ENTRIES,
   ): Promise<PromptData> {
     const scopes = stillDefined(request.promptScopes, api)
-    const rendition = renditionOf(tenant, api, request, scopes, locale, changed)
+    const rendition = renditionOf(
+      tenant,
+      api,
+      request,
+      scopes,
+      locale,
+      changed,
+      durationsOf(tenant, client),
+    )
     let shown = request
     if (binding !== null) {
       // Bound to this browser already (checked by the caller), or bound to it now.
@@ -104,7 +155,17 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       for (const scope of stillDefined(shown.effectiveScopes, api))
         if (scope !== 'openid' && !asked.has(scope)) alreadyGranted += 1
     }
-    return { request: shown, client, api, scopes, alreadyGranted, rendition, changed, notice }
+    return {
+      request: shown,
+      client,
+      api,
+      scopes,
+      alreadyGranted,
+      rendition,
+      changed,
+      changedDetails,
+      notice,
+    }
   }
 
   async function find(tenant: Tenant, rawId: string | undefined) {
@@ -112,6 +173,18 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
     if (!request) throw notFound()
     return request
+  }
+
+  /** The entries an accept approves (DESIGN §3.9); a box the page did not show is a 400. */
+  function approvedDetails(shown: ShownPage, checked: readonly string[]): number[] {
+    const approved = pickDetails(shown.details ?? [], checked)
+    if (approved === null)
+      throw new AppError(
+        400,
+        'invalid_body',
+        'authorization_details names an entry the page did not offer to choose',
+      )
+    return approved
   }
 
   /**
@@ -196,7 +269,11 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       const api = await apiOf(tenant, request)
       const reasked = new Set(request.changedScopes)
       const latest = request.shown
-      const again = (notice: PageNotice, changed: ReadonlySet<string>) => {
+      const again = (
+        notice: PageNotice,
+        changed: ReadonlySet<string>,
+        changedDetails: ReadonlySet<number> = NO_ENTRIES,
+      ) => {
         deps.metrics.answers.inc({ outcome: 'stale' })
         return render(
           tenant,
@@ -207,6 +284,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
           changed,
           notice,
           null,
+          changedDetails,
         ).then((prompt): AnswerResult => ({ kind: 'stale', prompt }))
       }
       // Judged against the page it was made on (DESIGN §3.2.2): the latest one rendered …
@@ -219,9 +297,22 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         stillDefined(request.promptScopes, api),
         latest.locale,
         reasked,
+        durationsOf(tenant, client),
       )
       const moved = changedSince(latest, now)
-      if (moved.size > 0) return again('changed', new Set([...reasked, ...moved]))
+      const movedDetails = detailsChangedSince(latest, now)
+      if (moved.size > 0 || movedDetails.size > 0)
+        return again('changed', new Set([...reasked, ...moved]), movedDetails)
+      // A decline approves nothing, whatever boxes came with it.
+      const approved =
+        input.action === 'accept' ? approvedDetails(latest, input.checkedDetails) : []
+      // The durations offered changed since (DESIGN §3.5.1): the lines mean what they said, but
+      // an accept chose among others; the page as it now reads is shown again. A decline stands.
+      if (input.action === 'accept' && !sameDurations(latest.durations, now.durations))
+        return again('updated', reasked)
+      // Checked before anything is recorded: a forged duration leaves the request pending.
+      const duration =
+        input.action === 'accept' ? durationAnswered(latest, input.duration) : undefined
       const verifier = randomToken(32)
       const verifierHash = digest(verifier)
       const answer =
@@ -232,6 +323,8 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
               verifierHash,
               shown: latest,
               ...accepted(request, api, latest, input.checked),
+              ...(duration ? { duration } : {}),
+              ...(latest.details ? { approvedDetails: approved } : {}),
             }
           : { action: input.action, at, verifierHash, shown: latest, error: DECLINED_ERROR }
       const answered = await store.consentRequests.answer(tenant.id, request.id, answer)

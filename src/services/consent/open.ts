@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  type AuthorizationDetail,
   consentLifetime,
   countingGrant,
   decide,
@@ -13,6 +14,7 @@ import type { ConsentRequest, DeviceSignIn, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import type { Store } from '../../store/port.js'
+import { checkAuthorizationDetails } from './details.js'
 /** Consent request ids are 128-bit base64url strings (DESIGN §3.1). */
 export const consentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
 
@@ -37,6 +39,8 @@ export interface CreateConsentRequestInput {
   readonly granular?: boolean | undefined
   /** Space-separated, a subset of `scope` the user cannot untick. */
   readonly requiredScopes?: string | undefined
+  /** RFC 9396 entries, each of a type the audience declares (DESIGN §3.9). */
+  readonly authorizationDetails?: readonly AuthorizationDetail[] | undefined
 }
 
 export interface ConsentRequestDeps {
@@ -119,6 +123,9 @@ export async function createConsentRequest(
   }
   // Requests are matched on the API's identifier, whichever of id or identifier the AS sent.
   const audience = api?.identifier ?? ''
+  // Without an audience no type is declared, so any entry is refused.
+  const details = input.authorizationDetails ?? []
+  if (details.length > 0) checkAuthorizationDetails(details, api?.authorizationDetails)
 
   const [permissions, grant] = await Promise.all([
     api?.enforcePolicies
@@ -153,6 +160,7 @@ export async function createConsentRequest(
     client,
     redirectUri,
     device: input.device !== undefined,
+    details: details.length > 0,
   })
 
   const createdAt = deps.now()
@@ -183,6 +191,7 @@ export async function createConsentRequest(
       granular: input.granular ?? flagOn(tenant.settings.flags, 'enable_granular_consent'),
       requiredScopes: requiredScopes(required, scopes.effective),
       changedScopes: remembered.changed.filter((scope) => scopes.toPrompt.includes(scope)),
+      authorizationDetails: details.length > 0 ? details : null,
     },
     { name: input.userName ?? null, email: input.userEmail ?? null },
   )

@@ -1,11 +1,16 @@
 import { LRUCache } from 'lru-cache'
 import { limits } from '../../config/env.js'
 import {
+  type AuthorizationDetail,
   canonicalRendition,
+  type DetailType,
+  type DurationChoice,
+  durationValue,
   type PromptLine,
   promptLines,
   promptModeFor,
   renditionContent,
+  type ShownDetail,
   standaloneScopes,
 } from '../../consent/index.js'
 import type { ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
@@ -15,6 +20,13 @@ import { digest } from './binding.js'
 
 /** One render of the prompt: what it shows, and the id its form carries (DESIGN §3.2.2). */
 export type Rendition = Omit<ShownPage, 'at'>
+
+/** A request's RFC 9396 entries as the user reads them in `locale` (DESIGN §3.9). */
+export type DetailTexts = (
+  entries: readonly AuthorizationDetail[],
+  types: readonly DetailType[] | undefined,
+  locale: string,
+) => Omit<ShownDetail, 'kind'>[]
 
 /** Each part after its length: unambiguous whatever characters a part holds. */
 function lengthPrefixed(parts: readonly string[]): string {
@@ -30,6 +42,8 @@ function lengthPrefixed(parts: readonly string[]): string {
 export function createRenditions(deps: {
   readonly store: Pick<Store, 'configEpoch'>
   readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
+  readonly claimText: (lines: readonly PromptLine[], locale: string) => string[][]
+  readonly detailTexts: DetailTexts
 }) {
   const { store } = deps
   const renditions = new LRUCache<string, Rendition>({ max: limits.shownLines })
@@ -42,6 +56,7 @@ export function createRenditions(deps: {
     scopes: readonly string[],
     locale: string,
     changed: ReadonlySet<string>,
+    durations: readonly DurationChoice[],
   ): Rendition {
     const mode = promptModeFor(tenant.settings.flags)
     const key = lengthPrefixed([
@@ -55,8 +70,11 @@ export function createRenditions(deps: {
       request.requiredScopes.join(' '),
       [...changed].join(' '),
       request.device ? `${request.device.userCode} ${request.device.name ?? ''}` : '',
+      durations.map(durationValue).join(' '),
     ])
-    let rendition = renditions.get(key)
+    // Entries are the request's own: so is its render, worked out each time and never kept, so
+    // such requests cannot push the shared renders out of the cache.
+    let rendition = request.authorizationDetails ? undefined : renditions.get(key)
     if (!rendition) {
       const required = new Set(request.requiredScopes)
       const alone = standaloneScopes(request.granular, scopes, required)
@@ -68,13 +86,18 @@ export function createRenditions(deps: {
         api,
         lines,
         texts: deps.lineText(lines, locale),
+        claims: deps.claimText(lines, locale),
         granular: request.granular,
         required,
         changed,
         device: request.device,
+        durations,
+        details: request.authorizationDetails
+          ? deps.detailTexts(request.authorizationDetails, api?.authorizationDetails, locale)
+          : [],
       })
       rendition = copyWith(content, { rendition: digest(canonicalRendition(content)).slice(0, 22) })
-      renditions.set(key, rendition)
+      if (!request.authorizationDetails) renditions.set(key, rendition)
     }
     return rendition
   }

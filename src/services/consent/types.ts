@@ -4,7 +4,7 @@ import type { Metrics } from '../../metrics.js'
 import type { Decision, UndecidedStatus } from './decision.js'
 import type { ConsentRequestDeps, CreateConsentRequestInput } from './open.js'
 import type { ReceiptService } from './receipts.js'
-import type { Rendition } from './renditions.js'
+import type { DetailTexts, Rendition } from './renditions.js'
 
 // What the consent flow offers and takes (DESIGN §3): its service, and the data each step returns.
 
@@ -35,6 +35,8 @@ export interface PromptData {
   readonly rendition: Rendition
   /** Scopes whose lines carry the "changed" mark. */
   readonly changed: ReadonlySet<string>
+  /** Indexes of the RFC 9396 entries that read otherwise since the page answered (§3.9). */
+  readonly changedDetails: ReadonlySet<number>
   /** Why an answer was refused and the page shown again; `null` on an ordinary view. */
   readonly notice: PageNotice | null
 }
@@ -44,8 +46,12 @@ export interface AnswerInput {
   readonly action: AnswerAction
   /** The `scopes` values of a granular form (DESIGN §3.5). */
   readonly checked: readonly string[]
+  /** The `authorization_details` values of a granular form: indexes of entries (DESIGN §3.9). */
+  readonly checkedDetails: readonly string[]
   /** The `rendition` field: the id of the page the answer was made on. */
   readonly rendition: string | undefined
+  /** The `duration` radio's value (DESIGN §3.5.1): seconds, or `until_removed`. */
+  readonly duration?: string | undefined
 }
 
 /**
@@ -116,5 +122,9 @@ export interface ConsentFlowDeps extends ConsentRequestDeps {
   readonly receipts: ReceiptService
   /** The lines as the user reads them in `locale`, for the receipt (DESIGN §3.6). */
   readonly lineText: (lines: readonly PromptLine[], locale: string) => string[]
+  /** Each line's claims as the user reads them in `locale` (DESIGN §3.9), for the shown page. */
+  readonly claimText: (lines: readonly PromptLine[], locale: string) => string[][]
+  /** The request's RFC 9396 entries as the user reads them, for the page's record (§3.9). */
+  readonly detailTexts: DetailTexts
   readonly metrics: Pick<Metrics, 'answers' | 'promptsShown' | 'requestsCreated'>
 }

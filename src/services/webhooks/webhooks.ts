@@ -105,6 +105,7 @@ export function createWebhookAdmin(
       tenantId: string,
       input: { url: string; events: readonly WebhookEventType[] },
     ): Promise<Webhook> {
+      if (input.events.length === 0) throw new FieldError('events', 'choose at least one event')
       const hook = await store.webhooks.create(
         tenantId,
         {

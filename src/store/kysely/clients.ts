@@ -1,11 +1,20 @@
-import type { Kysely } from 'kysely'
-import type { Client, ClientChanges, NewClient } from '../../entities.js'
+import { type Kysely, sql } from 'kysely'
+import type {
+  Client,
+  ClientChanges,
+  ClientFilter,
+  DurationChoice,
+  NewClient,
+} from '../../entities.js'
 import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
 import { conflictAs } from './conflict.js'
 import type { StoreContext } from './context.js'
 import { mapPage, paged } from './paging.js'
 import { bit, iso, json, type Row, toClient } from './rows.js'
+
+const choicesJson = (choices: readonly DurationChoice[] | null | undefined) =>
+  choices == null ? null : json(choices)
 
 /** Throws `ConflictError` when the client id is taken in this tenant. */
 export async function createClient(
@@ -33,6 +42,8 @@ export async function createClient(
     is_dynamic: bit(client.isDynamic ?? false),
     // A self-registered app's registration is its creation here.
     registered_at: client.isDynamic ? at : null,
+    consent_duration_choices: choicesJson(client.consentDurationChoices),
+    auth0: json(client.auth0 ?? {}),
   }
   await conflictAs('client', () => db.insertInto('clients').values(row).execute())
   return toClient(row)
@@ -52,18 +63,29 @@ export async function findClient(
   return row ? toClient(row) : undefined
 }
 
+/** The tenant's clients, only those `filter` matches when given (Auth0's `GET /clients` filters). */
 export async function listClients(
   db: Kysely<Database>,
   tenantId: string,
   page: Page,
+  filter: ClientFilter = {},
 ): Promise<Paged<Client>> {
-  const query = db
-    .selectFrom('clients')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .orderBy('client_id')
-  return mapPage(await paged(query, page), toClient)
+  let query = db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId)
+  if (filter.isFirstParty !== undefined)
+    query = query.where('is_first_party', '=', bit(filter.isFirstParty))
+  if (filter.appTypes) query = query.where('app_type', 'in', [...filter.appTypes])
+  if (filter.q) {
+    // Any part of the name or the id, whatever its case, with one escape on SQLite and PostgreSQL.
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where(
+      sql<boolean>`(lower(name) like ${pattern} escape '\\' or lower(client_id) like ${pattern} escape '\\')`,
+    )
+  }
+  // `is_dynamic` is null for clients made before it existed: those did not register themselves.
+  if (filter.isDynamic === true) query = query.where('is_dynamic', '=', 1)
+  else if (filter.isDynamic === false)
+    query = query.where((eb) => eb.or([eb('is_dynamic', 'is', null), eb('is_dynamic', '=', 0)]))
+  return mapPage(await paged(query.orderBy('created_at').orderBy('client_id'), page), toClient)
 }
 
 export async function updateClient(
@@ -84,6 +106,9 @@ export async function updateClient(
   if (changes.clientUri !== undefined) set.client_uri = changes.clientUri
   if (changes.policyUri !== undefined) set.policy_uri = changes.policyUri
   if (changes.tosUri !== undefined) set.tos_uri = changes.tosUri
+  if (changes.consentDurationChoices !== undefined)
+    set.consent_duration_choices = choicesJson(changes.consentDurationChoices)
+  if (changes.auth0 !== undefined) set.auth0 = json(changes.auth0)
   const result = await db
     .updateTable('clients')
     .set(set)

@@ -13,6 +13,8 @@ import {
   iso,
   json,
   storedConsentRequest,
+  storedDuration,
+  toChosenDuration,
   toConsentRequest,
 } from './rows.js'
 
@@ -28,6 +30,8 @@ type NewRow = Required<
     | 'shown'
     | 'rendition'
     | 'receipt_id'
+    | 'chosen_duration'
+    | 'approved_details'
   >
 >
 
@@ -48,18 +52,22 @@ type AnswerParams = {
   status: string
   grantedScopes: string | null
   declinedScopes: string | null
+  approvedDetails: string | null
   rendition: string
   error: string | null
   verifierHash: string
+  chosenDuration: number | null
 }
 
 const answerUpdate = (db: Kysely<Database>, p: AnswerParams) =>
   db
     .updateTable('consent_requests')
     .set({
+      chosen_duration: p.chosenDuration,
       status: p.status,
       granted_scopes: p.grantedScopes,
       declined_scopes: p.declinedScopes,
+      approved_details: p.approvedDetails,
       error: p.error,
       answered_at: p.at,
       verifier_hash: p.verifierHash,
@@ -113,7 +121,7 @@ const verifyRequest = prepared(
       .where('id', '=', p.id)
       .where('status', '!=', 'pending')
       .where('verified_at', 'is', null)
-      .returning(['user_id', 'client_id', 'audience']),
+      .returning(['user_id', 'client_id', 'audience', 'chosen_duration']),
 )
 
 /** Stores the request, and remembers `user` as last seen; run it inside a transaction. */
@@ -159,6 +167,10 @@ export async function insertConsentRequest(
     user_code: request.device?.userCode ?? null,
     device_name: request.device?.name ?? null,
     switch_account_url: request.switchAccountUrl ?? null,
+    authorization_details:
+      request.authorizationDetails && request.authorizationDetails.length > 0
+        ? json(request.authorizationDetails)
+        : null,
   })
   return storedConsentRequest(request, answeredAt)
 }
@@ -190,6 +202,9 @@ export async function answerConsentRequest(
   const declined = answer.action === 'accept' ? (answer.declined ?? []) : null
   const status = answer.action === 'accept' ? 'accepted' : 'denied'
   const error = answer.action === 'accept' ? null : answer.error
+  const approved =
+    answer.action === 'accept' && answer.approvedDetails ? answer.approvedDetails : null
+  const storedChoice = answer.action === 'accept' ? storedDuration(answer.duration) : null
   const params: AnswerParams = {
     tenantId,
     id,
@@ -197,9 +212,11 @@ export async function answerConsentRequest(
     status,
     grantedScopes: granted === null ? null : json(granted),
     declinedScopes: declined === null ? null : json(declined),
+    approvedDetails: approved === null ? null : json(approved),
     rendition: answer.shown.rendition,
     error,
     verifierHash: answer.verifierHash,
+    chosenDuration: storedChoice,
   }
   // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
   if (asRead) {
@@ -212,6 +229,8 @@ export async function answerConsentRequest(
         error,
         answeredAt: new Date(at),
         verifierHash: answer.verifierHash,
+        approvedDetails: approved,
+        chosenDuration: toChosenDuration(storedChoice),
       })
       return { outcome: 'answered', request }
     }
@@ -310,6 +329,7 @@ export async function verifyConsentRequest(
       { tenantId, userId: row.user_id, clientId: row.client_id, audience: row.audience },
       scopes,
       versions,
+      toChosenDuration(row.chosen_duration),
     )
   }
   await log.add(tenantId, effects, at)

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely'
-import type { Grant } from '../../entities.js'
+import type { ChosenDuration, Grant } from '../../entities.js'
 import { newGrantId } from '../../ids.js'
 import { copyWith } from '../../objects.js'
 import type { Page, Paged, SideEffects } from '../port.js'
@@ -50,16 +50,20 @@ export async function mergeGrant(
   key: GrantKey,
   scopes: readonly string[],
   versions: Readonly<Record<string, number>> = {},
+  chosen: ChosenDuration | null = null,
 ): Promise<Row<'grants'>> {
   const now = iso(at)
+  // The duration the user picked for these scopes (§3.5.1); "until removed" needs no mark.
+  const duration = chosen?.seconds != null ? { duration: chosen.seconds } : {}
   // What the user was just shown, and when: a lifetime and a version count from here (§3.5.1).
-  // Defined, not assigned: a scope named `__proto__` is a key like any other.
+  // Defined, not assigned: a scope named `__proto__` is a key like any other. A scope granted
+  // again takes this answer's duration, whatever an earlier answer chose.
   const shown = (details: Record<string, unknown>) =>
     Object.fromEntries([
       ...Object.entries(details),
       ...scopes.map((scope) => [
         scope,
-        { version: Object.hasOwn(versions, scope) ? versions[scope] : 1, at: now },
+        { version: Object.hasOwn(versions, scope) ? versions[scope] : 1, at: now, ...duration },
       ]),
     ])
   const id = newGrantId()

@@ -41,6 +41,7 @@ import {
   listRoles,
   listRoleUsers,
   listUserRoles,
+  listUsers,
   type PermissionOwner,
   permissionNamesFor,
   rememberUser,
@@ -159,7 +160,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     clients: {
       create: (tenantId, client) => createClient(ctx, tenantId, client),
       get: (tenantId, clientId) => findClient(db, tenantId, clientId),
-      list: (tenantId, page) => listClients(db, tenantId, page),
+      list: (tenantId, page, filter) => listClients(db, tenantId, page, filter),
       update: (tenantId, clientId, changes) => updateClient(ctx, tenantId, clientId, changes),
       delete: (tenantId, clientId) => deleteClient(db, tenantId, clientId),
     },
@@ -185,6 +186,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     users: {
       remember: (tenantId, seen) => rememberUser(db, ctx.now(), tenantId, seen),
       get: (tenantId, userId) => findUser(db, tenantId, userId),
+      list: (tenantId, page, search) => listUsers(db, tenantId, page, search),
       erase: (tenantId, userId) => eraseUser(db, tenantId, userId),
     },
 

@@ -6,7 +6,7 @@ import { conflictAs } from './conflict.js'
 import type { StoreContext } from './context.js'
 import { mapPage, paged, pageOf } from './paging.js'
 import { prepared } from './prepared.js'
-import { iso, toPermissionRef, toRole, toUser } from './rows.js'
+import { iso, json, toPermissionRef, toRole, toUser } from './rows.js'
 
 // Roles, the users they are assigned to, and the permissions roles and users hold (DESIGN §4).
 
@@ -32,7 +32,14 @@ export async function createRole(
   await conflictAs('role', () =>
     db
       .insertInto('roles')
-      .values({ tenant_id: tenantId, ...role, created_at: iso(now()) })
+      .values({
+        tenant_id: tenantId,
+        id: role.id,
+        name: role.name,
+        description: role.description,
+        auth0: json(role.auth0 ?? {}),
+        created_at: iso(now()),
+      })
       .execute(),
   )
   return role
@@ -52,6 +59,11 @@ export async function findRole(
   return row ? toRole(row) : undefined
 }
 
+/** A `like` pattern matching `text` anywhere, its wildcards taken literally (escape `\`). */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
 /** Roles by name; `nameFilter` matches any part of the name, whatever its case. */
 export async function listRoles(
   db: Kysely<Database>,
@@ -62,7 +74,7 @@ export async function listRoles(
   let query = db.selectFrom('roles').selectAll().where('tenant_id', '=', tenantId)
   if (nameFilter) {
     // Case-insensitive, with the same escape character on SQLite and PostgreSQL.
-    const pattern = `%${nameFilter.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const pattern = containsPattern(nameFilter)
     query = query.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`)
   }
   return mapPage(await paged(query.orderBy('name').orderBy('id'), page), toRole)
@@ -81,7 +93,7 @@ export async function updateRole(
   await conflictAs('role', () =>
     db
       .updateTable('roles')
-      .set({ name: next.name, description: next.description })
+      .set({ name: next.name, description: next.description, auth0: json(next.auth0 ?? {}) })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .execute(),
@@ -363,6 +375,25 @@ export async function rememberUser(
     created_at: seen,
     last_seen_at: seen,
   })
+}
+
+/** Users seen, most recently first; `search` matches any part of the id, name or email. */
+export async function listUsers(
+  db: Kysely<Database>,
+  tenantId: string,
+  page: Page,
+  search?: string,
+): Promise<Paged<User>> {
+  let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId)
+  if (search) {
+    // Case-insensitive, with the same escape character on SQLite and PostgreSQL.
+    const pattern = containsPattern(search)
+    const like = (column: 'user_id' | 'name' | 'email') =>
+      sql<boolean>`lower(coalesce(${sql.ref(column)}, '')) like ${pattern} escape '\\'`
+    query = query.where((eb) => eb.or([like('user_id'), like('name'), like('email')]))
+  }
+  const ordered = query.orderBy('last_seen_at', 'desc').orderBy('user_id')
+  return mapPage(await paged(ordered, page), toUser)
 }
 
 export async function findUser(

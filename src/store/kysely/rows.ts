@@ -1,7 +1,9 @@
 import type { Selectable } from 'kysely'
 import type {
   ApiScope,
+  AuthorizationDetail,
   DetailType,
+  DurationChoice,
   GrantedScope,
   ResourceLabels,
   ShownLine,
@@ -9,6 +11,7 @@ import type {
 } from '../../consent/index.js'
 import type {
   AdminSession,
+  ChosenDuration,
   Client,
   ConsentRequest,
   ConsentStatus,
@@ -87,15 +90,23 @@ export function toClient(row: Row<'clients'>): Client {
     tosUri: row.tos_uri,
     isDynamic: row.is_dynamic === 1,
     registeredAt: row.registered_at === null ? null : new Date(row.registered_at),
+    auth0: JSON.parse(row.auth0) as Record<string, unknown>,
+    consentDurationChoices:
+      row.consent_duration_choices === null
+        ? null
+        : (JSON.parse(row.consent_duration_choices) as DurationChoice[]),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   }
 }
 
-export const toRole = (row: Pick<Row<'roles'>, 'id' | 'name' | 'description'>): Role => ({
+export const toRole = (
+  row: Pick<Row<'roles'>, 'id' | 'name' | 'description'> & { auth0?: string },
+): Role => ({
   id: row.id,
   name: row.name,
   description: row.description,
+  ...(row.auth0 ? { auth0: JSON.parse(row.auth0) as Record<string, unknown> } : {}),
 })
 
 export const toPermissionRef = (
@@ -118,9 +129,14 @@ export function toUser(row: Row<'users'>): User {
 /** A grant's per-scope details from their JSON, dates revived. */
 export function scopeDetails(text: string | null): Record<string, GrantedScope> {
   if (text === null) return {}
-  const raw = JSON.parse(text) as Record<string, { version: number; at: string }>
+  const raw = JSON.parse(text) as Record<string, { version: number; at: string; duration?: number }>
   return Object.fromEntries(
-    Object.entries(raw).map(([scope, d]) => [scope, { version: d.version, at: new Date(d.at) }]),
+    Object.entries(raw).map(([scope, d]) => [
+      scope,
+      d.duration === undefined
+        ? { version: d.version, at: new Date(d.at) }
+        : { version: d.version, at: new Date(d.at), duration: d.duration },
+    ]),
   )
 }
 
@@ -194,8 +210,24 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     changedScopes: row.changed_scopes === null ? NONE : sharedList(list(row.changed_scopes), NONE),
     shown: row.shown === null ? null : toShown(row.shown),
     receiptId: row.receipt_id,
+    authorizationDetails:
+      row.authorization_details === null
+        ? null
+        : (JSON.parse(row.authorization_details) as AuthorizationDetail[]),
+    approvedDetails:
+      row.approved_details === null ? null : (JSON.parse(row.approved_details) as number[]),
+    chosenDuration: toChosenDuration(row.chosen_duration),
   }
 }
+
+/** "Until removed" as stored: no lifetime is shorter than a minute, so `0` names nothing else. */
+const UNTIL_REMOVED_STORED = 0
+
+export const storedDuration = (chosen: ChosenDuration | null | undefined): number | null =>
+  chosen ? (chosen.seconds ?? UNTIL_REMOVED_STORED) : null
+
+export const toChosenDuration = (stored: number | null): ChosenDuration | null =>
+  stored === null ? null : { seconds: stored === UNTIL_REMOVED_STORED ? null : stored }
 
 /**
  * `request` as an answer leaves it, built from the request the answer was made on rather than
@@ -211,6 +243,8 @@ export function answeredConsentRequest(
     readonly error: string | null
     readonly answeredAt: Date
     readonly verifierHash: string
+    readonly approvedDetails: readonly number[] | null
+    readonly chosenDuration: ChosenDuration | null
   },
 ): ConsentRequest {
   const effective = request.effectiveScopes
@@ -249,6 +283,9 @@ export function answeredConsentRequest(
     changedScopes: request.changedScopes,
     shown: request.shown,
     receiptId: request.receiptId,
+    authorizationDetails: request.authorizationDetails,
+    approvedDetails: answer.approvedDetails === null ? null : [...answer.approvedDetails],
+    chosenDuration: answer.chosenDuration,
   }
 }
 
@@ -296,6 +333,11 @@ export function storedConsentRequest(
     changedScopes: sharedList(request.changedScopes ?? NONE, NONE),
     shown: null,
     receiptId: null,
+    authorizationDetails: request.authorizationDetails?.length
+      ? request.authorizationDetails
+      : null,
+    approvedDetails: null,
+    chosenDuration: null,
   }
 }
 
@@ -324,6 +366,8 @@ function toShown(text: string): ShownPage {
     ),
     versions: raw.versions ?? {},
     ...(raw.device ? { device: raw.device } : {}),
+    ...(raw.details ? { details: raw.details } : {}),
+    ...(raw.durations ? { durations: raw.durations } : {}),
     at: new Date(raw.at),
   }
 }

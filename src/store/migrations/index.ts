@@ -17,6 +17,9 @@ import * as authorizationDetails from './2026-12-08-0001-authorization-details.j
 import * as auth0Fields from './2026-12-08-0002-auth0-fields.js'
 import * as deviceSignIn from './2026-12-09-0001-device-sign-in.js'
 import * as clientLinks from './2026-12-09-0002-client-links.js'
+import * as requestDetails from './2026-12-10-0001-request-details.js'
+import * as auth0ClientsRoles from './2026-12-10-0002-auth0-clients-roles.js'
+import * as durationChoices from './2026-12-10-0003-duration-choices.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +41,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-0002-auth0-fields': auth0Fields,
   '2026-12-09-0001-device-sign-in': deviceSignIn,
   '2026-12-09-0002-client-links': clientLinks,
+  '2026-12-10-0001-request-details': requestDetails,
+  '2026-12-10-0002-auth0-clients-roles': auth0ClientsRoles,
+  '2026-12-10-0003-duration-choices': durationChoices,
 }

@@ -1,9 +1,28 @@
 import type { Context } from 'hono'
+import { z } from 'zod'
 import type { Tenant } from '../../entities.js'
 import type { Translator } from '../../i18n/i18n.js'
 import { negotiateLocale } from '../../i18n/negotiate.js'
 import type { AppEnv } from '../context.js'
 import type { WebDeps } from '../deps.js'
+
+/**
+ * The language picker's choice (DESIGN §3.2.1), a page's `?ui_locales=`: one tag the user picked,
+ * put ahead of the languages the page would otherwise negotiate.
+ */
+export const languagePick = z.object({
+  ui_locales: z
+    .string()
+    .max(35)
+    .regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'one BCP 47 language tag')
+    .optional(),
+})
+
+/** The user's pick ahead of the languages already asked for (`ui_locales` order, RFC 5646 tags). */
+export function withPick(picked: string | undefined, asked: string | null): string | null {
+  if (!picked) return asked || null
+  return asked ? `${picked} ${asked}` : picked
+}
 
 /** Locales a tenant offers: its `enabled_locales` that have translations, else all of them. */
 export function tenantLocales(
