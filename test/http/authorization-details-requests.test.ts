@@ -422,6 +422,13 @@ describe('the console preview of a request’s authorization_details (DESIGN §5
     expect(detailLines(en)[0]?.text).toBe('Pay €123.50 to Merchant A')
     expect(en).not.toContain('template for this detail type')
     expect(en).toContain('&quot;creditorName&quot;:&quot;Merchant A&quot;')
+    // The amount as French and German write it, with Intl's no-break space before the sign.
+    expect(detailLines(await preview('fr', JSON.stringify([PAYMENT])))[0]?.text).toBe(
+      'Payer 123,50\u00a0€ à Merchant A',
+    )
+    expect(detailLines(await preview('de', JSON.stringify([PAYMENT])))[0]?.text).toBe(
+      '123,50\u00a0€ an Merchant A zahlen',
+    )
     const es = await preview('es', JSON.stringify([PAYMENT]))
     expect(detailLines(es)[0]?.text).toBe('Tipo de solicitud: payment initiation')
     expect(es).toContain(
