@@ -11,21 +11,33 @@ import {
 import { AppError } from '../../errors.js'
 
 /**
- * One validator for every tenant's schemas. Strict about the schema itself (an unknown keyword is
- * a typo that would accept everything), not about the style of types; no remote `$ref` is ever
+ * A validator of its own for each schema: every tenant's schemas are compiled in this process, and
+ * an Ajv instance remembers each `$id` it meets (a nested one too) and resolves `$ref` to it, so a
+ * shared one would let a schema read another API's (its `required` names in the errors) and refuse
+ * a second schema with the same `$id`. Strict about the schema itself (an unknown keyword is a
+ * typo that would accept everything), not about the style of types; no remote `$ref` is ever
  * loaded (no `loadSchema`), so a schema names only itself.
  */
-const ajv = new Ajv({ strictSchema: true, strictTypes: false, strictTuples: false, logger: false })
-// ajv-formats is CommonJS: under NodeNext its function is the default export's `default`.
-addFormats.default(ajv)
+function compileAlone(schema: Readonly<Record<string, unknown>>): ValidateFunction {
+  const ajv = new Ajv({
+    strictSchema: true,
+    strictTypes: false,
+    strictTuples: false,
+    logger: false,
+  })
+  // ajv-formats is CommonJS: under NodeNext its function is the default export's `default`.
+  addFormats.default(ajv)
+  return ajv.compile(schema)
+}
 
-// Compiled schemas are configuration: a bounded cache by their JSON text.
+// Compiled schemas are configuration: a bounded cache by their JSON text, which holds the only
+// reference to each one's instance, so an evicted schema is forgotten whole.
 const validators = new LRUCache<string, ValidateFunction>({ max: 500 })
 function validatorOf(schema: Readonly<Record<string, unknown>>): ValidateFunction {
   const key = JSON.stringify(schema)
   let validate = validators.get(key)
   if (!validate) {
-    validate = ajv.compile(schema)
+    validate = compileAlone(schema)
     validators.set(key, validate)
   }
   return validate
