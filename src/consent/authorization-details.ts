@@ -73,7 +73,9 @@ export interface DetailField {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+// The hour, minute and second in range: `Date` takes 24:00 as the next day's midnight.
+const ISO_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 const CURRENCY = /^[A-Z]{3}$/
 const AMOUNT = /^-?\d{1,15}(\.\d{1,6})?$/
 
@@ -87,6 +89,15 @@ function moneyOf(value: object): FieldValue | null {
   return { kind: 'money', currency, amount: Number(text) }
 }
 
+/**
+ * Whether `YYYY-MM-DD` is a day of the calendar: `Date` reads February 30 as March 2, and a page
+ * must not show another day than the entry's.
+ */
+function realDay(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day
+}
+
 /** What a JSON value is, for formatting: money, a date, a list, a number, text or fields. */
 export function fieldValue(value: unknown): FieldValue {
   if (typeof value === 'number') return { kind: 'number', value }
@@ -94,7 +105,8 @@ export function fieldValue(value: unknown): FieldValue {
     const time = ISO_DATE_TIME.test(value)
     if (time || ISO_DATE.test(value)) {
       const date = new Date(time ? value : `${value}T00:00:00Z`)
-      if (!Number.isNaN(date.getTime())) return { kind: 'date', date, time }
+      if (!Number.isNaN(date.getTime()) && realDay(value.slice(0, 10)))
+        return { kind: 'date', date, time }
     }
     return { kind: 'text', text: value }
   }

@@ -76,10 +76,14 @@ function argumentsOf(elements: readonly AstElement[], into = new Map<string, boo
 /** A value in the page's locale, through `Intl` (DESIGN §3.9). */
 export function formatValue(value: FieldValue, locale: string): string {
   switch (value.kind) {
+    // Every digit the entry wrote (an amount has at most six decimals), none rounded away: the
+    // currency's own digits are the least shown, `Intl`'s defaults the most.
     case 'money':
-      return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).format(
-        value.amount,
-      )
+      return new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency: value.currency,
+        maximumFractionDigits: 6,
+      }).format(value.amount)
     case 'date':
       // A date-time says its zone; a date alone is the calendar day written.
       return new Intl.DateTimeFormat(
@@ -93,7 +97,7 @@ export function formatValue(value: FieldValue, locale: string): string {
         value.items.map((item) => formatValue(item, locale)),
       )
     case 'number':
-      return new Intl.NumberFormat(locale).format(value.value)
+      return new Intl.NumberFormat(locale, { maximumSignificantDigits: 21 }).format(value.value)
     case 'text':
       return value.text
     case 'fields':

@@ -104,4 +104,41 @@ describe('authorization_details in words (DESIGN §3.9)', () => {
     expect(fieldAt({ a: { b: 2 } }, ['a', 'b'])).toBe(2)
     expect(icuTemplate('{a.b, plural, other {#}} {c}')).toBe('{a\u00b7b, plural, other {#}} {c}')
   })
+
+  // What the user approves is the entry as written: no digit of it rounded away, no day moved.
+  it('shows every digit of a number or an amount, as the entry writes it', () => {
+    const values = (fields: Record<string, unknown>) =>
+      detailFieldTexts({ type: 'rate', ...fields }, 'en').map((field) => field.value)
+    expect(values({ fee: 0.0004, cap: 1.0004, tiny: 1e-7 })).toEqual([
+      '0.0004',
+      '1.0004',
+      '0.0000001',
+    ])
+    expect(
+      values({
+        a: { currency: 'EUR', amount: '1.999' },
+        b: { currency: 'JPY', amount: '1000.4' },
+        c: { currency: 'EUR', amount: '123.5' },
+      }),
+    ).toEqual(['€1.999', '¥1,000.4', '€123.50'])
+  })
+
+  it('shows a date that does not exist as the text written, never as another day', () => {
+    const values = detailFieldTexts(
+      {
+        type: 'due',
+        a: '2026-02-30',
+        b: '2026-01-01T24:00:00Z',
+        c: '2026-01-01T10:61Z',
+        d: '2026-02-28',
+      },
+      'en',
+    ).map((field) => field.value)
+    expect(values).toEqual([
+      '2026-02-30',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T10:61Z',
+      'February 28, 2026',
+    ])
+  })
 })
