@@ -3,6 +3,8 @@
  * declares, the entries a request carries, and how a template names an entry's fields.
  */
 
+import { hiddenCharacter } from './visible-text.js'
+
 /** A detail type an API accepts: Auth0's `{ type }`, with a schema and words per locale. */
 export interface DetailType {
   readonly type: string
@@ -139,6 +141,41 @@ export function nestingDepth(value: unknown, limit: number): number {
     for (const child of Object.values(item)) stack.push([child, depth + 1])
   }
   return deepest
+}
+
+/** A hidden character in an entry: where (a dotted path; a field name's is its parent's) and which. */
+export interface HiddenInEntry {
+  readonly path: string
+  readonly character: string
+  /** In a field's name rather than in its text. */
+  readonly inName: boolean
+}
+
+/**
+ * The first invisible format character (see `hiddenCharacter`) in an entry's text or field
+ * names: every one of them is shown on the page (DESIGN §6), where a bidi override would make
+ * "DE89\u202E3704" read as another account than the one approved. Walked without recursion; call
+ * it on entries whose depth is already bounded.
+ */
+export function hiddenInEntry(entry: unknown): HiddenInEntry | undefined {
+  const stack: [unknown, string][] = [[entry, '']]
+  while (stack.length > 0) {
+    const [value, path] = stack.pop() as [unknown, string]
+    if (typeof value === 'string') {
+      const character = hiddenCharacter(value)
+      if (character) return { path, character, inName: false }
+    } else if (typeof value === 'object' && value !== null) {
+      const names = Object.keys(value)
+      for (const name of names) {
+        const character = hiddenCharacter(name)
+        if (character) return { path, character, inName: true }
+      }
+      // Pushed last to first, so the first field is looked at first.
+      for (const name of names.reverse())
+        stack.push([(value as Record<string, unknown>)[name], `${path}.${name}`])
+    }
+  }
+  return undefined
 }
 
 /** The template for `locale`: the same tag, then the same language; none, then no template. */

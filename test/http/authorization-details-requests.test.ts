@@ -147,6 +147,35 @@ describe('authorization_details on POST /consent-requests (DESIGN §3.9)', () =>
     expectError(await create({ authorization_details: ['pay'] }), 400, 'invalid_body')
   })
 
+  // A client's words reach the page through the AS: "DE\u202E4321" would read as another account.
+  it('refuses an entry whose text or field name hides a bidi control or other invisible character', async () => {
+    const refused = async (entries: unknown[], field: RegExp) => {
+      const res = await create({ authorization_details: entries })
+      expectError(res, 400, 'invalid_authorization_details')
+      expect(res.body.message).toMatch(field)
+    }
+    await refused(
+      [PAYMENT, { type: 'account_information', iban: 'DE89\u202E3704' }],
+      /authorization_details\[1\]\.iban: .*U\+202E/,
+    )
+    await refused(
+      [{ type: 'account_information', accounts: [{ name: 'ok' }, { name: 'a\u2066b' }] }],
+      /authorization_details\[0\]\.accounts\.1\.name: .*U\+2066/,
+    )
+    await refused(
+      [{ type: 'account_information', 'limit\u200B': 1 }],
+      /authorization_details\[0\]: must not contain U\+200B in a field name/,
+    )
+    // Persian and emoji keep their joiners, as everywhere else.
+    expect(
+      (
+        await create({
+          authorization_details: [{ type: 'account_information', note: 'می\u200Cخواهم' }],
+        })
+      ).status,
+    ).toBe(201)
+  })
+
   it('always prompts, even with every scope granted, and remembers nothing of the entries', async () => {
     // Grant the scopes first, without entries.
     const plain = await open({ authorization_details: undefined })

@@ -6,6 +6,7 @@ import {
   DETAIL_LIMITS,
   type DetailType,
   declaredType,
+  hiddenInEntry,
   nestingDepth,
 } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
@@ -85,6 +86,13 @@ export function checkAuthorizationDetails(
   })
   if (Buffer.byteLength(JSON.stringify(entries)) > DETAIL_LIMITS.bytes)
     throw invalid(`a request carries at most ${DETAIL_LIMITS.bytes / 1024} KiB of entries`)
+  entries.forEach((entry, index) => {
+    const hidden = hiddenInEntry(entry)
+    if (hidden)
+      throw invalid(
+        `authorization_details[${index}]${hidden.path}: must not contain ${hidden.character}${hidden.inName ? ' in a field name' : ''}: bidi controls and other invisible format characters are refused`,
+      )
+  })
   entries.forEach((entry, index) => {
     const type = declaredType(types, entry)
     if (!type)
