@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util'
 import { createApp } from './app/create-app.js'
 import { appDeps } from './app/deps.js'
-import { applyExport, type Kind, type Outcome, type ReportLine } from './auth0-import/apply.js'
+import {
+  applyExport,
+  type Kind,
+  type Outcome,
+  type ReportLine,
+  reportLineText,
+} from './auth0-import/apply.js'
 import { type ManagementCall, managementCaller } from './auth0-import/management.js'
 import { ExportError, readExport, readGrants } from './auth0-import/read-export.js'
 import { bootstrap } from './bootstrap.js'
@@ -95,11 +101,7 @@ const KINDS: readonly Kind[] = ['resource server', 'client', 'role', 'tenant set
 const OUTCOMES: readonly Outcome[] = ['created', 'updated', 'kept', 'skipped', 'failed']
 
 function printLine(line: ReportLine): void {
-  const detail = line.detail ? `: ${line.detail}` : ''
-  const where = line.outcome === 'failed' || line.outcome === 'skipped' ? ` (${line.source})` : ''
-  process.stdout.write(
-    `  ${line.outcome.padEnd(8)} ${line.kind.padEnd(16)} ${line.name}${detail}${where}\n`,
-  )
+  process.stdout.write(reportLineText(line))
 }
 
 /** One line a kind: what happened to how many. */

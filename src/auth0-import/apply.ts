@@ -24,6 +24,28 @@ export interface ReportLine {
   readonly source: string
 }
 
+// Control characters (C0, DEL, C1), invisible format characters and line separators; ZWNJ and
+// ZWJ stay, as names in Persian, Indic scripts and emoji sequences need them.
+const UNPRINTABLE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
+
+/**
+ * Text from an export as a terminal may print it: an export holds names strangers chose (a
+ * client that registered itself names itself), and an escape sequence in one would retitle the
+ * operator's terminal, write to its clipboard or erase lines; a line break would forge a line.
+ */
+const printable = (text: string): string =>
+  text.replace(
+    UNPRINTABLE,
+    (found) => `\\u{${(found.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
+  )
+
+/** A report line as the command prints it, everything from the export made printable. */
+export function reportLineText(line: ReportLine): string {
+  const detail = line.detail ? `: ${line.detail}` : ''
+  const where = line.outcome === 'failed' || line.outcome === 'skipped' ? ` (${line.source})` : ''
+  return `  ${line.outcome.padEnd(8)} ${line.kind.padEnd(16)} ${printable(`${line.name}${detail}${where}`)}\n`
+}
+
 interface Found {
   readonly path: string
   readonly current: Record<string, unknown>
