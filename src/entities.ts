@@ -65,7 +65,7 @@ export interface Client {
   readonly consentLifetime: number | null
   /** The durations its prompt offers (DESIGN §3.5.1); `null`: the tenant's. */
   readonly consentDurationChoices: readonly DurationChoice[] | null
-  /** The app's home page, privacy policy and terms (https, or http on loopback). */
+  /** The app's home page, privacy policy and terms (https, or http on loopback; no credentials). */
   readonly clientUri: string | null
   readonly policyUri: string | null
   readonly tosUri: string | null
