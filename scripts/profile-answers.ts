@@ -1,14 +1,17 @@
 /**
  * `npx tsx scripts/profile-answers.ts [pairs] [rounds] [--webhook] [--postgres] [--sql]
- * [--profile=<file>]`: the durable answer + verify pair in process, without sockets — the bench's
- * tenant (12 scopes over 6 resources, a client with a logo, two roles given to the user) on a real
- * SQLite file, each round answering `pairs` prompts 32 at a time (the bench's connections, so
+ * [--profile=<file>] [--open] [--file]`: the answer + verify pair in process, without sockets — the
+ * bench's tenant (12 scopes over 6 resources, a client with a logo, two roles given to the user) on
+ * SQLite in memory (`--file`: a real file, durable commits as the server makes them), each round answering `pairs` prompts 32 at a time (the bench's connections, so
  * group commit shares its commits) and then verifying them. Prints pairs/s, the process's CPU time
  * per pair (the requests' own making and reading included) and SQL statements per answer and per
  * verify, begin and commit included. The first round warms the JIT and is not counted.
  *
  * `--webhook` subscribes an endpoint to the answers (never delivered here); `--postgres` runs on a
  * fresh database of `TEST_DATABASE_URL` instead; `--sql` prints every statement as it runs;
+ * `--open` answers as people do (the bench's realistic pairs): every page of a round opened first,
+ * then answered in random order, each answer followed by its verify; with more pairs than the
+ * requests kept in memory (1,024), most answers find their request only in the database.
  * `--profile=<file>` writes a CPU profile (`.cpuprofile`) of the counted rounds' answers and
  * verifies alone, not of the setup, creates and pages.
  */
@@ -28,6 +31,8 @@ const WEBHOOK = process.argv.includes('--webhook')
 const POSTGRES = process.argv.includes('--postgres')
 const SHOW_SQL = process.argv.includes('--sql')
 const PROFILE = process.argv.find((arg) => arg.startsWith('--profile='))?.slice(10)
+const OPEN = process.argv.includes('--open')
+const FILE = process.argv.includes('--file')
 const CONNECTIONS = 32
 const AUDIENCE = 'https://api.bench.example/'
 const RESOURCES = ['messages', 'contacts', 'calendar_events', 'files', 'photos', 'tasks']
@@ -58,6 +63,7 @@ else {
 const database = POSTGRES ? await createTestDatabase() : undefined
 
 const t = await createTestApp({
+  ...(FILE ? { database: 'file' as const } : {}),
   clock: { now: () => new Date(), advance: () => {} },
   env: {
     ASSENT_ALLOWED_RETURN_URLS: 'https://as.bench.example/',
@@ -170,6 +176,31 @@ async function phase<T>(counted: boolean, work: () => Promise<T>) {
   return { value, ms, cpuMs, statements }
 }
 
+async function answer({ id, csrf, rendition }: { id: string; csrf: string; rendition: string }) {
+  const res = await request(`/consent/${id}`, {
+    method: 'POST',
+    headers: {
+      cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: t.deps.config.publicUrl.origin,
+    },
+    body: `action=accept&csrf=${csrf}&rendition=${rendition}`,
+  })
+  if (res.status !== 303) throw new Error(`answer: ${res.status} ${await res.text()}`)
+  const back = new URL(res.headers.get('location') ?? '')
+  return { id, verifier: back.searchParams.get('consent_verifier') ?? '' }
+}
+
+async function verify({ id, verifier }: { id: string; verifier: string }) {
+  const res = await request(`/api/v2/consent-requests/${id}/verify`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ consent_verifier: verifier }),
+  })
+  if (res.status !== 200) throw new Error(`verify: ${res.status} ${await res.text()}`)
+  await res.arrayBuffer()
+}
+
 async function round(
   counted: boolean,
 ): Promise<{ answers: number; verifies: number; pairs: number; cpuPerPair: number }> {
@@ -189,33 +220,28 @@ async function round(
     return { id, csrf, rendition }
   })
 
-  const answers = await phase(counted, () =>
-    pool(tokens, async ({ id, csrf, rendition }) => {
-      const res = await request(`/consent/${id}`, {
-        method: 'POST',
-        headers: {
-          cookie,
-          'content-type': 'application/x-www-form-urlencoded',
-          origin: t.deps.config.publicUrl.origin,
-        },
-        body: `action=accept&csrf=${csrf}&rendition=${rendition}`,
-      })
-      if (res.status !== 303) throw new Error(`answer: ${res.status} ${await res.text()}`)
-      const back = new URL(res.headers.get('location') ?? '')
-      return { id, verifier: back.searchParams.get('consent_verifier') ?? '' }
-    }),
-  )
-  const verifies = await phase(counted, () =>
-    pool(answers.value, async ({ id, verifier }) => {
-      const res = await request(`/api/v2/consent-requests/${id}/verify`, {
-        method: 'POST',
-        headers: admin,
-        body: JSON.stringify({ consent_verifier: verifier }),
-      })
-      if (res.status !== 200) throw new Error(`verify: ${res.status} ${await res.text()}`)
-      await res.arrayBuffer()
-    }),
-  )
+  if (OPEN) {
+    // As people read: every page open before the first answer, answered in random order, each
+    // answer followed by its verify.
+    for (let i = tokens.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1))
+      ;[tokens[i], tokens[j]] = [
+        tokens[j] as (typeof tokens)[number],
+        tokens[i] as (typeof tokens)[number],
+      ]
+    }
+    const both = await phase(counted, () =>
+      pool(tokens, async (token) => verify(await answer(token))),
+    )
+    return {
+      answers: 0,
+      verifies: both.statements / PAIRS,
+      pairs: PAIRS / (both.ms / 1000),
+      cpuPerPair: (both.cpuMs * 1000) / PAIRS,
+    }
+  }
+  const answers = await phase(counted, () => pool(tokens, answer))
+  const verifies = await phase(counted, () => pool(answers.value, verify))
   return {
     answers: answers.statements / PAIRS,
     verifies: verifies.statements / PAIRS,

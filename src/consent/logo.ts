@@ -18,3 +18,15 @@ export function displayableLogo(url: string | null | undefined): string | null {
   }
   return null
 }
+
+/**
+ * A link to the app's pages shown on the prompt (DESIGN §3.10): the logo's rule, and no user name
+ * or password in it — `https://bank.example@evil.example/` reads as the bank but opens another
+ * host.
+ */
+export function displayableLink(url: string | null | undefined): string | null {
+  const shown = displayableLogo(url)
+  if (shown === null) return null
+  const { username, password } = new URL(shown)
+  return username === '' && password === '' ? shown : null
+}

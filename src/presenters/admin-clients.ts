@@ -1,4 +1,5 @@
 import {
+  displayableLink,
   displayableLogo,
   durationValue,
   type FlagName,
@@ -56,6 +57,9 @@ export function clientFormValues(client: Client) {
     name: client.name,
     description: client.description,
     logo_uri: client.logoUri ?? '',
+    client_uri: client.clientUri ?? '',
+    policy_uri: client.policyUri ?? '',
+    tos_uri: client.tosUri ?? '',
     callbacks: [...client.callbacks],
     is_first_party: client.isFirstParty,
     consent_duration_choices: durationsText(client.consentDurationChoices),
@@ -105,6 +109,9 @@ export function clientModel(input: {
     name: form.values.name ?? shown.name,
     description: form.values.description ?? shown.description,
     logo_uri: form.values.logo_uri ?? shown.logo_uri,
+    client_uri: form.values.client_uri ?? shown.client_uri,
+    policy_uri: form.values.policy_uri ?? shown.policy_uri,
+    tos_uri: form.values.tos_uri ?? shown.tos_uri,
     callbacks: form.values.callbacks ?? shown.callbacks.join('\n'),
     is_first_party:
       'is_first_party' in form.values ? form.values.is_first_party === 'on' : shown.is_first_party,
@@ -117,6 +124,10 @@ export function clientModel(input: {
   const logo = displayableLogo(values.logo_uri)
   return {
     clientId: client.clientId,
+    // Set by the app when it registered itself (DESIGN §3.10): shown, never edited here.
+    selfRegistered: client.isDynamic
+      ? { registeredAt: client.registeredAt?.toISOString().slice(0, 10) ?? null }
+      : null,
     action: clientHref(client),
     deleteAction: `${clientHref(client)}/delete`,
     can: input.can,
@@ -132,6 +143,11 @@ export function clientModel(input: {
       logo,
       initial: Array.from(values.name.trim())[0]?.toLocaleUpperCase('en') ?? '?',
       logoRefused: values.logo_uri !== '' && logo === null,
+      // The links under the prompt's buttons, as the page would draw them (DESIGN §3.2.1).
+      links: [
+        { href: displayableLink(values.policy_uri), text: 'Privacy policy' },
+        { href: displayableLink(values.tos_uri), text: 'Terms of service' },
+      ].filter((link): link is { href: string; text: string } => link.href !== null),
     },
   }
 }

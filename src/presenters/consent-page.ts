@@ -5,6 +5,7 @@ import type {
   PromptMode,
 } from '../consent/index.js'
 import {
+  displayableLink,
   displayableLogo,
   durationValue,
   isRequiredLine,
@@ -344,10 +345,10 @@ export function consentPageModel(input: ConsentPageInput) {
           host: trustHost(client, input.redirectUri, tr),
         }
       : null,
-    // The app's own policy and terms (DESIGN §3.2.1), shown under the rule of its logo.
+    // The app's own policy and terms (DESIGN §3.2.1), under the rule the API checks them by.
     links: [
-      { href: displayableLogo(client.policyUri), text: tr.t('page.privacyPolicy') },
-      { href: displayableLogo(client.tosUri), text: tr.t('page.termsOfService') },
+      { href: displayableLink(client.policyUri), text: tr.t('page.privacyPolicy') },
+      { href: displayableLink(client.tosUri), text: tr.t('page.termsOfService') },
     ].filter((link): link is { href: string; text: string } => link.href !== null),
     // A device sign-in (DESIGN §3.10): the code large, to compare, and the warning against a
     // code someone else sent; the device stands where the redirect host would.

@@ -22,6 +22,8 @@ export interface CacheContext {
   only(): Promise<Tenant | undefined>
   /** A consent request, kept from its first read. */
   request(tenantId: string, id: string): Promise<ConsentRequest | undefined>
+  /** The kept copy of a request as it stands, if kept and no write to it is under way. */
+  standing(tenantId: string, id: string): ConsentRequest | undefined
   /** Runs a write to one request; keeps the request as `result` says it left it, or forgets it. */
   writeRequest<T>(
     tenantId: string,
@@ -207,13 +209,16 @@ export const RULES = {
     create: 'data',
     get: { read: (c) => c.request },
     answer: {
-      write: (c) => (tenantId, id, answer) =>
-        c.writeRequest(
+      // Given the request as it stands, the store need not read back what the answer wrote.
+      write: (c) => (tenantId, id, answer, asRead) => {
+        const known = asRead ?? c.standing(tenantId, id)
+        return c.writeRequest(
           tenantId,
           id,
-          () => c.inner.consentRequests.answer(tenantId, id, answer),
+          () => c.inner.consentRequests.answer(tenantId, id, answer, known),
           answered,
-        ),
+        )
+      },
     },
     bind: {
       write: (c) => (tenantId, id, bindingHash, shown) =>

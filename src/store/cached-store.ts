@@ -4,9 +4,8 @@ import { limits } from '../config/env.js'
 import type { Client, ConsentRequest, Grant, ResourceServer, Tenant, Webhook } from '../entities.js'
 import { copyWith } from '../objects.js'
 import { type CacheContext, RULES, type Rule, type Rules, scoped } from './cached-store-table.js'
+import { CONFIG_VERSION_KEY, type ConfigChanges } from './config-changes.js'
 import type { SideEffects, Store } from './port.js'
-
-const VERSION_KEY = 'config_version'
 
 /** What `sync()` answers when there is nothing to check: one settled promise for every request. */
 const SYNCED: Promise<void> = Promise.resolve()
@@ -18,7 +17,10 @@ type Methods = Readonly<Record<string, Untyped>>
  * Keeps what every page reads — tenants, APIs, clients — and the tenants' webhook endpoints in
  * memory, and forgets it on any write to them. With `shared` (several instances on one database)
  * a write also changes a version row, and `sync()`, called once per request, forgets what another
- * instance changed: a write is visible on the very next page any instance renders. Without
+ * instance changed: a write is visible on the very next page any instance renders. With `listen`
+ * as well, the write is announced (PostgreSQL's `NOTIFY`) and forgotten by the others as the
+ * announcement arrives, and `sync()` reads the version row only while no announcement could
+ * arrive (no connection listening, or not since the row was last read). Without
  * `shared`, consent requests are kept too from the first read on (a browser opening the page),
  * each as its last write left it (bound, answered), until it is verified, purged or erased, its
  * client is deleted, or newer ones push it out; a request no browser opened is not kept. Every
@@ -28,7 +30,14 @@ type Methods = Readonly<Record<string, Untyped>>
  * Each method of the result is made from its rule in `RULES` (cached-store-table.ts), whose type
  * lists every method of the port: a method added to the port is not passed through unsorted.
  */
-export function withConfigCache(store: Store, options: { shared: boolean }): Store {
+export function withConfigCache(
+  store: Store,
+  options: {
+    shared: boolean
+    /** With `shared`: how other instances' writes are heard of, given what to call on each. */
+    listen?: (onChange: (version: string) => void) => ConfigChanges
+  },
+): Store {
   const bounds = limits.cache
   const tenantsByHost = new LRUCache<string, Tenant>({ max: bounds.tenantHosts })
   const tenantsById = new LRUCache<string, Tenant>({ max: bounds.tenants })
@@ -92,6 +101,11 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     })
   }
 
+  function standing(tenantId: string, id: string): ConsentRequest | undefined {
+    const key = scoped(tenantId, id)
+    return writing.has(key) ? undefined : requests.peek(key)
+  }
+
   /** Runs a write that removes requests wholesale, then forgets every kept request. */
   async function droppingRequests<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -105,6 +119,15 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   let seenVersion: string | undefined
   // Bumped by every forget, so a read that started before a write does not store what it read.
   let generation = 0
+  // Another instance's write, announced: forget now, so no page needs to ask.
+  const changes = options.shared
+    ? options.listen?.((version) => {
+        if (version !== seenVersion) {
+          forget()
+          seenVersion = version
+        }
+      })
+    : undefined
 
   const forget = () => {
     generation += 1
@@ -124,7 +147,8 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
       forget()
       if (options.shared) {
         seenVersion = randomBytes(9).toString('base64url')
-        await store.meta.set(VERSION_KEY, seenVersion)
+        if (changes) await changes.publish(seenVersion)
+        else await store.meta.set(CONFIG_VERSION_KEY, seenVersion)
       }
     }
   }
@@ -176,13 +200,16 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
   }
 
   function sync(): Promise<void> {
-    // One process on the database: every write went through here already.
-    if (!options.shared) return SYNCED
-    return store.meta.get(VERSION_KEY).then((version) => {
+    // One process on the database: every write went through here already. Several, and this one
+    // listening since it last read the version row: every write since is announced.
+    if (!options.shared || changes?.trusted()) return SYNCED
+    const token = changes?.beforeCheck() ?? 0
+    return store.meta.get(CONFIG_VERSION_KEY).then((version) => {
       if (version !== seenVersion) {
         forget()
         seenVersion = version
       }
+      changes?.checked(token)
     })
   }
 
@@ -195,6 +222,7 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
     cached,
     only,
     request,
+    standing,
     writeRequest,
     withEndpoints,
     withEndpointsFor,
@@ -239,6 +267,10 @@ export function withConfigCache(store: Store, options: { shared: boolean }): Sto
         ]),
       )
     }
+  }
+  if (changes) {
+    // The listening connection is the caching store's own: it closes with the store.
+    built.close = () => changes.close().then(() => store.close())
   }
   return built as unknown as Store
 }

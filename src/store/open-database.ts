@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { LRUCache } from 'lru-cache'
 import { limits } from '../config/env.js'
 import { withConfigCache } from './cached-store.js'
+import { postgresConfigChanges } from './config-changes.js'
 import { createKyselyStore, type KyselyStoreOptions } from './kysely/index.js'
 import type { Store } from './port.js'
 import type { Database } from './schema.js'
@@ -29,10 +30,12 @@ export async function openStore(
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = await openPostgres(databaseUrl)
+    const { default: pg } = await import('pg')
     return withConfigCache(
       createKyselyStore(db, { ...options, exclusive: advisoryLock(db), lockRows: true }),
       {
         shared: true,
+        listen: postgresConfigChanges(db, databaseUrl, pg.Client),
       },
     )
   }
@@ -73,6 +76,12 @@ export async function openPostgres(url: string): Promise<Kysely<Database>> {
   const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 })
   // A dropped idle connection must not take the process down; the pool replaces it.
   pool.on('error', () => {})
+  // Nor one dropped while checked out (pg-pool takes its idle listener off then): between two
+  // statements of a transaction, pg has no query to fail and emits the error on the client, which
+  // with no listener ends the process. The statement under way, or the next, fails instead.
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 

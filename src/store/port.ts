@@ -364,7 +364,16 @@ export interface Store {
      * Answers a pending, unexpired request, once: of two racing answers exactly one is
      * `answered`. Nothing is granted yet (DESIGN §3.2).
      */
-    answer(tenantId: string, id: string, answer: ConsentAnswer): Promise<AnswerOutcome>
+    answer(
+      tenantId: string,
+      id: string,
+      answer: ConsentAnswer,
+      /**
+       * The request as it stands, when the caller knows it (the caching store's copy, through
+       * which every write to it went): the answered request is then built from it, not read back.
+       */
+      asRead?: ConsentRequest,
+    ): Promise<AnswerOutcome>
     /**
      * Binds the request to a browser unless it is bound already, recording `shown` as its first
      * render when this call binds it; the request as it now stands.

@@ -5,7 +5,7 @@ import { withConfigCache } from '../../src/store/cached-store.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openSqlite } from '../../src/store/open-database.js'
 import type { Store } from '../../src/store/port.js'
-import { ON_PAGE, openPage, pendingRequest, SHOWN } from '../support/shown.js'
+import { ON_PAGE, OTHER_PAGE, openPage, pendingRequest, SHOWN } from '../support/shown.js'
 
 const settings = { friendly_name: 'One', flags: {} }
 
@@ -93,6 +93,59 @@ describe('the cached store', () => {
       verifierHash: 'verifier-hash',
       ...ON_PAGE,
     } as const
+
+    it('answers a kept request without reading the row back, leaving what a read would return', async () => {
+      const answers = [
+        {
+          ...accept,
+          scopes: ['openid', 'openid', 'profile'],
+          declined: ['email'],
+          duration: { seconds: 3600 },
+          approvedDetails: [0],
+        },
+        { ...accept, duration: { seconds: null } },
+        { action: 'deny', at, error: 'access_denied', verifierHash: 'v2', ...ON_PAGE } as const,
+      ]
+      for (const [i, answer] of answers.entries()) {
+        const id = `req_built_0000000000${i}`
+        await store.consentRequests.create({
+          ...request(id),
+          requestedScopes: ['openid', 'profile', 'email'],
+          effectiveScopes: ['openid', 'profile', 'email'],
+          promptScopes: ['openid', 'profile', 'email'],
+          granular: true,
+        })
+        await openPage(store, 't1', id)
+        const kept = await store.consentRequests.get('t1', id)
+        const innerAnswer = vi.spyOn(inner.consentRequests, 'answer')
+        const outcome = await store.consentRequests.answer('t1', id, answer)
+        // The store was handed the request as it stood, so it had nothing to read back.
+        expect(innerAnswer.mock.calls[0]?.[3]).toBe(kept)
+        innerAnswer.mockRestore()
+        expect(outcome.outcome).toBe('answered')
+        const read = await inner.consentRequests.get('t1', id)
+        expect(outcome.outcome === 'answered' && outcome.request).toEqual(read)
+        expect(await store.consentRequests.get('t1', id)).toEqual(read)
+      }
+    })
+
+    it('answering a request as it stood when another write came between: the write is refused', async () => {
+      await store.consentRequests.create(request('req_moved_00000000001'))
+      await openPage(store, 't1', 'req_moved_00000000001')
+      const before = await store.consentRequests.get('t1', 'req_moved_00000000001')
+      // Another page rendered since (written past the cache, as another process would).
+      await inner.consentRequests.show('t1', 'req_moved_00000000001', OTHER_PAGE)
+      const outcome = await inner.consentRequests.answer(
+        't1',
+        'req_moved_00000000001',
+        accept,
+        before,
+      )
+      expect(outcome).toEqual({ outcome: 'stale' })
+      expect((await inner.consentRequests.get('t1', 'req_moved_00000000001'))?.status).toBe(
+        'pending',
+      )
+    })
 
     it('keeps a request from its first read, as each write left it: the answer and the verify read nothing', async () => {
       const get = vi.spyOn(inner.consentRequests, 'get')

@@ -13,7 +13,7 @@ import {
   paginationQuery,
 } from './shapes.js'
 
-/** A link shown on the prompt: checked by the clients service (https, or http on loopback). */
+/** A link shown on the prompt: checked by the clients service (DESIGN §3.10, `displayableLink`). */
 const link = z
   .union([httpsUrl, z.literal('')])
   .nullable()

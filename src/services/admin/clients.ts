@@ -1,4 +1,4 @@
-import { displayableLogo } from '../../consent/index.js'
+import { displayableLink } from '../../consent/index.js'
 import type { Actor, Client, ClientChanges, ClientFilter, DurationChoice } from '../../entities.js'
 import { AppError, FieldError } from '../../errors.js'
 import { newClientId } from '../../ids.js'
@@ -46,9 +46,12 @@ export interface NewClientInput extends ClientInput {
  */
 function checkLink(field: string, value: string | null): string | null {
   const url = value === null ? null : checkUrl(field, value)
-  // The rule the page shows a logo by: one rule, so a link accepted here is a link shown.
-  if (url !== null && displayableLogo(url) === null)
-    throw new FieldError(field, 'must be an https URL, or http on localhost')
+  // The rule the page shows a link by: one rule, so a link accepted here is a link shown.
+  if (url !== null && displayableLink(url) === null)
+    throw new FieldError(
+      field,
+      'must be an https URL (or http on localhost) without a user name or password',
+    )
   return url
 }
 

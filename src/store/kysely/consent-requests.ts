@@ -8,6 +8,7 @@ import { mergeGrant } from './grants.js'
 import { prepared } from './prepared.js'
 import { rememberUser } from './rbac.js'
 import {
+  answeredConsentRequest,
   bit,
   iso,
   json,
@@ -44,43 +45,44 @@ const selectRequest = prepared((db, key: { tenantId: string; id: string }) =>
     .where('id', '=', key.id),
 )
 
-const answerRequest = prepared(
-  (
-    db,
-    p: {
-      tenantId: string
-      id: string
-      at: string
-      status: string
-      grantedScopes: string | null
-      declinedScopes: string | null
-      approvedDetails: string | null
-      rendition: string
-      error: string | null
-      verifierHash: string
-      chosenDuration: number | null
-    },
-  ) =>
-    db
-      .updateTable('consent_requests')
-      .set({
-        chosen_duration: p.chosenDuration,
-        status: p.status,
-        granted_scopes: p.grantedScopes,
-        declined_scopes: p.declinedScopes,
-        approved_details: p.approvedDetails,
-        error: p.error,
-        answered_at: p.at,
-        verifier_hash: p.verifierHash,
-      })
-      .where('tenant_id', '=', p.tenantId)
-      .where('id', '=', p.id)
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', p.at)
-      // The page answered is still the latest one rendered (DESIGN §3.2.2).
-      .where('rendition', '=', p.rendition)
-      .returningAll(),
-)
+type AnswerParams = {
+  tenantId: string
+  id: string
+  at: string
+  status: string
+  grantedScopes: string | null
+  declinedScopes: string | null
+  approvedDetails: string | null
+  rendition: string
+  error: string | null
+  verifierHash: string
+  chosenDuration: number | null
+}
+
+const answerUpdate = (db: Kysely<Database>, p: AnswerParams) =>
+  db
+    .updateTable('consent_requests')
+    .set({
+      chosen_duration: p.chosenDuration,
+      status: p.status,
+      granted_scopes: p.grantedScopes,
+      declined_scopes: p.declinedScopes,
+      approved_details: p.approvedDetails,
+      error: p.error,
+      answered_at: p.at,
+      verifier_hash: p.verifierHash,
+    })
+    .where('tenant_id', '=', p.tenantId)
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', p.at)
+    // The page answered is still the latest one rendered (DESIGN §3.2.2).
+    .where('rendition', '=', p.rendition)
+
+const answerRequest = prepared((db, p: AnswerParams) => answerUpdate(db, p).returningAll())
+
+// The same update when the caller holds the request as it stands: only whether it matched.
+const answerKnownRequest = prepared((db, p: AnswerParams) => answerUpdate(db, p).returning('id'))
 
 const bindRequest = prepared(
   (
@@ -185,43 +187,76 @@ export async function findConsentRequest(
 /**
  * Answers a pending, unexpired request, once, and keeps the hash of the verifier handed out; run
  * it inside a transaction. Nothing is granted yet: that waits for the verifier (DESIGN §3.4).
+ * Given `asRead`, the request as it stands (the caching store's copy, which every write to it
+ * goes through), the answered request is built from it instead of read back.
  */
 export async function answerConsentRequest(
   trx: Kysely<Database>,
   tenantId: string,
   id: string,
   answer: ConsentAnswer,
+  asRead?: ConsentRequest,
 ): Promise<AnswerOutcome> {
   const at = iso(answer.at)
   const granted = answer.action === 'accept' ? [...new Set(answer.scopes)] : null
-  // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
-  const [row] = await answerRequest(trx, {
+  const declined = answer.action === 'accept' ? (answer.declined ?? []) : null
+  const status = answer.action === 'accept' ? 'accepted' : 'denied'
+  const error = answer.action === 'accept' ? null : answer.error
+  const approved =
+    answer.action === 'accept' && answer.approvedDetails ? answer.approvedDetails : null
+  const storedChoice = answer.action === 'accept' ? storedDuration(answer.duration) : null
+  const params: AnswerParams = {
     tenantId,
     id,
     at,
-    status: answer.action === 'accept' ? 'accepted' : 'denied',
+    status,
     grantedScopes: granted === null ? null : json(granted),
-    declinedScopes: answer.action === 'accept' ? json(answer.declined ?? []) : null,
-    approvedDetails:
-      answer.action === 'accept' && answer.approvedDetails ? json(answer.approvedDetails) : null,
+    declinedScopes: declined === null ? null : json(declined),
+    approvedDetails: approved === null ? null : json(approved),
     rendition: answer.shown.rendition,
-    error: answer.action === 'accept' ? null : answer.error,
+    error,
     verifierHash: answer.verifierHash,
-    chosenDuration: answer.action === 'accept' ? storedDuration(answer.duration) : null,
-  })
-  if (!row) {
-    // Nothing changed: say why.
-    const found = await trx
-      .selectFrom('consent_requests')
-      .select(['status', 'expires_at'])
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .executeTakeFirst()
-    if (!found) return { outcome: 'not_found' }
-    if (found.status !== 'pending') return { outcome: 'already_answered' }
-    return { outcome: found.expires_at > at ? 'stale' : 'expired' }
+    chosenDuration: storedChoice,
   }
-  return { outcome: 'answered', request: toConsentRequest(row) }
+  // The condition is the lock: only a pending, unexpired row changes, so one answer wins.
+  if (asRead) {
+    const [matched] = await answerKnownRequest(trx, params)
+    if (matched) {
+      const request = answeredConsentRequest(asRead, {
+        status,
+        grantedScopes: granted,
+        declinedScopes: declined === null ? null : [...declined],
+        error,
+        answeredAt: new Date(at),
+        verifierHash: answer.verifierHash,
+        approvedDetails: approved,
+        chosenDuration: toChosenDuration(storedChoice),
+      })
+      return { outcome: 'answered', request }
+    }
+    return whyNotAnswered(trx, tenantId, id, at)
+  }
+  const [row] = await answerRequest(trx, params)
+  if (row) return { outcome: 'answered', request: toConsentRequest(row) }
+  return whyNotAnswered(trx, tenantId, id, at)
+}
+
+/** Nothing changed: say why. */
+async function whyNotAnswered(
+  trx: Kysely<Database>,
+  tenantId: string,
+  id: string,
+  at: string,
+): Promise<AnswerOutcome> {
+  const found = await trx
+    .selectFrom('consent_requests')
+    .select(['status', 'expires_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!found) return { outcome: 'not_found' }
+  if (found.status !== 'pending') return { outcome: 'already_answered' }
+  return { outcome: found.expires_at > at ? 'stale' : 'expired' }
 }
 
 /**

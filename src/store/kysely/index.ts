@@ -106,7 +106,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
   }
   const exclusive = options.exclusive ?? (<T>(_name: string, work: () => Promise<T>) => work())
   // The request path's writes (a consent request created, answered) go through the batch.
-  const batch = createWriteBatch(db, options.groupCommit ?? false)
+  const grouped = options.groupCommit ?? false
+  const batch = createWriteBatch(db, grouped)
 
   return {
     exclusive,
@@ -259,7 +260,12 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     },
 
     stats: {
-      add: (tenantId, counts, at) => addStats(db, tenantId, counts, at),
+      // A page's first view counts itself: with group commit, in the commit other writes share,
+      // its count summed with theirs into one upsert; alone, it would be a durable commit of its own.
+      add: (tenantId, counts, at) =>
+        grouped
+          ? batch((_trx, log) => log.add(tenantId, { stats: counts }, at))
+          : addStats(db, tenantId, counts, at),
       range: (tenantId, fromDay, toDay) => statsRange(db, tenantId, fromDay, toDay),
     },
 
@@ -274,11 +280,18 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     consentRequests: {
       create: (request, seen) => batch((trx) => insertConsentRequest(trx, request, seen)),
       get: (tenantId, id) => findConsentRequest(db, tenantId, id),
-      answer: (tenantId, id, answer) =>
-        batch((trx) => answerConsentRequest(trx, tenantId, id, answer)),
+      answer: (tenantId, id, answer, asRead) =>
+        batch((trx) => answerConsentRequest(trx, tenantId, id, answer, asRead)),
+      // A first view and a new rendition are written in a shared commit when there is one (SQLite);
+      // on their own (PostgreSQL), one statement each, no transaction around it.
       bind: (tenantId, id, bindingHash, shown) =>
-        bindConsentRequest(db, tenantId, id, bindingHash, shown),
-      show: (tenantId, id, shown) => showConsentRequest(db, tenantId, id, shown),
+        grouped
+          ? batch((trx) => bindConsentRequest(trx, tenantId, id, bindingHash, shown))
+          : bindConsentRequest(db, tenantId, id, bindingHash, shown),
+      show: (tenantId, id, shown) =>
+        grouped
+          ? batch((trx) => showConsentRequest(trx, tenantId, id, shown))
+          : showConsentRequest(db, tenantId, id, shown),
       verify: (tenantId, id, at, scopes, versions, effects) =>
         batch((trx, log) =>
           verifyConsentRequest(trx, log, tenantId, id, at, scopes, versions, effects),

@@ -230,6 +230,66 @@ export const toChosenDuration = (stored: number | null): ChosenDuration | null =
   stored === null ? null : { seconds: stored === UNTIL_REMOVED_STORED ? null : stored }
 
 /**
+ * `request` as an answer leaves it, built from the request the answer was made on rather than
+ * read back: the answer's conditional update matched only while nothing else had changed it. One
+ * literal in toConsentRequest's order, so it has the same hidden class.
+ */
+export function answeredConsentRequest(
+  request: ConsentRequest,
+  answer: {
+    readonly status: ConsentStatus
+    readonly grantedScopes: readonly string[] | null
+    readonly declinedScopes: readonly string[] | null
+    readonly error: string | null
+    readonly answeredAt: Date
+    readonly verifierHash: string
+    readonly approvedDetails: readonly number[] | null
+    readonly chosenDuration: ChosenDuration | null
+  },
+): ConsentRequest {
+  const effective = request.effectiveScopes
+  return {
+    id: request.id,
+    tenantId: request.tenantId,
+    clientId: request.clientId,
+    userId: request.userId,
+    userName: request.userName,
+    audience: request.audience,
+    requestedScopes: request.requestedScopes,
+    effectiveScopes: effective,
+    droppedScopes: request.droppedScopes,
+    promptScopes: request.promptScopes,
+    grantedScopes:
+      answer.grantedScopes === null ? null : sharedList(answer.grantedScopes, effective),
+    prompt: request.prompt,
+    uiLocales: request.uiLocales,
+    returnTo: request.returnTo,
+    state: request.state,
+    redirectUri: request.redirectUri,
+    device: request.device,
+    switchAccountUrl: request.switchAccountUrl,
+    status: answer.status,
+    error: answer.error,
+    createdAt: request.createdAt,
+    expiresAt: request.expiresAt,
+    answeredAt: answer.answeredAt,
+    bindingHash: request.bindingHash,
+    verifierHash: answer.verifierHash,
+    verifiedAt: request.verifiedAt,
+    granular: request.granular,
+    requiredScopes: request.requiredScopes,
+    declinedScopes:
+      answer.declinedScopes === null ? null : sharedList([...answer.declinedScopes], NONE),
+    changedScopes: request.changedScopes,
+    shown: request.shown,
+    receiptId: request.receiptId,
+    authorizationDetails: request.authorizationDetails,
+    approvedDetails: answer.approvedDetails === null ? null : [...answer.approvedDetails],
+    chosenDuration: answer.chosenDuration,
+  }
+}
+
+/**
  * A new request as stored, nothing of its maker's object kept: the same fields in the same order
  * as toConsentRequest's, lists shared as there. A copy by spread (`{ ...request, … }`) gave each
  * request a hidden class of its own (about 800 bytes), kept with it in the request cache.
