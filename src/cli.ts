@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { createApp } from './app/create-app.js'
-import { appDeps } from './app/deps.js'
+import { shippedAppDeps } from './app/deps.js'
 import {
   applyExport,
   type Kind,
@@ -18,12 +18,8 @@ import {
   ENVIRONMENT_HELP,
   loadConfigFromEnvironment,
 } from './config/env.js'
-import { paths } from './config/paths.js'
-import { createI18n, loadLocaleResources } from './i18n/i18n.js'
 import { createLogger } from './logger.js'
 import { openStore } from './store/open-database.js'
-import { loadAssets } from './web/render/assets.js'
-import { createViews } from './web/render/views.js'
 
 /** `assent`: the package's command (DESIGN §8): serve, migrate, and the import from Auth0. */
 
@@ -79,16 +75,7 @@ async function localManagement(config: Config): Promise<{
       `Admin token created (shown once, kept in ${ready.adminTokenFile ?? 'the database'}):\n  ${ready.adminToken}\n`,
     )
   const app = createApp(
-    appDeps({
-      config,
-      store,
-      i18n: createI18n(loadLocaleResources(paths.locales)),
-      views: createViews(paths.views),
-      assets: loadAssets(paths.assets),
-      log: createLogger('silent'),
-      now: () => new Date(),
-      adminToken: ready.adminToken,
-    }),
+    shippedAppDeps({ config, store, log: createLogger('silent'), adminToken: ready.adminToken }),
     { demo: false },
   )
   return {

@@ -79,11 +79,8 @@ export interface Client {
   readonly updatedAt: Date
 }
 
-/** A client to create; unset, it is verified and follows the tenant's consent lifetime. */
-export type NewClient = Omit<
-  Client,
-  | 'createdAt'
-  | 'updatedAt'
+/** What a new client may leave unset, each taking its default. */
+type ClientDefaulted =
   | 'isVerified'
   | 'consentLifetime'
   | 'consentDurationChoices'
@@ -91,20 +88,10 @@ export type NewClient = Omit<
   | 'policyUri'
   | 'tosUri'
   | 'isDynamic'
-  | 'registeredAt'
-> &
-  Partial<
-    Pick<
-      Client,
-      | 'isVerified'
-      | 'consentLifetime'
-      | 'consentDurationChoices'
-      | 'clientUri'
-      | 'policyUri'
-      | 'tosUri'
-      | 'isDynamic'
-    >
-  >
+
+/** A client to create; unset, it is verified and follows the tenant's consent lifetime. */
+export type NewClient = Omit<Client, 'createdAt' | 'updatedAt' | 'registeredAt' | ClientDefaulted> &
+  Partial<Pick<Client, ClientDefaulted>>
 
 export type ResourceServerChanges = Partial<
   Omit<NewResourceServer, 'id' | 'identifier' | 'isSystem'>

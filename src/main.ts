@@ -1,16 +1,12 @@
 import { serve } from '@hono/node-server'
 import { createApp } from './app/create-app.js'
-import { appDeps } from './app/deps.js'
+import { shippedAppDeps } from './app/deps.js'
 import { bootstrap } from './bootstrap.js'
 import { type Config, ConfigError, loadConfigFromEnvironment } from './config/env.js'
-import { paths } from './config/paths.js'
-import { createI18n, loadLocaleResources } from './i18n/i18n.js'
 import { createRetentionJob, PURGE_SCHEDULE } from './jobs/retention.js'
 import { createLogger } from './logger.js'
 import { createWebhookWorker, WEBHOOK_POLL_MS } from './services/webhooks/webhooks.js'
 import { openStore } from './store/open-database.js'
-import { loadAssets } from './web/render/assets.js'
-import { createViews } from './web/render/views.js'
 
 /** The composition root: reads the environment, opens the store, serves, and drains on SIGTERM. */
 async function main(): Promise<void> {
@@ -36,17 +32,7 @@ async function main(): Promise<void> {
     : new (await import('pg')).default.Pool({ connectionString: config.databaseUrl, max: 2 })
   sharedCounters?.on('error', () => {})
   const app = createApp(
-    appDeps({
-      config,
-      store,
-      i18n: createI18n(loadLocaleResources(paths.locales)),
-      views: createViews(paths.views),
-      assets: loadAssets(paths.assets),
-      log,
-      now: () => new Date(),
-      adminToken: ready.adminToken,
-      sharedCounters,
-    }),
+    shippedAppDeps({ config, store, log, adminToken: ready.adminToken, sharedCounters }),
     { demo: ready.demo },
   )
 

@@ -1,8 +1,9 @@
 import type pg from 'pg'
 import type { Config } from '../config/env.js'
+import { paths } from '../config/paths.js'
 import type { PromptLine } from '../consent/index.js'
 import { detailViews, wordsOf } from '../i18n/details.js'
-import type { I18n } from '../i18n/i18n.js'
+import { createI18n, type I18n, loadLocaleResources } from '../i18n/i18n.js'
 import { linesClaims, linesText } from '../i18n/lines.js'
 import type { Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
@@ -28,8 +29,24 @@ import { createWebhookAdmin } from '../services/webhooks/webhooks.js'
 import type { Store } from '../store/port.js'
 import { createRateLimiter } from '../store/rate-limits.js'
 import { createCsrf } from '../web/edge/csrf.js'
-import type { Assets } from '../web/render/assets.js'
-import type { Views } from '../web/render/views.js'
+import { type Assets, loadAssets } from '../web/render/assets.js'
+import { createViews, type Views } from '../web/render/views.js'
+
+/**
+ * `appDeps` as a running Assent has them: the words, views and assets read from the files it
+ * ships with, and the wall clock.
+ */
+export function shippedAppDeps(
+  parts: Omit<Parameters<typeof appDeps>[0], 'i18n' | 'views' | 'assets' | 'now'>,
+): AppDeps {
+  return appDeps({
+    ...parts,
+    i18n: createI18n(loadLocaleResources(paths.locales)),
+    views: createViews(paths.views),
+    assets: loadAssets(paths.assets),
+    now: () => new Date(),
+  })
+}
 
 /**
  * The dependencies of `createApp`, every part built once, from the configuration and the store.

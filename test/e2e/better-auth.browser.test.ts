@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBetterAuthServer } from '../../examples/better-auth/authorization-server.js'
 import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js'
 import { DEMO } from '../../src/services/demo.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { management } from '../support/management.js'
 import { freePort, type Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
@@ -13,21 +13,17 @@ let assent: Listening
 let as: Awaited<ReturnType<typeof startBetterAuthServer>>
 let rp: Awaited<ReturnType<typeof startRelyingParty>>
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
+let asPort: number
+let rpPort: number
 
+chromiumForFile(
+  (started) => ({ t, server: assent, browser } = started),
+  async () => {
+    ;[asPort, rpPort] = [await freePort(), await freePort()]
+    return { env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/consent/return` } }
+  },
+)
 beforeAll(async () => {
-  const [assentPort, asPort, rpPort] = [await freePort(), await freePort(), await freePort()]
-  ;({
-    t,
-    server: assent,
-    browser,
-    close: stop,
-  } = await startInChromium({
-    port: assentPort,
-    env: {
-      ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/consent/return`,
-    },
-  }))
   as = await startBetterAuthServer({
     port: asPort,
     assent: { url: assent.url, token: t.adminToken },
@@ -52,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rp?.close()
   await as?.close()
-  await stop?.()
 })
 
 async function signIn(name: string, locale = 'en-US') {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuthorizationServer } from '../../examples/oidc-provider/authorization-server.js'
 import { DEMO } from '../../src/services/demo.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { management } from '../support/management.js'
 import { freePort, type Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
@@ -18,21 +18,18 @@ let t: TestApp
 let assent: Listening
 let as: Awaited<ReturnType<typeof startAuthorizationServer>>
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
+let asPort: number
 
 const TV = 'living-room-tv'
 
+chromiumForFile(
+  (started) => ({ t, server: assent, browser } = started),
+  async () => {
+    asPort = await freePort()
+    return { env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/` } }
+  },
+)
 beforeAll(async () => {
-  const [assentPort, asPort] = [await freePort(), await freePort()]
-  ;({
-    t,
-    server: assent,
-    browser,
-    close: stop,
-  } = await startInChromium({
-    port: assentPort,
-    env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/` },
-  }))
   // A device has no redirect URI: Assent knows it by its id and name alone.
   await management(t)('POST', '/clients', { client_id: TV, name: 'Living Room TV', callbacks: [] })
   as = await startAuthorizationServer({
@@ -52,7 +49,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await as?.close()
-  await stop?.()
 })
 
 /** What the device does first: asks for a code (RFC 8628 §3.1). */

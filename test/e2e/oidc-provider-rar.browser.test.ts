@@ -4,8 +4,9 @@ import { startAuthorizationServer } from '../../examples/oidc-provider/authoriza
 import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js'
 import { DEMO } from '../../src/services/demo.js'
 import { seriousViolations } from '../support/axe.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { management } from '../support/management.js'
+import { PAYMENT } from '../support/payment.js'
 import { freePort, type Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
 
@@ -15,30 +16,22 @@ import type { TestApp } from '../support/test-app.js'
  * words, and the access token carries exactly what the user approved.
  */
 
-const PAYMENT = {
-  type: 'payment_initiation',
-  instructedAmount: { currency: 'EUR', amount: '123.50' },
-  creditorName: 'Merchant A',
-}
-
 let t: TestApp
 let assent: Listening
 let as: Awaited<ReturnType<typeof startAuthorizationServer>>
 let rp: Awaited<ReturnType<typeof startRelyingParty>>
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
+let asPort: number
+let rpPort: number
 
+chromiumForFile(
+  (started) => ({ t, server: assent, browser } = started),
+  async () => {
+    ;[asPort, rpPort] = [await freePort(), await freePort()]
+    return { env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/` } }
+  },
+)
 beforeAll(async () => {
-  const [assentPort, asPort, rpPort] = [await freePort(), await freePort(), await freePort()]
-  ;({
-    t,
-    server: assent,
-    browser,
-    close: stop,
-  } = await startInChromium({
-    port: assentPort,
-    env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/` },
-  }))
   const api = management(t)
   // The API declares the type, its schema and its words (DESIGN §3.9).
   const declared = await api('PATCH', `/resource-servers/${encodeURIComponent(DEMO.audience)}`, {
@@ -96,7 +89,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rp?.close()
   await as?.close()
-  await stop?.()
 })
 
 async function signIn(user: string, locale: string) {

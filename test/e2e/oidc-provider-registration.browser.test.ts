@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuthorizationServer } from '../../examples/oidc-provider/authorization-server.js'
 import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js'
 import { DEMO } from '../../src/services/demo.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { management } from '../support/management.js'
 import { freePort, type Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
@@ -18,21 +18,16 @@ let t: TestApp
 let assent: Listening
 let as: Awaited<ReturnType<typeof startAuthorizationServer>>
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
 let asPort: number
 
+chromiumForFile(
+  (started) => ({ t, server: assent, browser } = started),
+  async () => {
+    asPort = await freePort()
+    return { env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/` } }
+  },
+)
 beforeAll(async () => {
-  const assentPort = await freePort()
-  asPort = await freePort()
-  ;({
-    t,
-    server: assent,
-    browser,
-    close: stop,
-  } = await startInChromium({
-    port: assentPort,
-    env: { ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/` },
-  }))
   as = await startAuthorizationServer({
     port: asPort,
     assent: { url: assent.url, token: t.adminToken },
@@ -42,7 +37,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await as?.close()
-  await stop?.()
 })
 
 /** What an MCP client does first: registers itself (RFC 7591 §3.1). */

@@ -5,7 +5,7 @@ import { startRelyingParty } from '../../examples/oidc-provider/relying-party.js
 import { silentLogger } from '../../src/logger.js'
 import { DEMO } from '../../src/services/demo.js'
 import { createWebhookWorker } from '../../src/services/webhooks/webhooks.js'
-import { ARTIFACTS, startInChromium } from '../support/browser.js'
+import { ARTIFACTS, chromiumForFile } from '../support/browser.js'
 import { management } from '../support/management.js'
 import { freePort, type Listening } from '../support/serve.js'
 import type { TestApp } from '../support/test-app.js'
@@ -15,22 +15,22 @@ let assent: Listening
 let as: Awaited<ReturnType<typeof startAuthorizationServer>>
 let rp: Awaited<ReturnType<typeof startRelyingParty>>
 let browser: Browser
-let stop: (() => Promise<void>) | undefined
+let asPort: number
+let rpPort: number
 
+chromiumForFile(
+  (started) => ({ t, server: assent, browser } = started),
+  async () => {
+    ;[asPort, rpPort] = [await freePort(), await freePort()]
+    return {
+      env: {
+        ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/,http://127.0.0.1:${rpPort}/`,
+        ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1',
+      },
+    }
+  },
+)
 beforeAll(async () => {
-  const [assentPort, asPort, rpPort] = [await freePort(), await freePort(), await freePort()]
-  ;({
-    t,
-    server: assent,
-    browser,
-    close: stop,
-  } = await startInChromium({
-    port: assentPort,
-    env: {
-      ASSENT_ALLOWED_RETURN_URLS: `http://127.0.0.1:${asPort}/interaction/,http://127.0.0.1:${rpPort}/`,
-      ASSENT_WEBHOOK_ALLOW_HTTP_LOOPBACK: '1',
-    },
-  }))
   // The AS hears revocations at its webhook endpoint (DESIGN §3.8).
   const hook = await management(t)('POST', '/webhooks', {
     url: `http://127.0.0.1:${asPort}/assent/webhooks`,
@@ -68,7 +68,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rp?.close()
   await as?.close()
-  await stop?.()
 })
 
 describe('the whole flow in Chromium', () => {

@@ -3,11 +3,13 @@ import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
 import {
   type ConsentBrowser,
-  demoRequest,
+  createRequest,
+  openRequest,
   type PageSession,
   renditionOf,
 } from '../support/consent.js'
 import { expectError, type Management } from '../support/management.js'
+import { PAYMENT, PAYMENT_TYPE } from '../support/payment.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 /* RFC 9396 entries on a consent request, its page, its decision and its receipt (DESIGN §3.9). */
@@ -18,37 +20,6 @@ let browser: ConsentBrowser
 
 const apiPath = `/resource-servers/${encodeURIComponent(DEMO.audience)}`
 
-const PAYMENT_TYPE = {
-  type: 'payment_initiation',
-  schema: {
-    type: 'object',
-    required: ['type', 'instructedAmount', 'creditorName'],
-    properties: {
-      type: { const: 'payment_initiation' },
-      instructedAmount: {
-        type: 'object',
-        required: ['currency', 'amount'],
-        properties: {
-          currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-          amount: { type: 'string', pattern: '^\\d+(\\.\\d{1,2})?$' },
-        },
-        additionalProperties: false,
-      },
-      creditorName: { type: 'string', maxLength: 140 },
-    },
-  },
-  consent_templates: {
-    en: 'Pay {instructedAmount} to {creditorName}',
-    fr: 'Payer {instructedAmount} à {creditorName}',
-    de: '{instructedAmount} an {creditorName} zahlen',
-  },
-}
-const PAYMENT = {
-  type: 'payment_initiation',
-  instructedAmount: { currency: 'EUR', amount: '123.50' },
-  creditorName: 'Merchant A',
-}
-
 eachTestApp(async (suite) => {
   ;({ t, api, browser } = suite)
   const patched = await api('PATCH', apiPath, {
@@ -57,20 +28,10 @@ eachTestApp(async (suite) => {
   expect(patched.status).toBe(200)
 })
 
-function create(overrides: Record<string, unknown> = {}) {
-  return api(
-    'POST',
-    '/consent-requests',
-    demoRequest({ user_name: DEMO.userName, authorization_details: [PAYMENT], ...overrides }),
-  )
-}
-
-async function open(overrides: Record<string, unknown> = {}): Promise<string> {
-  const created = await create(overrides)
-  expect(created.status).toBe(201)
-  expect(created.body.status).toBe('pending')
-  return created.body.id
-}
+const create = (overrides: Record<string, unknown> = {}) =>
+  createRequest(api, { authorization_details: [PAYMENT], ...overrides })
+const open = (overrides: Record<string, unknown> = {}) =>
+  openRequest(api, { authorization_details: [PAYMENT], ...overrides })
 
 /** The entries' list of a page: each line's words and its fields' words, tags removed. */
 function detailLines(html: string) {
@@ -90,17 +51,7 @@ function detailLines(html: string) {
 
 async function visitIn(id: string, locale: string, cookie?: string): Promise<PageSession> {
   const session = await browser.visit(id, cookie)
-  if (locale === 'en') return session
-  const res = await t.app.request(`/consent/${id}?ui_locales=${locale}`, {
-    headers: { cookie: session.cookie },
-  })
-  const html = await res.text()
-  return {
-    ...session,
-    status: res.status,
-    html,
-    rendition: renditionOf(html),
-  }
+  return locale === 'en' ? session : browser.switchTo(id, session, locale)
 }
 
 describe('authorization_details on POST /consent-requests (DESIGN §3.9)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import { expectError, type Management } from '../support/management.js'
+import { PAYMENT_TYPE } from '../support/payment.js'
 import { eachTestApp, type TestApp } from '../support/test-app.js'
 
 let t: TestApp
@@ -10,39 +11,13 @@ eachTestApp((suite) => ({ t, api } = suite))
 
 const audience = encodeURIComponent(DEMO.audience)
 
-const PAYMENT = {
-  type: 'payment_initiation',
-  schema: {
-    type: 'object',
-    required: ['type', 'instructedAmount', 'creditorName'],
-    properties: {
-      type: { const: 'payment_initiation' },
-      instructedAmount: {
-        type: 'object',
-        required: ['currency', 'amount'],
-        properties: {
-          currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-          amount: { type: 'string', pattern: '^\\d+(\\.\\d{1,2})?$' },
-        },
-        additionalProperties: false,
-      },
-      creditorName: { type: 'string', maxLength: 140 },
-    },
-  },
-  consent_templates: {
-    en: 'Pay {instructedAmount} to {creditorName}',
-    fr: 'Payer {instructedAmount} à {creditorName}',
-    de: '{instructedAmount} an {creditorName} zahlen',
-  },
-}
-
 describe('detail types on a resource server (DESIGN §3.9)', () => {
   it('keeps the types, schemas and templates, and returns them as saved', async () => {
     const patched = await api('PATCH', `/resource-servers/${audience}`, {
-      authorization_details: [PAYMENT, { type: 'account_information' }],
+      authorization_details: [PAYMENT_TYPE, { type: 'account_information' }],
     })
     expect(patched.status).toBe(200)
-    const expected = [PAYMENT, { type: 'account_information', consent_templates: {} }]
+    const expected = [PAYMENT_TYPE, { type: 'account_information', consent_templates: {} }]
     expect(patched.body.authorization_details).toEqual(expected)
     const read = await api('GET', `/resource-servers/${audience}`)
     expect(read.body.authorization_details).toEqual(expected)

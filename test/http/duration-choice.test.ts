@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
 import {
   type ConsentBrowser,
-  demoRequest,
+  createRequest,
+  openRequest,
   type PageSession,
   renditionOf,
 } from '../support/consent.js'
@@ -20,8 +21,7 @@ const DAY = 86_400
 
 eachTestApp((suite) => ({ t, api, browser } = suite))
 
-const open = (extra: Record<string, unknown> = {}) =>
-  api('POST', '/consent-requests', demoRequest({ user_name: DEMO.userName, ...extra }))
+const open = (extra: Record<string, unknown> = {}) => createRequest(api, extra)
 
 /** The radio buttons of a page: value, label and whether it is checked, in page order. */
 function radios(html: string) {
@@ -35,9 +35,8 @@ function radios(html: string) {
 }
 
 async function prompt(extra: Record<string, unknown> = {}) {
-  const created = await open(extra)
-  expect(created.body.status).toBe('pending')
-  return { id: created.body.id as string, page: await browser.visit(created.body.id) }
+  const id = await openRequest(api, extra)
+  return { id, page: await browser.visit(id) }
 }
 
 const accept = (id: string, page: PageSession, duration?: string) =>

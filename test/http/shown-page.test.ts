@@ -3,7 +3,7 @@ import { DEMO } from '../../src/services/demo.js'
 import { adminSignIn } from '../support/admin.js'
 import {
   type ConsentBrowser,
-  demoRequest,
+  openRequest,
   type PageSession,
   renditionOf,
 } from '../support/consent.js'
@@ -25,28 +25,14 @@ const SCOPES = [
 ]
 const apiPath = `/resource-servers/${encodeURIComponent(DEMO.audience)}`
 
-async function open(overrides: Record<string, unknown> = {}): Promise<string> {
-  const created = await api(
-    'POST',
-    '/consent-requests',
-    demoRequest({
-      user_name: DEMO.userName,
-      scope: 'openid read:messages read:contacts',
-      ...overrides,
-    }),
-  )
-  expect(created.body.status).toBe('pending')
-  return created.body.id
-}
+const open = (overrides: Record<string, unknown> = {}) =>
+  openRequest(api, { scope: 'openid read:messages read:contacts', ...overrides })
 
 /** The same browser loading the page again, here in the language the switcher picked. */
 async function switchTo(id: string, session: PageSession, locale: string): Promise<PageSession> {
-  const res = await t.app.request(`/consent/${id}?ui_locales=${locale}`, {
-    headers: { cookie: session.cookie },
-  })
-  expect(res.status).toBe(200)
-  const html = await res.text()
-  return { ...session, status: res.status, html, rendition: renditionOf(html) }
+  const page = await browser.switchTo(id, session, locale)
+  expect(page.status).toBe(200)
+  return page
 }
 
 const lines = (html: string) =>

@@ -52,17 +52,23 @@ export async function startInChromium(options: TestAppOptions & { port?: number 
 
 export type InChromium = Awaited<ReturnType<typeof startInChromium>>
 
+type ChromiumOptions = TestAppOptions & { port?: number }
+
 /**
  * `startInChromium` once for the whole file: started before its first test and stopped after its
  * last. `use` receives it to keep what the file needs (`({ t, server, browser } = started)`).
+ * `options` may be a function, called in the same `beforeAll`, for options that name addresses
+ * found only then (the free port of a server the file starts next). Stopped after the file's own
+ * `afterAll`s, which vitest runs in reverse order, so servers the file started on top of it have
+ * gone first.
  */
 export function chromiumForFile(
   use: (started: InChromium) => unknown,
-  options: TestAppOptions & { port?: number } = {},
+  options: ChromiumOptions | (() => ChromiumOptions | Promise<ChromiumOptions>) = {},
 ): void {
   let started: InChromium | undefined
   beforeAll(async () => {
-    started = await startInChromium(options)
+    started = await startInChromium(typeof options === 'function' ? await options() : options)
     await use(started)
   })
   afterAll(() => started?.close())

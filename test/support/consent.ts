@@ -1,4 +1,6 @@
+import { expect } from 'vitest'
 import { DEMO } from '../../src/services/demo.js'
+import type { Management } from './management.js'
 import type { TestApp } from './test-app.js'
 
 /**
@@ -15,6 +17,22 @@ export function demoRequest(fields: Record<string, unknown> = {}) {
     return_to: 'http://localhost:3000/demo/done',
     ...fields,
   }
+}
+
+/** `POST /consent-requests` of `demoRequest` for the demo user by name, `fields` added to it. */
+export function createRequest(api: Management, fields: Record<string, unknown> = {}) {
+  return api('POST', '/consent-requests', demoRequest({ user_name: DEMO.userName, ...fields }))
+}
+
+/** `createRequest` for a request the user is to answer: its id, once created and pending. */
+export async function openRequest(
+  api: Management,
+  fields: Record<string, unknown> = {},
+): Promise<string> {
+  const created = await createRequest(api, fields)
+  expect(created.status).toBe(201)
+  expect(created.body.status).toBe('pending')
+  return created.body.id
 }
 
 export interface PageSession {
@@ -42,6 +60,15 @@ export function consentBrowser(t: TestApp) {
       csrf: csrfOf(html),
       rendition: renditionOf(html),
     }
+  }
+
+  /** The same browser loading the page again in `locale`, as the language switcher does. */
+  async function switchTo(id: string, session: PageSession, locale: string): Promise<PageSession> {
+    const res = await t.app.request(`/consent/${id}?ui_locales=${locale}`, {
+      headers: { cookie: session.cookie },
+    })
+    const html = await res.text()
+    return { ...session, status: res.status, html, rendition: renditionOf(html) }
   }
 
   /** Posts the answer; `fields` adds form fields (e.g. `scopes`, once per checked line). */
@@ -85,7 +112,7 @@ export function consentBrowser(t: TestApp) {
     return { status: verified.status, body: await verified.json() }
   }
 
-  return { visit, answer, redeem }
+  return { visit, switchTo, answer, redeem }
 }
 
 /** The consent-page browser of a test app, as `consentBrowser(t)` builds it. */

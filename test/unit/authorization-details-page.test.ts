@@ -14,6 +14,7 @@ import {
 import { detailViews, fieldWords, wordsOf } from '../../src/i18n/details.js'
 import { createI18n, loadLocaleResources } from '../../src/i18n/i18n.js'
 import { api } from '../support/domain.js'
+import { PAYMENT } from '../support/payment.js'
 
 /* RFC 9396 entries on the page, in its record and in the decision to show it (DESIGN §3.9). */
 
@@ -25,15 +26,10 @@ const payment: DetailType = {
     de: '{instructedAmount} an {creditorName} zahlen',
   },
 }
-const entry = {
-  type: 'payment_initiation',
-  instructedAmount: { currency: 'EUR', amount: '123.50' },
-  creditorName: 'Merchant A',
-}
 
 describe('an entry on the page', () => {
   it('reads its template in the page’s language, its fields under it by name and value', () => {
-    const [view] = detailViews([entry], [payment], i18n.translator('de'))
+    const [view] = detailViews([PAYMENT], [payment], i18n.translator('de'))
     expect(wordsOf(view?.text ?? [])).toBe('123,50\u00a0€ an Merchant A zahlen')
     expect(view?.fields.map((f) => [wordsOf(f.label), wordsOf(f.value)])).toEqual([
       ['instructed amount', '123,50\u00a0€'],
