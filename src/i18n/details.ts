@@ -227,7 +227,8 @@ export function detailFieldViews(entry: AuthorizationDetail, tr: Translator): De
     )
   const valueText = (raw: unknown): RichText => {
     if (raw === true || raw === false) return ours(tr.t(raw ? 'details.yes' : 'details.no'))
-    if (raw === null) return ours('—')
+    // Nothing in it is still a value the AS sent (and may read as "no limit"): shown, as null is.
+    if (raw === null || (Array.isArray(raw) && raw.length === 0)) return ours('—')
     return theirs(formatValue(fieldValue(raw), tr.locale))
   }
   const walk = (value: object, path: readonly string[]): DetailFieldView[] =>
@@ -236,9 +237,12 @@ export function detailFieldViews(entry: AuthorizationDetail, tr: Translator): De
       const raw = (value as Record<string, unknown>)[name]
       const here = [...path, name]
       const formatted = fieldValue(raw)
-      // An object that is not money is listed as its own fields, one a row.
+      // An object that is not money is listed as its own fields, one a row; an empty one is a
+      // row of its own, so the field is never left off the page.
       if (formatted.kind === 'fields' && typeof raw === 'object' && raw !== null)
-        return walk(raw, here)
+        return formatted.fields.length > 0
+          ? walk(raw, here)
+          : [{ label: labelOf(here), value: ours('—') }]
       return [{ label: labelOf(here), value: valueText(raw) }]
     })
   return walk(entry, [])

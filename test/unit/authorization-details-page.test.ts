@@ -77,6 +77,22 @@ describe('an entry on the page', () => {
     )
     expect(fieldWords('__')).toBe('__')
   })
+
+  // An AS may read an empty list or object as "no limit": the user sees the field, not nothing.
+  it('shows a field whose value is an empty object or list, as it shows null', () => {
+    const [view] = detailViews(
+      [{ type: 'x', accounts: {}, actions: [], limit: null, nested: { ok: 1, none: {} } }],
+      [],
+      i18n.translator('en'),
+    )
+    expect(view?.fields.map((f) => [wordsOf(f.label), wordsOf(f.value)])).toEqual([
+      ['accounts', '—'],
+      ['Actions', '—'],
+      ['limit', '—'],
+      ['nested › ok', '1'],
+      ['nested › none', '—'],
+    ])
+  })
 })
 
 describe('nestingDepth', () => {
