@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { LRUCache } from 'lru-cache'
+import { RE2JS } from 're2js'
 import {
   type AuthorizationDetail,
   DETAIL_LIMITS,
@@ -10,6 +11,18 @@ import {
   nestingDepth,
 } from '../../consent/index.js'
 import { AppError } from '../../errors.js'
+
+/**
+ * `pattern` and `patternProperties` run on RE2 (re2js, in JavaScript), whose matching time is
+ * linear in the input. A tenant's admin writes the pattern and a client's entry is the input: with
+ * the built-in backtracking engine `^(a+)+$` or `\s*\s*x` on a few thousand characters holds the
+ * one event loop every tenant shares for seconds to hours. A pattern RE2 cannot run in linear time
+ * (lookaround, backreferences) is refused when the schema is saved.
+ */
+const linearRegExp = Object.assign(
+  (pattern: string) => RE2JS.compile(RE2JS.translateRegExp(pattern)),
+  { code: 're2js' },
+)
 
 /**
  * A validator of its own for each schema: every tenant's schemas are compiled in this process, and
@@ -25,6 +38,7 @@ function compileAlone(schema: Readonly<Record<string, unknown>>): ValidateFuncti
     strictTypes: false,
     strictTuples: false,
     logger: false,
+    code: { regExp: linearRegExp },
   })
   // ajv-formats is CommonJS: under NodeNext its function is the default export's `default`.
   addFormats.default(ajv)
