@@ -188,17 +188,23 @@ describe('an entry written to attack the page', () => {
     const hostile = {
       ...PAYMENT,
       creditorName: '<img src=x onerror="document.title=\'pwned\'">',
-      '<script>document.title="pwned"</script>': '\u202eoverride',
+      '<script>document.title="pwned"</script>': 'written by the client',
     }
-    const created = await management(t)('POST', '/consent-requests', {
-      client_id: 'pay-app',
-      user_id: 'attacked-user',
-      audience: DEMO.audience,
-      scope: 'openid read:messages',
-      redirect_uri: rp.redirectUri,
-      return_to: `${as.issuer}/interaction/attacked`,
-      authorization_details: [hostile],
-    })
+    const ask = (entry: Record<string, unknown>) =>
+      management(t)('POST', '/consent-requests', {
+        client_id: 'pay-app',
+        user_id: 'attacked-user',
+        audience: DEMO.audience,
+        scope: 'openid read:messages',
+        redirect_uri: rp.redirectUri,
+        return_to: `${as.issuer}/interaction/attacked`,
+        authorization_details: [entry],
+      })
+    // A right-to-left override would make a value read otherwise than it is: refused outright.
+    const reordered = await ask({ ...hostile, creditorName: '\u202eA tnahcreM' })
+    expect(reordered.status).toBe(400)
+    expect(reordered.body.errorCode).toBe('invalid_authorization_details')
+    const created = await ask(hostile)
     expect(created.status).toBe(201)
     const context = await browser.newContext()
     const page = await context.newPage()
@@ -215,7 +221,7 @@ describe('an entry written to attack the page', () => {
     expect(
       await page.locator('[data-testid="authorization-details"] .detail-text').innerText(),
     ).toBe('Pay €123.50 to <img src=x onerror="document.title=\'pwned\'">')
-    // The AS's words stay isolated: a right-to-left override in a value reorders nothing after it.
+    // The AS's words stay isolated, each value in a <bdi> of its own.
     expect(await page.locator('[data-testid="authorization-details"] dd bdi').count()).toBe(3)
     await context.close()
   })
