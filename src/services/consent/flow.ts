@@ -5,8 +5,6 @@ import {
   DECLINED_ERROR,
   detailsChangedSince,
   offeredDurations,
-  pickDetails,
-  pickScopes,
   sameDurations,
   stillDefined,
 } from '../../consent/index.js'
@@ -21,6 +19,7 @@ import type {
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import { copyWith } from '../../objects.js'
+import { accepted, approvedDetails } from './accepted.js'
 import {
   alreadyAnswered,
   bindingOf,
@@ -173,40 +172,6 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
     if (!request) throw notFound()
     return request
-  }
-
-  /** The entries an accept approves (DESIGN §3.9); a box the page did not show is a 400. */
-  function approvedDetails(shown: ShownPage, checked: readonly string[]): number[] {
-    const approved = pickDetails(shown.details ?? [], checked)
-    if (approved === null)
-      throw new AppError(
-        400,
-        'invalid_body',
-        'authorization_details names an entry the page did not offer to choose',
-      )
-    return approved
-  }
-
-  /**
-   * What an accept grants: everything asked, or under granular consent the required lines and
-   * the checked lines of the page the user answered, plus what was granted before.
-   */
-  function accepted(
-    request: ConsentRequest,
-    api: ResourceServer | null,
-    shown: ShownPage,
-    checked: readonly string[],
-  ) {
-    const effective = stillDefined(request.effectiveScopes, api)
-    if (!request.granular) return { scopes: effective, declined: [] }
-    const picked = pickScopes({
-      asked: stillDefined(request.promptScopes, api),
-      lines: shown.lines,
-      required: new Set(request.requiredScopes),
-      checked,
-    })
-    const declined = new Set(picked.declined)
-    return { scopes: effective.filter((scope) => !declined.has(scope)), declined: picked.declined }
   }
 
   /** The client of a request, or 404: a request whose client was deleted is gone (§3.2). */

@@ -10,6 +10,7 @@ import type { Page, Paged } from '../port.js'
 import type { Database } from '../schema.js'
 import { conflictAs } from './conflict.js'
 import type { StoreContext } from './context.js'
+import { containsPattern } from './like.js'
 import { mapPage, paged } from './paging.js'
 import { bit, iso, json, type Row, toClient } from './rows.js'
 
@@ -76,7 +77,7 @@ export async function listClients(
   if (filter.appTypes) query = query.where('app_type', 'in', [...filter.appTypes])
   if (filter.q) {
     // Any part of the name or the id, whatever its case, with one escape on SQLite and PostgreSQL.
-    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const pattern = containsPattern(filter.q)
     query = query.where(
       sql<boolean>`(lower(name) like ${pattern} escape '\\' or lower(client_id) like ${pattern} escape '\\')`,
     )

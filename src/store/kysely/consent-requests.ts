@@ -6,7 +6,6 @@ import type { Database } from '../schema.js'
 import type { EffectsLog } from './effects.js'
 import { mergeGrant } from './grants.js'
 import { prepared } from './prepared.js'
-import { rememberUser } from './rbac.js'
 import {
   answeredConsentRequest,
   bit,
@@ -17,6 +16,7 @@ import {
   toChosenDuration,
   toConsentRequest,
 } from './rows.js'
+import { rememberUser } from './users.js'
 
 // The request path's statements, compiled once (prepared.ts).
 

@@ -36,15 +36,12 @@ import {
   createRole,
   deleteRole,
   findRole,
-  findUser,
   listPermissions,
   listRoles,
   listRoleUsers,
   listUserRoles,
-  listUsers,
   type PermissionOwner,
   permissionNamesFor,
-  rememberUser,
   removePermissions,
   unassignRoles,
   updateRole,
@@ -68,6 +65,7 @@ import {
   onlyTenant,
   updateTenantSettings,
 } from './tenants.js'
+import { findUser, listUsers, rememberUser } from './users.js'
 import {
   claimOutbox,
   createWebhook,

@@ -28,9 +28,6 @@ import type {
   Tenant,
   TenantSettings,
   User,
-  Webhook,
-  WebhookDelivery,
-  WebhookEventType,
 } from '../../entities.js'
 import type { Database } from '../schema.js'
 
@@ -382,29 +379,6 @@ export function toReceipt(row: Row<'consent_receipts'>): Receipt {
     claims: JSON.parse(row.claims) as ReceiptClaims,
     jws: row.jws,
     recordedAt: new Date(row.recorded_at),
-  }
-}
-
-export function toWebhook(row: Row<'webhooks'>): Webhook {
-  return {
-    id: row.id,
-    url: row.url,
-    events: list(row.events) as WebhookEventType[],
-    secret: row.secret,
-    createdAt: new Date(row.created_at),
-    status: row.status === 'disabled' ? 'disabled' : 'enabled',
-  }
-}
-
-export function toDelivery(row: Row<'webhook_deliveries'>): WebhookDelivery {
-  return {
-    id: row.id,
-    messageId: row.message_id,
-    type: row.type as WebhookEventType,
-    attempt: row.attempt,
-    status: row.status,
-    error: row.error,
-    at: new Date(row.at),
   }
 }
 

@@ -4,7 +4,30 @@ import { randomToken } from '../../ids.js'
 import type { AttemptOutcome, Page, Paged, WebhookChanges } from '../port.js'
 import type { Database } from '../schema.js'
 import { mapPage, paged } from './paging.js'
-import { iso, json, toDelivery, toWebhook } from './rows.js'
+import { iso, json, list, type Row } from './rows.js'
+
+function toWebhook(row: Row<'webhooks'>): Webhook {
+  return {
+    id: row.id,
+    url: row.url,
+    events: list(row.events) as WebhookEventType[],
+    secret: row.secret,
+    createdAt: new Date(row.created_at),
+    status: row.status === 'disabled' ? 'disabled' : 'enabled',
+  }
+}
+
+function toDelivery(row: Row<'webhook_deliveries'>): WebhookDelivery {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    type: row.type as WebhookEventType,
+    attempt: row.attempt,
+    status: row.status,
+    error: row.error,
+    at: new Date(row.at),
+  }
+}
 
 export async function createWebhook(
   db: Kysely<Database>,
