@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import type { AppEnv } from '../context.js'
+import { readText } from '../middleware/body-limit.js'
 
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 const URLENCODED = /^application\/x-www-form-urlencoded\b/i
@@ -36,7 +37,7 @@ export async function readForm<T extends z.ZodType>(
   }
   // `all`: a field sent more than once (checkboxes) arrives as a list, never as its last value.
   const body = URLENCODED.test(c.req.header('content-type') ?? '')
-    ? urlencoded(await c.req.text())
+    ? urlencoded(await readText(c))
     : await c.req.parseBody({ all: true }).catch(() => undefined)
   const parsed = schema.safeParse(body)
   if (!parsed.success) throw new AppError(400, 'invalid_body', message)

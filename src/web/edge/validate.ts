@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { z } from 'zod'
 import type { ErrorCode } from '../../errors.js'
 import { AppError } from '../../errors.js'
+import { unreadable } from '../middleware/body-limit.js'
 
 type Kind = 'Payload' | 'Query' | 'Path'
 
@@ -88,8 +89,16 @@ export function jsonBody(schema: z.ZodType): MiddlewareHandler {
         'Payload validation error: Content-Type must be application/json.',
       )
     }
-    const text = await c.req.text()
-    if (text.trim() === '') {
+    // Read as JSON straight away: the body validator after this reads `c.req.json()` again, and
+    // hono hands it the same parsed value; reading text first would make hono build a web
+    // `Response` around that text to parse it again.
+    const read = await c.req.json().then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    if (read === undefined) return next()
+    if (!(read instanceof SyntaxError)) throw unreadable()
+    if (c.req.header('content-length') === '0') {
       // No value at all: described as the schema describes a missing value.
       const missing = schema.safeParse(undefined)
       throw new AppError(
@@ -100,12 +109,7 @@ export function jsonBody(schema: z.ZodType): MiddlewareHandler {
           : 'Payload validation error: Invalid JSON.',
       )
     }
-    try {
-      JSON.parse(text)
-    } catch {
-      throw new AppError(400, 'invalid_body', 'Payload validation error: Invalid JSON.')
-    }
-    await next()
+    throw new AppError(400, 'invalid_body', 'Payload validation error: Invalid JSON.')
   }
 }
 

@@ -18,6 +18,20 @@ const LABEL: Record<BodyKind, string> = {
 
 class TooLarge extends Error {}
 
+/** A body the client stopped sending (it hung up): the sender's problem, a 400. */
+export const unreadable = () =>
+  new AppError(400, 'invalid_body', 'The request body could not be read')
+
+/**
+ * The request's body as text, read once (see `limitBody`); a body that cannot be read is a 400,
+ * not a handler's 500.
+ */
+export function readText(c: Context<AppEnv>): Promise<string> {
+  return c.req.text().catch(() => {
+    throw unreadable()
+  })
+}
+
 /** Node's request, when the app is served by `@hono/node-server` (its `incoming` binding). */
 function incomingOf(c: Context<AppEnv>): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: Partial<IncomingMessage> } | undefined)?.incoming
@@ -80,15 +94,14 @@ async function readRequest(request: Request, max: number): Promise<Uint8Array<Ar
 
 /**
  * The one body-limit policy (DESIGN §4, §6): page forms 64 KiB, Management API bodies 1 MiB → 413.
- * The whole body is read here, before the handler, through hono's public API: the handler's
- * `c.req.text()`, `json()`, `parseBody()` and the validators read it from hono's body cache, and
- * a body that cannot be read (the client hung up) is a 400, not a handler's 500.
  *
  * - A declared `Content-Length` past the limit is refused before any of the body is read.
- * - A declared length within it is read by `@hono/node-server` straight from the socket; Node's
- *   HTTP parser never hands over more bytes than the length declares.
- * - A body without a length (chunked) is counted as it arrives, and refused once past the limit;
- *   the bytes counted become the request's body (`c.req.raw`, as hono's `bodyLimit` does).
+ * - A declared length within it is left to the handler's one read (`readText`, `jsonBody`), which
+ *   `@hono/node-server` serves straight from the socket; Node's HTTP parser never hands over more
+ *   bytes than the length declares. Reading it here first would make that one read a second one:
+ *   hono answers a body read a second way by building a web `Response` around the first.
+ * - A body without a length (chunked) is counted here as it arrives, and refused once past the
+ *   limit; the bytes counted become the request's body (`c.req.raw`, as hono's `bodyLimit` does).
  *
  * Not hono's `bodyLimit`: it reads `c.req.raw.body`, which makes `@hono/node-server` wrap the
  * socket in a web stream and give up its direct read of the body; and when it refuses a chunked
@@ -102,23 +115,21 @@ export function limitBody(kind: BodyKind): MiddlewareHandler<AppEnv> {
     const tooLarge = () => new AppError(413, 'payload_too_large', LABEL[kind])
     const declared = c.req.header('content-length')
     if (Number(declared ?? 0) > max) throw tooLarge()
+    const incoming = incomingOf(c)
+    const chunked = declared === undefined || c.req.header('transfer-encoding') !== undefined
+    if (incoming && !chunked) return next()
     try {
-      const incoming = incomingOf(c)
       const counted = incoming
-        ? declared === undefined || c.req.header('transfer-encoding') !== undefined
-          ? await readIncoming(incoming, max)
-          : undefined
+        ? await readIncoming(incoming, max)
         : await readRequest(c.req.raw, max)
-      if (counted)
-        c.req.raw = new Request(c.req.url, {
-          method: c.req.method,
-          headers: c.req.raw.headers,
-          body: counted,
-        })
-      await c.req.arrayBuffer()
+      c.req.raw = new Request(c.req.url, {
+        method: c.req.method,
+        headers: c.req.raw.headers,
+        body: counted,
+      })
     } catch (error) {
       if (error instanceof TooLarge) throw tooLarge()
-      throw new AppError(400, 'invalid_body', 'The request body could not be read')
+      throw unreadable()
     }
     await next()
   }
