@@ -218,6 +218,8 @@ export const limits = {
   renderedPages: 500,
   /** The words of a prompt's lines, worked out once for the receipts of its answers (same key). */
   shownLines: 500,
+  /** The contents of pages read back with their requests, shared by the requests that showed them. */
+  shownPages: 500,
 } as const
 
 /**

@@ -278,7 +278,7 @@ export async function bindConsentRequest(
     shown: shownJson(shown),
     rendition: shown.rendition,
   })
-  return row ? toConsentRequest(row) : findConsentRequest(db, tenantId, id)
+  return row ? toConsentRequest(row, shown) : findConsentRequest(db, tenantId, id)
 }
 
 /** Records the latest render of a pending request (DESIGN §3.2.2); the request as it stands. */
@@ -294,7 +294,7 @@ export async function showConsentRequest(
     shown: shownJson(shown),
     rendition: shown.rendition,
   })
-  return row ? toConsentRequest(row) : findConsentRequest(db, tenantId, id)
+  return row ? toConsentRequest(row, shown) : findConsentRequest(db, tenantId, id)
 }
 
 /**

@@ -6,7 +6,6 @@ import type {
   DurationChoice,
   GrantedScope,
   ResourceLabels,
-  ShownLine,
   TokenDialect,
 } from '../../consent/index.js'
 import type {
@@ -30,6 +29,7 @@ import type {
   User,
 } from '../../entities.js'
 import type { Database } from '../schema.js'
+import { toShown } from './shown-pages.js'
 
 /** A row as read from `table`. */
 export type Row<T extends keyof Database> = Selectable<Database[T]>
@@ -165,7 +165,12 @@ export function sharedList(values: readonly string[], same: readonly string[]): 
   return same
 }
 
-export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
+/**
+ * The request a row holds. `shown`, when the caller holds the page the row's `shown` was written
+ * from, is kept instead of a copy parsed from the row: the page's content is then the one its
+ * render shares with every request shown the same page.
+ */
+export function toConsentRequest(row: Row<'consent_requests'>, shown?: ShownPage): ConsentRequest {
   const effective = sharedList(list(row.effective_scopes), NONE)
   // Built as one literal in one order, as insertConsentRequest's is: every request has the same
   // shape (V8 hidden class), however it was made.
@@ -205,7 +210,7 @@ export function toConsentRequest(row: Row<'consent_requests'>): ConsentRequest {
     declinedScopes:
       row.declined_scopes === null ? null : sharedList(list(row.declined_scopes), NONE),
     changedScopes: row.changed_scopes === null ? NONE : sharedList(list(row.changed_scopes), NONE),
-    shown: row.shown === null ? null : toShown(row.shown),
+    shown: shown ?? (row.shown === null ? null : toShown(row.shown)),
     receiptId: row.receipt_id,
     authorizationDetails:
       row.authorization_details === null
@@ -345,27 +350,6 @@ export function toAdminSession(row: Row<'admin_sessions'>): AdminSession {
     scopes: JSON.parse(row.scopes) as string[] | 'all',
     expiresAt: new Date(row.expires_at),
     ...(row.subject !== null ? { subject: row.subject } : {}),
-  }
-}
-
-/** A shown page as stored; one stored before pages had ids kept only its lines' words. */
-function toShown(text: string): ShownPage {
-  const raw = JSON.parse(text) as Omit<ShownPage, 'at' | 'lines'> & {
-    at: string
-    lines: readonly (ShownLine | string)[]
-  }
-  return {
-    rendition: raw.rendition ?? '',
-    locale: raw.locale,
-    mode: raw.mode,
-    lines: raw.lines.map((line) =>
-      typeof line === 'string' ? { text: line, scopes: [], kind: 'all', changed: false } : line,
-    ),
-    versions: raw.versions ?? {},
-    ...(raw.device ? { device: raw.device } : {}),
-    ...(raw.details ? { details: raw.details } : {}),
-    ...(raw.durations ? { durations: raw.durations } : {}),
-    at: new Date(raw.at),
   }
 }
 
