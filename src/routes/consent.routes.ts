@@ -140,7 +140,8 @@ export function consentRoutes(deps: AppDeps) {
     limitBody('form'),
     async (c) => {
       const tenant = c.get('tenant')
-      const request = await flow.find(tenant, c.req.param('id'))
+      // Judged on the request as it stands: another instance may have answered or re-rendered it.
+      const request = await flow.find(tenant, c.req.param('id'), { latest: true })
       useLocale(c, deps, request.uiLocales)
       const form = await readForm(
         c,

@@ -75,6 +75,9 @@ function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDu
 
 const NO_ENTRIES: ReadonlySet<number> = new Set()
 
+/** How a read that depends on the request's latest state asks for it (the store's `get`). */
+const LATEST = { latest: true } as const
+
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
   return { ...tenant, settings }
@@ -167,9 +170,15 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     }
   }
 
-  async function find(tenant: Tenant, rawId: string | undefined) {
+  async function find(
+    tenant: Tenant,
+    rawId: string | undefined,
+    read?: { readonly latest?: boolean },
+  ) {
     const id = consentIdSchema.safeParse(rawId)
-    const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
+    const request = id.success
+      ? await store.consentRequests.get(tenant.id, id.data, read)
+      : undefined
     if (!request) throw notFound()
     return request
   }
@@ -301,7 +310,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       if (answered.outcome === 'not_found') throw notFound()
       if (answered.outcome === 'stale') {
         // Another page was rendered between the check and the write: show the latest again.
-        const current = await store.consentRequests.get(tenant.id, request.id)
+        const current = await store.consentRequests.get(tenant.id, request.id, LATEST)
         if (!current) throw notFound()
         if (current.status !== 'pending') throw alreadyAnswered()
         return render(
@@ -323,7 +332,8 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     },
 
     async verify(tenant, rawId, verifier) {
-      const request = await find(tenant, rawId)
+      // Answered on another instance a moment ago, perhaps: never a copy still pending here.
+      const request = await find(tenant, rawId, LATEST)
       if (request.status === 'pending') {
         if (deps.now() >= request.expiresAt) throw expired()
         throw new AppError(409, 'not_answered', 'The consent request has not been answered yet')
