@@ -204,8 +204,9 @@ async function postgresFigures() {
       cliLoad({ ...half, url: `${b.base}${pagePath}`, duration: DURATION }, b.process.pid),
     ])
     // Answers on one instance, verifies on the other: the AS may reach either.
-    // Every request is read from the database there (nothing is kept when instances share it),
-    // so the realistic and the immediate ways cost the same: the realistic one is measured.
+    // An answer and a verify read the request from the database there (they depend on its latest
+    // state, which another instance may have changed), so the realistic and the immediate ways
+    // cost the same: the realistic one is measured.
     await answerPairs(a, b, WARM_UP_PAIRS, 'pg-warm')
     const pairs = await answerPairs(a, b, OPEN_PAGES, 'pg', 'open')
     await Promise.all([stop(a.process), stop(b.process)])

@@ -85,7 +85,7 @@ export interface ListenOptions {
  * Listens on its own connection, and listens again after losing it (a restart of PostgreSQL, a
  * dropped connection, `pg_terminate_backend`), waiting longer after each failure up to
  * `maxRetryMs`. While no connection listens, nothing is trusted: every request reads the version
- * row, as it would without notifications.
+ * row, and every consent request the database, as they would without notifications.
  */
 export function listenForConfigChanges(options: ListenOptions): ConfigChanges {
   const firstRetryMs = options.firstRetryMs ?? 50
