@@ -74,6 +74,7 @@ function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDu
 }
 
 const NO_ENTRIES: ReadonlySet<number> = new Set()
+const NOTHING_MOVED: ReadonlySet<string> = new Set()
 
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
@@ -264,8 +265,10 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         reasked,
         durationsOf(tenant, client),
       )
-      const moved = changedSince(latest, now)
-      const movedDetails = detailsChangedSince(latest, now)
+      // The same id is the same content (a digest of all of it): nothing to compare line by line.
+      const same = now.rendition === latest.rendition
+      const moved = same ? NOTHING_MOVED : changedSince(latest, now)
+      const movedDetails = same ? NO_ENTRIES : detailsChangedSince(latest, now)
       if (moved.size > 0 || movedDetails.size > 0)
         return again('changed', new Set([...reasked, ...moved]), movedDetails)
       // A decline approves nothing, whatever boxes came with it.
