@@ -74,6 +74,7 @@ function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDu
 }
 
 const NO_ENTRIES: ReadonlySet<number> = new Set()
+const NOTHING_MOVED: ReadonlySet<string> = new Set()
 
 /** How a read that depends on the request's latest state asks for it (the store's `get`). */
 const LATEST = { latest: true } as const
@@ -273,8 +274,10 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         reasked,
         durationsOf(tenant, client),
       )
-      const moved = changedSince(latest, now)
-      const movedDetails = detailsChangedSince(latest, now)
+      // The same id is the same content (a digest of all of it): nothing to compare line by line.
+      const same = now.rendition === latest.rendition
+      const moved = same ? NOTHING_MOVED : changedSince(latest, now)
+      const movedDetails = same ? NO_ENTRIES : detailsChangedSince(latest, now)
       if (moved.size > 0 || movedDetails.size > 0)
         return again('changed', new Set([...reasked, ...moved]), movedDetails)
       // A decline approves nothing, whatever boxes came with it.
