@@ -140,8 +140,7 @@ export function consentRoutes(deps: AppDeps) {
     limitBody('form'),
     async (c) => {
       const tenant = c.get('tenant')
-      // Judged on the request as it stands: another instance may have answered or re-rendered it.
-      const request = await flow.find(tenant, c.req.param('id'), { latest: true })
+      const request = await flow.find(tenant, c.req.param('id'))
       useLocale(c, deps, request.uiLocales)
       const form = await readForm(
         c,

@@ -113,5 +113,34 @@ describe.skipIf(!TEST_DATABASE_URL)(
       // Heard: A's page says the request is answered.
       await until(async () => (await onA.visit(id, page.cookie)).status === 409, 'A hears')
     })
+
+    it("an answer posted on A from a page B bound and rendered again: judged on the row, not A's copy", async () => {
+      const a = await instance()
+      const b = await instance()
+      const id = await openRequest(management(a))
+      // A listens: its configuration check sends nothing.
+      await until(async () => (await sentBy(() => a.store.sync())).sent.length === 0, 'A listens')
+      // The AS's status read leaves A a copy: pending, bound to no browser yet.
+      expect((await management(a)('GET', `/consent-requests/${id}`)).body.status).toBe('pending')
+
+      const held = holdNotifications()
+      const onB = consentBrowser(b)
+      const page = await onB.visit(id)
+      expect(page.status).toBe(200)
+      const french = await onB.switchTo(id, page, 'fr')
+      expect(french.rendition).not.toBe(page.rendition)
+      // A has heard of neither: its copy is still unbound.
+      const copy = await sentBy(() => a.store.consentRequests.get(a.tenant.id, id))
+      expect(copy.sent).toEqual([])
+      expect(copy.value?.bindingHash).toBeNull()
+
+      // Not "opened in another browser", nor the prompt again: the answer is recorded.
+      const answered = await consentBrowser(a).answer(id, 'accept', french)
+      expect(answered.status).toBe(303)
+      held.release()
+      const verified = await consentBrowser(a).redeem(answered)
+      expect(verified.status).toBe(200)
+      expect(verified.body).toMatchObject({ status: 'accepted' })
+    })
   },
 )

@@ -79,6 +79,15 @@ const NOTHING_MOVED: ReadonlySet<string> = new Set()
 /** How a read that depends on the request's latest state asks for it (the store's `get`). */
 const LATEST = { latest: true } as const
 
+/**
+ * Whether an answer to `request` made on the page `rendition` would be refused, or shown the
+ * prompt again, for what writes change: its binding, its status, the page last rendered.
+ */
+const refusedAsKept = (request: ConsentRequest, rendition: string | undefined) =>
+  request.bindingHash === null ||
+  request.status !== 'pending' ||
+  request.shown?.rendition !== rendition
+
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
   return { ...tenant, settings }
@@ -225,7 +234,13 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       return data
     },
 
-    async answer(tenant, request, input, browser, locale) {
+    async answer(tenant, given, input, browser, locale) {
+      // `given` may be a copy kept in memory, which a write on another instance can leave behind
+      // (DESIGN §7): what its state would refuse is judged again on the request as it stands. The
+      // rest is decided by the answer's conditional write, on the row itself.
+      const request = refusedAsKept(given, input.rendition)
+        ? await find(tenant, given.id, LATEST)
+        : given
       const client = await clientOf(tenant, request)
       // Only the browser the page was opened in answers (DESIGN §3.2); an unbound request was
       // never shown, so nobody can have read what they would be answering.
