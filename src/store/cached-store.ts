@@ -64,9 +64,9 @@ export function withConfigCache(
   // With several instances, another may change a request this one keeps: requests are kept only
   // while this instance listens for the changes the database announces (`listen`), each copy
   // under the connection that listened when it was read or written, and a change announced by
-  // another connection forgets the copy. What depends on the latest state (an answer, a verify,
-  // the status an AS reads) asks for the request `latest`, past the copy: the announcement of a
-  // change made elsewhere may still be on its way.
+  // another connection forgets the copy. What depends on the latest state (a verify, the status
+  // an AS reads, an answer its copy would refuse) asks for the request `latest`, past the copy:
+  // the announcement of a change made elsewhere may still be on its way.
   const requests = new LRUCache<string, ConsentRequest>({ max: bounds.consentRequests })
   // Bumped when requests are removed wholesale (purge, erasure, a client deleted), when another
   // instance announces such a removal, and when the listening connection changes.

@@ -315,8 +315,8 @@ export interface Store {
     ): Promise<ConsentRequest>
     /**
      * The request; with `latest`, as the database holds it now, never a copy kept in memory that
-     * another instance's write may have left behind (what an answer, a verify or the status an AS
-     * reads depends on).
+     * another instance's write may have left behind (what a verify or the status an AS reads
+     * depends on).
      */
     get(
       tenantId: string,

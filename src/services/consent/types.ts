@@ -81,7 +81,7 @@ export interface ConsentFlow {
   ): Promise<ConsentRequest>
   /**
    * The request an id from a URL names, or a 404 `inexistent_consent_request`; with `latest`, as
-   * the database holds it now (an answer, the status an AS reads), not a copy that may lag behind
+   * the database holds it now (a verify, the status an AS reads), not a copy that may lag behind
    * another instance's write.
    */
   find(
