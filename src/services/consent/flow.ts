@@ -1,21 +1,11 @@
 import {
   changedSince,
-  chosenDuration,
-  consentLifetime,
   DECLINED_ERROR,
   detailsChangedSince,
-  offeredDurations,
   sameDurations,
   stillDefined,
 } from '../../consent/index.js'
-import type {
-  ChosenDuration,
-  Client,
-  ConsentRequest,
-  ResourceServer,
-  ShownPage,
-  Tenant,
-} from '../../entities.js'
+import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import { copyWith } from '../../objects.js'
@@ -31,6 +21,7 @@ import {
   sameHash,
 } from './binding.js'
 import { decisionVisible, grantedAsShown, readDecision, undecidedStatus } from './decision.js'
+import { durationAnswered, durationsOf } from './durations.js'
 import { answerEvidence } from './evidence.js'
 import { consentIdSchema, createConsentRequest, tenantBaseUrl } from './open.js'
 import { createRenditions } from './renditions.js'
@@ -50,28 +41,6 @@ export type {
   PromptData,
   RequestView,
 } from './types.js'
-
-/** The durations a client's prompt offers (DESIGN §3.5.1), capped by its lifetime. */
-const durationsOf = (tenant: Tenant, client: Client) =>
-  offeredDurations(
-    client.consentDurationChoices,
-    tenant.settings.consent_duration_choices,
-    consentLifetime(client, tenant.settings),
-  )
-
-/**
- * The duration an accept chose, judged against the page it was made on: one the page offered, or
- * none when it offered none; anything else (a value never shown, one longer than the lifetime)
- * is a forged form, refused.
- */
-function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDuration | undefined {
-  const offered = shown.durations ?? []
-  if (offered.length === 0 && value === undefined) return undefined
-  const seconds = chosenDuration(value, offered)
-  if (seconds === undefined)
-    throw new AppError(400, 'invalid_body', 'The form must carry one of the durations it offered')
-  return { seconds }
-}
 
 const NO_ENTRIES: ReadonlySet<number> = new Set()
 const NOTHING_MOVED: ReadonlySet<string> = new Set()
