@@ -204,8 +204,9 @@ async function postgresFigures() {
       cliLoad({ ...half, url: `${b.base}${pagePath}`, duration: DURATION }, b.process.pid),
     ])
     // Answers on one instance, verifies on the other: the AS may reach either.
-    // Every request is read from the database there (nothing is kept when instances share it),
-    // so the realistic and the immediate ways cost the same: the realistic one is measured.
+    // A verify reads the request from the database there (it depends on the latest state, which
+    // another instance may have changed), and so does an answer whose page is no longer kept:
+    // the realistic way, where most are not, is measured.
     await answerPairs(a, b, WARM_UP_PAIRS, 'pg-warm')
     const pairs = await answerPairs(a, b, OPEN_PAGES, 'pg', 'open')
     await Promise.all([stop(a.process), stop(b.process)])

@@ -205,6 +205,8 @@ export const limits = {
      * out whatever the bound (bench/README.md); a verify comes milliseconds after its answer.
      */
     consentRequests: 1024,
+    /** Form tokens of the pages opened lately, about 150 bytes each (`csrf.ts`). */
+    csrfTokens: 4096,
   },
   /** Translators kept, one per locale with a translation file (eight today); never more. */
   translators: 64,

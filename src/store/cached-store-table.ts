@@ -20,8 +20,12 @@ export interface CacheContext {
   ): Promise<V | undefined>
   /** The tenant when there is exactly one, kept in a single slot. */
   only(): Promise<Tenant | undefined>
-  /** A consent request, kept from its first read. */
-  request(tenantId: string, id: string): Promise<ConsentRequest | undefined>
+  /** A consent request, kept from its first read; `latest` reads past a copy that may lag. */
+  request(
+    tenantId: string,
+    id: string,
+    read?: { readonly latest?: boolean },
+  ): Promise<ConsentRequest | undefined>
   /** The kept copy of a request as it stands, if kept and no write to it is under way. */
   standing(tenantId: string, id: string): ConsentRequest | undefined
   /** Runs a write to one request; keeps the request as `result` says it left it, or forgets it. */

@@ -4,7 +4,7 @@ import { limits } from '../config/env.js'
 import type { Client, ConsentRequest, Grant, ResourceServer, Tenant, Webhook } from '../entities.js'
 import { copyWith } from '../objects.js'
 import { type CacheContext, RULES, type Rule, type Rules, scoped } from './cached-store-table.js'
-import { CONFIG_VERSION_KEY, type ConfigChanges } from './config-changes.js'
+import { CONFIG_VERSION_KEY, type ConfigChanges, type RequestNotice } from './config-changes.js'
 import type { SideEffects, Store } from './port.js'
 
 /** What `sync()` answers when there is nothing to check: one settled promise for every request. */
@@ -20,10 +20,12 @@ type Methods = Readonly<Record<string, Untyped>>
  * instance changed: a write is visible on the very next page any instance renders. With `listen`
  * as well, the write is announced (PostgreSQL's `NOTIFY`) and forgotten by the others as the
  * announcement arrives, and `sync()` reads the version row only while no announcement could
- * arrive (no connection listening, or not since the row was last read). Without
- * `shared`, consent requests are kept too from the first read on (a browser opening the page),
- * each as its last write left it (bound, answered), until it is verified, purged or erased, its
- * client is deleted, or newer ones push it out; a request no browser opened is not kept. Every
+ * arrive (no connection listening, or not since the row was last read). Consent requests are
+ * kept too from the first read on (a browser opening the page), each as its last write left it
+ * (bound, answered), until it is verified, purged or erased, its client is deleted, or newer ones
+ * push it out; a request no browser opened is not kept. With `shared`, only while `listen`'s
+ * connection listens: the database announces every change to a request, and a read that must see
+ * the latest state (`latest`) goes past the copy, as the announcement may still be on its way. Every
  * cache is bounded (`limits.cache`), and keeps only what exists: a lookup that finds nothing (an
  * unknown `Host`, a mistyped client id) takes no room.
  *
@@ -34,8 +36,14 @@ export function withConfigCache(
   store: Store,
   options: {
     shared: boolean
-    /** With `shared`: how other instances' writes are heard of, given what to call on each. */
-    listen?: (onChange: (version: string) => void) => ConfigChanges
+    /**
+     * With `shared`: how other instances' writes are heard of, given what to call on each
+     * configuration change and on each change to consent requests; without it, no request is kept.
+     */
+    listen?: (
+      onChange: (version: string) => void,
+      onRequest: (notice: RequestNotice) => void,
+    ) => ConfigChanges
   },
 ): Store {
   const bounds = limits.cache
@@ -52,17 +60,59 @@ export function withConfigCache(
   // page and the verify after the answer read nothing. Kept from the page's first read, not from
   // its creation: requests no browser opens (abandoned sign-ins) neither push out the ones users
   // are answering nor fill the old generation, at 1.2 KB a create.
+  //
+  // With several instances, another may change a request this one keeps: requests are kept only
+  // while this instance listens for the changes the database announces (`listen`), each copy
+  // under the connection that listened when it was read or written, and a change announced by
+  // another connection forgets the copy. What depends on the latest state (a verify, the status
+  // an AS reads, an answer its copy would refuse) asks for the request `latest`, past the copy:
+  // the announcement of a change made elsewhere may still be on its way.
   const requests = new LRUCache<string, ConsentRequest>({ max: bounds.consentRequests })
-  const keepRequest = (request: ConsentRequest) => {
-    if (!options.shared) requests.set(scoped(request.tenantId, request.id), request)
-  }
-  // Bumped as each write to a request ends, so a read that overlapped one keeps nothing.
-  let requestWrites = 0
-  // Bumped when requests are removed wholesale (purge, erasure, a client deleted).
+  // Bumped when requests are removed wholesale (purge, erasure, a client deleted), when another
+  // instance announces such a removal, and when the listening connection changes.
   let requestClears = 0
-  // Writes under way, per request; one that overlapped another to the same request keeps nothing,
-  // as either may have returned the request before the other changed it.
+  // Writes under way, per request; one that overlapped another to the same request, or an
+  // announced change to it, keeps nothing, as the other may have changed it after this one read.
   const writing = new Map<string, { count: number; overlapped: boolean }>()
+  // Reads under way, per request, with whether a write to it ended or another connection's change
+  // to it was announced meanwhile: such a read may have returned the request as it was before.
+  const reading = new Map<string, { count: number; overlapped: boolean }>()
+
+  const dropRequests = () => {
+    requestClears += 1
+    requests.clear()
+  }
+
+  // The listening connection copies were kept under, while it listens.
+  let keptUnder: number | undefined
+  /**
+   * Whether requests may be kept and served now: always with one process on the database;
+   * with several, while a connection listens, and only what was kept under that connection.
+   */
+  function trusted(): boolean {
+    if (!options.shared) return true
+    const now = changes?.listening()
+    if (now !== keptUnder) {
+      keptUnder = now
+      dropRequests()
+    }
+    return now !== undefined
+  }
+
+  const enter = (under: Map<string, { count: number; overlapped: boolean }>, key: string) => {
+    const entry = under.get(key) ?? { count: 0, overlapped: false }
+    entry.count += 1
+    under.set(key, entry)
+    return entry
+  }
+  const leave = (
+    under: Map<string, { count: number; overlapped: boolean }>,
+    key: string,
+    entry: { count: number },
+  ) => {
+    entry.count -= 1
+    if (entry.count === 0) under.delete(key)
+  }
 
   async function writeRequest<T>(
     tenantId: string,
@@ -71,10 +121,9 @@ export function withConfigCache(
     result: (outcome: T) => ConsentRequest | undefined,
   ): Promise<T> {
     const key = scoped(tenantId, id)
-    const under = writing.get(key) ?? { count: 0, overlapped: false }
-    under.count += 1
+    const under = enter(writing, key)
     if (under.count > 1) under.overlapped = true
-    writing.set(key, under)
+    trusted()
     const clearsAt = requestClears
     let left: ConsentRequest | undefined
     try {
@@ -82,28 +131,43 @@ export function withConfigCache(
       left = result(outcome)
       return outcome
     } finally {
-      requestWrites += 1
-      under.count -= 1
-      if (under.count === 0) writing.delete(key)
-      if (left && !under.overlapped && clearsAt === requestClears) keepRequest(left)
-      else requests.delete(key)
+      const overlappedRead = reading.get(key)
+      if (overlappedRead) overlappedRead.overlapped = true
+      leave(writing, key, under)
+      if (left && !under.overlapped && trusted() && clearsAt === requestClears) {
+        requests.set(key, left)
+      } else requests.delete(key)
     }
   }
 
-  function request(tenantId: string, id: string): Promise<ConsentRequest | undefined> {
-    const kept = requests.get(scoped(tenantId, id))
+  function request(
+    tenantId: string,
+    id: string,
+    read?: { readonly latest?: boolean },
+  ): Promise<ConsentRequest | undefined> {
+    const key = scoped(tenantId, id)
+    const keeping = trusted()
+    // One process on the database: the kept copy is the latest. Several: it may lag behind.
+    const kept = keeping && !(options.shared && read?.latest) ? requests.get(key) : undefined
     // Each view, answer and verify asks: a hit is a settled promise, as `cached` returns.
     if (kept) return Promise.resolve(kept)
-    const [writesAt, clearsAt] = [requestWrites, requestClears]
-    return store.consentRequests.get(tenantId, id).then((found) => {
-      if (found && writesAt === requestWrites && clearsAt === requestClears) keepRequest(found)
-      return found
-    })
+    if (!keeping) return store.consentRequests.get(tenantId, id)
+    const clearsAt = requestClears
+    const under = enter(reading, key)
+    return store.consentRequests
+      .get(tenantId, id)
+      .finally(() => leave(reading, key, under))
+      .then((found) => {
+        if (found && !under.overlapped && trusted() && clearsAt === requestClears) {
+          requests.set(key, found)
+        }
+        return found
+      })
   }
 
   function standing(tenantId: string, id: string): ConsentRequest | undefined {
     const key = scoped(tenantId, id)
-    return writing.has(key) ? undefined : requests.peek(key)
+    return writing.has(key) || !trusted() ? undefined : requests.peek(key)
   }
 
   /** Runs a write that removes requests wholesale, then forgets every kept request. */
@@ -111,9 +175,19 @@ export function withConfigCache(
     try {
       return await work()
     } finally {
-      requestClears += 1
-      requests.clear()
+      dropRequests()
     }
+  }
+
+  /** Another connection changed a request, or removed some: forget them, and what is being read. */
+  function heard(notice: RequestNotice) {
+    // Reads and writes under way keep nothing either: the count of clears moved.
+    if (notice === 'all') return dropRequests()
+    const key = scoped(notice.tenantId, notice.id)
+    requests.delete(key)
+    const [written, read] = [writing.get(key), reading.get(key)]
+    if (written) written.overlapped = true
+    if (read) read.overlapped = true
   }
 
   let seenVersion: string | undefined
@@ -126,7 +200,7 @@ export function withConfigCache(
           forget()
           seenVersion = version
         }
-      })
+      }, heard)
     : undefined
 
   const forget = () => {

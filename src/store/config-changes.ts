@@ -6,6 +6,40 @@ import type { Database } from './schema.js'
 export const CONFIG_CHANNEL = 'assent_config'
 
 /**
+ * The channel every change to a consent request is announced on, by the database itself: a
+ * trigger on `consent_requests` (migration `request-notices`) sends, in the writing transaction,
+ * `[origin, tenant, id]` for each row updated and `[origin]` for each statement that deleted rows,
+ * the origin being the writing connection's `application_name`.
+ */
+export const REQUEST_CHANNEL = 'assent_requests'
+
+/** What an announcement on the request channel asks an instance to forget. */
+export type RequestNotice =
+  | { readonly tenantId: string; readonly id: string }
+  /** Every kept request: some were deleted, or the notice could not be read. */
+  | 'all'
+
+/**
+ * The notice `payload` carries, or undefined for one sent by `origin` (this instance's own
+ * connections: the write that sent it already left the cache as it should be). Anything that is
+ * not a notice this code sends means every request, so that nothing read can keep a copy alive.
+ */
+export function readRequestNotice(payload: string, origin?: string): RequestNotice | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(payload)
+  } catch {
+    return 'all'
+  }
+  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) return 'all'
+  const [from, tenantId, id] = parsed as string[]
+  if (parsed.length === 3 && tenantId !== undefined && id !== undefined) {
+    return from === origin ? undefined : { tenantId, id }
+  }
+  return 'all'
+}
+
+/**
  * How an instance hears of configuration written by the others (DESIGN §7). `trusted()` says
  * whether what is kept may be served as it is: only while a `LISTEN` connection is up and the
  * version row was read once after it started listening, so nothing written while no connection
@@ -14,6 +48,11 @@ export const CONFIG_CHANNEL = 'assent_config'
  */
 export interface ConfigChanges {
   trusted(): boolean
+  /**
+   * The number of the connection listening now, or undefined while none is: a request copy is
+   * trusted only while the connection it was kept under still listens.
+   */
+  listening(): number | undefined
   /** A token for a version read about to start; `checked(token)` once it has been read. */
   beforeCheck(): number
   checked(token: number): void
@@ -30,6 +69,10 @@ export interface ListenOptions {
   readonly connect: () => pg.Client
   /** Called with the version another instance announced. */
   readonly onChange: (version: string) => void
+  /** Called with each change to a consent request announced by another connection. */
+  readonly onRequest?: (notice: RequestNotice) => void
+  /** The `application_name` of this instance's own connections, whose notices are its own. */
+  readonly origin?: string
   /** Writes the version row and notifies `channel` with it, in one statement. */
   readonly publish: (channel: string, version: string) => Promise<void>
   /** The first wait before listening again after a connection is lost, in ms (doubled each time). */
@@ -42,7 +85,7 @@ export interface ListenOptions {
  * Listens on its own connection, and listens again after losing it (a restart of PostgreSQL, a
  * dropped connection, `pg_terminate_backend`), waiting longer after each failure up to
  * `maxRetryMs`. While no connection listens, nothing is trusted: every request reads the version
- * row, as it would without notifications.
+ * row, and every consent request the database, as they would without notifications.
  */
 export function listenForConfigChanges(options: ListenOptions): ConfigChanges {
   const firstRetryMs = options.firstRetryMs ?? 50
@@ -81,10 +124,14 @@ export function listenForConfigChanges(options: ListenOptions): ConfigChanges {
     next.on('end', () => lost(next))
     next.on('notification', (message) => {
       if (message.channel === CONFIG_CHANNEL && message.payload) options.onChange(message.payload)
+      if (message.channel === REQUEST_CHANNEL && options.onRequest) {
+        const notice = readRequestNotice(message.payload ?? '', options.origin)
+        if (notice) options.onRequest(notice)
+      }
     })
     try {
       await next.connect()
-      await next.query(`listen ${CONFIG_CHANNEL}`)
+      await next.query(`listen ${CONFIG_CHANNEL}; listen ${REQUEST_CHANNEL}`)
     } catch {
       lost(next)
       return
@@ -99,6 +146,7 @@ export function listenForConfigChanges(options: ListenOptions): ConfigChanges {
 
   return {
     trusted: () => listening && verified,
+    listening: () => (listening ? session : undefined),
     beforeCheck: () => (listening ? session : -1),
     checked(token) {
       if (listening && token === session) verified = true
@@ -127,13 +175,17 @@ export function postgresConfigChanges(
   db: Kysely<Database>,
   url: string,
   Client: typeof pg.Client,
-  retry: Pick<ListenOptions, 'firstRetryMs' | 'maxRetryMs'> = {},
-): (onChange: (version: string) => void) => ConfigChanges {
-  return (onChange) =>
+  retry: Pick<ListenOptions, 'firstRetryMs' | 'maxRetryMs' | 'origin'> = {},
+): (
+  onChange: (version: string) => void,
+  onRequest?: (notice: RequestNotice) => void,
+) => ConfigChanges {
+  return (onChange, onRequest) =>
     listenForConfigChanges({
       ...retry,
       connect: () => new Client({ connectionString: url, application_name: 'assent-listen' }),
       onChange,
+      ...(onRequest ? { onRequest } : {}),
       publish: async (channel, version) => {
         await sql`with stored as (
           insert into assent_meta (key, value) values (${CONFIG_VERSION_KEY}, ${version})

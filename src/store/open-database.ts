@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
@@ -29,13 +29,15 @@ export async function openStore(
     )
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const db = await openPostgres(databaseUrl)
+    // This instance's connections name it: the notices its own writes send are its own.
+    const origin = `assent:${randomBytes(9).toString('base64url')}`
+    const db = await openPostgres(databaseUrl, origin)
     const { default: pg } = await import('pg')
     return withConfigCache(
       createKyselyStore(db, { ...options, exclusive: advisoryLock(db), lockRows: true }),
       {
         shared: true,
-        listen: postgresConfigChanges(db, databaseUrl, pg.Client),
+        listen: postgresConfigChanges(db, databaseUrl, pg.Client, { origin }),
       },
     )
   }
@@ -70,10 +72,19 @@ export function openSqlite(file: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
 }
 
-export async function openPostgres(url: string): Promise<Kysely<Database>> {
+/** A pool of connections to `url`, each named `applicationName` when given. */
+export async function openPostgres(
+  url: string,
+  applicationName?: string,
+): Promise<Kysely<Database>> {
   // Loaded for PostgreSQL only: pg holds about 2.7 MB of heap that a SQLite server never uses.
   const { default: pg } = await import('pg')
-  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 })
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    idleTimeoutMillis: 30_000,
+    ...(applicationName ? { application_name: applicationName } : {}),
+  })
   // A dropped idle connection must not take the process down; the pool replaces it.
   pool.on('error', () => {})
   // Nor one dropped while checked out (pg-pool takes its idle listener off then): between two

@@ -313,7 +313,16 @@ export interface Store {
       request: NewConsentRequest,
       user?: { name: string | null; email: string | null },
     ): Promise<ConsentRequest>
-    get(tenantId: string, id: string): Promise<ConsentRequest | undefined>
+    /**
+     * The request; with `latest`, as the database holds it now, never a copy kept in memory that
+     * another instance's write may have left behind (what a verify or the status an AS reads
+     * depends on).
+     */
+    get(
+      tenantId: string,
+      id: string,
+      read?: { readonly latest?: boolean },
+    ): Promise<ConsentRequest | undefined>
     /**
      * Answers a pending, unexpired request, once: of two racing answers exactly one is
      * `answered`. Nothing is granted yet (DESIGN §3.2).

@@ -59,7 +59,8 @@ export function consentRequestHandlers(deps: AppDeps) {
 
   const get: Handler<'get'> = async (c) => {
     const tenant = c.get('tenant')
-    const request = await flow.find(tenant, c.req.valid('param').id)
+    // The AS polls for the answer: never a copy still pending on this instance.
+    const request = await flow.find(tenant, c.req.valid('param').id, { latest: true })
     return c.json(await flow.view(tenant, request), 200)
   }
 

@@ -1,21 +1,11 @@
 import {
   changedSince,
-  chosenDuration,
-  consentLifetime,
   DECLINED_ERROR,
   detailsChangedSince,
-  offeredDurations,
   sameDurations,
   stillDefined,
 } from '../../consent/index.js'
-import type {
-  ChosenDuration,
-  Client,
-  ConsentRequest,
-  ResourceServer,
-  ShownPage,
-  Tenant,
-} from '../../entities.js'
+import type { Client, ConsentRequest, ResourceServer, ShownPage, Tenant } from '../../entities.js'
 import { AppError } from '../../errors.js'
 import { randomToken } from '../../ids.js'
 import { copyWith } from '../../objects.js'
@@ -31,6 +21,7 @@ import {
   sameHash,
 } from './binding.js'
 import { decisionVisible, grantedAsShown, readDecision, undecidedStatus } from './decision.js'
+import { durationAnswered, durationsOf } from './durations.js'
 import { answerEvidence } from './evidence.js'
 import { consentIdSchema, createConsentRequest, tenantBaseUrl } from './open.js'
 import { createRenditions } from './renditions.js'
@@ -51,29 +42,20 @@ export type {
   RequestView,
 } from './types.js'
 
-/** The durations a client's prompt offers (DESIGN §3.5.1), capped by its lifetime. */
-const durationsOf = (tenant: Tenant, client: Client) =>
-  offeredDurations(
-    client.consentDurationChoices,
-    tenant.settings.consent_duration_choices,
-    consentLifetime(client, tenant.settings),
-  )
+const NO_ENTRIES: ReadonlySet<number> = new Set()
+const NOTHING_MOVED: ReadonlySet<string> = new Set()
+
+/** How a read that depends on the request's latest state asks for it (the store's `get`). */
+const LATEST = { latest: true } as const
 
 /**
- * The duration an accept chose, judged against the page it was made on: one the page offered, or
- * none when it offered none; anything else (a value never shown, one longer than the lifetime)
- * is a forged form, refused.
+ * Whether an answer to `request` made on the page `rendition` would be refused, or shown the
+ * prompt again, for what writes change: its binding, its status, the page last rendered.
  */
-function durationAnswered(shown: ShownPage, value: string | undefined): ChosenDuration | undefined {
-  const offered = shown.durations ?? []
-  if (offered.length === 0 && value === undefined) return undefined
-  const seconds = chosenDuration(value, offered)
-  if (seconds === undefined)
-    throw new AppError(400, 'invalid_body', 'The form must carry one of the durations it offered')
-  return { seconds }
-}
-
-const NO_ENTRIES: ReadonlySet<number> = new Set()
+const refusedAsKept = (request: ConsentRequest, rendition: string | undefined) =>
+  request.bindingHash === null ||
+  request.status !== 'pending' ||
+  request.shown?.rendition !== rendition
 
 const withoutReturnUrls = (tenant: Tenant): Tenant => {
   const { allowed_return_urls: _ignored, ...settings } = tenant.settings
@@ -167,9 +149,15 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     }
   }
 
-  async function find(tenant: Tenant, rawId: string | undefined) {
+  async function find(
+    tenant: Tenant,
+    rawId: string | undefined,
+    read?: { readonly latest?: boolean },
+  ) {
     const id = consentIdSchema.safeParse(rawId)
-    const request = id.success ? await store.consentRequests.get(tenant.id, id.data) : undefined
+    const request = id.success
+      ? await store.consentRequests.get(tenant.id, id.data, read)
+      : undefined
     if (!request) throw notFound()
     return request
   }
@@ -215,7 +203,13 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       return data
     },
 
-    async answer(tenant, request, input, browser, locale) {
+    async answer(tenant, given, input, browser, locale) {
+      // `given` may be a copy kept in memory, which a write on another instance can leave behind
+      // (DESIGN §7): what its state would refuse is judged again on the request as it stands. The
+      // rest is decided by the answer's conditional write, on the row itself.
+      const request = refusedAsKept(given, input.rendition)
+        ? await find(tenant, given.id, LATEST)
+        : given
       const client = await clientOf(tenant, request)
       // Only the browser the page was opened in answers (DESIGN §3.2); an unbound request was
       // never shown, so nobody can have read what they would be answering.
@@ -264,8 +258,10 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
         reasked,
         durationsOf(tenant, client),
       )
-      const moved = changedSince(latest, now)
-      const movedDetails = detailsChangedSince(latest, now)
+      // The same id is the same content (a digest of all of it): nothing to compare line by line.
+      const same = now.rendition === latest.rendition
+      const moved = same ? NOTHING_MOVED : changedSince(latest, now)
+      const movedDetails = same ? NO_ENTRIES : detailsChangedSince(latest, now)
       if (moved.size > 0 || movedDetails.size > 0)
         return again('changed', new Set([...reasked, ...moved]), movedDetails)
       // A decline approves nothing, whatever boxes came with it.
@@ -301,7 +297,7 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
       if (answered.outcome === 'not_found') throw notFound()
       if (answered.outcome === 'stale') {
         // Another page was rendered between the check and the write: show the latest again.
-        const current = await store.consentRequests.get(tenant.id, request.id)
+        const current = await store.consentRequests.get(tenant.id, request.id, LATEST)
         if (!current) throw notFound()
         if (current.status !== 'pending') throw alreadyAnswered()
         return render(
@@ -323,7 +319,8 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     },
 
     async verify(tenant, rawId, verifier) {
-      const request = await find(tenant, rawId)
+      // Answered on another instance a moment ago, perhaps: never a copy still pending here.
+      const request = await find(tenant, rawId, LATEST)
       if (request.status === 'pending') {
         if (deps.now() >= request.expiresAt) throw expired()
         throw new AppError(409, 'not_answered', 'The consent request has not been answered yet')

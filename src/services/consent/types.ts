@@ -79,8 +79,16 @@ export interface ConsentFlow {
     input: CreateConsentRequestInput,
     options?: OpenOptions,
   ): Promise<ConsentRequest>
-  /** The request an id from a URL names, or a 404 `inexistent_consent_request`. */
-  find(tenant: Tenant, rawId: string | undefined): Promise<ConsentRequest>
+  /**
+   * The request an id from a URL names, or a 404 `inexistent_consent_request`; with `latest`, as
+   * the database holds it now (a verify, the status an AS reads), not a copy that may lag behind
+   * another instance's write.
+   */
+  find(
+    tenant: Tenant,
+    rawId: string | undefined,
+    read?: { readonly latest?: boolean },
+  ): Promise<ConsentRequest>
   /**
    * What the page needs, for the browser holding `browser` (its cookie), in `locale`: binds the
    * request to it on the first view, and records what the page shows as the latest rendition

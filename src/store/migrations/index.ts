@@ -20,6 +20,7 @@ import * as clientLinks from './2026-12-09-0002-client-links.js'
 import * as requestDetails from './2026-12-10-0001-request-details.js'
 import * as auth0ClientsRoles from './2026-12-10-0002-auth0-clients-roles.js'
 import * as durationChoices from './2026-12-10-0003-duration-choices.js'
+import * as requestNotices from './2026-12-11-0001-request-notices.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-10-0001-request-details': requestDetails,
   '2026-12-10-0002-auth0-clients-roles': auth0ClientsRoles,
   '2026-12-10-0003-duration-choices': durationChoices,
+  '2026-12-11-0001-request-notices': requestNotices,
 }
