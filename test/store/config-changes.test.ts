@@ -5,48 +5,10 @@ import { postgresConfigChanges } from '../../src/store/config-changes.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openPostgres, openStore } from '../../src/store/open-database.js'
 import type { Store } from '../../src/store/port.js'
+import { killListeners, statements, until } from '../support/pg-wire.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
 
 const settings = (name: string) => ({ friendly_name: name, flags: {} })
-
-/** Every statement pg sends from here on, by its text (the pools' and the listeners' alike). */
-function statements() {
-  const sent: string[] = []
-  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown
-  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-    this: pg.Client,
-    ...args: unknown[]
-  ) {
-    const text = args[0]
-    sent.push(typeof text === 'string' ? text : String((text as { text?: string })?.text ?? ''))
-    return query.apply(this, args)
-  } as never)
-  return { sent, restore: () => spy.mockRestore() }
-}
-
-/** Asks `check` until it holds, a bounded number of times, letting the event loop turn between. */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`never: ${what}`)
-}
-
-/** Ends every connection listening for configuration changes on the database of `url`. */
-async function killListeners(url: string): Promise<number> {
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  try {
-    const { rows } = await admin.query(
-      `select pg_terminate_backend(pid) as killed from pg_stat_activity
-       where datname = current_database() and application_name = 'assent-listen'`,
-    )
-    return rows.length
-  } finally {
-    await admin.end()
-  }
-}
 
 describe.skipIf(!TEST_DATABASE_URL)(
   'PostgreSQL: configuration changes over LISTEN/NOTIFY, lost connections (DESIGN §7)',

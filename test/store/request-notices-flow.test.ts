@@ -1,60 +1,9 @@
-import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { consentBrowser, openRequest } from '../support/consent.js'
 import { management } from '../support/management.js'
+import { holdNotifications, sentBy, until } from '../support/pg-wire.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
-
-/** Holds back every notification pg clients of this process receive, until `release`. */
-function holdNotifications() {
-  const held: { client: pg.Client; args: unknown[] }[] = []
-  const emit = pg.Client.prototype.emit
-  const spy = vi.spyOn(pg.Client.prototype, 'emit').mockImplementation(function (
-    this: pg.Client,
-    event: string | symbol,
-    ...args: unknown[]
-  ) {
-    if (event === 'notification') {
-      held.push({ client: this, args })
-      return true
-    }
-    return emit.call(this, event, ...args)
-  } as never)
-  return {
-    count: () => held.length,
-    release() {
-      spy.mockRestore()
-      for (const each of held.splice(0)) emit.call(each.client, 'notification', ...each.args)
-    },
-  }
-}
-
-/** Every statement pg sends while `work` runs, by its text. */
-async function sentBy<T>(work: () => Promise<T>): Promise<{ value: T; sent: string[] }> {
-  const sent: string[] = []
-  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown
-  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-    this: pg.Client,
-    ...args: unknown[]
-  ) {
-    const text = args[0]
-    sent.push(typeof text === 'string' ? text : String((text as { text?: string })?.text ?? ''))
-    return query.apply(this, args)
-  } as never)
-  try {
-    return { value: await work(), sent }
-  } finally {
-    spy.mockRestore()
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`never: ${what}`)
-}
 
 describe.skipIf(!TEST_DATABASE_URL)(
   'PostgreSQL: a consent page kept on one instance, answered on another (DESIGN §7)',

@@ -6,67 +6,12 @@ import { postgresConfigChanges } from '../../src/store/config-changes.js'
 import { createKyselyStore } from '../../src/store/kysely/index.js'
 import { openPostgres, openStore } from '../../src/store/open-database.js'
 import type { Store } from '../../src/store/port.js'
+import { holdNotifications, killListeners, sentBy, until } from '../support/pg-wire.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/postgres.js'
 import { ON_PAGE, OTHER_PAGE, openPage, pendingRequest } from '../support/shown.js'
 
 const at = new Date('2026-11-27T10:00:00Z')
 const accept = { action: 'accept', at, scopes: ['openid'], verifierHash: 'v', ...ON_PAGE } as const
-
-/** Every statement pg sends from here on, by its text (the pools' and the listeners' alike). */
-function statements() {
-  const sent: string[] = []
-  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown
-  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-    this: pg.Client,
-    ...args: unknown[]
-  ) {
-    const text = args[0]
-    sent.push(typeof text === 'string' ? text : String((text as { text?: string })?.text ?? ''))
-    return query.apply(this, args)
-  } as never)
-  return { sent, restore: () => spy.mockRestore() }
-}
-
-/** What `work` sends to the database. */
-async function sentBy<T>(work: () => Promise<T>): Promise<{ value: T; sent: string[] }> {
-  const seen = statements()
-  try {
-    return { value: await work(), sent: seen.sent }
-  } finally {
-    seen.restore()
-  }
-}
-
-/**
- * Holds back every notification pg clients of this process receive, as a slow network would,
- * until `release` (delivering them) or `discard` (as a lost connection would).
- */
-function holdNotifications() {
-  const held: { client: pg.Client; args: unknown[] }[] = []
-  const emit = pg.Client.prototype.emit
-  const spy = vi.spyOn(pg.Client.prototype, 'emit').mockImplementation(function (
-    this: pg.Client,
-    event: string | symbol,
-    ...args: unknown[]
-  ) {
-    if (event === 'notification') {
-      held.push({ client: this, args })
-      return true
-    }
-    return emit.call(this, event, ...args)
-  } as never)
-  return {
-    count: () => held.length,
-    release() {
-      spy.mockRestore()
-      for (const each of held.splice(0)) emit.call(each.client, 'notification', ...each.args)
-    },
-    discard() {
-      spy.mockRestore()
-      held.splice(0)
-    },
-  }
-}
 
 /** Runs `work`, and waits until the `count` notices its writes send have been heard. */
 async function delivered(count: number, work: () => Promise<unknown>): Promise<void> {
@@ -76,30 +21,6 @@ async function delivered(count: number, work: () => Promise<unknown>): Promise<v
     await until(async () => held.count() === count, `${count} notices`)
   } finally {
     held.release()
-  }
-}
-
-/** Asks `check` until it holds, a bounded number of times, letting the event loop turn between. */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`never: ${what}`)
-}
-
-/** Ends every connection listening for changes on the database of `url`. */
-async function killListeners(url: string): Promise<number> {
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  try {
-    const { rows } = await admin.query(
-      `select pg_terminate_backend(pid) as killed from pg_stat_activity
-       where datname = current_database() and application_name = 'assent-listen'`,
-    )
-    return rows.length
-  } finally {
-    await admin.end()
   }
 }
 
