@@ -30,6 +30,12 @@ describe('form tokens (DESIGN §6)', () => {
     expect(await tokens.verify('req_', '1\u0000cookie-a', mine)).toBe(false)
     const flipped = `${mine.slice(0, 10)}${mine[10] === 'A' ? 'B' : 'A'}${mine.slice(11)}`
     expect(await tokens.verify('req_1', 'cookie-a', flipped)).toBe(false)
+    // The last character of 32 bytes in base64url carries two spare bits: another spelling of
+    // the same bytes is still not the token the page carried.
+    const last = 'AEIMQUYcgkosw048'.indexOf(mine.at(-1) ?? '')
+    const respelled = `${mine.slice(0, -1)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[last * 4 + 1]}`
+    expect(Buffer.from(respelled, 'base64url')).toEqual(Buffer.from(mine, 'base64url'))
+    expect(await tokens.verify('req_1', 'cookie-a', respelled)).toBe(false)
     expect(await tokens.verify('req_1', 'cookie-a', undefined)).toBe(false)
     expect(await tokens.verify('req_1', undefined, mine)).toBe(false)
   })

@@ -98,8 +98,10 @@ export function createCsrf(loadSecret: CsrfKeyLoader, options: { secure: boolean
           loaded = secret
           return use(secret)
         })
-  const mac = (purpose: string, cookieValue: string) =>
-    withKey((secret) => Buffer.from(tokenWith(secret, purpose, cookieValue), 'base64url'))
+  // The token as the page carries it: compared as text, so only that exact text is accepted (a
+  // decoded comparison would also take the other spellings of its last character's spare bits).
+  const expectedToken = (purpose: string, cookieValue: string) =>
+    withKey((secret) => Buffer.from(tokenWith(secret, purpose, cookieValue)))
 
   const csrf: Csrf = {
     browserCookie(c, cookie) {
@@ -118,8 +120,8 @@ export function createCsrf(loadSecret: CsrfKeyLoader, options: { secure: boolean
     async verify(purpose, cookieValue, token) {
       if (!cookieValue || !token || cookieValue.length > MAX_LENGTH || token.length > MAX_LENGTH)
         return false
-      const expected = await mac(purpose, cookieValue)
-      const given = Buffer.from(token, 'base64url')
+      const expected = await expectedToken(purpose, cookieValue)
+      const given = Buffer.from(token)
       return given.length === expected.length && timingSafeEqual(given, expected)
     },
     async check(purpose, cookieValue, token) {
