@@ -339,7 +339,9 @@ export interface Store {
     ): Promise<AnswerOutcome>
     /**
      * Binds the request to a browser unless it is bound already, recording `shown` as its first
-     * render when this call binds it; the request as it now stands.
+     * render when this call binds it, and counting that view (the `shown` metric of its client,
+     * on the day of `shown.at`) in the same commit; the request as it now stands. A call that
+     * finds the request bound already counts nothing.
      */
     bind(
       tenantId: string,

@@ -643,6 +643,23 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(
         await store.consentRequests.bind('t2', 'req_bind_00000000001', 'browser-d', SHOWN),
       ).toBeUndefined()
+      // The view that bound it is counted, once, on its day; the later attempts count nothing.
+      expect(await store.stats.range('t1', '2026-11-24', '2026-11-24')).toEqual([
+        { day: '2026-11-24', clientId: 'c1', metric: 'shown', scope: '', count: 1 },
+      ])
+      expect(await store.stats.range('t2', '2026-11-24', '2026-11-24')).toEqual([])
+    })
+
+    it('counts each first view with its binding, adding to the day it falls on', async () => {
+      for (const id of ['req_count_0000000001', 'req_count_0000000002'])
+        await store.consentRequests.create(pending(id))
+      await store.consentRequests.bind('t1', 'req_count_0000000001', 'browser-a', SHOWN)
+      await store.consentRequests.bind('t1', 'req_count_0000000002', 'browser-b', OTHER_PAGE)
+      await store.consentRequests.bind('t1', 'req_count_0000000002', 'browser-b', OTHER_PAGE)
+      await store.consentRequests.bind('t1', 'req_count_0000000404', 'browser-b', SHOWN)
+      expect(await store.stats.range('t1', '2026-11-24', '2026-11-24')).toEqual([
+        { day: '2026-11-24', clientId: 'c1', metric: 'shown', scope: '', count: 2 },
+      ])
     })
 
     it('keeps a device sign-in, its page and the "Not you?" URL (DESIGN §3.10)', async () => {
@@ -1008,7 +1025,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(
         (await store.webhooks.claim(at, 50, 60_000)).map((item) => item.messageId).sort(),
       ).toEqual(ids.slice(0, 5).map((id) => `msg_${id}`))
-      expect(await store.stats.range('t1', '2026-11-24', '2026-11-24')).toEqual([
+      // (The pages' first views are counted too, as `shown`.)
+      const counts = await store.stats.range('t1', '2026-11-24', '2026-11-24')
+      expect(counts.filter((count) => count.metric === 'accepted')).toEqual([
         { day: '2026-11-24', clientId: 'c1', metric: 'accepted', scope: '', count: 5 },
       ])
       expect((await store.consentRequests.get('t1', ids[5] ?? ''))?.verifiedAt).toBeNull()

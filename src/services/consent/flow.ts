@@ -72,8 +72,8 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
 
   /**
    * Binds a request nobody has seen yet to this browser, on its first view, with that view as the
-   * page shown (counted once, for the console's insights); 403 when another browser's first view
-   * won the race.
+   * page shown (counted once, by the store, for the console's insights); 403 when another
+   * browser's first view won the race.
    */
   async function bindFirstView(
     tenant: Tenant,
@@ -84,8 +84,6 @@ export function createConsentFlow(deps: ConsentFlowDeps): ConsentFlow {
     const bound = await store.consentRequests.bind(tenant.id, request.id, binding, shown)
     if (!bound) throw notFound()
     if (!sameHash(bound.bindingHash, binding)) throw boundElsewhere()
-    const counted = { clientId: request.clientId, metric: 'shown', scope: '', count: 1 } as const
-    await store.stats.add(tenant.id, [counted], deps.now())
     return bound
   }
 

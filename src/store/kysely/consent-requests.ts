@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely'
+import { type Insertable, type Kysely, sql } from 'kysely'
 import type { ConsentRequest, NewConsentRequest, ShownPage } from '../../entities.js'
 import { copyWith } from '../../objects.js'
 import type { AnswerOutcome, ConsentAnswer, SideEffects, VerifyOutcome } from '../port.js'
@@ -16,6 +16,7 @@ import {
   toChosenDuration,
   toConsentRequest,
 } from './rows.js'
+import { dayOf } from './stats.js'
 import { rememberUser } from './users.js'
 
 // The request path's statements, compiled once (prepared.ts).
@@ -84,18 +85,57 @@ const answerRequest = prepared((db, p: AnswerParams) => answerUpdate(db, p).retu
 // The same update when the caller holds the request as it stands: only whether it matched.
 const answerKnownRequest = prepared((db, p: AnswerParams) => answerUpdate(db, p).returning('id'))
 
-const bindRequest = prepared(
-  (
-    db,
-    p: { tenantId: string; id: string; bindingHash: string; shown: string; rendition: string },
-  ) =>
-    db
-      .updateTable('consent_requests')
-      .set({ binding_hash: p.bindingHash, shown: p.shown, rendition: p.rendition })
-      .where('tenant_id', '=', p.tenantId)
-      .where('id', '=', p.id)
-      .where('binding_hash', 'is', null)
-      .returningAll(),
+type BindParams = {
+  tenantId: string
+  id: string
+  bindingHash: string
+  shown: string
+  rendition: string
+}
+
+const bindUpdate = (db: Kysely<Database>, p: BindParams) =>
+  db
+    .updateTable('consent_requests')
+    .set({ binding_hash: p.bindingHash, shown: p.shown, rendition: p.rendition })
+    .where('tenant_id', '=', p.tenantId)
+    .where('id', '=', p.id)
+    .where('binding_hash', 'is', null)
+    .returningAll()
+
+const bindRequest = prepared(bindUpdate)
+
+/**
+ * The binding and the count of the first view in one statement (PostgreSQL's data-modifying
+ * `WITH`): counted only when this statement bound the request, and one round trip where two
+ * statements would be two. SQLite has no such `WITH`; it writes both in one transaction.
+ */
+const bindAndCount = prepared((db, p: BindParams & { day: string }) =>
+  db
+    .with('bound', (qc) => bindUpdate(qc as Kysely<Database>, p))
+    .with('counted', (qc) =>
+      qc
+        .insertInto('consent_stats')
+        .columns(['tenant_id', 'day', 'client_id', 'metric', 'scope', 'count'])
+        .expression((eb) =>
+          eb
+            .selectFrom('bound')
+            .select((eb) => [
+              'bound.tenant_id',
+              eb.val(p.day).as('day'),
+              'bound.client_id',
+              sql.lit('shown').as('metric'),
+              sql.lit('').as('scope'),
+              sql.lit(1).as('count'),
+            ]),
+        )
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
+            count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
+          })),
+        ),
+    )
+    .selectFrom('bound')
+    .selectAll(),
 )
 
 const showRequest = prepared(
@@ -185,8 +225,9 @@ export async function findConsentRequest(
 }
 
 /**
- * Answers a pending, unexpired request, once, and keeps the hash of the verifier handed out; run
- * it inside a transaction. Nothing is granted yet: that waits for the verifier (DESIGN §3.4).
+ * Answers a pending, unexpired request, once, and keeps the hash of the verifier handed out: one
+ * conditional statement, atomic on its own (and a read saying why, when it changed nothing), so
+ * it needs no transaction around it. Nothing is granted yet: that waits for the verifier (DESIGN §3.4).
  * Given `asRead`, the request as it stands (the caching store's copy, which every write to it
  * goes through), the answered request is built from it instead of read back.
  */
@@ -261,8 +302,10 @@ async function whyNotAnswered(
 
 /**
  * Binds a pending request to a browser, once (DESIGN §3.2), with its first render as the page
- * shown (§3.2.2): the first binding wins, and the request as it stands afterwards is returned, so
- * the caller compares its browser with it.
+ * shown (§3.2.2), and counts that view for the console's insights when this call binds it: the
+ * first binding wins, and the request as it stands afterwards is returned, so the caller compares
+ * its browser with it. Given `log` (SQLite, in the caller's transaction), the count goes there;
+ * without it (PostgreSQL), binding and count are one statement.
  */
 export async function bindConsentRequest(
   db: Kysely<Database>,
@@ -270,15 +313,18 @@ export async function bindConsentRequest(
   id: string,
   bindingHash: string,
   shown: ShownPage,
+  log?: EffectsLog,
 ): Promise<ConsentRequest | undefined> {
-  const [row] = await bindRequest(db, {
-    tenantId,
-    id,
-    bindingHash,
-    shown: shownJson(shown),
-    rendition: shown.rendition,
-  })
-  return row ? toConsentRequest(row, shown) : findConsentRequest(db, tenantId, id)
+  const params = { tenantId, id, bindingHash, shown: shownJson(shown), rendition: shown.rendition }
+  const [row] = log
+    ? await bindRequest(db, params)
+    : await bindAndCount(db, copyWith(params, { day: dayOf(shown.at) }))
+  if (!row) return findConsentRequest(db, tenantId, id)
+  if (log) {
+    const counted = { clientId: row.client_id, metric: 'shown', scope: '', count: 1 } as const
+    await log.add(tenantId, { stats: [counted] }, shown.at)
+  }
+  return toConsentRequest(row, shown)
 }
 
 /** Records the latest render of a pending request (DESIGN §3.2.2); the request as it stands. */

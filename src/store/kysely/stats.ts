@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely'
 import type { StatCount } from '../../entities.js'
 import type { Database } from '../schema.js'
 
-const dayOf = (at: Date) => at.toISOString().slice(0, 10)
+export const dayOf = (at: Date) => at.toISOString().slice(0, 10)
 
 /** One count as stored: for a tenant, a day, a client, a metric and a scope. */
 export type StatRow = Insertable<Database['consent_stats']>
