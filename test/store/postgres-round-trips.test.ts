@@ -25,11 +25,14 @@ describe.skipIf(!TEST_DATABASE_URL)(
       await database.drop()
     })
 
-    it('a first view is one read and one write, counted with its binding; an answer one write', async () => {
+    it('a first view is one read and one write, counted with its binding; an answer one write; a verify one transaction', async () => {
       const browser = consentBrowser(app)
-      // The instance's first page loads its form-token key, once.
-      expect((await browser.visit(await openRequest(management(app)))).status).toBe(200)
-      const id = await openRequest(management(app))
+      // The instance's first pair loads its form-token key, receipt key and webhooks, once.
+      const warmId = await openRequest(management(app))
+      const warm = await browser.visit(warmId)
+      expect((await browser.redeem(await browser.answer(warmId, 'accept', warm))).status).toBe(200)
+      // Another user: the first one's grant would answer this request without a page.
+      const id = await openRequest(management(app), { user_id: 'auth0|second-user' })
       const first = await sentBy(() => browser.visit(id))
       expect(first.value.status).toBe(200)
       // The request read, then bound and counted in one statement: no BEGIN, no COMMIT.
@@ -41,9 +44,16 @@ describe.skipIf(!TEST_DATABASE_URL)(
       // The kept copy is current: the conditional update alone decides.
       expect(verbs(answer.sent)).toEqual(['update'])
 
+      const verify = await sentBy(() => browser.redeem(answer.value))
+      expect(verify.value.status).toBe(200)
+      // The latest state read past the copy, then one transaction: the request marked verified,
+      // the grant merged, and its receipt and count written by one statement.
+      expect(verbs(verify.sent)).toEqual(['select', 'begin', 'update', 'insert', 'with', 'commit'])
+      expect(verify.sent[4]).toMatch(/"consent_receipts".*"consent_stats"/s)
       // Both first views counted, each once, by the statement that bound it.
       const counts = await app.store.stats.range(app.tenant.id, '2000-01-01', '2999-12-31')
       expect(counts.filter((count) => count.metric === 'shown')).toMatchObject([{ count: 2 }])
+      expect(counts.filter((count) => count.metric === 'accepted')).toMatchObject([{ count: 2 }])
     })
   },
 )

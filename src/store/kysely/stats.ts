@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely'
+import type { Insertable, Kysely, QueryCreator } from 'kysely'
 import type { StatCount } from '../../entities.js'
 import type { Database } from '../schema.js'
 
@@ -25,11 +25,10 @@ export function statRows(
 }
 
 /**
- * Adds `rows` to the counts: one upsert for them all (up to 500 keys a statement), the increments
- * done by the database. Rows of one key are summed first: PostgreSQL refuses a statement that
+ * `rows` with the rows of one key summed, and zeros left out: PostgreSQL refuses a statement that
  * updates one row twice.
  */
-export async function upsertStats(db: Kysely<Database>, rows: readonly StatRow[]): Promise<void> {
+export function summedStats(rows: readonly StatRow[]): StatRow[] {
   const summed = new Map<string, StatRow>()
   for (const row of rows) {
     if (row.count === 0) continue
@@ -38,18 +37,24 @@ export async function upsertStats(db: Kysely<Database>, rows: readonly StatRow[]
     if (seen) seen.count += row.count
     else summed.set(key, Object.assign({}, row))
   }
-  const all = [...summed.values()]
-  for (let i = 0; i < all.length; i += 500) {
-    await db
-      .insertInto('consent_stats')
-      .values(all.slice(i, i + 500))
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
-          count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
-        })),
-      )
-      .execute()
-  }
+  return [...summed.values()]
+}
+
+/** The upsert adding `rows` (summed, at most 500) to the counts, the database doing the sums. */
+export const statsUpsert = (db: QueryCreator<Database>, rows: readonly StatRow[]) =>
+  db
+    .insertInto('consent_stats')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
+        count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
+      })),
+    )
+
+/** Adds `rows` to the counts: one upsert for them all (up to 500 keys a statement). */
+export async function upsertStats(db: Kysely<Database>, rows: readonly StatRow[]): Promise<void> {
+  const all = summedStats(rows)
+  for (let i = 0; i < all.length; i += 500) await statsUpsert(db, all.slice(i, i + 500)).execute()
 }
 
 /** Adds to the counts of the day of `at`. */
