@@ -3,6 +3,7 @@ import { createApp } from './app/create-app.js'
 import { shippedAppDeps } from './app/deps.js'
 import { bootstrap } from './bootstrap.js'
 import { type Config, ConfigError, loadConfigFromEnvironment } from './config/env.js'
+import { limitHeapGrowth } from './heap.js'
 import { createRetentionJob, PURGE_SCHEDULE } from './jobs/retention.js'
 import { createLogger } from './logger.js'
 import { createWebhookWorker, WEBHOOK_POLL_MS } from './services/webhooks/webhooks.js'
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     throw error
   }
 
+  limitHeapGrowth()
   // A closed stdout (a log pipe gone away) must not take the service down with it.
   process.stdout.on('error', () => {})
   const log = createLogger(config.logLevel)
