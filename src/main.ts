@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     throw error
   }
 
-  limitHeapGrowth()
+  const heapGrowingPercent = limitHeapGrowth()
   // A closed stdout (a log pipe gone away) must not take the service down with it.
   process.stdout.on('error', () => {})
   const log = createLogger(config.logLevel)
@@ -59,7 +59,12 @@ async function main(): Promise<void> {
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl.href.replace(/\/$/, '')
-    log.info('listening', { address: info.address, port: info.port, publicUrl: base })
+    log.info('listening', {
+      address: info.address,
+      port: info.port,
+      publicUrl: base,
+      heapGrowingPercent,
+    })
     const lines = [``, `  Assent is listening on ${base}`]
     if (ready.demo) lines.push(`  Demo consent page:   ${base}/demo`)
     lines.push(`  Admin preview:       ${base}/admin/preview`)

@@ -29,6 +29,10 @@ describe('npm start (DESIGN §8)', () => {
 
     const base = `http://localhost:${port}`
     expect(first.output()).toContain(`Demo consent page:   ${base}/demo`)
+    // The heap's growth is bounded (src/heap.ts), and the start says so.
+    expect(first.output()).toMatch(
+      /"msg":"listening".*"heapGrowingPercent":50|"heapGrowingPercent":50.*"msg":"listening"/,
+    )
     expect(first.output()).toContain(`Admin preview:       ${base}/admin/preview`)
     const token = /Admin token \(shown once, kept in (.+)\):\n\s+(\S+)/.exec(first.output())
     expect(token?.[1]).toBe(join(temp.dir, 'db', 'admin-token'))

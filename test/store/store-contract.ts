@@ -1025,10 +1025,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(
         (await store.webhooks.claim(at, 50, 60_000)).map((item) => item.messageId).sort(),
       ).toEqual(ids.slice(0, 5).map((id) => `msg_${id}`))
-      // (The pages' first views are counted too, as `shown`.)
+      // The verified answers are counted, and each page's first view once, as `shown`.
       const counts = await store.stats.range('t1', '2026-11-24', '2026-11-24')
       expect(counts.filter((count) => count.metric === 'accepted')).toEqual([
         { day: '2026-11-24', clientId: 'c1', metric: 'accepted', scope: '', count: 5 },
+      ])
+      expect(counts.filter((count) => count.metric === 'shown')).toEqual([
+        { day: '2026-11-24', clientId: 'c1', metric: 'shown', scope: '', count: ids.length },
       ])
       expect((await store.consentRequests.get('t1', ids[5] ?? ''))?.verifiedAt).toBeNull()
       expect((await store.grants.list('t1', { clientId: 'c1' }, page)).total).toBe(5)

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { HEAP_GROWING_PERCENT, heapGrowthFlag } from '../../src/heap.js'
+import { HEAP_GROWING_PERCENT, heapGrowthFlag, limitHeapGrowth } from '../../src/heap.js'
 
 describe('the heap’s growth (src/heap.ts)', () => {
   it('is bounded unless the command line names its own', () => {
@@ -10,6 +10,7 @@ describe('the heap’s growth (src/heap.ts)', () => {
     )
     expect(heapGrowthFlag(['--heap-growing-percent=80'])).toBeNull()
     expect(heapGrowthFlag(['--heap_growing_percent=80'])).toBeNull()
+    expect(limitHeapGrowth(['--heap-growing-percent=80'])).toBe('command line')
   })
 
   it('holds the old generation nearer its live set: V8 takes the flag after start', () => {
