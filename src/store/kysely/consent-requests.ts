@@ -104,11 +104,7 @@ const bindUpdate = (db: Kysely<Database>, p: BindParams) =>
 
 const bindRequest = prepared(bindUpdate)
 
-/**
- * The binding and the count of the first view in one statement (PostgreSQL's data-modifying
- * `WITH`): counted only when this statement bound the request, and one round trip where two
- * statements would be two. SQLite has no such `WITH`; it writes both in one transaction.
- */
+/** Binding and count in one round trip (PostgreSQL's data-modifying `WITH`; SQLite has none). */
 const bindAndCount = prepared((db, p: BindParams & { day: string }) =>
   db
     .with('bound', (qc) => bindUpdate(qc as Kysely<Database>, p))
