@@ -162,11 +162,15 @@ describe('fair webhook delivery (DESIGN §3.8)', () => {
     expect(dead.map((server) => server.open())).toEqual(dead.map(() => 2))
     for (const hook of deadHooks)
       expect((await api('GET', `/webhooks/${hook.id}/deliveries`)).body).toEqual([])
-    expect(
+    // The receiver counts a delivery when it arrives; the worker records it once the 204 is
+    // back, a moment later.
+    const settled = async () =>
       (await api('GET', `/webhooks/${healthy.id}/deliveries`)).body.map(
         (d: { status: number }) => d.status,
-      ),
-    ).toEqual([204, 204, 204])
+      )
+    for (let i = 0; i < 40 && (await settled()).length < EVENTS; i++)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    expect(await settled()).toEqual([204, 204, 204])
 
     // Then each dead attempt settles on its own, with the timeout as its reason.
     await running.stop()
