@@ -16,7 +16,7 @@ import {
   toChosenDuration,
   toConsentRequest,
 } from './rows.js'
-import { dayOf } from './stats.js'
+import { addingToCount, dayOf } from './stats.js'
 import { rememberUser } from './users.js'
 
 // The request path's statements, compiled once (prepared.ts).
@@ -124,11 +124,7 @@ const bindAndCount = prepared((db, p: BindParams & { day: string }) =>
               sql.lit(1).as('count'),
             ]),
         )
-        .onConflict((oc) =>
-          oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
-            count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
-          })),
-        ),
+        .onConflict(addingToCount),
     )
     .selectFrom('bound')
     .selectAll(),

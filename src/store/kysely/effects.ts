@@ -1,7 +1,8 @@
-import { type Insertable, type Kysely, PostgresAdapter, type QueryCreator, sql } from 'kysely'
+import { type Insertable, type Kysely, type QueryCreator, sql } from 'kysely'
 import { randomToken } from '../../ids.js'
 import type { SideEffects } from '../port.js'
 import type { Database } from '../schema.js'
+import { isPostgres } from './context.js'
 import { iso, json, list } from './rows.js'
 import { type StatRow, statRows, statsUpsert, summedStats, upsertStats } from './stats.js'
 
@@ -39,20 +40,16 @@ async function writeTogether(
   if (receipts.length > 0) parts.push((qc) => qc.insertInto('consent_receipts').values(receipts))
   if (outbox.length > 0) parts.push((qc) => qc.insertInto('webhook_outbox').values(outbox))
   if (stats.length > 0) parts.push((qc) => statsUpsert(qc, stats))
-  const [only, ...rest] = parts
-  if (!only) return
-  if (rest.length === 0) {
-    await only(trx).execute()
-    return
-  }
+  const [first, ...rest] = parts
+  if (!first) return
   // The names are made here, so Kysely cannot type what each part returns: nothing reads them.
-  let query = trx.with('w0', (qc) => only(qc) as never)
+  let query = trx.with('w0', (qc) => first(qc) as never)
   for (const [i, part] of rest.entries()) query = query.with(`w${i + 1}`, (qc) => part(qc) as never)
   await query.selectNoFrom(sql<number>`1`.as('written')).execute()
 }
 
 export function effectsLog(trx: Kysely<Database>): EffectsLog {
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter
+  const postgres = isPostgres(trx)
   let receipts: Insertable<Database['consent_receipts']>[] = []
   let outbox: Insertable<Database['webhook_outbox']>[] = []
   let stats: StatRow[] = []

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter } from 'kysely'
+import type { Kysely } from 'kysely'
 import { randomToken } from '../../ids.js'
 import type { Store } from '../port.js'
 import type { Database } from '../schema.js'
@@ -19,7 +19,7 @@ import {
   showConsentRequest,
   verifyConsentRequest,
 } from './consent-requests.js'
-import type { StoreContext } from './context.js'
+import { isPostgres, type StoreContext } from './context.js'
 import { eraseUser } from './erasure.js'
 import { deleteGrants, findGrant, importGrant, listGrants, mergeGrant } from './grants.js'
 import { getMeta, getOrCreateKey, migrateToLatest, ping, setMeta } from './meta.js'
@@ -106,9 +106,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
   // The request path's writes (a consent request created, answered) go through the batch.
   const grouped = options.groupCommit ?? false
   const batch = createWriteBatch(db, grouped)
-  // PostgreSQL writes a step of one statement on its own, without `BEGIN` and `COMMIT`: each is
-  // a round trip, which costs the server more CPU than the statement (bench/README.md).
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter
+  const postgres = isPostgres(db)
 
   return {
     exclusive,

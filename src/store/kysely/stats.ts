@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, QueryCreator } from 'kysely'
+import type { Insertable, Kysely, OnConflictBuilder, QueryCreator } from 'kysely'
 import type { StatCount } from '../../entities.js'
 import type { Database } from '../schema.js'
 
@@ -40,16 +40,15 @@ export function summedStats(rows: readonly StatRow[]): StatRow[] {
   return [...summed.values()]
 }
 
-/** The upsert adding `rows` (summed, at most 500) to the counts, the database doing the sums. */
+/** A count inserted for a key that has one adds to it, the database doing the sum. */
+export const addingToCount = (oc: OnConflictBuilder<Database, 'consent_stats'>) =>
+  oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
+    count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
+  }))
+
+/** The upsert adding `rows` (summed, at most 500) to the counts. */
 export const statsUpsert = (db: QueryCreator<Database>, rows: readonly StatRow[]) =>
-  db
-    .insertInto('consent_stats')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'day', 'client_id', 'metric', 'scope']).doUpdateSet((eb) => ({
-        count: eb('consent_stats.count', '+', eb.ref('excluded.count')),
-      })),
-    )
+  db.insertInto('consent_stats').values(rows).onConflict(addingToCount)
 
 /** Adds `rows` to the counts: one upsert for them all (up to 500 keys a statement). */
 export async function upsertStats(db: Kysely<Database>, rows: readonly StatRow[]): Promise<void> {
